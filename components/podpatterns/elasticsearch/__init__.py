@@ -1,0 +1,7 @@
+"""The base application: an Elasticsearch cluster that patterns extend."""
+
+from .app import ElasticsearchApp
+from .args import ElasticsearchAppArgs, ElasticsearchArgs
+from .plan import ClusterPlan, plan_cluster
+
+__all__ = ["ClusterPlan", "ElasticsearchApp", "ElasticsearchAppArgs", "ElasticsearchArgs", "plan_cluster"]

@@ -1,0 +1,54 @@
+"""Arguments of ElasticsearchApp. Defaults and allowed values: `podpatterns.settings.model`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypedDict
+
+from ..podmodel import PodContribution
+
+
+class ElasticsearchArgs(TypedDict, total=False):
+    """The Elasticsearch cluster (keys of `ElasticsearchSettings`)."""
+
+    name: str
+    """Name of the cluster and of its Kubernetes objects. Default: "elasticsearch"."""
+    version: str
+    """Elasticsearch release X.Y.Z; pins the image tag. Default: "8.17.0"."""
+    image: str
+    """Image repository without tag. Default: "docker.elastic.co/elasticsearch/elasticsearch"."""
+    nodes: int
+    """Number of master-eligible nodes, odd, 1 to 9. Default: 1."""
+    workload: str
+    """"Deployment" (one ephemeral node) or "StatefulSet". Default: "StatefulSet"."""
+    cpu_request: str
+    """CPU request of the Elasticsearch container. Default: "500m"."""
+    cpu_limit: str
+    """CPU limit of the Elasticsearch container. Default: "1"."""
+    memory: str
+    """Memory request and limit of the Elasticsearch container. Default: "2Gi"."""
+    heap: str
+    """JVM heap, at most 75% of memory. Default: half of memory."""
+    storage_size: str
+    """Size of each node's PersistentVolumeClaim. Default: none (an emptyDir)."""
+    storage_class: str
+    """StorageClass of the claims. Default: the cluster's default class."""
+    anti_affinity: str
+    """"preferred" or "required" spreading of a multi-node cluster over hosts. Default: "preferred"."""
+    termination_grace_period_seconds: int
+    """Seconds Elasticsearch gets to stop cleanly, 30 to 3600. Default: 120."""
+
+
+class ElasticsearchAppArgs(TypedDict, total=False):
+    """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
+
+    namespace: str
+    """Namespace of every object. Default: "elasticsearch"."""
+    create_namespace: bool
+    """Create the namespace, labelled for Pod Security "restricted". Default: true."""
+    kubernetes_version: str
+    """Oldest Kubernetes minor version to support, "1.25" to "1.37". Default: "1.33"."""
+    elasticsearch: ElasticsearchArgs
+    """The cluster. Default: one node, 2Gi, ephemeral storage."""
+    contributions: Sequence[PodContribution]
+    """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

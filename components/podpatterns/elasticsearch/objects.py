@@ -1,0 +1,146 @@
+"""The Kubernetes objects of one Elasticsearch cluster, as plain manifests (pure functions)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..kube import common_labels, metadata, selector_labels
+from ..podmodel import Manifest, MergedPod
+from ..settings import ElasticsearchSettings
+from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name
+from .pod import CONFIG_FILE_KEY, DATA_VOLUME
+
+CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
+
+
+def namespace(name: str) -> Manifest:
+    labels = {
+        "app.kubernetes.io/managed-by": "pod-patterns",
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+    }
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+
+
+def config_map(settings: ElasticsearchSettings, ns: str, name: str, elasticsearch_yml: str) -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": metadata(name, ns, common_labels(settings.name, "config")),
+        "data": {CONFIG_FILE_KEY: elasticsearch_yml},
+    }
+
+
+def config_hash(elasticsearch_yml: str) -> str:
+    """Carried as a pod annotation: a changed elasticsearch.yml rolls the pods (subPath mounts never update)."""
+    return hashlib.sha256(elasticsearch_yml.encode()).hexdigest()
+
+
+def client_service(settings: ElasticsearchSettings, ns: str, pod: MergedPod) -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(settings.name, ns, common_labels(settings.name, "client")),
+        "spec": {"type": "ClusterIP", "selector": selector_labels(settings.name), "ports": pod.service_ports},
+    }
+
+
+def headless_service(settings: ElasticsearchSettings, ns: str) -> Manifest:
+    """Stable per-pod DNS names for discovery; lists pods before they are ready so nodes find each other."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(headless_service_name(settings.name), ns, common_labels(settings.name, "discovery")),
+        "spec": {
+            "clusterIP": "None",
+            "publishNotReadyAddresses": True,
+            "selector": selector_labels(settings.name),
+            "ports": [
+                {"name": "http", "port": HTTP_PORT, "targetPort": HTTP_PORT, "protocol": "TCP"},
+                {"name": "transport", "port": TRANSPORT_PORT, "targetPort": "transport", "protocol": "TCP"},
+            ],
+        },
+    }
+
+
+def pod_disruption_budget(settings: ElasticsearchSettings, ns: str) -> Manifest:
+    """One node down at a time: a voluntary disruption never costs the master quorum."""
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata(settings.name, ns, common_labels(settings.name, "availability")),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector_labels(settings.name)}},
+    }
+
+
+def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: dict[str, str]) -> Manifest:
+    spec: Manifest = {
+        "automountServiceAccountToken": False,
+        "enableServiceLinks": False,
+        "securityContext": {
+            "fsGroup": USER_ID,
+            "fsGroupChangePolicy": "OnRootMismatch",
+            "runAsNonRoot": True,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "terminationGracePeriodSeconds": settings.termination_grace_period_seconds,
+        "initContainers": pod.init_containers,
+        "containers": pod.containers,
+        "volumes": pod.volumes,
+    }
+    if settings.nodes > 1:
+        spec["affinity"] = _anti_affinity(settings)
+    return {
+        "metadata": {"labels": selector_labels(settings.name), "annotations": {**pod.annotations, **annotations}},
+        "spec": spec,
+    }
+
+
+def _anti_affinity(settings: ElasticsearchSettings) -> Manifest:
+    term = {
+        "labelSelector": {"matchLabels": selector_labels(settings.name)},
+        "topologyKey": "kubernetes.io/hostname",
+    }
+    if settings.anti_affinity == "required":
+        return {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    return {
+        "podAntiAffinity": {
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": term}]
+        }
+    }
+
+
+def workload(settings: ElasticsearchSettings, ns: str, template: Manifest) -> Manifest:
+    """A StatefulSet (stable names, one volume claim per node) or, for one ephemeral node, a Deployment."""
+    meta = metadata(settings.name, ns, common_labels(settings.name, "database"))
+    selector = {"matchLabels": selector_labels(settings.name)}
+    if settings.workload == "Deployment":
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": meta,
+            # Recreate: two pods of a single-node cluster would be two different clusters.
+            "spec": {"replicas": 1, "selector": selector, "strategy": {"type": "Recreate"}, "template": template},
+        }
+    spec: Manifest = {
+        "replicas": settings.nodes,
+        "serviceName": headless_service_name(settings.name),
+        # Parallel: every master-eligible node must be up for the cluster to bootstrap.
+        "podManagementPolicy": "Parallel",
+        "selector": selector,
+        "updateStrategy": {"type": "RollingUpdate"},
+        "template": template,
+    }
+    if settings.persistent:
+        spec["volumeClaimTemplates"] = [_volume_claim_template(settings)]
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta, "spec": spec}
+
+
+def _volume_claim_template(settings: ElasticsearchSettings) -> Manifest:
+    spec: Manifest = {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": settings.storage_size}},
+    }
+    if settings.storage_class:
+        spec["storageClassName"] = settings.storage_class
+    return {"metadata": {"name": DATA_VOLUME, "labels": selector_labels(settings.name)}, "spec": spec}

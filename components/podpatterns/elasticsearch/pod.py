@@ -1,0 +1,104 @@
+"""Elasticsearch's own part of the pod: its container, its config-copying init container, its volumes."""
+
+from __future__ import annotations
+
+from ..kube import resources, restricted_security_context
+from ..podmodel import Manifest, PodContribution
+from ..quantity import java_heap
+from ..settings import ElasticsearchSettings
+from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, USER_ID
+
+CONTAINER = "elasticsearch"
+CONFIG_INIT_CONTAINER = "config-init"
+CONFIG_FILE_KEY = "elasticsearch.yml"
+DATA_VOLUME = "data"
+_CONFIG_COPY_MOUNT = "/mnt/config"
+
+
+def image(settings: ElasticsearchSettings) -> str:
+    return f"{settings.image}:{settings.version}"
+
+
+def app_contribution(
+    settings: ElasticsearchSettings, *, config_map: str, http_host: str, http_port: int
+) -> PodContribution:
+    """Elasticsearch's container and volumes, with a root filesystem it cannot write.
+
+    The image's config directory must be writable (Elasticsearch creates its keystore there), so an
+    init container copies it into an emptyDir, and elasticsearch.yml is mounted over it from the
+    ConfigMap.
+    """
+    volumes: list[Manifest] = [
+        {"name": "config", "emptyDir": {}},
+        {"name": "config-file", "configMap": {"name": config_map}},
+        {"name": "tmp", "emptyDir": {}},
+        {"name": "logs", "emptyDir": {}},
+    ]
+    if not settings.persistent:
+        volumes.append({"name": DATA_VOLUME, "emptyDir": {}})
+    return PodContribution(
+        source=f"ElasticsearchApp '{settings.name}'",
+        containers=[_app_container(settings, http_host=http_host, http_port=http_port)],
+        init_containers=[_config_init_container(settings)],
+        volumes=volumes,
+        service_ports=[{"name": "http", "port": HTTP_PORT, "targetPort": "http", "protocol": "TCP"}],
+    )
+
+
+def _app_container(settings: ElasticsearchSettings, *, http_host: str, http_port: int) -> Manifest:
+    heap = java_heap(settings.heap_bytes)
+    container: Manifest = {
+        "name": CONTAINER,
+        "image": image(settings),
+        "env": [
+            {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+            {"name": "ES_JAVA_OPTS", "value": f"-Xms{heap} -Xmx{heap}"},
+        ],
+        "ports": [{"name": "transport", "containerPort": TRANSPORT_PORT, "protocol": "TCP"}],
+        "readinessProbe": _readiness_probe(http_port),
+        "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
+        "securityContext": restricted_security_context(USER_ID, group=0),
+        "volumeMounts": [
+            {"name": "config", "mountPath": CONFIG_DIR},
+            {
+                "name": "config-file",
+                "mountPath": f"{CONFIG_DIR}/{CONFIG_FILE_KEY}",
+                "subPath": CONFIG_FILE_KEY,
+                "readOnly": True,
+            },
+            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": "logs", "mountPath": LOGS_DIR},
+            {"name": DATA_VOLUME, "mountPath": DATA_DIR},
+        ],
+    }
+    if http_host != "127.0.0.1":
+        container["ports"].insert(0, {"name": "http", "containerPort": http_port, "protocol": "TCP"})
+    return container
+
+
+def _readiness_probe(http_port: int) -> Manifest:
+    """Ready when the local node answers. An exec probe, because kubelet's httpGet goes to the pod
+    IP and Elasticsearch may listen on 127.0.0.1 only. No liveness probe: a busy node (long GC,
+    heavy merge) must not be killed for answering slowly."""
+    url = f"http://127.0.0.1:{http_port}/_cluster/health?local=true"
+    return {
+        "exec": {
+            "command": ["curl", "--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", url]
+        },
+        "initialDelaySeconds": 10,
+        "periodSeconds": 10,
+        "timeoutSeconds": 5,
+        "failureThreshold": 3,
+    }
+
+
+def _config_init_container(settings: ElasticsearchSettings) -> Manifest:
+    return {
+        "name": CONFIG_INIT_CONTAINER,
+        "image": image(settings),
+        "command": ["cp", "-R", f"{CONFIG_DIR}/.", _CONFIG_COPY_MOUNT],
+        "resources": resources("50m", "200m", "64Mi", "64Mi"),
+        "securityContext": restricted_security_context(USER_ID, group=0),
+        "volumeMounts": [{"name": "config", "mountPath": _CONFIG_COPY_MOUNT}],
+    }

@@ -1,0 +1,45 @@
+"""Small builders for the Kubernetes JSON every pattern shares: labels, security, resources."""
+
+from __future__ import annotations
+
+from .podmodel import Manifest
+
+MANAGED_BY = "pod-patterns"
+
+
+def selector_labels(app: str) -> dict[str, str]:
+    """Labels that select one application's pods; never change them on a live workload."""
+    return {"app.kubernetes.io/name": app, "app.kubernetes.io/instance": app}
+
+
+def common_labels(app: str, component: str) -> dict[str, str]:
+    return {
+        **selector_labels(app),
+        "app.kubernetes.io/component": component,
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+    }
+
+
+def restricted_security_context(user: int, group: int | None = None) -> Manifest:
+    """A container security context that passes Pod Security "restricted"."""
+    return {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsGroup": user if group is None else group,
+        "runAsNonRoot": True,
+        "runAsUser": user,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def resources(cpu_request: str, cpu_limit: str, memory_request: str, memory_limit: str) -> Manifest:
+    return {
+        "limits": {"cpu": cpu_limit, "memory": memory_limit},
+        "requests": {"cpu": cpu_request, "memory": memory_request},
+    }
+
+
+def metadata(name: str, namespace: str, labels: dict[str, str]) -> Manifest:
+    return {"name": name, "namespace": namespace, "labels": labels}

@@ -1,0 +1,170 @@
+"""Runs a Pulumi Python program in-process under mocks, as `pulumi preview` would, and records it.
+
+No CLI, no engine, no cluster: Pulumi's mock monitor stands in for the engine, and every
+registration is recorded with its parent and inputs. Values that only exist at deploy time
+(generated keys and certificates, `secure:` config) become clearly marked placeholders.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+SECRET_PLACEHOLDER = "[secret: set at deploy]"
+
+
+def deploy_time_placeholder(resource_type: str, name: str, attribute: str) -> str:
+    """Stands for a value the provider computes at deploy time, like `pulumi preview`'s unknowns."""
+    return f"[known after deploy: {resource_type} {name} {attribute}]"
+
+
+# Outputs that providers compute and programs read, by resource type; the offline render fills
+# them with placeholders so that the program's `apply`s run as they would on a real deploy.
+COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True)
+class Registration:
+    urn: str
+    parent: str
+    type: str
+    name: str
+    custom: bool
+    inputs: Mapping[str, Any]
+
+
+@dataclass
+class Recording:
+    """What a program registered, in order, and what it exported."""
+
+    stack: str
+    registrations: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = dict(args.inputs)
+        for attribute in COMPUTED_OUTPUTS.get(args.typ, ()):
+            state.setdefault(attribute, deploy_time_placeholder(args.typ, args.name, attribute))
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        raise NotImplementedError(f"the offline render has no data for function {args.token}")
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, recording: Recording) -> None:
+        self.mocks = _Mocks()
+        super().__init__(self.mocks)
+        self.recording = recording
+        self.lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type != "pulumi:pulumi:Stack":
+            _ensure_event_loop()  # type: ignore[no-untyped-call]
+            inputs = rpc.deserialize_properties(request.object)
+            with self.lock:
+                self.recording.registrations.append(
+                    Registration(response.urn, request.parent, request.type, request.name, request.custom, inputs)
+                )
+        return response
+
+
+def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], list[str]]:
+    """(project name, config as the CLI hands it to programs, secret keys) for one stack."""
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    stack_file = project_dir / project.get("stackConfigDir", ".") / f"Pulumi.{stack}.yaml"
+    if not stack_file.exists():
+        raise FileNotFoundError(f"no stack file {stack_file}")
+    document = yaml.safe_load(stack_file.read_text()) or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, written in (document.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project['name']}:{key}"
+        value, secret = _without_secure_values(written)
+        # The CLI passes text as it is and anything else as JSON.
+        config[full_key] = value if isinstance(value, str) else json.dumps(value)
+        if secret:
+            secret_keys.append(full_key)
+    return project["name"], config, secret_keys
+
+
+def _without_secure_values(value: Any) -> tuple[Any, bool]:
+    """Replace `secure:` ciphertexts (only the stack's secrets provider can decrypt them) by placeholders."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER, True
+        pairs = {k: _without_secure_values(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
+    if isinstance(value, list):
+        items = [_without_secure_values(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def run_offline(project_dir: Path, stack: str) -> Recording:
+    """Run the project's program for `stack` under mocks; exceptions from the program propagate."""
+    project_dir = project_dir.resolve()
+    project, config, secret_keys = stack_config(project_dir, stack)
+    return run_with_mocks(lambda: _run_main(project_dir), project, stack, config, secret_keys)
+
+
+def run_with_mocks(
+    program: Callable[[], None],
+    project: str,
+    stack: str,
+    config: Mapping[str, str] | None = None,
+    secret_keys: Sequence[str] = (),
+) -> Recording:
+    """Run `program` as a Pulumi program under mocks and record what it registers and exports."""
+    # A fresh context per run: Pulumi keeps its global state (root stack, config) in context variables.
+    return contextvars.Context().run(_run_isolated, program, project, stack, dict(config or {}), list(secret_keys))
+
+
+def _run_isolated(
+    program: Callable[[], None], project: str, stack: str, config: dict[str, str], secret_keys: list[str]
+) -> Recording:
+    recording = Recording(stack=f"{project}-{stack}")
+    pulumi.runtime.set_all_config(config, secret_keys)
+    monitor = _RecordingMonitor(recording)
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+
+    async def run_and_collect_outputs() -> None:
+        program()
+        root = pulumi.runtime.get_root_resource()
+        for name, value in getattr(root, "outputs", {}).items():
+            recording.outputs[name] = await pulumi.Output.from_input(value).future()
+
+    _sync_await(run_pulumi_func(run_and_collect_outputs))
+    return recording
+
+
+def _run_main(project_dir: Path) -> None:
+    """Run the project's program as the Python language host does: from its directory, as __main__."""
+    main = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()).get("main", ".")
+    entry = project_dir / main
+    sys.path.insert(0, str(entry if entry.is_dir() else entry.parent))
+    previous = Path.cwd()
+    try:
+        os.chdir(project_dir)
+        runpy.run_path(str(entry / "__main__.py" if entry.is_dir() else entry), run_name="__main__")
+    finally:
+        os.chdir(previous)
+        sys.path.pop(0)

@@ -1,0 +1,31 @@
+"""Registers plain Kubernetes manifests as pulumi-kubernetes resources."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pulumi
+
+from .podmodel import Manifest
+
+_CLASSES = {
+    ("v1", "Namespace"): ("pulumi_kubernetes.core.v1", "Namespace"),
+    ("v1", "ConfigMap"): ("pulumi_kubernetes.core.v1", "ConfigMap"),
+    ("v1", "Secret"): ("pulumi_kubernetes.core.v1", "Secret"),
+    ("v1", "Service"): ("pulumi_kubernetes.core.v1", "Service"),
+    ("v1", "ServiceAccount"): ("pulumi_kubernetes.core.v1", "ServiceAccount"),
+    ("apps/v1", "Deployment"): ("pulumi_kubernetes.apps.v1", "Deployment"),
+    ("apps/v1", "StatefulSet"): ("pulumi_kubernetes.apps.v1", "StatefulSet"),
+    ("policy/v1", "PodDisruptionBudget"): ("pulumi_kubernetes.policy.v1", "PodDisruptionBudget"),
+    ("networking.k8s.io/v1", "NetworkPolicy"): ("pulumi_kubernetes.networking.v1", "NetworkPolicy"),
+}
+
+
+def register(logical_name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
+    """Create the typed pulumi-kubernetes resource for `manifest` (imported on first use: the SDK is large)."""
+    module_name, class_name = _CLASSES[(manifest["apiVersion"], manifest["kind"])]
+    resource_class: Any = getattr(importlib.import_module(module_name), class_name)
+    fields = {key: value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
+    resource: pulumi.CustomResource = resource_class(logical_name, opts=opts, **fields)
+    return resource

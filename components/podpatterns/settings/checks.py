@@ -1,0 +1,65 @@
+"""Value checks shared by settings: each raises ValueError saying what is allowed."""
+
+from __future__ import annotations
+
+import re
+
+from ..quantity import parse_cpu, parse_memory
+from .engine import Check
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+_KUBERNETES_VERSION = re.compile(r"^1\.(\d+)$")
+_IMAGE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+
+OLDEST_KUBERNETES_MINOR = 25
+NEWEST_KUBERNETES_MINOR = 37
+
+
+def dns_label(max_length: int) -> Check:
+    def check(value: str) -> None:
+        if len(value) > max_length or not _DNS_LABEL.match(value):
+            raise ValueError(
+                f"must be a DNS label: lowercase letters, digits and '-', starting and ending "
+                f"with a letter or digit, at most {max_length} characters"
+            )
+
+    return check
+
+
+def release_version(value: str) -> None:
+    """An Elasticsearch release, X.Y.Z, major 8 or 9."""
+    match = _VERSION.match(value)
+    if not match:
+        raise ValueError("must be a release version X.Y.Z such as 8.17.0 (the image tag is pinned to it)")
+    if int(match[1]) not in (8, 9):
+        raise ValueError("must be an Elasticsearch 8.x or 9.x release")
+
+
+def version_tuple(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.split("."))
+
+
+def kubernetes_version(value: str) -> None:
+    match = _KUBERNETES_VERSION.match(value)
+    if not match or not OLDEST_KUBERNETES_MINOR <= int(match[1]) <= NEWEST_KUBERNETES_MINOR:
+        raise ValueError(
+            f"must be a Kubernetes minor version from 1.{OLDEST_KUBERNETES_MINOR} "
+            f'to 1.{NEWEST_KUBERNETES_MINOR}, such as "1.33"'
+        )
+
+
+def image_repository(value: str) -> None:
+    if not _IMAGE_REPOSITORY.match(value):
+        raise ValueError(
+            "must be an image repository without tag or digest, such as "
+            "docker.elastic.co/elasticsearch/elasticsearch (the version setting pins the tag)"
+        )
+
+
+def memory_quantity(value: str) -> None:
+    parse_memory(value)
+
+
+def cpu_quantity(value: str) -> None:
+    parse_cpu(value)

@@ -1,0 +1,252 @@
+"""Reads plain data (stack config, component arguments) into frozen, documented dataclasses.
+
+A settings dataclass declares every key once with `setting(...)`: its type (the annotation),
+its default, its documentation and what values are allowed. `parse` walks the dataclass,
+coerces and checks each value, rejects unknown keys with the closest valid one, and raises
+one `SettingsError` listing every problem, each naming where it came from, the key, the bad
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import json
+import re
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+T = TypeVar("T")
+
+Check = Callable[[Any], None]
+"""Raises ValueError with a sentence saying what is allowed."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a key means and which values it allows (kept in the dataclass field's metadata)."""
+
+    doc: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    check: Check | None = None
+
+    def allowed(self) -> str:
+        """A short phrase for the reference table and error messages."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.minimum is not None and self.maximum is not None:
+            return f"{self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"at least {self.minimum}"
+        return ""
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    choices: tuple[str, ...] = (),
+    minimum: int | None = None,
+    maximum: int | None = None,
+    check: Check | None = None,
+) -> Any:
+    """Declare a settings key: its default, its documentation and its allowed values."""
+    rule = Rule(doc=doc, choices=choices, minimum=minimum, maximum=maximum, check=check)
+    if dataclasses.is_dataclass(default) and isinstance(default, type):
+        return dataclasses.field(default_factory=default, metadata={"rule": rule})
+    return dataclasses.field(default=default, metadata={"rule": rule})
+
+
+def rule_of(field: dataclasses.Field[Any]) -> Rule:
+    rule = field.metadata.get("rule")
+    if not isinstance(rule, Rule):
+        raise TypeError(f"settings field {field.name!r} is not declared with setting()")
+    return rule
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    message: str
+
+
+class SettingsError(ValueError):
+    """Invalid settings; `str()` lists every problem, each naming its origin and key."""
+
+    def __init__(self, origin: str, problems: list[Problem]) -> None:
+        self.origin = origin
+        self.problems = problems
+        super().__init__("\n".join(f"{origin}: {p.key}: {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class KeyStyle:
+    """How keys are spelled where the data came from.
+
+    Stack config uses camelCase under a `project:` namespace; Python arguments use snake_case.
+    """
+
+    prefix: str = ""
+    camel_case: bool = False
+
+    def spell(self, field_name: str) -> str:
+        if not self.camel_case:
+            return field_name
+        head, *rest = field_name.split("_")
+        return head + "".join(part.capitalize() for part in rest)
+
+
+def parse(cls: type[T], raw: Mapping[str, Any], origin: str, style: KeyStyle) -> T:
+    """Build `cls` from `raw`, or raise SettingsError listing every problem."""
+    reader = _Reader(style)
+    value = reader.dataclass(cls, raw, style.prefix)
+    if reader.problems:
+        raise SettingsError(origin, reader.problems)
+    return value
+
+
+class KeyedValueError(ValueError):
+    """A cross-key check failed; `key` is the field (snake_case) to blame."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _join(path: str, key: str) -> str:
+    if not path or path.endswith(":"):
+        return path + key
+    return f"{path}.{key}"
+
+
+@dataclass
+class _Reader:
+    style: KeyStyle
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+
+    def dataclass(self, cls: type[T], raw: Mapping[str, Any], path: str) -> T:
+        hints = get_type_hints(cls)
+        fields = {self.style.spell(f.name): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for key in sorted(set(raw) - set(fields)):
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            allowed = ", ".join(sorted(fields))
+            message = f"unknown key (value {json.dumps(raw[key])}); {hint}allowed keys: {allowed}"
+            self.problems.append(Problem(_join(path, key), message))
+        problems_before = len(self.problems)
+        values = {
+            field.name: self.value(hints[field.name], rule_of(field), raw[key], _join(path, key))
+            for key, field in fields.items()
+            if raw.get(key) is not None
+        }
+        if len(self.problems) > problems_before:
+            return cls()  # cross-key checks would only repeat what is already reported
+        try:
+            return cls(**values)
+        except KeyedValueError as error:
+            self.problems.append(Problem(_join(path, self.style.spell(error.key)), str(error)))
+            return cls()
+
+    def value(self, hint: Any, rule: Rule, value: Any, key: str) -> Any:
+        hint = _strip_optional(hint)
+        try:
+            if dataclasses.is_dataclass(hint):
+                return self.dataclass(hint, _as_mapping(value), key)  # type: ignore[arg-type]
+            coerced = _coerce(hint, value)
+            _check(rule, coerced)
+            return coerced
+        except ValueError as error:
+            self.problems.append(Problem(key, f"{json.dumps(value)} is not allowed: {error}"))
+            return None
+
+
+def _strip_optional(hint: Any) -> Any:
+    if get_origin(hint) in (Union, types.UnionType):
+        (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
+        return inner
+    return hint
+
+
+def _as_mapping(value: Any) -> Mapping[str, Any]:
+    if isinstance(value, str):  # Pulumi hands structured top-level config over as JSON text
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a mapping of keys to values")
+    return value
+
+
+def _coerce_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise ValueError("expected true or false")
+
+
+def _coerce_int(value: Any) -> int:
+    # Pulumi's component host passes numbers as floats; the CLI passes config as text.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("expected a whole number")
+
+
+def _coerce_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError('expected text (quote it in YAML, e.g. "1.33")')
+
+
+def _coerce_strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = json.loads(value) if value.startswith("[") else [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of text values")
+    return tuple(value)
+
+
+_COERCERS: dict[Any, Callable[[Any], Any]] = {bool: _coerce_bool, int: _coerce_int, str: _coerce_str}
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    if get_origin(hint) is tuple:
+        return _coerce_strings(value)
+    return _COERCERS[hint](value)
+
+
+def _check(rule: Rule, value: Any) -> None:
+    if rule.choices and value not in rule.choices:
+        raise ValueError(f"must be {rule.allowed()}")
+    below = rule.minimum is not None and value < rule.minimum
+    above = rule.maximum is not None and value > rule.maximum
+    if below or above:
+        raise ValueError(f"must be {rule.allowed()}")
+    if rule.check is not None:
+        rule.check(value)
+
+
+def reference_rows(cls: type[Any], style: KeyStyle) -> list[tuple[str, str, str, str]]:
+    """(key, default, allowed, doc) for every key, nested keys dotted: the configuration reference."""
+    rows: list[tuple[str, str, str, str]] = []
+    hints = get_type_hints(cls)
+    for field in dataclasses.fields(cls):
+        key = _join(style.prefix, style.spell(field.name))
+        rule = rule_of(field)
+        hint = _strip_optional(hints[field.name])
+        if dataclasses.is_dataclass(hint):
+            nested = KeyStyle(prefix=key, camel_case=style.camel_case)
+            rows.append((key, "", "mapping", rule.doc))
+            rows.extend(reference_rows(hint, nested))  # type: ignore[arg-type]
+            continue
+        default = "" if field.default in (None, dataclasses.MISSING) else json.dumps(field.default)
+        rows.append((key, default, rule.allowed(), rule.doc))
+    return rows

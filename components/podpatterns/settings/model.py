@@ -1,0 +1,141 @@
+"""The settings of one application and its patterns: every key, its default and what is allowed.
+
+This is the one place where defaults live. The stack files (`stacks/Pulumi.<stack>.yaml`,
+camelCase keys under `pod-patterns:`) and `ElasticsearchApp`'s arguments (snake_case keys)
+are both read into these classes, so both get the same checks and the same messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..quantity import parse_cpu, parse_memory
+from . import checks
+from .engine import KeyedValueError, setting
+
+HEAP_SHARE_LIMIT = 0.75
+"""Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
+
+MIN_MEMORY = 512 * 2**20
+
+
+@dataclass(frozen=True)
+class ElasticsearchSettings:
+    """The Elasticsearch cluster: version, size, resources and storage."""
+
+    name: str = setting(
+        "elasticsearch",
+        "Name of the cluster and of its Kubernetes objects (Services, workload, ConfigMap).",
+        check=checks.dns_label(40),
+    )
+    version: str = setting("8.17.0", "Elasticsearch release; pins the image tag.", check=checks.release_version)
+    image: str = setting(
+        "docker.elastic.co/elasticsearch/elasticsearch",
+        "Image repository, without tag (the tag is the version).",
+        check=checks.image_repository,
+    )
+    nodes: int = setting(
+        1,
+        "Number of nodes, all master-eligible; more than one needs workload StatefulSet.",
+        minimum=1,
+        maximum=9,
+    )
+    workload: str = setting(
+        "StatefulSet",
+        "Kind of workload. Deployment suits one ephemeral node only.",
+        choices=("Deployment", "StatefulSet"),
+    )
+    cpu_request: str = setting("500m", "CPU request of the Elasticsearch container.", check=checks.cpu_quantity)
+    cpu_limit: str = setting("1", "CPU limit of the Elasticsearch container.", check=checks.cpu_quantity)
+    memory: str = setting(
+        "2Gi",
+        "Memory request and limit of the Elasticsearch container (equal: Elasticsearch must not be "
+        "evicted for going over its request).",
+        check=checks.memory_quantity,
+    )
+    heap: str | None = setting(
+        None,
+        "JVM heap (-Xms and -Xmx). Unset: half of memory. At most 75% of memory.",
+        check=checks.memory_quantity,
+    )
+    storage_size: str | None = setting(
+        None,
+        "Size of each node's PersistentVolumeClaim. Unset: an emptyDir (data lost with the pod).",
+        check=checks.memory_quantity,
+    )
+    storage_class: str | None = setting(
+        None,
+        "StorageClass of the PersistentVolumeClaims. Unset: the cluster's default.",
+        check=checks.dns_label(253),
+    )
+    anti_affinity: str = setting(
+        "preferred",
+        "Pod anti-affinity across nodes for a multi-node cluster: required refuses to co-locate two "
+        "Elasticsearch pods on one Kubernetes node, preferred only avoids it.",
+        choices=("preferred", "required"),
+    )
+    termination_grace_period_seconds: int = setting(
+        120,
+        "Time Elasticsearch gets to flush and leave the cluster before it is killed.",
+        minimum=30,
+        maximum=3600,
+    )
+
+    def __post_init__(self) -> None:
+        if self.nodes > 1 and self.nodes % 2 == 0:
+            raise KeyedValueError(
+                "nodes",
+                f"{self.nodes} nodes is an even number of master-eligible nodes: use an odd number "
+                "(1, 3, 5, ...) so that a majority survives a network partition",
+            )
+        if self.workload == "Deployment" and self.nodes > 1:
+            raise KeyedValueError(
+                "workload", "a cluster of more than one node must be a StatefulSet (stable names for discovery)"
+            )
+        if self.workload == "Deployment" and self.storage_size is not None:
+            raise KeyedValueError(
+                "workload", "persistent storage needs workload StatefulSet (one PersistentVolumeClaim per node)"
+            )
+        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
+            raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")
+        if self.memory_bytes < MIN_MEMORY:
+            raise KeyedValueError("memory", "must be at least 512Mi")
+        if self.heap_bytes > self.memory_bytes * HEAP_SHARE_LIMIT:
+            raise KeyedValueError(
+                "heap",
+                f"heap {self.heap} is above 75% of memory {self.memory}: Elasticsearch needs the rest "
+                "for direct memory and the filesystem cache",
+            )
+
+    @property
+    def memory_bytes(self) -> int:
+        return parse_memory(self.memory)
+
+    @property
+    def heap_bytes(self) -> int:
+        """The JVM heap: the `heap` setting, or half the memory limit."""
+        return parse_memory(self.heap) if self.heap else self.memory_bytes // 2
+
+    @property
+    def persistent(self) -> bool:
+        return self.storage_size is not None
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """One application and the patterns composed onto it: what a stack deploys."""
+
+    namespace: str = setting(
+        "elasticsearch", "Namespace of every object the stack creates.", check=checks.dns_label(63)
+    )
+    create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
+    kubernetes_version: str = setting(
+        "1.33",
+        "Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars.",
+        check=checks.kubernetes_version,
+    )
+    elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
+
+    @property
+    def kubernetes_minor(self) -> int:
+        return int(self.kubernetes_version.split(".")[1])
