@@ -8,6 +8,7 @@ registration is recorded with its parent and inputs. Values that only exist at d
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import os
 import runpy
@@ -123,25 +124,49 @@ def run_offline(project_dir: Path, stack: str) -> Recording:
     """Run the project's program for `stack` under mocks; exceptions from the program propagate."""
     project_dir = project_dir.resolve()
     project, config, secret_keys = stack_config(project_dir, stack)
-    return run_with_mocks(lambda: _run_main(project_dir), project, stack, config, secret_keys)
+    return run_with_mocks(
+        lambda: _run_main(project_dir), project=project, stack=stack, config=config, secret_keys=secret_keys
+    )
 
 
 def run_with_mocks(
     program: Callable[[], None],
+    *,
     project: str,
     stack: str,
     config: Mapping[str, str] | None = None,
     secret_keys: Sequence[str] = (),
+    recording: Recording | None = None,
 ) -> Recording:
-    """Run `program` as a Pulumi program under mocks and record what it registers and exports."""
+    """Run `program` as a Pulumi program under mocks and record what it registers and exports.
+
+    Pass `recording` to keep what was registered even when the program raises.
+    """
+    recording = recording or Recording(stack=f"{project}-{stack}")
     # A fresh context per run: Pulumi keeps its global state (root stack, config) in context variables.
-    return contextvars.Context().run(_run_isolated, program, project, stack, dict(config or {}), list(secret_keys))
+    context = contextvars.Context()
+    return context.run(
+        functools.partial(
+            _run_isolated,
+            program,
+            project=project,
+            stack=stack,
+            config=dict(config or {}),
+            secret_keys=list(secret_keys),
+            recording=recording,
+        )
+    )
 
 
 def _run_isolated(
-    program: Callable[[], None], project: str, stack: str, config: dict[str, str], secret_keys: list[str]
+    program: Callable[[], None],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    recording: Recording,
 ) -> Recording:
-    recording = Recording(stack=f"{project}-{stack}")
     pulumi.runtime.set_all_config(config, secret_keys)
     monitor = _RecordingMonitor(recording)
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)

@@ -34,9 +34,12 @@ class Rule:
     minimum: int | None = None
     maximum: int | None = None
     check: Check | None = None
+    allowed_text: str = ""
 
     def allowed(self) -> str:
         """A short phrase for the reference table and error messages."""
+        if self.allowed_text:
+            return self.allowed_text
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.minimum is not None and self.maximum is not None:
@@ -54,9 +57,13 @@ def setting(
     minimum: int | None = None,
     maximum: int | None = None,
     check: Check | None = None,
+    allowed: str = "",
 ) -> Any:
-    """Declare a settings key: its default, its documentation and its allowed values."""
-    rule = Rule(doc=doc, choices=choices, minimum=minimum, maximum=maximum, check=check)
+    """Declare a settings key: its default, its documentation and its allowed values.
+
+    `allowed` describes, for the reference, what `check` accepts.
+    """
+    rule = Rule(doc=doc, choices=choices, minimum=minimum, maximum=maximum, check=check, allowed_text=allowed)
     if dataclasses.is_dataclass(default) and isinstance(default, type):
         return dataclasses.field(default_factory=default, metadata={"rule": rule})
     return dataclasses.field(default=default, metadata={"rule": rule})
@@ -248,5 +255,6 @@ def reference_rows(cls: type[Any], style: KeyStyle) -> list[tuple[str, str, str,
             rows.extend(reference_rows(hint, nested))  # type: ignore[arg-type]
             continue
         default = "" if field.default in (None, dataclasses.MISSING) else json.dumps(field.default)
-        rows.append((key, default, rule.allowed(), rule.doc))
+        allowed = rule.allowed() or ("true or false" if hint is bool else "")
+        rows.append((key, default, allowed, rule.doc))
     return rows

@@ -27,12 +27,19 @@ class ElasticsearchSettings:
         "elasticsearch",
         "Name of the cluster and of its Kubernetes objects (Services, workload, ConfigMap).",
         check=checks.dns_label(40),
+        allowed="DNS label, at most 40 characters",
     )
-    version: str = setting("8.17.0", "Elasticsearch release; pins the image tag.", check=checks.release_version)
+    version: str = setting(
+        "8.17.0",
+        "Elasticsearch release; pins the image tag.",
+        check=checks.release_version,
+        allowed="X.Y.Z, 8.x or 9.x",
+    )
     image: str = setting(
         "docker.elastic.co/elasticsearch/elasticsearch",
         "Image repository, without tag (the tag is the version).",
         check=checks.image_repository,
+        allowed="repository without tag or digest",
     )
     nodes: int = setting(
         1,
@@ -45,28 +52,36 @@ class ElasticsearchSettings:
         "Kind of workload. Deployment suits one ephemeral node only.",
         choices=("Deployment", "StatefulSet"),
     )
-    cpu_request: str = setting("500m", "CPU request of the Elasticsearch container.", check=checks.cpu_quantity)
-    cpu_limit: str = setting("1", "CPU limit of the Elasticsearch container.", check=checks.cpu_quantity)
+    cpu_request: str = setting(
+        "500m", "CPU request of the Elasticsearch container.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
+    cpu_limit: str = setting(
+        "1", "CPU limit of the Elasticsearch container.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
     memory: str = setting(
         "2Gi",
         "Memory request and limit of the Elasticsearch container (equal: Elasticsearch must not be "
         "evicted for going over its request).",
         check=checks.memory_quantity,
+        allowed="byte quantity",
     )
     heap: str | None = setting(
         None,
         "JVM heap (-Xms and -Xmx). Unset: half of memory. At most 75% of memory.",
         check=checks.memory_quantity,
+        allowed="byte quantity",
     )
     storage_size: str | None = setting(
         None,
         "Size of each node's PersistentVolumeClaim. Unset: an emptyDir (data lost with the pod).",
         check=checks.memory_quantity,
+        allowed="byte quantity",
     )
     storage_class: str | None = setting(
         None,
         "StorageClass of the PersistentVolumeClaims. Unset: the cluster's default.",
         check=checks.dns_label(253),
+        allowed="DNS name",
     )
     anti_affinity: str = setting(
         "preferred",
@@ -126,13 +141,14 @@ class AppSettings:
     """One application and the patterns composed onto it: what a stack deploys."""
 
     namespace: str = setting(
-        "elasticsearch", "Namespace of every object the stack creates.", check=checks.dns_label(63)
+        "elasticsearch", "Namespace of every object the stack creates.", check=checks.dns_label(63), allowed="DNS label"
     )
     create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
     kubernetes_version: str = setting(
         "1.33",
         "Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars.",
         check=checks.kubernetes_version,
+        allowed='"1.25" to "1.37"',
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
 

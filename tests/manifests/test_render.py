@@ -1,0 +1,104 @@
+"""The offline render: every stack renders, identically each time, and bad config writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from podpatterns.render.__main__ import main as render_main
+from podpatterns.render.offline import SECRET_PLACEHOLDER, stack_config
+
+from ..conftest import PROJECT_DIR, STACKS
+
+
+def render(stack: str, out: Path, project: Path = PROJECT_DIR) -> int:
+    return render_main(["--stack", stack, "--out", str(out), "--project", str(project)])
+
+
+def test_the_three_environments_exist() -> None:
+    assert STACKS == ["dev", "prod", "staging"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_renders_twice_byte_identical(stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert render(stack, tmp_path / "one") == 0
+    first_summary = capsys.readouterr().out.replace("one", "DIR")
+    assert render(stack, tmp_path / "two") == 0
+    assert capsys.readouterr().out.replace("two", "DIR") == first_summary
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert one == two
+    assert len(one) >= 4
+
+
+def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    render("prod", tmp_path)
+    summary = capsys.readouterr().out
+    assert "└─ podpatterns:index:ElasticsearchApp elasticsearch" in summary
+    assert "Pod of StatefulSet search-prod/elasticsearch" in summary
+    assert "main    elasticsearch       9200/http 9300/transport" in summary
+    assert "data(claim 100Gi)" in summary
+    assert "endpoint: http://elasticsearch.search-prod.svc:9200" in summary
+    assert len(summary.splitlines()) <= 40  # one screen
+
+
+def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path) -> None:
+    render("staging", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "configmap_search-staging_elasticsearch-config.yaml",
+        "namespace_search-staging.yaml",
+        "service_search-staging_elasticsearch-headless.yaml",
+        "service_search-staging_elasticsearch.yaml",
+        "statefulset_search-staging_elasticsearch.yaml",
+    ]
+
+
+def copy_project(tmp_path: Path, stack_yaml: str) -> Path:
+    project = tmp_path / "project"
+    (project / "stacks").mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    (project / "stacks" / "Pulumi.broken.yaml").write_text(stack_yaml)
+    return project
+
+
+def test_bad_config_exits_non_zero_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path, "config:\n  pod-patterns:elasticsearch:\n    nodez: 3\n")
+    out = tmp_path / "out"
+    assert render("broken", out, project) == 2
+    error = capsys.readouterr().err
+    assert "stacks/Pulumi.broken.yaml: pod-patterns:elasticsearch.nodez: unknown key" in error
+    assert "did you mean 'nodes'?" in error
+    assert not out.exists()
+
+
+def test_bad_config_keeps_a_previous_render(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert render("dev", out) == 0
+    before = sorted(out.iterdir())
+    project = copy_project(tmp_path, "config:\n  pod-patterns:namespace: Not_A_Label\n")
+    assert render("broken", out, project) == 2
+    assert sorted(out.iterdir()) == before
+
+
+def test_secure_config_becomes_a_marked_placeholder(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, "config:\n  pod-patterns:token:\n    secure: AAABAJx0c2VjcmV0\n")
+    _, config, secret_keys = stack_config(project, "broken")
+    assert config["pod-patterns:token"] == SECRET_PLACEHOLDER
+    assert secret_keys == ["pod-patterns:token"]
+
+
+def test_command_line_entry_point(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "podpatterns.render", "--stack", "dev", "--out", str(tmp_path)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "Wrote 4 objects to" in result.stdout

@@ -1,0 +1,38 @@
+"""The README stays true: its quick start and its configuration reference."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from podpatterns.settings.reference import markdown
+
+from .conftest import PROJECT_DIR
+
+README = (PROJECT_DIR / "README.md").read_text()
+
+
+def test_configuration_reference_is_generated_from_the_settings() -> None:
+    match = re.search(
+        r"<!-- configuration-reference:start -->\n(.*)\n<!-- configuration-reference:end -->", README, re.S
+    )
+    assert match, "configuration reference markers missing"
+    assert match[1] == markdown(), "regenerate with: python -m podpatterns.settings.reference"
+
+
+def test_quick_start_has_exactly_two_commands_that_exist() -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```sh\n(.*?)```", section, re.S)
+    commands = block.strip().splitlines()
+    assert commands == ["scripts/render dev", "scripts/test"]
+    for command in commands:
+        script = PROJECT_DIR / command.split()[0]
+        assert script.exists()
+        assert script.stat().st_mode & 0o111, f"{script} is not executable"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (PROJECT_DIR / ".ci" / "run").read_text()
+    assert "scripts/test" in ci
+    assert "CI=true" in ci
+    assert "pytest" in Path(PROJECT_DIR / "scripts" / "test").read_text()

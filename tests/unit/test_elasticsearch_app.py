@@ -1,0 +1,74 @@
+"""ElasticsearchApp as a Pulumi component, under Pulumi's mocks."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+from podpatterns import ElasticsearchApp, PodConflictError, PodContribution, SettingsError
+from podpatterns.elasticsearch import ElasticsearchAppArgs
+from podpatterns.render import Recording, run_with_mocks
+
+
+def run(args: ElasticsearchAppArgs, recording: Recording | None = None) -> Recording:
+    def program() -> None:
+        app = ElasticsearchApp("search", args)
+        pulumi.export("endpoint", app.endpoint)
+        pulumi.export("namespace", app.namespace)
+        pulumi.export("service", app.service_name)
+
+    return run_with_mocks(program, project="test", stack="unit", recording=recording)
+
+
+def test_children_are_parented_and_named_after_the_component() -> None:
+    recording = run({"namespace": "search", "elasticsearch": {"nodes": 3, "storage_size": "1Gi"}})
+    (component,) = [r for r in recording.registrations if not r.custom]
+    assert component.type == "podpatterns:index:ElasticsearchApp"
+    children = [r for r in recording.registrations if r.custom]
+    assert {r.parent for r in children} == {component.urn}
+    assert sorted(r.name for r in children) == [
+        "search-client",
+        "search-config",
+        "search-headless",
+        "search-namespace",
+        "search-pdb",
+        "search-workload",
+    ]
+
+
+def test_outputs() -> None:
+    outputs = run({"namespace": "logs", "elasticsearch": {"name": "es"}}).outputs
+    assert outputs == {"endpoint": "http://es.logs.svc:9200", "namespace": "logs", "service": "es"}
+
+
+def test_bad_argument_registers_nothing() -> None:
+    recording = Recording("test-unit")
+    with pytest.raises(SettingsError, match=r"ElasticsearchApp 'search' arguments: elasticsearch\.nodes: "):
+        run({"elasticsearch": {"nodes": 2, "workload": "StatefulSet"}}, recording)
+    assert recording.registrations == []
+
+
+def test_unknown_argument_is_rejected() -> None:
+    with pytest.raises(SettingsError, match=r"elasticsearch\.replicas: unknown key"):
+        run({"elasticsearch": {"replicas": 3}})  # type: ignore[typeddict-unknown-key]
+
+
+def test_conflicting_contribution_registers_nothing() -> None:
+    squatter = PodContribution(source="Test 'squatter'", containers=[{"name": "elasticsearch", "image": "x:1"}])
+    recording = Recording("test-unit")
+    with pytest.raises(PodConflictError, match="container name 'elasticsearch'"):
+        run({"contributions": [squatter]}, recording)
+    assert recording.registrations == []
+
+
+def test_registrations_are_recorded_when_nothing_fails() -> None:
+    # The counterpart of the two tests above: the same recording does see a successful program.
+    recording = Recording("test-unit")
+    run({}, recording)
+    assert len(recording.registrations) == 6  # the component and its five objects
+
+
+def test_contribution_reaches_the_rendered_workload() -> None:
+    marker = PodContribution(source="Test 'marker'", pod_annotations={"example.com/marker": "present"})
+    recording = run({"contributions": [marker]})
+    (workload,) = [r for r in recording.registrations if r.name == "search-workload"]
+    assert workload.inputs["spec"]["template"]["metadata"]["annotations"]["example.com/marker"] == "present"
