@@ -43,6 +43,10 @@ class PodContribution:
     loopback_ports: Mapping[str, Sequence[int]] = field(default_factory=dict)
     """Ports a container listens on at 127.0.0.1 only, by container name: not declared in the
     pod spec (nothing outside the pod can reach them) but still taken in the pod's network namespace."""
+    pod_sysctls: Sequence[Manifest] = ()
+    """Namespaced sysctls for the pod's `securityContext.sysctls` ({"name": ..., "value": ...})."""
+    service_account_name: str | None = None
+    """The pod's ServiceAccount; at most one contribution may set it."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class MergedPod:
     volumes: list[Manifest]
     service_ports: list[Manifest]
     annotations: dict[str, str]
+    sysctls: list[Manifest]
+    service_account_name: str | None
 
 
 @dataclass
@@ -102,6 +108,8 @@ def merge_pod(
         volumes=volumes,
         service_ports=_merge_service_ports(contributions),
         annotations=_merge_annotations(contributions),
+        sysctls=_merge_sysctls(contributions),
+        service_account_name=_merge_service_account(contributions),
     )
 
 
@@ -222,3 +230,22 @@ def _merge_annotations(contributions: Sequence[PodContribution]) -> dict[str, st
             claims.take(key, contribution.source, f"pod annotation {key}", "only one pattern may set it")
             annotations[key] = value
     return dict(sorted(annotations.items()))
+
+
+def _merge_sysctls(contributions: Sequence[PodContribution]) -> list[Manifest]:
+    claims = _Claims()
+    sysctls: list[Manifest] = []
+    for contribution in contributions:
+        for sysctl in contribution.pod_sysctls:
+            claims.take(sysctl["name"], contribution.source, f"sysctl {sysctl['name']}", "only one pattern may set it")
+            sysctls.append(sysctl)
+    return sysctls
+
+
+def _merge_service_account(contributions: Sequence[PodContribution]) -> str | None:
+    claims = _Claims()
+    for contribution in contributions:
+        if contribution.service_account_name is not None:
+            claims.take("serviceAccountName", contribution.source, "the pod's ServiceAccount", "only one may set it")
+    names = [c.service_account_name for c in contributions if c.service_account_name is not None]
+    return names[0] if names else None

@@ -147,3 +147,15 @@ def test_service_port_and_annotation_conflicts() -> None:
 def test_missing_application_container() -> None:
     with pytest.raises(PodConflictError, match="application container 'web'"):
         merge_pod("web", [app()])
+
+
+def test_pod_level_fields_merge_and_conflict() -> None:
+    vault = sidecar(name="vault", port=1, service_account_name="search", pod_sysctls=[{"name": "net.x", "value": "1"}])
+    pod = merge_pod("app", [app(), vault])
+    assert pod.service_account_name == "search"
+    assert pod.sysctls == [{"name": "net.x", "value": "1"}]
+    other = sidecar(name="other", port=2, service_account_name="other", pod_sysctls=[{"name": "net.x", "value": "2"}])
+    with pytest.raises(PodConflictError, match="the pod's ServiceAccount is claimed by Pattern 'vault' and by"):
+        merge_pod("app", [app(), vault, sidecar(name="o", port=3, service_account_name="o")])
+    with pytest.raises(PodConflictError, match=r"sysctl net\.x is claimed by Pattern 'vault' and by Pattern 'other'"):
+        merge_pod("app", [app(), vault, other])

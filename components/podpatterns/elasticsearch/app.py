@@ -9,7 +9,8 @@ from ..settings import AppSettings, KeyStyle, parse
 from ..target import WorkloadTarget
 from .args import ElasticsearchAppArgs
 from .config import HTTP_PORT
-from .plan import plan_cluster
+from .patterns import create_patterns, planned_contributions
+from .plan import plan_cluster, target_of
 
 
 class ElasticsearchApp(pulumi.ComponentResource):
@@ -33,9 +34,14 @@ class ElasticsearchApp(pulumi.ComponentResource):
     def __init__(self, name: str, args: ElasticsearchAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         raw = {key: value for key, value in args.items() if key != "contributions"}
         settings = parse(AppSettings, raw, origin=f"ElasticsearchApp '{name}' arguments", style=KeyStyle())
-        plan = plan_cluster(settings, list(args.get("contributions", [])))
+        extra = list(args.get("contributions", []))
+        target = target_of(settings)
+        plan_cluster(settings, [*planned_contributions(settings, target), *extra])  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
-        self.target = plan.target
+        self.target = target
+
+        patterns = create_patterns(self, name, settings, target)
+        plan = plan_cluster(settings, [*patterns, *extra])
 
         created: dict[str, pulumi.CustomResource] = {}
         for role, manifest in plan.manifests.items():

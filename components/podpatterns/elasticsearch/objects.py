@@ -90,6 +90,10 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
     }
     if settings.nodes > 1:
         spec["affinity"] = _anti_affinity(settings)
+    if pod.sysctls:
+        spec["securityContext"]["sysctls"] = pod.sysctls
+    if pod.service_account_name:
+        spec["serviceAccountName"] = pod.service_account_name
     return {
         "metadata": {"labels": selector_labels(settings.name), "annotations": {**pod.annotations, **annotations}},
         "spec": spec,
