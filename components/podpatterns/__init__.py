@@ -7,6 +7,7 @@ from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, Elasticsearch
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .target import WorkloadTarget
+from .tls import TlsAmbassador, TlsAmbassadorArgs, TlsSettings
 
 __all__ = [
     "AppSettings",
@@ -18,6 +19,9 @@ __all__ = [
     "PodConflictError",
     "PodContribution",
     "SettingsError",
+    "TlsAmbassador",
+    "TlsAmbassadorArgs",
+    "TlsSettings",
     "WorkloadTarget",
     "merge_pod",
 ]

@@ -21,3 +21,6 @@ def main() -> None:
     pulumi.export("namespace", app.namespace)
     pulumi.export("service", app.service_name)
     pulumi.export("endpoint", app.endpoint)
+    if app.ca_certificate is not None:
+        pulumi.export("caCertificate", app.ca_certificate)
+        pulumi.export("certificateExpiry", app.certificate_expiry)

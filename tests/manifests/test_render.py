@@ -39,17 +39,22 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     summary = capsys.readouterr().out
     assert "└─ podpatterns:index:ElasticsearchApp elasticsearch" in summary
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
-    assert "main    elasticsearch       9200/http 9300/transport" in summary
+    assert "main    elasticsearch       9300/transport" in summary
+    assert "main    tls-ambassador      9200/https" in summary
+    assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
-    assert "endpoint: http://elasticsearch.search-prod.svc:9200" in summary
+    assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
+    assert "caCertificate: [known after deploy: tls:index/selfSignedCert:SelfSignedCert elasticsearch-tls-ca" in summary
     assert len(summary.splitlines()) <= 40  # one screen
 
 
 def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path) -> None:
     render("staging", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "configmap_search-staging_elasticsearch-ambassador.yaml",
         "configmap_search-staging_elasticsearch-config.yaml",
         "namespace_search-staging.yaml",
+        "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
         "statefulset_search-staging_elasticsearch.yaml",
@@ -101,4 +106,4 @@ def test_command_line_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "Wrote 4 objects to" in result.stdout
+    assert "Wrote 6 objects to" in result.stdout

@@ -21,10 +21,14 @@ def run(args: ElasticsearchAppArgs, recording: Recording | None = None) -> Recor
 
 def test_children_are_parented_and_named_after_the_component() -> None:
     recording = run({"namespace": "search", "elasticsearch": {"nodes": 3, "storage_size": "1Gi"}})
-    (component,) = [r for r in recording.registrations if not r.custom]
+    component, ambassador = [r for r in recording.registrations if not r.custom]
     assert component.type == "podpatterns:index:ElasticsearchApp"
-    children = [r for r in recording.registrations if r.custom]
-    assert {r.parent for r in children} == {component.urn}
+    assert (ambassador.type, ambassador.name, ambassador.parent) == (
+        "podpatterns:index:TlsAmbassador",
+        "search-tls",
+        component.urn,
+    )
+    children = [r for r in recording.registrations if r.custom and r.parent == component.urn]
     assert sorted(r.name for r in children) == [
         "search-client",
         "search-config",
@@ -36,8 +40,13 @@ def test_children_are_parented_and_named_after_the_component() -> None:
 
 
 def test_outputs() -> None:
-    outputs = run({"namespace": "logs", "elasticsearch": {"name": "es"}}).outputs
+    outputs = run({"namespace": "logs", "elasticsearch": {"name": "es"}, "tls": {"enabled": False}}).outputs
     assert outputs == {"endpoint": "http://es.logs.svc:9200", "namespace": "logs", "service": "es"}
+
+
+def test_outputs_behind_the_ambassador() -> None:
+    outputs = run({"namespace": "logs", "elasticsearch": {"name": "es"}}).outputs
+    assert outputs["endpoint"] == "https://es.logs.svc:9200"
 
 
 def test_bad_argument_registers_nothing() -> None:
@@ -63,7 +72,7 @@ def test_conflicting_contribution_registers_nothing() -> None:
 def test_registrations_are_recorded_when_nothing_fails() -> None:
     # The counterpart of the two tests above: the same recording does see a successful program.
     recording = Recording("test-unit")
-    run({}, recording)
+    run({"tls": {"enabled": False}}, recording)
     assert len(recording.registrations) == 6  # the component and its five objects
 
 

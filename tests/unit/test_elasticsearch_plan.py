@@ -9,8 +9,9 @@ from podpatterns.elasticsearch import plan_cluster
 from podpatterns.settings import KeyStyle, parse
 
 
-def settings(**elasticsearch: object) -> AppSettings:
-    return parse(AppSettings, {"namespace": "search", "elasticsearch": elasticsearch}, "test", KeyStyle())
+def settings(tls: bool = False, **elasticsearch: object) -> AppSettings:
+    raw = {"namespace": "search", "elasticsearch": elasticsearch, "tls": {"enabled": tls}}
+    return parse(AppSettings, raw, "test", KeyStyle())
 
 
 def config_of(plan_manifests: dict[str, dict]) -> dict[str, object]:
@@ -129,7 +130,31 @@ def test_a_contribution_on_the_elasticsearch_port_is_rejected() -> None:
 
 
 def test_namespace_can_belong_to_someone_else() -> None:
-    raw = {"namespace": "shared", "create_namespace": False}
+    raw = {"namespace": "shared", "create_namespace": False, "tls": {"enabled": False}}
     plan = plan_cluster(parse(AppSettings, raw, "test", KeyStyle()), [])
     assert "namespace" not in plan.manifests
     assert {m["metadata"]["namespace"] for m in plan.manifests.values()} == {"shared"}
+
+
+def test_behind_the_ambassador_elasticsearch_listens_on_loopback_only() -> None:
+    plan = plan_cluster(settings(tls=True, nodes=3), [])  # planned without the ambassador: ports stay free
+    config = config_of(plan.manifests)
+    assert (config["http.host"], config["http.port"]) == ("127.0.0.1", 9201)
+    app = plan.pod.containers[0]
+    assert [p["name"] for p in app["ports"]] == ["transport"]  # 9201 is not reachable: not declared
+    assert plan.manifests["client"]["spec"]["ports"] == []  # the ambassador contributes 9200
+    command = app["readinessProbe"]["exec"]["command"]
+    assert command[-3:] == [
+        "--cacert",
+        "/etc/pod-patterns/tls-ca/ca.crt",
+        "https://127.0.0.1:9200/_ambassador/upstream-health",
+    ]
+
+
+def test_a_contribution_on_the_loopback_port_is_rejected() -> None:
+    squatter = PodContribution(
+        source="Test 'squatter'",
+        containers=[{"name": "squatter", "image": "s:1", "ports": [{"containerPort": 9201}]}],
+    )
+    with pytest.raises(PodConflictError, match=r"port 9201/TCP is claimed by container 'squatter' .* container 'elasticsearch' .*on 127\.0\.0\.1"):
+        plan_cluster(settings(tls=True), [squatter])

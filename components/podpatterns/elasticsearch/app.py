@@ -14,7 +14,7 @@ from .plan import plan_cluster, target_of
 
 
 class ElasticsearchApp(pulumi.ComponentResource):
-    """An Elasticsearch cluster on Kubernetes, extended by pod contributions.
+    """An Elasticsearch cluster on Kubernetes, extended by the patterns its settings turn on.
 
     One node runs as a Deployment or a StatefulSet with `discovery.type: single-node`; several
     nodes run as a StatefulSet with a headless Service for discovery, a PodDisruptionBudget and
@@ -27,7 +27,11 @@ class ElasticsearchApp(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
     """The client Service."""
     endpoint: pulumi.Output[str]
-    """In-cluster URL of the client Service."""
+    """In-cluster URL of the client Service (https behind the TLS ambassador)."""
+    ca_certificate: pulumi.Output[str] | None
+    """The TLS ambassador's CA certificate (PEM), for clients; None without the ambassador."""
+    certificate_expiry: pulumi.Output[str] | None
+    """When the ambassador's server certificate expires; None without the ambassador."""
     target: WorkloadTarget
     """How patterns see this cluster (plain data, known at plan time)."""
 
@@ -36,23 +40,37 @@ class ElasticsearchApp(pulumi.ComponentResource):
         settings = parse(AppSettings, raw, origin=f"ElasticsearchApp '{name}' arguments", style=KeyStyle())
         extra = list(args.get("contributions", []))
         target = target_of(settings)
-        plan_cluster(settings, [*planned_contributions(settings, target), *extra])  # conflicts fail here
+        plan = plan_cluster(settings, [*planned_contributions(settings, target), *extra])  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
         self.target = target
 
-        patterns = create_patterns(self, name, settings, target)
-        plan = plan_cluster(settings, [*patterns, *extra])
-
-        created: dict[str, pulumi.CustomResource] = {}
-        for role, manifest in plan.manifests.items():
-            depends_on = [created["namespace"]] if "namespace" in created else []
-            child_opts = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
-            created[role] = register(f"{name}-{role}", manifest, child_opts)
+        namespace = plan.manifests.get("namespace")
+        depends_on = []
+        if namespace is not None:
+            depends_on.append(register(f"{name}-namespace", namespace, pulumi.ResourceOptions(parent=self)))
+        child = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
+        patterns = create_patterns(name, settings, target, child)
+        # The same plan again, now with the contributions' deploy-time values (certificate hashes).
+        plan = plan_cluster(settings, [*patterns.contributions, *extra])
+        created = {
+            role: register(f"{name}-{role}", m, child) for role, m in plan.manifests.items() if role != "namespace"
+        }
 
         client = created["client"]
         self.namespace = client.metadata.namespace  # type: ignore[attr-defined]
         self.service_name = client.metadata.name  # type: ignore[attr-defined]
-        self.endpoint = pulumi.Output.format("http://{0}.{1}.svc:{2}", self.service_name, self.namespace, HTTP_PORT)
+        scheme = "https" if patterns.tls else "http"
+        self.endpoint = pulumi.Output.format(
+            f"{scheme}://{{0}}.{{1}}.svc:{HTTP_PORT}", self.service_name, self.namespace
+        )
+        self.ca_certificate = patterns.tls.ca_certificate if patterns.tls else None
+        self.certificate_expiry = patterns.tls.certificate_expiry if patterns.tls else None
         self.register_outputs(
-            {"namespace": self.namespace, "service_name": self.service_name, "endpoint": self.endpoint}
+            {
+                "namespace": self.namespace,
+                "service_name": self.service_name,
+                "endpoint": self.endpoint,
+                "ca_certificate": self.ca_certificate,
+                "certificate_expiry": self.certificate_expiry,
+            }
         )

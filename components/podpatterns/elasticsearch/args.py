@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from ..podmodel import PodContribution
+from ..tls.args import TlsAmbassadorArgs
 
 
 class ElasticsearchArgs(TypedDict, total=False):
@@ -39,6 +40,13 @@ class ElasticsearchArgs(TypedDict, total=False):
     """Seconds Elasticsearch gets to stop cleanly, 30 to 3600. Default: 120."""
 
 
+class TlsArgs(TlsAmbassadorArgs, total=False):
+    """TlsAmbassador's settings, and whether to use it (the target and ports are the cluster's)."""
+
+    enabled: bool
+    """Put the TLS ambassador in front of Elasticsearch. Default: true."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
@@ -50,5 +58,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Oldest Kubernetes minor version to support, "1.25" to "1.37". Default: "1.33"."""
     elasticsearch: ElasticsearchArgs
     """The cluster. Default: one node, 2Gi, ephemeral storage."""
+    tls: TlsArgs
+    """The TLS ambassador. Default: on, ECDSA P-256, 90-day certificates, no client certificates."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

@@ -11,6 +11,10 @@ CONFIG_DIR = f"{HOME}/config"
 DATA_DIR = f"{HOME}/data"
 LOGS_DIR = f"{HOME}/logs"
 HTTP_PORT = 9200
+LOOPBACK_HTTP_PORT = 9201
+"""Where Elasticsearch listens, on 127.0.0.1 only, behind the TLS ambassador."""
+HEALTH_PATH = "/_cluster/health?local=true"
+"""Answers as soon as the local node is up, whatever the cluster's colour."""
 TRANSPORT_PORT = 9300
 USER_ID = 1000
 """The official image's `elasticsearch` user; its files belong to group 0."""

@@ -9,9 +9,10 @@ from ..kube import selector_labels
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..settings import AppSettings
 from ..target import WorkloadTarget
+from ..tls import contribution as tls
 from . import objects
-from .config import HTTP_PORT, elasticsearch_yml, headless_service_name
-from .pod import CONTAINER, DATA_VOLUME, app_contribution
+from .config import HEALTH_PATH, HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,25 @@ def target_of(settings: AppSettings) -> WorkloadTarget:
     )
 
 
+def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
+    """Where Elasticsearch serves HTTP, and how its readiness is probed.
+
+    Behind the TLS ambassador it moves to 127.0.0.1:9201, so the only way in is TLS on 9200, and
+    the pod is ready only when Elasticsearch answers through the ambassador.
+    """
+    if settings.tls.enabled:
+        url = f"https://127.0.0.1:{HTTP_PORT}{tls.UPSTREAM_HEALTH_PATH}"
+        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
+    return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
+
+
 def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:
     """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
-    yml = elasticsearch_yml(es, http_host="0.0.0.0", http_port=HTTP_PORT)
-    base = app_contribution(es, config_map=config_map_name, http_host="0.0.0.0", http_port=HTTP_PORT)
+    host, port, readiness = _http_listener(settings)
+    yml = elasticsearch_yml(es, http_host=host, http_port=port)
+    base = app_contribution(es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness)
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})

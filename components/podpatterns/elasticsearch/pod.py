@@ -20,14 +20,15 @@ def image(settings: ElasticsearchSettings) -> str:
 
 
 def app_contribution(
-    settings: ElasticsearchSettings, *, config_map: str, http_host: str, http_port: int
+    settings: ElasticsearchSettings, *, config_map: str, http_host: str, http_port: int, readiness: list[str]
 ) -> PodContribution:
     """Elasticsearch's container and volumes, with a root filesystem it cannot write.
 
     The image's config directory must be writable (Elasticsearch creates its keystore there), so an
     init container copies it into an emptyDir, and elasticsearch.yml is mounted over it from the
-    ConfigMap.
+    ConfigMap. `readiness` is the command of the readiness probe.
     """
+    loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
         {"name": "config", "emptyDir": {}},
         {"name": "config-file", "configMap": {"name": config_map}},
@@ -38,14 +39,18 @@ def app_contribution(
         volumes.append({"name": DATA_VOLUME, "emptyDir": {}})
     return PodContribution(
         source=f"ElasticsearchApp '{settings.name}'",
-        containers=[_app_container(settings, http_host=http_host, http_port=http_port)],
+        containers=[_app_container(settings, http_port=None if loopback else http_port, readiness=readiness)],
         init_containers=[_config_init_container(settings)],
         volumes=volumes,
-        service_ports=[{"name": "http", "port": HTTP_PORT, "targetPort": "http", "protocol": "TCP"}],
+        service_ports=[]
+        if loopback
+        else [{"name": "http", "port": HTTP_PORT, "targetPort": "http", "protocol": "TCP"}],
+        loopback_ports={CONTAINER: [http_port]} if loopback else {},
     )
 
 
-def _app_container(settings: ElasticsearchSettings, *, http_host: str, http_port: int) -> Manifest:
+def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, readiness: list[str]) -> Manifest:
+    """`http_port`: the HTTP port to declare, None when Elasticsearch listens on 127.0.0.1 only."""
     heap = java_heap(settings.heap_bytes)
     container: Manifest = {
         "name": CONTAINER,
@@ -56,7 +61,7 @@ def _app_container(settings: ElasticsearchSettings, *, http_host: str, http_port
             {"name": "ES_JAVA_OPTS", "value": f"-Xms{heap} -Xmx{heap}"},
         ],
         "ports": [{"name": "transport", "containerPort": TRANSPORT_PORT, "protocol": "TCP"}],
-        "readinessProbe": _readiness_probe(http_port),
+        "readinessProbe": _readiness_probe(readiness),
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(USER_ID, group=0),
         "volumeMounts": [
@@ -72,20 +77,22 @@ def _app_container(settings: ElasticsearchSettings, *, http_host: str, http_port
             {"name": DATA_VOLUME, "mountPath": DATA_DIR},
         ],
     }
-    if http_host != "127.0.0.1":
+    if http_port is not None:
         container["ports"].insert(0, {"name": "http", "containerPort": http_port, "protocol": "TCP"})
     return container
 
 
-def _readiness_probe(http_port: int) -> Manifest:
-    """Ready when the local node answers. An exec probe, because kubelet's httpGet goes to the pod
-    IP and Elasticsearch may listen on 127.0.0.1 only. No liveness probe: a busy node (long GC,
-    heavy merge) must not be killed for answering slowly."""
-    url = f"http://127.0.0.1:{http_port}/_cluster/health?local=true"
+def readiness_command(url: str, ca_file: str | None = None) -> list[str]:
+    """curl from inside the pod: kubelet's httpGet goes to the pod IP, and Elasticsearch may listen on
+    127.0.0.1 only. `ca_file` verifies a TLS ambassador in between."""
+    tls = ["--cacert", ca_file] if ca_file else []
+    return ["curl", "--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", *tls, url]
+
+
+def _readiness_probe(command: list[str]) -> Manifest:
+    """No liveness probe goes with it: a busy node (long GC, heavy merge) must not be killed for answering slowly."""
     return {
-        "exec": {
-            "command": ["curl", "--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", url]
-        },
+        "exec": {"command": command},
         "initialDelaySeconds": 10,
         "periodSeconds": 10,
         "timeoutSeconds": 5,

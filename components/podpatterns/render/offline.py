@@ -36,7 +36,12 @@ def deploy_time_placeholder(resource_type: str, name: str, attribute: str) -> st
 
 # Outputs that providers compute and programs read, by resource type; the offline render fills
 # them with placeholders so that the program's `apply`s run as they would on a real deploy.
-COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {}
+COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "tls:index/privateKey:PrivateKey": ("privateKeyPem", "publicKeyPem"),
+    "tls:index/selfSignedCert:SelfSignedCert": ("certPem", "validityEndTime"),
+    "tls:index/certRequest:CertRequest": ("certRequestPem",),
+    "tls:index/locallySignedCert:LocallySignedCert": ("certPem", "validityEndTime"),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class Registration:
     name: str
     custom: bool
     inputs: Mapping[str, Any]
+    secret_paths: tuple[str, ...] = ()
+    """Dotted paths of inputs that were Pulumi secrets (their values in `inputs` are unwrapped)."""
 
 
 @dataclass
@@ -80,12 +87,25 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             _ensure_event_loop()  # type: ignore[no-untyped-call]
-            inputs = rpc.deserialize_properties(request.object)
+            secret_paths: list[str] = []
+            inputs = _unwrap_secrets(rpc.deserialize_properties(request.object), "", secret_paths)
+            registration = Registration(
+                response.urn, request.parent, request.type, request.name, request.custom, inputs, tuple(secret_paths)
+            )
             with self.lock:
-                self.recording.registrations.append(
-                    Registration(response.urn, request.parent, request.type, request.name, request.custom, inputs)
-                )
+                self.recording.registrations.append(registration)
         return response
+
+
+def _unwrap_secrets(value: Any, path: str, secret_paths: list[str]) -> Any:
+    if rpc.is_rpc_secret(value):
+        secret_paths.append(path)
+        return _unwrap_secrets(rpc.unwrap_rpc_secret(value), path, secret_paths)
+    if isinstance(value, dict):
+        return {k: _unwrap_secrets(v, f"{path}.{k}" if path else k, secret_paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+    return value
 
 
 def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], list[str]]:

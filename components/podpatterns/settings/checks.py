@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ..quantity import parse_cpu, parse_memory
@@ -63,3 +64,31 @@ def memory_quantity(value: str) -> None:
 
 def cpu_quantity(value: str) -> None:
     parse_cpu(value)
+
+
+_HOSTNAME = re.compile(r"^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+def dns_names(values: tuple[str, ...]) -> None:
+    """Certificate DNS names: lowercase RFC 1123 host names, a leading '*.' allowed."""
+    for value in values:
+        if len(value) > 253 or not _HOSTNAME.match(value):
+            raise ValueError(f"{value!r} is not a DNS name (lowercase RFC 1123, optionally starting with '*.')")
+
+
+def ip_addresses(values: tuple[str, ...]) -> None:
+    for value in values:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
+
+
+_PINNED_IMAGE = re.compile(r"^[a-z0-9]+([._/:-][a-z0-9]+)*:(?P<tag>[\w][\w.-]{0,127})$")
+
+
+def pinned_image(value: str) -> None:
+    """An image reference with an explicit tag that is not `latest`."""
+    match = _PINNED_IMAGE.match(value)
+    if not match or match["tag"] == "latest":
+        raise ValueError("must be an image pinned to a version tag, such as nginx:1.27.3-alpine (never latest)")

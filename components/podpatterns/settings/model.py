@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..quantity import parse_cpu, parse_memory
+from ..tls.settings import TlsSettings
 from . import checks
 from .engine import KeyedValueError, setting
 
@@ -151,6 +152,7 @@ class AppSettings:
         allowed='"1.25" to "1.37"',
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
+    tls: TlsSettings = setting(TlsSettings, "The TLS ambassador (TlsAmbassador).")
 
     @property
     def kubernetes_minor(self) -> int:

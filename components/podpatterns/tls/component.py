@@ -1,0 +1,167 @@
+"""TlsAmbassador: certificates from pulumi-tls, their Secret, the nginx configuration, the pod contribution."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_tls as tls
+
+from ..podmodel import PodContribution
+from ..resources import register
+from ..settings.engine import KeyStyle, Problem, SettingsError, parse
+from ..target import WorkloadTarget
+from .args import TlsAmbassadorArgs
+from .contribution import (
+    AmbassadorLayout,
+    ambassador_contribution,
+    config_map,
+    nginx_config,
+    server_dns_names,
+    server_ip_addresses,
+    tls_secret,
+)
+from .settings import TlsSettings
+
+_LAYOUT_KEYS = ("target", "upstream_port", "health_path")
+
+
+def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
+    """Check the arguments; raises SettingsError naming each bad argument."""
+    origin = f"TlsAmbassador '{name}' arguments"
+    raw: dict[str, Any] = dict(args)
+    target, upstream_port, health_path = (raw.pop(key, None) for key in _LAYOUT_KEYS)
+    problems = []
+    if not isinstance(target, WorkloadTarget):
+        problems.append(Problem("target", "required: the WorkloadTarget of the application to put behind TLS"))
+    if not isinstance(upstream_port, int | float) or not 1 <= upstream_port <= 65535:
+        problems.append(Problem("upstream_port", f"{upstream_port!r} is not allowed: a port from 1 to 65535"))
+    elif isinstance(target, WorkloadTarget) and int(upstream_port) == target.app_port:
+        problems.append(Problem("upstream_port", f"{upstream_port} is the ambassador's own port (target.app_port)"))
+    if health_path is not None and not (isinstance(health_path, str) and health_path.startswith("/")):
+        problems.append(Problem("health_path", f"{health_path!r} is not allowed: an absolute URL path"))
+    if problems:
+        raise SettingsError(origin, problems)
+    settings = parse(TlsSettings, raw, origin=origin, style=KeyStyle())
+    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")  # type: ignore[arg-type]
+    return layout, settings
+
+
+def _secret(key: tls.PrivateKey) -> pulumi.Output[str]:
+    """The key's PEM, a Pulumi secret whatever the provider declares: it must never reach state in clear."""
+    return pulumi.Output.secret(key.private_key_pem)
+
+
+class TlsAmbassador(pulumi.ComponentResource):
+    """An nginx container that terminates TLS in the pod, in front of an application on 127.0.0.1.
+
+    Creates a CA, a server certificate for every DNS name of the workload's Services (and
+    localhost, 127.0.0.1), optional client certificates for mutual TLS, a `kubernetes.io/tls`
+    Secret and the nginx ConfigMap. Add `contribution` to the workload's pod; the application must
+    listen on 127.0.0.1:`upstream_port` only.
+    """
+
+    contribution: PodContribution
+    """What to merge into the pod (plain data; its rotation annotation is an output)."""
+    ca_certificate: pulumi.Output[str]
+    """The CA certificate (PEM) clients verify the ambassador against."""
+    certificate_expiry: pulumi.Output[str]
+    """When the server certificate expires (RFC 3339); renewed early_renewal_hours before, at pulumi up."""
+    client_secrets: dict[str, str]
+    """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
+
+    def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        layout, settings = parse_ambassador_args(name, args)
+        super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        self._settings, self._child = settings, child
+
+        ca_key = self._key(f"{name}-ca-key")
+        ca = tls.SelfSignedCert(
+            f"{name}-ca",
+            private_key_pem=ca_key.private_key_pem,
+            is_ca_certificate=True,
+            validity_period_hours=settings.ca_validity_hours,
+            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
+            subject={"common_name": f"{layout.target.name} TLS ambassador CA", "organization": "pod-patterns"},
+            opts=child,
+        )
+        server_key, server = self._issue(
+            f"{name}-server",
+            ca_key,
+            ca,
+            common_name=layout.target.service_dns_names[-1],
+            uses=["digital_signature", "key_encipherment", "server_auth"],
+            dns_names=server_dns_names(layout, settings),
+            ip_addresses=server_ip_addresses(settings),
+        )
+        register(
+            f"{name}-secret",
+            tls_secret(layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem),
+            child,
+        )
+        self.client_secrets = {}
+        for client in settings.clients:
+            client_key, client_cert = self._issue(
+                f"{name}-client-{client}", ca_key, ca, common_name=client, uses=["digital_signature", "client_auth"]
+            )
+            secret_name = layout.client_secret_name(client)
+            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), ca.cert_pem)
+            register(f"{name}-client-{client}-secret", secret, child)
+            self.client_secrets[client] = secret_name
+
+        conf = nginx_config(layout, settings)
+        register(f"{name}-config", config_map(layout, conf), child)
+        rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
+        self.contribution = ambassador_contribution(layout, settings, rotation)
+        self.ca_certificate = ca.cert_pem
+        self.certificate_expiry = server.validity_end_time
+        self.register_outputs(
+            {
+                "ca_certificate": self.ca_certificate,
+                "certificate_expiry": self.certificate_expiry,
+                "client_secrets": self.client_secrets,
+            }
+        )
+
+    def _key(self, name: str) -> tls.PrivateKey:
+        settings = self._settings
+        if settings.key_algorithm == "RSA":
+            return tls.PrivateKey(name, algorithm="RSA", rsa_bits=settings.rsa_bits, opts=self._child)
+        # Explicit curve: the provider's ECDSA default is P224, which many clients refuse.
+        return tls.PrivateKey(name, algorithm="ECDSA", ecdsa_curve=settings.ecdsa_curve, opts=self._child)
+
+    def _issue(
+        self,
+        name: str,
+        ca_key: tls.PrivateKey,
+        ca: tls.SelfSignedCert,
+        *,
+        common_name: str,
+        uses: Sequence[str],
+        dns_names: Sequence[str] = (),
+        ip_addresses: Sequence[str] = (),
+    ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
+        """A key and a certificate signed by the CA."""
+        key = self._key(f"{name}-key")
+        request = tls.CertRequest(
+            f"{name}-csr",
+            private_key_pem=key.private_key_pem,
+            subject={"common_name": common_name, "organization": "pod-patterns"},
+            dns_names=list(dns_names),
+            ip_addresses=list(ip_addresses),
+            opts=self._child,
+        )
+        certificate = tls.LocallySignedCert(
+            f"{name}-cert",
+            cert_request_pem=request.cert_request_pem,
+            ca_private_key_pem=ca_key.private_key_pem,
+            ca_cert_pem=ca.cert_pem,
+            validity_period_hours=self._settings.validity_hours,
+            early_renewal_hours=self._settings.early_renewal_hours,
+            allowed_uses=list(uses),
+            opts=self._child,
+        )
+        return key, certificate

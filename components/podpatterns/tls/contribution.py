@@ -1,0 +1,158 @@
+"""What the TLS ambassador adds to a pod, and the certificate names it needs (pure functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..kube import common_labels, metadata, resources, restricted_security_context
+from ..podmodel import Manifest, PodContribution
+from ..target import WorkloadTarget
+from ..templating import render_template
+from .settings import TlsSettings
+
+CONTAINER = "tls-ambassador"
+NGINX_USER = 101
+"""The nginx user of the official images (alpine and debian)."""
+TLS_DIR = "/etc/nginx/tls"
+CONFIG_DIR = "/etc/nginx/ambassador"
+CONFIG_KEY = "nginx.conf"
+CA_DIR = "/etc/pod-patterns/tls-ca"
+"""Where the application container finds the CA certificate (and nothing else of the Secret)."""
+ROTATION_ANNOTATION = "pod-patterns.io/tls-sha256"
+UPSTREAM_HEALTH_PATH = "/_ambassador/upstream-health"
+
+
+@dataclass(frozen=True)
+class AmbassadorLayout:
+    """Where the ambassador listens and what it proxies to, for one workload."""
+
+    target: WorkloadTarget
+    upstream_port: int
+    """The port the application listens on at 127.0.0.1."""
+    health_path: str = "/"
+    """The application's own health URL, proxied at UPSTREAM_HEALTH_PATH for in-pod readiness probes."""
+
+    @property
+    def listen_port(self) -> int:
+        return self.target.app_port
+
+    @property
+    def secret_name(self) -> str:
+        return f"{self.target.name}-tls"
+
+    @property
+    def config_map_name(self) -> str:
+        return f"{self.target.name}-ambassador"
+
+    def client_secret_name(self, client: str) -> str:
+        return f"{self.target.name}-client-{client}"
+
+
+def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[str]:
+    """Every name clients may use: the Services' names, per-pod names of a StatefulSet, localhost."""
+    target = layout.target
+    names = [*target.service_dns_names, *target.pod_dns_names, "localhost", *settings.dns_names]
+    return list(dict.fromkeys(names))
+
+
+def server_ip_addresses(settings: TlsSettings) -> list[str]:
+    return list(dict.fromkeys(["127.0.0.1", *settings.ip_addresses]))
+
+
+def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
+    verification = {
+        "off": "",
+        # 'optional' at the handshake even for 'required': the in-pod readiness probe has no client
+        # certificate; 'required' is enforced per location (403), a bad certificate fails either way (400).
+        "optional": _client_verification("optional"),
+        "required": _client_verification("optional"),
+    }[settings.mtls]
+    client_check = (
+        '            if ($ssl_client_verify != "SUCCESS") {\n                return 403;\n            }'
+        if settings.mtls == "required"
+        else ""
+    )
+    return render_template(
+        "nginx-ambassador.conf",
+        workers=1,
+        access_log="/dev/stdout ambassador" if settings.access_log else "off",
+        upstream_port=layout.upstream_port,
+        listen_port=layout.listen_port,
+        client_verification=verification,
+        client_check=client_check,
+        health_path=layout.health_path,
+        max_body_size="100m",
+    )
+
+
+def _client_verification(mode: str) -> str:
+    return (
+        f"        ssl_client_certificate {TLS_DIR}/ca.crt;\n"
+        f"        ssl_verify_client {mode};\n"
+        "        ssl_verify_depth 1;\n"
+    )
+
+
+def config_map(layout: AmbassadorLayout, nginx_conf: str) -> Manifest:
+    target = layout.target
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": metadata(layout.config_map_name, target.namespace, common_labels(target.name, "tls-ambassador")),
+        "data": {CONFIG_KEY: nginx_conf},
+    }
+
+
+def tls_secret(name: str, target: WorkloadTarget, certificate: object, key: object, ca: object) -> Manifest:
+    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": metadata(name, target.namespace, common_labels(target.name, "tls-ambassador")),
+        "type": "kubernetes.io/tls",
+        "stringData": {"tls.crt": certificate, "tls.key": key, "ca.crt": ca},
+    }
+
+
+def ambassador_contribution(
+    layout: AmbassadorLayout, settings: TlsSettings, rotation_hash: object = ""
+) -> PodContribution:
+    """The nginx container, its volumes, the CA for the app, the Service port, the rotation annotation.
+
+    `rotation_hash` (a string or a Pulumi output) changes whenever the certificate or the nginx
+    configuration does, so that the pods roll.
+    """
+    listen = layout.listen_port
+    container: Manifest = {
+        "name": CONTAINER,
+        "image": settings.image,
+        "command": ["nginx", "-c", f"{CONFIG_DIR}/{CONFIG_KEY}", "-g", "daemon off;"],
+        "ports": [{"name": "https", "containerPort": listen, "protocol": "TCP"}],
+        # TCP probes: they work whatever the client-certificate mode, and only ever restart nginx.
+        "readinessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 5, "failureThreshold": 2},
+        "livenessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 10, "failureThreshold": 6},
+        "resources": resources("50m", "500m", "32Mi", "64Mi"),
+        "securityContext": restricted_security_context(NGINX_USER),
+        "volumeMounts": [
+            {"name": "tls-ambassador-certs", "mountPath": TLS_DIR, "readOnly": True},
+            {"name": "tls-ambassador-config", "mountPath": CONFIG_DIR, "readOnly": True},
+            {"name": "tls-ambassador-tmp", "mountPath": "/tmp"},
+        ],
+    }
+    return PodContribution(
+        source=f"TlsAmbassador '{layout.target.name}'",
+        containers=[container],
+        volumes=[
+            # Only the ambassador mounts the key; 0444 because its uid owns no group the Secret files get.
+            {"name": "tls-ambassador-certs", "secret": {"secretName": layout.secret_name, "defaultMode": 0o444}},
+            {
+                "name": "tls-ambassador-ca",
+                "secret": {"secretName": layout.secret_name, "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+            },
+            {"name": "tls-ambassador-config", "configMap": {"name": layout.config_map_name}},
+            {"name": "tls-ambassador-tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+        ],
+        app_volume_mounts=[{"name": "tls-ambassador-ca", "mountPath": CA_DIR, "readOnly": True}],
+        service_ports=[{"name": "https", "port": listen, "targetPort": "https", "protocol": "TCP"}],
+        pod_annotations={ROTATION_ANNOTATION: rotation_hash},  # type: ignore[dict-item]
+    )

@@ -1,0 +1,65 @@
+"""Settings of the TLS ambassador: certificates, protocol, mutual TLS, the nginx container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..settings import checks
+from ..settings.engine import KeyedValueError, setting
+
+DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    """TLS terminated in the pod by an nginx ambassador; the app listens on 127.0.0.1 only."""
+
+    enabled: bool = setting(True, "Put the TLS ambassador in front of the application.")
+    image: str = setting(
+        DEFAULT_IMAGE, "nginx image, pinned to a version.", check=checks.pinned_image, allowed="image:tag"
+    )
+    key_algorithm: str = setting("ECDSA", "Server and CA key algorithm.", choices=("ECDSA", "RSA"))
+    ecdsa_curve: str = setting(
+        "P256",
+        "ECDSA curve (set explicitly: the provider's default P224 is refused by many clients).",
+        choices=("P256", "P384"),
+    )
+    rsa_bits: int = setting(2048, "RSA key size.", minimum=2048, maximum=4096)
+    ca_validity_hours: int = setting(87600, "Validity of the CA certificate (10 years).", minimum=24)
+    validity_hours: int = setting(2160, "Validity of the server certificate (90 days).", minimum=24, maximum=8760)
+    early_renewal_hours: int = setting(
+        720, "Renew the server certificate this long before it expires, at the next pulumi up.", minimum=0
+    )
+    dns_names: tuple[str, ...] = setting(
+        (),
+        "Extra DNS names for the server certificate, besides the Services' names and localhost.",
+        check=checks.dns_names,
+        allowed="DNS names",
+    )
+    ip_addresses: tuple[str, ...] = setting(
+        (),
+        "Extra IP addresses for the server certificate, besides 127.0.0.1.",
+        check=checks.ip_addresses,
+        allowed="IP addresses",
+    )
+    mtls: str = setting(
+        "off",
+        "Client certificates: off, optional (verified when sent) or required.",
+        choices=("off", "optional", "required"),
+    )
+    clients: tuple[str, ...] = setting(
+        (),
+        "Names of clients to issue certificates for, each into a Secret <app>-client-<name>.",
+        check=checks.dns_names,
+        allowed="DNS labels",
+    )
+    access_log: bool = setting(True, "Log every request to the ambassador's stdout.")
+
+    def __post_init__(self) -> None:
+        if self.early_renewal_hours >= self.validity_hours:
+            raise KeyedValueError(
+                "early_renewal_hours",
+                f"{self.early_renewal_hours} must be shorter than validityHours {self.validity_hours}",
+            )
+        if self.clients and self.mtls == "off":
+            raise KeyedValueError("clients", "client certificates need mtls optional or required")
