@@ -156,5 +156,6 @@ def test_a_contribution_on_the_loopback_port_is_rejected() -> None:
         source="Test 'squatter'",
         containers=[{"name": "squatter", "image": "s:1", "ports": [{"containerPort": 9201}]}],
     )
-    with pytest.raises(PodConflictError, match=r"port 9201/TCP is claimed by container 'squatter' .* container 'elasticsearch' .*on 127\.0\.0\.1"):
+    expected = r"port 9201/TCP is claimed by container 'squatter' .* container 'elasticsearch' .*on 127\.0\.0\.1"
+    with pytest.raises(PodConflictError, match=expected):
         plan_cluster(settings(tls=True), [squatter])

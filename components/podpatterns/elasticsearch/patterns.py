@@ -16,7 +16,7 @@ import pulumi
 from ..podmodel import PodContribution
 from ..settings import AppSettings
 from ..target import WorkloadTarget
-from ..tls import AmbassadorLayout, TlsAmbassador, ambassador_contribution
+from ..tls import AmbassadorLayout, TlsAmbassador, TlsAmbassadorArgs, ambassador_contribution
 from .config import HEALTH_PATH, LOOPBACK_HTTP_PORT
 
 
@@ -45,11 +45,8 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
     patterns = Patterns()
     if settings.tls.enabled:
         layout = _ambassador_layout(target)
-        tls_args = {k: v for k, v in dataclasses.asdict(settings.tls).items() if k != "enabled"}
-        patterns.tls = TlsAmbassador(
-            f"{name}-tls",
-            {"target": target, "upstream_port": layout.upstream_port, "health_path": layout.health_path, **tls_args},
-            opts,
-        )
+        tls_args = TlsAmbassadorArgs(target=target, upstream_port=layout.upstream_port, health_path=layout.health_path)
+        tls_args.update({k: v for k, v in dataclasses.asdict(settings.tls).items() if k != "enabled"})  # type: ignore[typeddict-item]
+        patterns.tls = TlsAmbassador(f"{name}-tls", tls_args, opts)
         patterns.contributions.append(patterns.tls.contribution)
     return patterns

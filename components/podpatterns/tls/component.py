@@ -45,7 +45,7 @@ def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[Ambassado
     if problems:
         raise SettingsError(origin, problems)
     settings = parse(TlsSettings, raw, origin=origin, style=KeyStyle())
-    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")  # type: ignore[arg-type]
+    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")
     return layout, settings
 
 
