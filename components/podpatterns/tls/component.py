@@ -93,7 +93,9 @@ class TlsAmbassador(pulumi.ComponentResource):
             ca_key,
             ca,
             common_name=layout.target.service_dns_names[-1],
-            uses=["digital_signature", "key_encipherment", "server_auth"],
+            # key_encipherment only means something for RSA key exchange.
+            uses=["digital_signature", "server_auth"]
+            + (["key_encipherment"] if settings.key_algorithm == "RSA" else []),
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )

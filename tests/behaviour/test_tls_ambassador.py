@@ -1,0 +1,232 @@
+"""The TLS ambassador on the real nginx (Debian), with the rendered configuration and certificates made
+from exactly what the component asked pulumi-tls for, in network and mount namespaces standing in for the pod.
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from podpatterns.render import Recording, kubernetes_objects
+
+from ..conftest import PROJECT_DIR
+from ..support.certs import materialize
+from ..support.netns import Mount, PodNetwork, pod_network
+from .conftest import require_program, require_root
+
+BACKEND_PORT = 9201
+TLS_PORT = 9200
+
+
+@dataclass
+class RunningPod:
+    network: PodNetwork
+    files: Path
+    host: str
+    """The client Service's cluster DNS name, which the certificate must carry."""
+    access_log: Path
+    backend_log: Path
+
+    def curl(self, *args: str, namespace: str | None = None) -> subprocess.CompletedProcess[str]:
+        """curl from the client namespace to the pod's TLS port, addressed by the Service name."""
+        resolve = f"{self.host}:{TLS_PORT}:{self.network.pod_ip}"
+        argv = ["curl", "--silent", "--show-error", "--max-time", "5", "--resolve", resolve, *args]
+        return self.network.run(namespace or self.network.client, argv)
+
+    def url(self, path: str = "/_cluster/health") -> str:
+        return f"https://{self.host}:{TLS_PORT}{path}"
+
+
+def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], dict, str]:
+    """The pod's Secret and ConfigMap volumes as directories; the ambassador container; the Service host."""
+    made = materialize(recording)
+    objects = {(m["kind"], m["metadata"]["name"]): m for m in kubernetes_objects(recording)}
+    workload = next(m for m in objects.values() if m["kind"] in ("Deployment", "StatefulSet"))
+    pod = workload["spec"]["template"]["spec"]
+    sources: dict[str, Path] = {}
+    for volume in pod["volumes"]:
+        if "secret" in volume:
+            data = made.resolve(objects[("Secret", volume["secret"]["secretName"])]["stringData"])
+        elif "configMap" in volume:
+            data = objects[("ConfigMap", volume["configMap"]["name"])]["data"]
+        else:
+            continue
+        directory = files / volume["name"]
+        directory.mkdir(mode=0o755, parents=True)
+        for key, value in data.items():
+            (directory / key).write_text(value)
+            (directory / key).chmod(0o444)
+        sources[volume["name"]] = directory
+    for name, value in objects.items():
+        if name[0] == "Secret" and "-client-" in name[1]:
+            directory = files / name[1]
+            directory.mkdir(mode=0o755)
+            for key, text in made.resolve(value["stringData"]).items():
+                (directory / key).write_text(text)
+    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
+    service = next(m for m in objects.values() if m["kind"] == "Service" and "clusterIP" not in m["spec"])
+    host = f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc.cluster.local"
+    return sources, container, host
+
+
+def _mounts(container: dict, sources: dict[str, Path]) -> list[Mount]:
+    """The container's volumeMounts: a tmpfs over each parent directory (to create mount points
+    without touching the host), then the volumes, then emptyDirs (a tmpfs on /tmp hides the sources)."""
+    parents = sorted({str(Path(m["mountPath"]).parent) for m in container["volumeMounts"]} - {"/"})
+    binds, empty_dirs = [], []
+    for mount in container["volumeMounts"]:
+        source = sources.get(mount["name"])
+        if source is None:
+            empty_dirs.append(Mount(mount["mountPath"]))
+        else:
+            binds.append(Mount(mount["mountPath"], source, read_only=mount.get("readOnly", False)))
+    return [*(Mount(p) for p in parents), *binds, *empty_dirs]
+
+
+@pytest.fixture(params=["dev", "prod"])
+def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tmp_path: Path) -> Iterator[RunningPod]:
+    require_root("network and mount namespaces stand in for the pod")
+    require_program("nginx", "nginx-light")
+    require_program("curl", "curl")
+    tmp_path.chmod(0o755)  # the nginx user must reach the bind-mount sources
+    sources, container, host = _write_files(recordings[request.param], tmp_path / "volumes")
+    access_log, backend_log = tmp_path / "nginx.out", tmp_path / "backend.log"
+    with pod_network() as network:
+        backend = [
+            sys.executable,
+            "-m",
+            "tests.support.http_backend",
+            "--port",
+            str(BACKEND_PORT),
+            "--log",
+            str(backend_log),
+        ]
+        network.start(network.pod, backend, env={"PYTHONPATH": str(PROJECT_DIR)})
+        network.wait_for_port(network.pod, "127.0.0.1", BACKEND_PORT)
+        user = container["securityContext"]["runAsUser"]
+        network.start(network.pod, container["command"], mounts=_mounts(container, sources), user=user, log=access_log)
+        network.wait_for_port(network.pod, "127.0.0.1", TLS_PORT)
+        backend_log.touch()
+        access_log.touch()
+        yield RunningPod(network, tmp_path / "volumes", host, access_log, backend_log)
+
+
+def _ca(pod: RunningPod) -> str:
+    return str(pod.files / "tls-ambassador-ca" / "ca.crt")
+
+
+def test_https_verified_against_the_ca_reaches_the_app_and_is_logged(running: RunningPod) -> None:
+    client = [
+        "--cert",
+        str(running.files / "elasticsearch-client-ingest" / "tls.crt"),
+        "--key",
+        str(running.files / "elasticsearch-client-ingest" / "tls.key"),
+    ]
+    mtls = (running.files / "elasticsearch-client-ingest").exists()
+    result = running.curl("--cacert", _ca(running), *(client if mtls else []), running.url())
+    assert result.returncode == 0, result.stderr
+    assert '"cluster_name": "stand-in"' in result.stdout
+    assert running.backend_log.read_text() == "GET /_cluster/health https\n"
+    assert '"GET /_cluster/health HTTP/1.1" 200' in running.access_log.read_text()
+
+
+def test_plain_http_on_the_tls_port_gets_400_and_never_reaches_the_app(running: RunningPod) -> None:
+    result = running.curl("--output", "/dev/null", "--write-out", "%{http_code}", f"http://{running.host}:{TLS_PORT}/")
+    assert result.stdout == "400"
+    assert running.backend_log.read_text() == ""
+
+
+@pytest.mark.parametrize(
+    ("version", "refused"), [("-tls1", True), ("-tls1_1", True), ("-tls1_2", False), ("-tls1_3", False)]
+)
+def test_only_tls_1_2_and_1_3_are_accepted(running: RunningPod, version: str, refused: bool) -> None:
+    # SECLEVEL=0 lets this client offer TLS 1.0/1.1 at all: a refusal must come from the server.
+    argv = [
+        "openssl",
+        "s_client",
+        version,
+        "-cipher",
+        "DEFAULT@SECLEVEL=0",
+        "-connect",
+        f"{running.network.pod_ip}:{TLS_PORT}",
+        "-servername",
+        running.host,
+    ]
+    result = running.network.run(running.network.client, argv, input="")
+    assert (result.returncode != 0) is refused, result.stdout[-500:] + result.stderr[-500:]
+
+
+def test_sslyze_finds_mozilla_intermediate_compliance(running: RunningPod) -> None:
+    sslyze = str(Path(sys.executable).parent / "sslyze")
+    target = f"{running.host}:{TLS_PORT}{{{running.network.pod_ip}}}"
+    # The cluster's own CA is the trust anchor clients use; sslyze's store only holds public CAs.
+    argv = [sslyze, "--mozilla_config=intermediate", f"--certinfo_ca_file={_ca(running)}", target]
+    result = running.network.run(running.network.client, argv)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"{running.host}:{TLS_PORT}: OK - Compliant." in result.stdout
+
+
+def test_the_app_port_is_reachable_inside_the_pod_only(running: RunningPod) -> None:
+    outside = running.network.run(
+        running.network.client, ["curl", "--max-time", "3", f"http://{running.network.pod_ip}:{BACKEND_PORT}/"]
+    )
+    assert outside.returncode == 7  # connection refused: nothing listens on the pod's address
+    inside = running.network.run(running.network.pod, ["curl", "--max-time", "3", f"http://127.0.0.1:{BACKEND_PORT}/"])
+    assert inside.returncode == 0
+    assert "stand-in" in inside.stdout
+    through_tls = running.curl(
+        "--cacert",
+        _ca(running),
+        "--output",
+        "/dev/null",
+        "--write-out",
+        "%{http_code}",
+        running.url("/_ambassador/upstream-health"),
+    )
+    assert through_tls.stdout == "403"  # the in-pod readiness path is closed to the cluster
+
+
+def _foreign_client_certificate(directory: Path) -> tuple[str, str]:
+    """A client certificate signed by a CA the ambassador does not trust."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intruder")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "intruder.crt", directory / "intruder.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_file), str(key_file)
+
+
+def test_mutual_tls_required_in_prod(running: RunningPod) -> None:
+    issued = running.files / "elasticsearch-client-ingest"
+    if not issued.exists():
+        assert "ssl_verify_client" not in (running.files / "tls-ambassador-config" / "nginx.conf").read_text()
+        return  # dev: mutual TLS off, checked by the other tests without client certificates
+    status = ["--output", "/dev/null", "--write-out", "%{http_code}", "--cacert", _ca(running)]
+    assert running.curl(*status, running.url()).stdout == "403"
+    good = running.curl(*status, "--cert", str(issued / "tls.crt"), "--key", str(issued / "tls.key"), running.url())
+    assert good.stdout == "200"
+    cert, key = _foreign_client_certificate(running.files)
+    assert running.curl(*status, "--cert", cert, "--key", key, running.url()).stdout == "400"
+    assert running.backend_log.read_text() == "GET /_cluster/health https\n"  # only the issued client got through

@@ -1,0 +1,191 @@
+"""TlsAmbassador under Pulumi mocks: what it asks pulumi-tls for, its objects, its contribution."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pytest
+from podpatterns import PodContribution, SettingsError, TlsAmbassador, WorkloadTarget, merge_pod
+from podpatterns.render import Recording, run_with_mocks
+from podpatterns.render.offline import deploy_time_placeholder
+from podpatterns.tls import TlsAmbassadorArgs
+
+WEB = WorkloadTarget(
+    name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8443, service_name="web"
+)
+SEARCH = WorkloadTarget(
+    name="search",
+    namespace="data",
+    labels={"app": "search"},
+    app_container="elasticsearch",
+    app_port=9200,
+    service_name="search",
+    headless_service_name="search-headless",
+    replicas=3,
+)
+
+
+def run(args: TlsAmbassadorArgs, recording: Recording | None = None) -> tuple[Recording, list[TlsAmbassador]]:
+    made: list[TlsAmbassador] = []
+
+    def program() -> None:
+        ambassador = TlsAmbassador("web-tls", args)
+        made.append(ambassador)
+        pulumi.export("ca", ambassador.ca_certificate)
+        pulumi.export("expiry", ambassador.certificate_expiry)
+
+    return run_with_mocks(program, project="test", stack="unit", recording=recording), made
+
+
+def inputs(recording: Recording, name: str) -> Mapping[str, Any]:
+    (registration,) = [r for r in recording.registrations if r.name == name]
+    return registration.inputs
+
+
+def test_keys_are_ecdsa_p256_by_default_never_the_provider_p224() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080})
+    for key in ("web-tls-ca-key", "web-tls-server-key"):
+        assert dict(inputs(recording, key)) == {"algorithm": "ECDSA", "ecdsaCurve": "P256"}
+
+
+def test_rsa_option() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080, "key_algorithm": "RSA", "rsa_bits": 3072})
+    assert dict(inputs(recording, "web-tls-server-key")) == {"algorithm": "RSA", "rsaBits": 3072}
+    assert "key_encipherment" in inputs(recording, "web-tls-server-cert")["allowedUses"]
+
+
+def test_ca_and_server_certificate() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080, "validity_hours": 720, "early_renewal_hours": 168})
+    ca = inputs(recording, "web-tls-ca")
+    assert ca["isCaCertificate"] is True
+    assert ca["validityPeriodHours"] == 87600
+    assert "cert_signing" in ca["allowedUses"]
+    leaf = inputs(recording, "web-tls-server-cert")
+    assert (leaf["validityPeriodHours"], leaf["earlyRenewalHours"]) == (720, 168)
+    assert leaf["allowedUses"] == ["digital_signature", "server_auth"]
+    assert leaf["caCertPem"] == "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca certPem]"
+
+
+def test_names_cover_every_service_name_pod_names_localhost_and_extras() -> None:
+    args: TlsAmbassadorArgs = {
+        "target": SEARCH,
+        "upstream_port": 9201,
+        "dns_names": ["search.example.com"],
+        "ip_addresses": ["10.0.0.7"],
+    }
+    request = inputs(run(args)[0], "web-tls-server-csr")
+    names = request["dnsNames"]
+    for expected in (
+        "search",
+        "search.data",
+        "search.data.svc",
+        "search.data.svc.cluster.local",
+        "search-2.search-headless.data.svc.cluster.local",
+        "localhost",
+        "search.example.com",
+    ):
+        assert expected in names
+    assert request["ipAddresses"] == ["127.0.0.1", "10.0.0.7"]
+    assert request["subject"]["commonName"] == "search.data.svc.cluster.local"
+
+
+def test_secret_holds_certificate_key_and_ca_with_the_key_a_pulumi_secret() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080})
+    (secret,) = [r for r in recording.registrations if r.name == "web-tls-secret"]
+    assert secret.inputs["type"] == "kubernetes.io/tls"
+    assert set(secret.inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+    assert any("stringData.tls.key".startswith(path) for path in secret.secret_paths)
+
+
+def test_nginx_configuration_from_the_template() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080})
+    conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
+    assert "listen 8443 ssl;" in conf
+    assert "server 127.0.0.1:8080;" in conf
+    assert "keepalive 32;" in conf
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in conf
+    assert "ssl_ecdh_curve X25519:prime256v1:secp384r1;" in conf
+    assert "ssl_session_cache shared:ambassador:10m;" in conf
+    assert "access_log /dev/stdout ambassador;" in conf
+    assert "ssl_verify_client" not in conf
+    assert "@" not in conf.replace("@fallback", "")  # every placeholder filled
+
+
+def test_mutual_tls_issues_client_certificates_into_secrets() -> None:
+    args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": ["billing"]}
+    recording, (ambassador,) = run(args)
+    conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
+    assert "ssl_client_certificate /etc/nginx/tls/ca.crt;" in conf
+    assert 'if ($ssl_client_verify != "SUCCESS")' in conf
+    assert inputs(recording, "web-tls-client-billing-cert")["allowedUses"] == ["digital_signature", "client_auth"]
+    assert inputs(recording, "web-tls-client-billing-secret")["metadata"]["name"] == "web-client-billing"
+    assert ambassador.client_secrets == {"billing": "web-client-billing"}
+
+
+def test_outputs_are_the_ca_and_the_expiry() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080})
+    assert recording.outputs == {
+        "ca": "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca certPem]",
+        "expiry": deploy_time_placeholder(
+            "tls:index/locallySignedCert:LocallySignedCert", "web-tls-server-cert", "validityEndTime"
+        ),
+    }
+
+
+def test_a_plain_deployment_of_another_service_uses_the_same_component() -> None:
+    """Generic: an HTTP service on 127.0.0.1:8080 gets TLS on 8443, merged through the pod model."""
+    _, (ambassador,) = run({"target": WEB, "upstream_port": 8080})
+    web = PodContribution(source="Deployment 'web'", containers=[{"name": "web", "image": "shop/web:2.1.0"}])
+    pod = merge_pod("web", [web, ambassador.contribution])
+    nginx = pod.containers[1]
+    assert nginx["ports"] == [{"name": "https", "containerPort": 8443, "protocol": "TCP"}]
+    assert nginx["securityContext"]["runAsNonRoot"] is True
+    assert nginx["securityContext"]["readOnlyRootFilesystem"] is True
+    assert "livenessProbe" not in pod.containers[0]
+    assert pod.service_ports == [{"name": "https", "port": 8443, "targetPort": "https", "protocol": "TCP"}]
+    assert pod.containers[0]["volumeMounts"] == [
+        {"name": "tls-ambassador-ca", "mountPath": "/etc/pod-patterns/tls-ca", "readOnly": True}
+    ]
+
+
+def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> None:
+    def annotation(**extra: Any) -> str:
+        holder: list[str] = []
+
+        def program() -> None:
+            ambassador = TlsAmbassador("web-tls", {"target": WEB, "upstream_port": 8080, **extra})
+            ambassador.contribution.pod_annotations["pod-patterns.io/tls-sha256"].apply(holder.append)  # type: ignore[attr-defined]
+
+        run_with_mocks(program, project="test", stack="unit")
+        return holder[0]
+
+    assert len(annotation()) == 64
+    assert annotation() == annotation()
+    assert annotation() != annotation(access_log=False)  # a changed nginx.conf rolls the pods
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "message"),
+    [
+        ({"upstream_port": 8080}, "target", "required"),
+        ({"target": WEB, "upstream_port": 8443}, "upstream_port", "the ambassador's own port"),
+        ({"target": WEB, "upstream_port": 70000}, "upstream_port", "1 to 65535"),
+        ({"target": WEB, "upstream_port": 8080, "ecdsa_curve": "P224"}, "ecdsa_curve", "one of P256, P384"),
+        ({"target": WEB, "upstream_port": 8080, "rsa_bits": 1024}, "rsa_bits", "2048 to 4096"),
+        ({"target": WEB, "upstream_port": 8080, "dns_names": ["Bad_Name"]}, "dns_names", "not a DNS name"),
+        ({"target": WEB, "upstream_port": 8080, "ip_addresses": ["10.0.0.300"]}, "ip_addresses", "not an IPv4"),
+        ({"target": WEB, "upstream_port": 8080, "early_renewal_hours": 5000}, "early_renewal_hours", "shorter"),
+        ({"target": WEB, "upstream_port": 8080, "clients": ["app"]}, "clients", "mtls optional or required"),
+        ({"target": WEB, "upstream_port": 8080, "image": "nginx:latest"}, "image", "never latest"),
+        ({"target": WEB, "upstream_port": 8080, "mtls": "on"}, "mtls", "one of off, optional, required"),
+    ],
+)
+def test_bad_arguments_name_the_key_and_register_nothing(args: dict[str, Any], key: str, message: str) -> None:
+    recording = Recording("test-unit")
+    with pytest.raises(SettingsError) as caught:
+        run(args, recording)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"TlsAmbassador 'web-tls' arguments: {key}: ")
+    assert message in str(caught.value)
+    assert recording.registrations == []
