@@ -7,6 +7,8 @@ from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, Elasticsearch
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .target import WorkloadTarget
+from .vault.args import VaultSecretsInitArgs
+from .vault.component import VaultSecretsInit
 
 __all__ = [
     "AppSettings",
@@ -18,6 +20,8 @@ __all__ = [
     "PodConflictError",
     "PodContribution",
     "SettingsError",
+    "VaultSecretsInit",
+    "VaultSecretsInitArgs",
     "WorkloadTarget",
     "merge_pod",
 ]

@@ -49,9 +49,11 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
     render("staging", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "configmap_search-staging_elasticsearch-config.yaml",
+        "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
+        "serviceaccount_search-staging_elasticsearch-vault.yaml",
         "statefulset_search-staging_elasticsearch.yaml",
     ]
 

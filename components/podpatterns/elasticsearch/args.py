@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from ..podmodel import PodContribution
+from ..vault.args import VaultArgs
 
 
 class ElasticsearchArgs(TypedDict, total=False):
@@ -50,5 +51,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Oldest Kubernetes minor version to support, "1.25" to "1.37". Default: "1.33"."""
     elasticsearch: ElasticsearchArgs
     """The cluster. Default: one node, 2Gi, ephemeral storage."""
+    vault: VaultArgs
+    """Secrets from Vault written by an init container to an in-memory volume. Default: off."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

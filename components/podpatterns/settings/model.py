@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..quantity import parse_cpu, parse_memory
+from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
 
@@ -151,6 +152,14 @@ class AppSettings:
         allowed='"1.25" to "1.37"',
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
+    vault: VaultSettings = setting(
+        VaultSettings, "VaultSecretsInit: secrets from HashiCorp Vault written to an in-memory volume."
+    )
+
+    def __post_init__(self) -> None:
+        problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
+        if problem:
+            raise KeyedValueError("vault", problem)
 
     @property
     def kubernetes_minor(self) -> int:
