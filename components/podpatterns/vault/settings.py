@@ -16,6 +16,7 @@ NATIVE_SIDECAR_MINOR = 29
 """Native sidecars (`restartPolicy: Always` init containers) are on by default from Kubernetes 1.29."""
 
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
+# Segments cannot start with "." (no "..") and no quote can close the template's string.
 _VAULT_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
 # Keys are read as `.Data.data.<key>`, which fails on a missing key (error_on_missing_key); that
 # syntax needs Go identifiers (`index` would accept any key but renders an empty value when it is missing).
@@ -28,7 +29,7 @@ _DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z
 
 def _matches(pattern: re.Pattern[str], what: str) -> Check:
     def check(value: str) -> None:
-        if not pattern.match(value) or "/../" in f"/{value}/":
+        if not pattern.match(value):
             raise ValueError(f"must be {what}")
 
     return check
