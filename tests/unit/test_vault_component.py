@@ -1,4 +1,4 @@
-"""VaultSecretsInit as a Pulumi component on a workload that is not Elasticsearch, under Pulumi's mocks."""
+"""VaultSecretsInit as a Pulumi component, on a workload that is not Elasticsearch and in ElasticsearchApp."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 from podpatterns import (
+    ElasticsearchApp,
+    ElasticsearchAppArgs,
+    PodConflictError,
     PodContribution,
     SettingsError,
     VaultSecretsInit,
@@ -126,3 +129,30 @@ def test_mounting_into_a_missing_container_is_a_conflict() -> None:
     _, (vault,) = run(args(mount_into=["exporter"]))
     with pytest.raises(ValueError, match="mounts volumes into container 'exporter'"):
         merge_pod("api", [API, vault.contribution])
+
+
+def test_elasticsearch_with_bad_vault_settings_registers_nothing() -> None:
+    recording = Recording("test-unit")
+
+    def program() -> None:
+        ElasticsearchApp("search", {"vault": {"enabled": True, "address": "https://vault:8200", "files": []}})
+
+    with pytest.raises(SettingsError, match=r"ElasticsearchApp 'search' arguments: vault\.role: is required"):
+        run_with_mocks(program, project="test", stack="unit", recording=recording)
+    assert recording.registrations == []
+
+
+def test_elasticsearch_conflict_with_the_agent_registers_nothing() -> None:
+    squatter = PodContribution(source="Test 'squatter'", init_containers=[{"name": "vault-agent-init", "image": "x:1"}])
+    vault_on: ElasticsearchAppArgs = {
+        "vault": {"enabled": True, "address": "https://vault:8200", "role": "search", "files": args()["files"]},
+        "contributions": [squatter],
+    }
+    recording = Recording("test-unit")
+
+    def program() -> None:
+        ElasticsearchApp("search", vault_on)
+
+    with pytest.raises(PodConflictError, match="container name 'vault-agent-init'"):
+        run_with_mocks(program, project="test", stack="unit", recording=recording)
+    assert recording.registrations == []
