@@ -8,6 +8,8 @@ from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .target import WorkloadTarget
 from .tls import TlsAmbassador, TlsAmbassadorArgs, TlsSettings
+from .vault.args import VaultSecretsInitArgs
+from .vault.component import VaultSecretsInit
 
 __all__ = [
     "AppSettings",
@@ -22,6 +24,8 @@ __all__ = [
     "TlsAmbassador",
     "TlsAmbassadorArgs",
     "TlsSettings",
+    "VaultSecretsInit",
+    "VaultSecretsInitArgs",
     "WorkloadTarget",
     "merge_pod",
 ]

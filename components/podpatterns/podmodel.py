@@ -37,6 +37,9 @@ class PodContribution:
     """Mounts added to the application container."""
     app_env: Sequence[Manifest] = ()
     """Environment variables added to the application container."""
+    container_volume_mounts: Mapping[str, Sequence[Manifest]] = field(default_factory=dict)
+    """Mounts added to other containers of the pod, by container name: a volume this contribution
+    declares, shared with a container another contribution provides."""
     service_ports: Sequence[Manifest] = ()
     """Ports added to the application's client Service."""
     pod_annotations: Mapping[str, str] = field(default_factory=dict)
@@ -98,6 +101,7 @@ def merge_pod(
     _extend_app(app, contributions)
 
     everything = containers + init_containers + sidecars
+    _mount_into_named(everything, contributions)
     _check_container_names(everything)
     volumes = _merge_volumes(contributions)
     _check_mounts(everything, {v["name"] for v in volumes} | set(claim_templates))
@@ -154,6 +158,18 @@ def _extend_app(app: Manifest, contributions: Sequence[PodContribution]) -> None
         app["env"] = env
     if mounts:
         app["volumeMounts"] = mounts
+
+
+def _mount_into_named(containers: list[Manifest], contributions: Sequence[PodContribution]) -> None:
+    by_name = {container["name"]: container for container in containers}
+    for contribution in contributions:
+        for name, mounts in contribution.container_volume_mounts.items():
+            if name not in by_name:
+                raise PodConflictError(
+                    f"{contribution.source} mounts volumes into container '{name}', "
+                    "but no contribution provides that container"
+                )
+            by_name[name]["volumeMounts"] = [*by_name[name].get("volumeMounts", []), *mounts]
 
 
 def _check_container_names(containers: Iterable[Manifest]) -> None:

@@ -31,7 +31,7 @@ def register(logical_name: str, manifest: Manifest, opts: pulumi.ResourceOptions
     """Create the typed pulumi-kubernetes resource for `manifest` (imported on first use: the SDK is large)."""
     module_name, class_name = _CLASSES[(manifest["apiVersion"], manifest["kind"])]
     resource_class: Any = getattr(importlib.import_module(module_name), class_name)
-    # Top-level fields are keyword arguments (snake_case); nested dicts may stay camelCase.
+    # Top-level fields are keyword arguments, snake_case in Python (automountServiceAccountToken, ...).
     fields = {_snake(key): value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
     resource: pulumi.CustomResource = resource_class(logical_name, opts=opts, **fields)
     return resource

@@ -2,7 +2,7 @@
 # As root it installs what is missing; otherwise it says what is missing and the tests needing it skip.
 ensure_debian_packages() {
   local wanted missing=()
-  wanted=$(grep -v '^#' scripts/debian-packages.txt | xargs)
+  wanted=$(grep -v '^#' scripts/debian-packages.txt | xargs || true)  # grep exits 1 on an empty list
   [ -n "$wanted" ] || return 0
   for package in $wanted; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

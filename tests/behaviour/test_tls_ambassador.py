@@ -47,13 +47,16 @@ class RunningPod:
 
 
 def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], dict, str]:
-    """The pod's Secret and ConfigMap volumes as directories; the ambassador container; the Service host."""
+    """The ambassador's Secret and ConfigMap volumes as directories, the client certificates' Secrets too;
+    the ambassador container; the Service host."""
     made = materialize(recording)
     objects = {(m["kind"], m["metadata"]["name"]): m for m in kubernetes_objects(recording)}
     workload = next(m for m in objects.values() if m["kind"] in ("Deployment", "StatefulSet"))
     pod = workload["spec"]["template"]["spec"]
+    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
+    mounted = {m["name"] for m in container["volumeMounts"]}
     sources: dict[str, Path] = {}
-    for volume in pod["volumes"]:
+    for volume in (v for v in pod["volumes"] if v["name"] in mounted):
         if "secret" in volume:
             data = made.resolve(objects[("Secret", volume["secret"]["secretName"])]["stringData"])
         elif "configMap" in volume:
@@ -72,7 +75,6 @@ def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], di
             directory.mkdir(mode=0o755)
             for key, text in made.resolve(value["stringData"]).items():
                 (directory / key).write_text(text)
-    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
     service = next(m for m in objects.values() if m["kind"] == "Service" and "clusterIP" not in m["spec"])
     host = f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc.cluster.local"
     return sources, container, host
@@ -121,7 +123,7 @@ def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tm
 
 
 def _ca(pod: RunningPod) -> str:
-    return str(pod.files / "tls-ambassador-ca" / "ca.crt")
+    return str(pod.files / "tls-ambassador-certs" / "ca.crt")
 
 
 def test_https_verified_against_the_ca_reaches_the_app_and_is_logged(running: RunningPod) -> None:

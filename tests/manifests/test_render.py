@@ -39,8 +39,9 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     summary = capsys.readouterr().out
     assert "└─ podpatterns:index:ElasticsearchApp elasticsearch" in summary
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
-    assert "main    elasticsearch       9300/transport" in summary
-    assert "main    tls-ambassador      9200/https" in summary
+    assert "main    elasticsearch           9300/transport" in summary
+    assert "main    tls-ambassador          9200/https" in summary
+    assert "ConfigMap, Namespace, PodDisruptionBudget, Service x2, StatefulSet" in summary
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
@@ -53,10 +54,12 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "configmap_search-staging_elasticsearch-ambassador.yaml",
         "configmap_search-staging_elasticsearch-config.yaml",
+        "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
+        "serviceaccount_search-staging_elasticsearch-vault.yaml",
         "statefulset_search-staging_elasticsearch.yaml",
     ]
 

@@ -159,3 +159,21 @@ def test_pod_level_fields_merge_and_conflict() -> None:
         merge_pod("app", [app(), vault, sidecar(name="o", port=3, service_account_name="o")])
     with pytest.raises(PodConflictError, match=r"sysctl net\.x is claimed by Pattern 'vault' and by Pattern 'other'"):
         merge_pod("app", [app(), vault, other])
+
+
+def test_mounts_into_a_named_container_of_another_contribution() -> None:
+    shared = PodContribution(
+        source="Pattern 'vault'",
+        volumes=[{"name": "secrets", "emptyDir": {"medium": "Memory"}}],
+        container_volume_mounts={"proxy": [{"name": "secrets", "mountPath": "/secrets", "readOnly": True}]},
+    )
+    proxy = sidecar()
+    pod = merge_pod("app", [app(), proxy, shared])
+    assert pod.containers[1]["volumeMounts"] == [{"name": "secrets", "mountPath": "/secrets", "readOnly": True}]
+    assert "volumeMounts" not in proxy.containers[0]  # the contribution itself is untouched
+
+
+def test_mount_into_a_container_nobody_provides() -> None:
+    stray = PodContribution(source="Pattern 'vault'", container_volume_mounts={"exporter": []})
+    with pytest.raises(PodConflictError, match="Pattern 'vault' mounts volumes into container 'exporter'"):
+        merge_pod("app", [app(), stray])

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from ..podmodel import PodContribution
 from ..tls.args import TlsAmbassadorArgs
+from ..vault.args import VaultArgs
 
 
 class ElasticsearchArgs(TypedDict, total=False):
@@ -60,5 +61,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """The cluster. Default: one node, 2Gi, ephemeral storage."""
     tls: TlsArgs
     """The TLS ambassador. Default: on, ECDSA P-256, 90-day certificates, no client certificates."""
+    vault: VaultArgs
+    """Secrets from Vault written by an init container to an in-memory volume. Default: off."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

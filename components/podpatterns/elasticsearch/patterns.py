@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pulumi
 
@@ -17,6 +18,9 @@ from ..podmodel import PodContribution
 from ..settings import AppSettings
 from ..target import WorkloadTarget
 from ..tls import AmbassadorLayout, TlsAmbassador, TlsAmbassadorArgs, ambassador_contribution
+from ..vault.args import VaultSecretsInitArgs
+from ..vault.component import VaultSecretsInit
+from ..vault.contribution import vault_contribution
 from .config import HEALTH_PATH, LOOPBACK_HTTP_PORT
 
 
@@ -32,11 +36,18 @@ def _ambassador_layout(target: WorkloadTarget) -> AmbassadorLayout:
     return AmbassadorLayout(target, upstream_port=LOOPBACK_HTTP_PORT, health_path=HEALTH_PATH)
 
 
+def _options(settings: Any) -> dict[str, Any]:
+    """A pattern's settings as component arguments (the component switches itself on)."""
+    return {key: value for key, value in dataclasses.asdict(settings).items() if key != "enabled"}
+
+
 def planned_contributions(settings: AppSettings, target: WorkloadTarget) -> list[PodContribution]:
     """What the enabled patterns add to the pod, computed without registering anything."""
     planned = []
     if settings.tls.enabled:
         planned.append(ambassador_contribution(_ambassador_layout(target), settings.tls))
+    if settings.vault.enabled:
+        planned.append(vault_contribution(settings.vault, target))
     return planned
 
 
@@ -45,8 +56,16 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
     patterns = Patterns()
     if settings.tls.enabled:
         layout = _ambassador_layout(target)
-        tls_args = TlsAmbassadorArgs(target=target, upstream_port=layout.upstream_port, health_path=layout.health_path)
-        tls_args.update({k: v for k, v in dataclasses.asdict(settings.tls).items() if k != "enabled"})  # type: ignore[typeddict-item]
-        patterns.tls = TlsAmbassador(f"{name}-tls", tls_args, opts)
+        tls_args = {
+            **_options(settings.tls),
+            "target": target,
+            "upstream_port": layout.upstream_port,
+            "health_path": layout.health_path,
+        }
+        patterns.tls = TlsAmbassador(f"{name}-tls", cast(TlsAmbassadorArgs, tls_args), opts)
         patterns.contributions.append(patterns.tls.contribution)
+    if settings.vault.enabled:
+        vault_args = {**_options(settings.vault), "target": target, "kubernetes_version": settings.kubernetes_version}
+        vault = VaultSecretsInit(f"{name}-vault", cast(VaultSecretsInitArgs, vault_args), opts)
+        patterns.contributions.append(vault.contribution)
     return patterns

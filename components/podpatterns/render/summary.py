@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from ..podmodel import Manifest
@@ -23,6 +23,7 @@ def summary(recording: Recording, objects: list[Manifest]) -> str:
 
 
 def _tree(registrations: list[Registration]) -> list[str]:
+    """Components as a tree; each one's own resources on one line (kind and count), to fit a screen."""
     children: dict[str, list[Registration]] = defaultdict(list)
     known = {r.urn for r in registrations}
     for registration in registrations:
@@ -31,9 +32,13 @@ def _tree(registrations: list[Registration]) -> list[str]:
     lines: list[str] = []
 
     def walk(parent: str, indent: str) -> None:
-        items = sorted(children[parent], key=lambda r: (r.type, r.name))
-        for index, item in enumerate(items):
-            last = index == len(items) - 1
+        components = sorted((r for r in children[parent] if not r.custom), key=lambda r: (r.type, r.name))
+        kinds = Counter(r.type.rsplit(":", 1)[-1] for r in children[parent] if r.custom)
+        if kinds:
+            owned = ", ".join(f"{kind} x{count}" if count > 1 else kind for kind, count in sorted(kinds.items()))
+            lines.append(f"{indent}{'│  ' if components else '   '}{owned}")
+        for index, item in enumerate(components):
+            last = index == len(components) - 1
             lines.append(f"{indent}{'└─' if last else '├─'} {item.type} {item.name}")
             walk(item.urn, indent + ("   " if last else "│  "))
 
@@ -56,7 +61,7 @@ def _pod(workload: Manifest, spec: dict[str, Any], claims: list[Manifest]) -> li
 
 def _container(role: str, container: dict[str, Any]) -> str:
     ports = " ".join(f"{p['containerPort']}/{p.get('name', '')}" for p in container.get("ports", []))
-    return f"  {role:<8}{container['name']:<20}{ports or '-':<28}{container['image']}"
+    return f"  {role:<8}{container['name']:<24}{ports or '-':<24}{container['image']}"
 
 
 def _short(value: Any) -> str:

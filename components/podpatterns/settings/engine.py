@@ -164,6 +164,10 @@ class _Reader:
         try:
             if dataclasses.is_dataclass(hint):
                 return self.dataclass(hint, _as_mapping(value), key)  # type: ignore[arg-type]
+            item = _dataclass_item(hint)
+            if item is not None:
+                items = [self.dataclass(item, _as_mapping(v), f"{key}[{i}]") for i, v in enumerate(_as_list(value))]
+                return tuple(items)
             coerced = _coerce(hint, value)
             _check(rule, coerced)
             return coerced
@@ -177,6 +181,22 @@ def _strip_optional(hint: Any) -> Any:
         (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
         return inner
     return hint
+
+
+def _dataclass_item(hint: Any) -> Any:
+    """The item class of `tuple[SomeDataclass, ...]` (a list of mappings in config), else None."""
+    if get_origin(hint) is tuple and dataclasses.is_dataclass(get_args(hint)[0]):
+        return get_args(hint)[0]
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected a list of mappings")
+    return list(value)
 
 
 def _as_mapping(value: Any) -> Mapping[str, Any]:
@@ -253,6 +273,11 @@ def reference_rows(cls: type[Any], style: KeyStyle) -> list[tuple[str, str, str,
             nested = KeyStyle(prefix=key, camel_case=style.camel_case)
             rows.append((key, "", "mapping", rule.doc))
             rows.extend(reference_rows(hint, nested))  # type: ignore[arg-type]
+            continue
+        item = _dataclass_item(hint)
+        if item is not None:
+            rows.append((key, "[]", "list of mappings", rule.doc))
+            rows.extend(reference_rows(item, KeyStyle(prefix=f"{key}[]", camel_case=style.camel_case)))
             continue
         default = "" if field.default in (None, dataclasses.MISSING) else json.dumps(field.default)
         allowed = rule.allowed() or ("true or false" if hint is bool else "")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..quantity import parse_cpu, parse_memory
 from ..tls.settings import TlsSettings
+from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
 
@@ -153,6 +154,14 @@ class AppSettings:
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
     tls: TlsSettings = setting(TlsSettings, "The TLS ambassador (TlsAmbassador).")
+    vault: VaultSettings = setting(
+        VaultSettings, "VaultSecretsInit: secrets from HashiCorp Vault written to an in-memory volume."
+    )
+
+    def __post_init__(self) -> None:
+        problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
+        if problem:
+            raise KeyedValueError("vault", problem)
 
     @property
     def kubernetes_minor(self) -> int:

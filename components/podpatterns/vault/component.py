@@ -1,0 +1,64 @@
+"""VaultSecretsInit: the Vault agent fetches secrets into an in-memory volume before the app starts."""
+
+from __future__ import annotations
+
+import pulumi
+
+from ..podmodel import PodContribution
+from ..resources import register
+from ..settings import KeyStyle, SettingsError, parse
+from ..settings.checks import kubernetes_version as check_kubernetes_version
+from ..settings.engine import Problem
+from ..target import WorkloadTarget
+from .args import VaultSecretsInitArgs
+from .contribution import vault_contribution, vault_manifests
+from .settings import VaultSettings, renewal_problem
+
+
+class VaultSecretsInit(pulumi.ComponentResource):
+    """A Vault agent init container that logs in with the pod's ServiceAccount and writes files.
+
+    Owns the pod's ServiceAccount and the agent's ConfigMap; its `contribution` adds the agent,
+    its projected token and the read-only secrets volume to the target's pod. Only addresses,
+    names and paths pass through Pulumi: the secrets go from Vault to the pod's memory.
+    """
+
+    service_account_name: pulumi.Output[str]
+    """The ServiceAccount the pod must run as (the Vault role binds it)."""
+    config_map_name: pulumi.Output[str]
+    """The ConfigMap holding the agent's configuration."""
+    contribution: PodContribution
+    """What the pattern adds to the target's pod."""
+
+    def __init__(self, name: str, args: VaultSecretsInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        origin = f"VaultSecretsInit '{name}' arguments"
+        target = args.get("target")
+        if not isinstance(target, WorkloadTarget):
+            raise SettingsError(origin, [Problem("target", "a WorkloadTarget is required")])
+        settings = _parse(args, origin)
+        super().__init__("podpatterns:index:VaultSecretsInit", name, None, opts)
+
+        created = {
+            role: register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            for role, manifest in vault_manifests(settings, target).items()
+        }
+        self.contribution = vault_contribution(settings, target)
+        self.service_account_name = created["service-account"].metadata.name  # type: ignore[attr-defined]
+        self.config_map_name = created["agent-config"].metadata.name  # type: ignore[attr-defined]
+        self.register_outputs(
+            {"service_account_name": self.service_account_name, "config_map_name": self.config_map_name}
+        )
+
+
+def _parse(args: VaultSecretsInitArgs, origin: str) -> VaultSettings:
+    raw = {key: value for key, value in args.items() if key not in ("target", "kubernetes_version")}
+    settings = parse(VaultSettings, {**raw, "enabled": True}, origin=origin, style=KeyStyle())
+    version = str(args.get("kubernetes_version", "1.33"))
+    try:
+        check_kubernetes_version(version)
+    except ValueError as error:
+        raise SettingsError(origin, [Problem("kubernetes_version", f"{version!r} is not allowed: {error}")]) from None
+    problem = renewal_problem(settings.renew, int(version.split(".")[1]))
+    if problem:
+        raise SettingsError(origin, [Problem("renew", problem)])
+    return settings
