@@ -39,6 +39,30 @@ class ElasticsearchArgs(TypedDict, total=False):
     """Seconds Elasticsearch gets to stop cleanly, 30 to 3600. Default: 120."""
 
 
+class LogArgs(TypedDict, total=False):
+    """Log tailing (keys of `LogSettings`)."""
+
+    enabled: bool
+    """Elasticsearch logs to files; sidecars stream them to stdout. Default: false."""
+    mode: str
+    """"auto" (native sidecars from Kubernetes 1.29), "native" or "classic". Default: "auto"."""
+    image: str
+    """Pinned tailer image. Default: "busybox:1.36.1"."""
+    files: Sequence[str]
+    """Files in Elasticsearch's log directory to stream. Default: the server log "<name>.log"."""
+    size_limit: str
+    """sizeLimit of the logs emptyDir. Default: "2Gi"."""
+
+
+class SysctlArgs(TypedDict, total=False):
+    """Node preparation (keys of `SysctlSettings`)."""
+
+    mode: str
+    """"none" (no mmap), "init" (privileged init raises vm.max_map_count) or "node". Default: "none"."""
+    image: str
+    """Pinned image of the init container. Default: "busybox:1.36.1"."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
@@ -50,5 +74,9 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Oldest Kubernetes minor version to support, "1.25" to "1.37". Default: "1.33"."""
     elasticsearch: ElasticsearchArgs
     """The cluster. Default: one node, 2Gi, ephemeral storage."""
+    logs: LogArgs
+    """Log tailing. Default: off."""
+    sysctl: SysctlArgs
+    """Node preparation for vm.max_map_count. Default: mode "none"."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

@@ -11,6 +11,7 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _KUBERNETES_VERSION = re.compile(r"^1\.(\d+)$")
 _IMAGE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+_IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 
 OLDEST_KUBERNETES_MINOR = 25
 NEWEST_KUBERNETES_MINOR = 37
@@ -55,6 +56,17 @@ def image_repository(value: str) -> None:
             "must be an image repository without tag or digest, such as "
             "docker.elastic.co/elasticsearch/elasticsearch (the version setting pins the tag)"
         )
+
+
+def pinned_image(value: str) -> None:
+    """An image reference with a version tag or a digest; `latest` and no tag are refused."""
+    repository, _, tag = value.rpartition(":")
+    if "@sha256:" in value:
+        repository, tag = value.split("@", 1)[0], "digest"
+    if not repository or "/" in tag or not _IMAGE_REPOSITORY.match(repository) or not _IMAGE_TAG.match(tag):
+        raise ValueError("must be an image with a version tag or digest, such as busybox:1.36.1")
+    if tag == "latest":
+        raise ValueError("must be pinned to a version: latest changes under you")
 
 
 def memory_quantity(value: str) -> None:
