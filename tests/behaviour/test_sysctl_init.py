@@ -34,7 +34,9 @@ def stand_in(root: Path, values: dict[str, str]) -> Path:
     return root
 
 
-def run(command: list[str], root: Path, path: str, *, user: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str], root: Path, path: str, *, user: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {"PATH": path, "SYSCTL_ROOT": str(root)}
     return subprocess.run([*(user or []), *command], env=env, capture_output=True, text=True, timeout=5, check=False)
 
@@ -107,5 +109,7 @@ def test_finishes_well_under_a_second(tmp_path: Path, image_path: str) -> None:
         started = time.perf_counter()
         assert run(command, root, image_path).returncode == 0
         durations.append(time.perf_counter() - started)
-    print(f"sysctl-init script: median {statistics.median(durations) * 1000:.1f} ms, max {max(durations) * 1000:.1f} ms")
+    print(
+        f"sysctl-init script: median {statistics.median(durations) * 1000:.1f} ms, max {max(durations) * 1000:.1f} ms"
+    )
     assert max(durations) < 0.5
