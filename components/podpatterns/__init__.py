@@ -1,11 +1,15 @@
 """pod-patterns: Pulumi components that extend an application on Kubernetes through its pod.
 
-from podpatterns import ElasticsearchApp, PodContribution
+from podpatterns import ElasticsearchApp, LogTailSidecar, PodContribution, SysctlInit
 """
 
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
+from .logtail.args import LogTailSidecarArgs
+from .logtail.component import LogTailSidecar
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
+from .sysctl.args import SysctlInitArgs
+from .sysctl.component import SysctlInit
 from .target import WorkloadTarget
 from .tls import TlsAmbassador, TlsAmbassadorArgs, TlsSettings
 from .vault.args import VaultSecretsInitArgs
@@ -17,10 +21,14 @@ __all__ = [
     "ElasticsearchAppArgs",
     "ElasticsearchArgs",
     "ElasticsearchSettings",
+    "LogTailSidecar",
+    "LogTailSidecarArgs",
     "MergedPod",
     "PodConflictError",
     "PodContribution",
     "SettingsError",
+    "SysctlInit",
+    "SysctlInitArgs",
     "TlsAmbassador",
     "TlsAmbassadorArgs",
     "TlsSettings",

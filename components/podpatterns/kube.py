@@ -5,6 +5,8 @@ from __future__ import annotations
 from .podmodel import Manifest
 
 MANAGED_BY = "pod-patterns"
+BUSYBOX_IMAGE = "busybox:1.36.1"
+"""The small image of the shell-script containers (log tailer, sysctl init): pinned, never `latest`."""
 
 
 def selector_labels(app: str) -> dict[str, str]:

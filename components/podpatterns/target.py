@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from .settings.engine import Problem, SettingsError
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,11 @@ def _dns_names(service: str, namespace: str) -> tuple[str, ...]:
         f"{service}.{namespace}.svc",
         f"{service}.{namespace}.svc.cluster.local",
     )
+
+
+def require_target(args: Mapping[str, Any], origin: str) -> WorkloadTarget:
+    """A pattern's `target` argument, or SettingsError naming it."""
+    target = args.get("target")
+    if not isinstance(target, WorkloadTarget):
+        raise SettingsError(origin, [Problem("target", "is required: a WorkloadTarget describing the workload")])
+    return target

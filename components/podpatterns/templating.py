@@ -1,4 +1,4 @@
-"""Configuration templates shipped as package data (podpatterns/templates/*)."""
+"""Configuration files and scripts shipped as package data (`podpatterns/templates/`), never string literals."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from importlib import resources
 
 
 class _Template(string.Template):
-    # '@' rather than '$': nginx, promtool and Vault templates use '$' and '{{ }}' themselves.
+    # '@' rather than '$': nginx, shell and Vault templates use '$' and '{{ }}' themselves.
     delimiter = "@"
+
+
+def read_template(name: str) -> str:
+    """The text of `templates/<name>`."""
+    return resources.files("podpatterns").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def render_template(name: str, **values: object) -> str:
     """The template `name` with every `@placeholder` replaced; a missing value raises KeyError."""
-    text = resources.files("podpatterns").joinpath("templates", name).read_text()
-    return _Template(text).substitute({key: str(value) for key, value in values.items()})
+    return _Template(read_template(name)).substitute({key: str(value) for key, value in values.items()})

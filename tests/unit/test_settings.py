@@ -7,7 +7,10 @@ import typing
 
 import pytest
 from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs
+from podpatterns.elasticsearch.args import LogArgs, SysctlArgs
+from podpatterns.logtail.settings import LogSettings
 from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
+from podpatterns.sysctl.settings import SysctlSettings
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ORIGIN = "stacks/Pulumi.test.yaml"
@@ -116,7 +119,12 @@ def test_argument_errors_use_argument_spelling() -> None:
 
 @pytest.mark.parametrize(
     ("settings_class", "args_class"),
-    [(AppSettings, ElasticsearchAppArgs), (ElasticsearchSettings, ElasticsearchArgs)],
+    [
+        (AppSettings, ElasticsearchAppArgs),
+        (ElasticsearchSettings, ElasticsearchArgs),
+        (LogSettings, LogArgs),
+        (SysctlSettings, SysctlArgs),
+    ],
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
     argument_keys = set(typing.get_type_hints(args_class)) - {"contributions"}

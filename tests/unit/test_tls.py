@@ -178,7 +178,7 @@ def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> 
         ({"target": WEB, "upstream_port": 8080, "ip_addresses": ["10.0.0.300"]}, "ip_addresses", "not an IPv4"),
         ({"target": WEB, "upstream_port": 8080, "early_renewal_hours": 5000}, "early_renewal_hours", "shorter"),
         ({"target": WEB, "upstream_port": 8080, "clients": ["app"]}, "clients", "mtls optional or required"),
-        ({"target": WEB, "upstream_port": 8080, "image": "nginx:latest"}, "image", "never latest"),
+        ({"target": WEB, "upstream_port": 8080, "image": "nginx:latest"}, "image", "latest changes under you"),
         ({"target": WEB, "upstream_port": 8080, "mtls": "on"}, "mtls", "one of off, optional, required"),
     ],
 )

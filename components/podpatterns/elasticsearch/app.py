@@ -40,7 +40,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
         settings = parse(AppSettings, raw, origin=f"ElasticsearchApp '{name}' arguments", style=KeyStyle())
         extra = list(args.get("contributions", []))
         target = target_of(settings)
-        plan = plan_cluster(settings, [*planned_contributions(settings, target), *extra])  # conflicts fail here
+        plan = plan_cluster(settings, [*planned_contributions(name, settings, target), *extra])  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
         self.target = target
 

@@ -48,6 +48,30 @@ class TlsArgs(TlsAmbassadorArgs, total=False):
     """Put the TLS ambassador in front of Elasticsearch. Default: true."""
 
 
+class LogArgs(TypedDict, total=False):
+    """Log tailing (keys of `LogSettings`)."""
+
+    enabled: bool
+    """Elasticsearch logs to files; sidecars stream them to stdout. Default: false."""
+    mode: str
+    """"auto" (native sidecars from Kubernetes 1.29), "native" or "classic". Default: "auto"."""
+    image: str
+    """Pinned tailer image. Default: "busybox:1.36.1"."""
+    files: Sequence[str]
+    """Files in Elasticsearch's log directory to stream. Default: the server log "<name>.log"."""
+    size_limit: str
+    """sizeLimit of the logs emptyDir. Default: "2Gi"."""
+
+
+class SysctlArgs(TypedDict, total=False):
+    """Node preparation (keys of `SysctlSettings`)."""
+
+    mode: str
+    """"none" (no mmap), "init" (privileged init raises vm.max_map_count) or "node". Default: "none"."""
+    image: str
+    """Pinned image of the init container. Default: "busybox:1.36.1"."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
@@ -63,5 +87,9 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """The TLS ambassador. Default: on, ECDSA P-256, 90-day certificates, no client certificates."""
     vault: VaultArgs
     """Secrets from Vault written by an init container to an in-memory volume. Default: off."""
+    logs: LogArgs
+    """Log tailing. Default: off."""
+    sysctl: SysctlArgs
+    """Node preparation for vm.max_map_count. Default: mode "none"."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from ..settings import ElasticsearchSettings
+from ..settings.checks import version_tuple
 
 HOME = "/usr/share/elasticsearch"
 CONFIG_DIR = f"{HOME}/config"
@@ -20,6 +21,11 @@ USER_ID = 1000
 """The official image's `elasticsearch` user; its files belong to group 0."""
 
 
+def max_map_count(version: str) -> int:
+    """The vm.max_map_count Elasticsearch's bootstrap check wants: 1048576 from 8.16, 262144 before."""
+    return 1048576 if version_tuple(version) >= (8, 16) else 262144
+
+
 def headless_service_name(cluster: str) -> str:
     return f"{cluster}-headless"
 
@@ -29,8 +35,14 @@ def node_names(cluster: str, nodes: int) -> list[str]:
     return [f"{cluster}-{ordinal}" for ordinal in range(nodes)]
 
 
-def elasticsearch_yml(settings: ElasticsearchSettings, *, http_host: str, http_port: int) -> str:
-    """The node configuration; ${...} are expanded by Elasticsearch from the pod's env."""
+def elasticsearch_yml(
+    settings: ElasticsearchSettings, *, http_host: str, http_port: int, allow_mmap: bool = True
+) -> str:
+    """The node configuration; ${...} are expanded by Elasticsearch from the pod's env.
+
+    `allow_mmap=False` stores indices without mmap, so the node needs no raised vm.max_map_count (and the
+    bootstrap check for it is skipped), at some cost in search speed.
+    """
     config: dict[str, object] = {
         "cluster.name": settings.name,
         "node.name": "${POD_NAME}",
@@ -45,6 +57,8 @@ def elasticsearch_yml(settings: ElasticsearchSettings, *, http_host: str, http_p
         # the patterns bring those. Security on would also turn on Elasticsearch's own TLS.
         "xpack.security.enabled": False,
     }
+    if not allow_mmap:
+        config["node.store.allow_mmap"] = False
     if settings.nodes == 1:
         config["discovery.type"] = "single-node"
     else:

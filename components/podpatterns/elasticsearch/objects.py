@@ -13,10 +13,11 @@ from .pod import CONFIG_FILE_KEY, DATA_VOLUME
 CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
 
 
-def namespace(name: str) -> Manifest:
+def namespace(name: str, *, privileged: bool) -> Manifest:
+    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container."""
     labels = {
         "app.kubernetes.io/managed-by": "pod-patterns",
-        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce": "privileged" if privileged else "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
     }
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}

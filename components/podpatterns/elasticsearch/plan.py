@@ -56,15 +56,17 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
     host, port, readiness = _http_listener(settings)
-    yml = elasticsearch_yml(es, http_host=host, http_port=port)
-    base = app_contribution(es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness)
+    yml = elasticsearch_yml(es, http_host=host, http_port=port, allow_mmap=settings.sysctl.mode != "none")
+    base = app_contribution(
+        es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness, logs=settings.logs
+    )
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:
-        manifests["namespace"] = objects.namespace(ns)
+        manifests["namespace"] = objects.namespace(ns, privileged=settings.sysctl.mode == "init")
     manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":

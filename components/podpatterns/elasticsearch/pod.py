@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..kube import resources, restricted_security_context
+from ..logtail.settings import LogSettings
 from ..podmodel import Manifest, PodContribution
 from ..quantity import java_heap
 from ..settings import ElasticsearchSettings
@@ -12,7 +13,18 @@ CONTAINER = "elasticsearch"
 CONFIG_INIT_CONTAINER = "config-init"
 CONFIG_FILE_KEY = "elasticsearch.yml"
 DATA_VOLUME = "data"
+LOGS_VOLUME = "logs"
 _CONFIG_COPY_MOUNT = "/mnt/config"
+
+
+def server_log_files(settings: ElasticsearchSettings, logs: LogSettings) -> tuple[str, ...]:
+    """The files the tailers stream: `logs.files`, or the plain-text server log `<cluster name>.log`.
+
+    With ES_LOG_STYLE=file Elasticsearch 8 writes every server event twice, to `<cluster>.log` (text) and
+    `<cluster>_server.json` (ECS JSON); streaming one of them is enough. It also writes
+    `<cluster>_deprecation.json`, slow logs and the JVM's `gc.log` there.
+    """
+    return logs.files or (f"{settings.name}.log",)
 
 
 def image(settings: ElasticsearchSettings) -> str:
@@ -20,26 +32,35 @@ def image(settings: ElasticsearchSettings) -> str:
 
 
 def app_contribution(
-    settings: ElasticsearchSettings, *, config_map: str, http_host: str, http_port: int, readiness: list[str]
+    settings: ElasticsearchSettings,
+    *,
+    config_map: str,
+    http_host: str,
+    http_port: int,
+    readiness: list[str],
+    logs: LogSettings,
 ) -> PodContribution:
     """Elasticsearch's container and volumes, with a root filesystem it cannot write.
 
     The image's config directory must be writable (Elasticsearch creates its keystore there), so an
     init container copies it into an emptyDir, and elasticsearch.yml is mounted over it from the
-    ConfigMap. `readiness` is the command of the readiness probe.
+    ConfigMap. `readiness` is the command of the readiness probe. The logs emptyDir (the JVM's gc.log
+    always, the server logs when log tailing is on) has a sizeLimit so that logs cannot fill the node's disk.
     """
     loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
         {"name": "config", "emptyDir": {}},
         {"name": "config-file", "configMap": {"name": config_map}},
         {"name": "tmp", "emptyDir": {}},
-        {"name": "logs", "emptyDir": {}},
+        {"name": LOGS_VOLUME, "emptyDir": {"sizeLimit": logs.size_limit}},
     ]
     if not settings.persistent:
         volumes.append({"name": DATA_VOLUME, "emptyDir": {}})
     return PodContribution(
         source=f"ElasticsearchApp '{settings.name}'",
         containers=[_app_container(settings, http_port=None if loopback else http_port, readiness=readiness)],
+        # The official image logs to the console unless told otherwise; the tailers read the files.
+        app_env=[{"name": "ES_LOG_STYLE", "value": "file"}] if logs.enabled else [],
         init_containers=[_config_init_container(settings)],
         volumes=volumes,
         service_ports=[]
@@ -73,7 +94,7 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
                 "readOnly": True,
             },
             {"name": "tmp", "mountPath": "/tmp"},
-            {"name": "logs", "mountPath": LOGS_DIR},
+            {"name": LOGS_VOLUME, "mountPath": LOGS_DIR},
             {"name": DATA_VOLUME, "mountPath": DATA_DIR},
         ],
     }

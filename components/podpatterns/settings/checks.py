@@ -12,6 +12,7 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _KUBERNETES_VERSION = re.compile(r"^1\.(\d+)$")
 _IMAGE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+_IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 
 OLDEST_KUBERNETES_MINOR = 25
 NEWEST_KUBERNETES_MINOR = 37
@@ -58,6 +59,17 @@ def image_repository(value: str) -> None:
         )
 
 
+def pinned_image(value: str) -> None:
+    """An image reference with a version tag or a digest; `latest` and no tag are refused."""
+    repository, _, tag = value.rpartition(":")
+    if "@sha256:" in value:
+        repository, tag = value.split("@", 1)[0], "digest"
+    if not repository or "/" in tag or not _IMAGE_REPOSITORY.match(repository) or not _IMAGE_TAG.match(tag):
+        raise ValueError("must be an image with a version tag or digest, such as busybox:1.36.1")
+    if tag == "latest":
+        raise ValueError("must be pinned to a version: latest changes under you")
+
+
 def memory_quantity(value: str) -> None:
     parse_memory(value)
 
@@ -82,13 +94,3 @@ def ip_addresses(values: tuple[str, ...]) -> None:
             ipaddress.ip_address(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
-
-
-_PINNED_IMAGE = re.compile(r"^[a-z0-9]+([._/:-][a-z0-9]+)*:(?P<tag>[\w][\w.-]{0,127})$")
-
-
-def pinned_image(value: str) -> None:
-    """An image reference with an explicit tag that is not `latest`."""
-    match = _PINNED_IMAGE.match(value)
-    if not match or match["tag"] == "latest":
-        raise ValueError("must be an image pinned to a version tag, such as nginx:1.27.3-alpine (never latest)")

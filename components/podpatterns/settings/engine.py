@@ -108,9 +108,17 @@ class KeyStyle:
         return head + "".join(part.capitalize() for part in rest)
 
 
-def parse(cls: type[T], raw: Mapping[str, Any], origin: str, style: KeyStyle) -> T:
-    """Build `cls` from `raw`, or raise SettingsError listing every problem."""
+def parse(cls: type[T], raw: Mapping[str, Any], origin: str, style: KeyStyle, required: tuple[str, ...] = ()) -> T:
+    """Build `cls` from `raw`, or raise SettingsError listing every problem.
+
+    `required` names top-level fields (snake_case) that must be given, as they have no sensible default.
+    """
     reader = _Reader(style)
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    for name in required:
+        key = style.spell(name)
+        if raw.get(key) in (None, "", [], ()):
+            reader.problems.append(Problem(_join(style.prefix, key), f"is required: {rule_of(fields[name]).doc}"))
     value = reader.dataclass(cls, raw, style.prefix)
     if reader.problems:
         raise SettingsError(origin, reader.problems)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
 from ..quantity import parse_cpu, parse_memory
+from ..sysctl.settings import SysctlSettings
 from ..tls.settings import TlsSettings
 from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
@@ -157,11 +159,21 @@ class AppSettings:
     vault: VaultSettings = setting(
         VaultSettings, "VaultSecretsInit: secrets from HashiCorp Vault written to an in-memory volume."
     )
+    logs: LogSettings = setting(LogSettings, "LogTailSidecar: Elasticsearch's log files streamed to stdout.")
+    sysctl: SysctlSettings = setting(
+        SysctlSettings, "SysctlInit: how nodes get the vm.max_map_count Elasticsearch wants."
+    )
 
     def __post_init__(self) -> None:
         problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
         if problem:
             raise KeyedValueError("vault", problem)
+        if self.logs.enabled and self.logs.mode == "native" and self.kubernetes_minor < NATIVE_SIDECAR_MINOR:
+            raise KeyedValueError(
+                "logs",
+                f"mode native needs kubernetesVersion 1.{NATIVE_SIDECAR_MINOR} or newer (native sidecars); "
+                "use auto or classic",
+            )
 
     @property
     def kubernetes_minor(self) -> int:

@@ -1,0 +1,47 @@
+"""LogTailSidecar: the ComponentResource handing a workload its log tailers."""
+
+from __future__ import annotations
+
+import pulumi
+
+from ..podmodel import PodContribution
+from ..settings.engine import KeyStyle, parse
+from ..target import require_target
+from .args import LogTailSidecarArgs
+from .contribution import log_tail_contribution
+from .settings import REQUIRED, LogTailSidecarSettings
+
+
+class LogTailSidecar(pulumi.ComponentResource):
+    """Streams an application's log files to stdout, one tailer container per file, without touching the app.
+
+    The tailers mount the log volume read-only and run `tail -F -n +1`: from the first line, following
+    rotation (rename and recreate) and truncation. Native sidecars (Kubernetes 1.29+) start before the app
+    and stop after it, so startup and shutdown lines are kept. Owns no Kubernetes objects: merge
+    `contribution` into the workload's pod.
+    """
+
+    contribution: PodContribution
+    """The tailer containers, for the workload's pod (plain data, known at plan time)."""
+    container_names: pulumi.Output[list[str]]
+    """One container per file, `tail-<file>`: `kubectl logs <pod> -c <name>` shows that file."""
+    native: pulumi.Output[bool]
+    """Whether the tailers run as native sidecars."""
+
+    def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        contribution = self.plan(name, args)
+        super().__init__("podpatterns:index:LogTailSidecar", name, None, opts)
+        self.contribution = contribution
+        names = [c["name"] for c in [*contribution.containers, *contribution.native_sidecars]]
+        self.container_names = pulumi.Output.from_input(names)
+        self.native = pulumi.Output.from_input(bool(contribution.native_sidecars))
+        self.register_outputs({"container_names": self.container_names, "native": self.native})
+
+    @staticmethod
+    def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError."""
+        raw = {key: value for key, value in args.items() if key != "target"}
+        origin = f"LogTailSidecar '{name}' arguments"
+        settings = parse(LogTailSidecarSettings, raw, origin=origin, style=KeyStyle(), required=REQUIRED)
+        target = require_target(args, origin)
+        return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

@@ -1,0 +1,40 @@
+"""What LogTailSidecar adds to a pod: one tailer container per file, streaming it to stdout (pure functions).
+
+One container per file, because `tail` following several files only prints a `==> file <==` header when it
+switches between them: the lines themselves carry no origin. Log collectors label every line with its
+container's name, and the container's name says which file it streams.
+"""
+
+from __future__ import annotations
+
+from ..kube import resources, restricted_security_context
+from ..podmodel import Manifest, PodContribution
+from ..templating import read_template
+from .naming import container_name
+from .settings import LogTailSidecarSettings
+
+
+def tail_command(path: str) -> list[str]:
+    """The container's command: `tail -F -n +1 <path>` under a shell that stops cleanly on SIGTERM."""
+    return ["sh", "-c", read_template("log-tail.sh"), "log-tail", path]
+
+
+def log_tail_contribution(settings: LogTailSidecarSettings, source: str) -> PodContribution:
+    """The tailers, as native sidecars or classic containers per `settings.native`."""
+    names = [container_name(file) for file in settings.files]
+    paths = [f"{settings.directory}/{file}" for file in settings.files]
+    containers = [_container(name, path, settings) for name, path in zip(names, paths, strict=True)]
+    if settings.native:
+        return PodContribution(source=source, native_sidecars=containers)
+    return PodContribution(source=source, containers=containers)
+
+
+def _container(name: str, path: str, settings: LogTailSidecarSettings) -> Manifest:
+    return {
+        "name": name,
+        "image": settings.image,
+        "command": tail_command(path),
+        "resources": resources("5m", "100m", "8Mi", "16Mi"),
+        "securityContext": restricted_security_context(settings.run_as_user),
+        "volumeMounts": [{"name": settings.volume, "mountPath": settings.directory, "readOnly": True}],
+    }

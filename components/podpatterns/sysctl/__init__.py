@@ -1,0 +1,1 @@
+"""SysctlInit: sysctls for a pod, namespaced ones in its securityContext, node-level ones by a privileged init."""

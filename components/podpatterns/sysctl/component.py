@@ -1,0 +1,43 @@
+"""SysctlInit: the ComponentResource handing a workload the sysctls its pods need."""
+
+from __future__ import annotations
+
+import pulumi
+
+from ..podmodel import PodContribution
+from ..settings.engine import KeyStyle, parse
+from ..target import require_target
+from .args import SysctlInitArgs
+from .contribution import sysctl_contribution
+from .settings import REQUIRED, SysctlInitSettings
+
+
+class SysctlInit(pulumi.ComponentResource):
+    """Sysctls for a workload's pods with the least privilege that can set them.
+
+    Safe namespaced sysctls go to the pod's `securityContext.sysctls` (no privilege). Node-level ones
+    (vm.*, fs.*) are raised, never lowered, by one short-lived privileged init container; its pods then
+    need a namespace that Pod Security admits as "privileged". Unknown or unsafe names are rejected.
+    Owns no Kubernetes objects: merge `contribution` into the workload's pod.
+    """
+
+    contribution: PodContribution
+    """The init container and pod sysctls (plain data, known at plan time)."""
+    privileged: pulumi.Output[bool]
+    """Whether the pod has the privileged init container (its namespace must admit privileged pods)."""
+
+    def __init__(self, name: str, args: SysctlInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        contribution = self.plan(name, args)
+        super().__init__("podpatterns:index:SysctlInit", name, None, opts)
+        self.contribution = contribution
+        self.privileged = pulumi.Output.from_input(bool(contribution.init_containers))
+        self.register_outputs({"privileged": self.privileged})
+
+    @staticmethod
+    def plan(name: str, args: SysctlInitArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError."""
+        raw = {key: value for key, value in args.items() if key != "target"}
+        origin = f"SysctlInit '{name}' arguments"
+        settings = parse(SysctlInitSettings, raw, origin=origin, style=KeyStyle(), required=REQUIRED)
+        target = require_target(args, origin)
+        return sysctl_contribution(settings, source=f"SysctlInit '{name}' on {target.name}")

@@ -1,0 +1,77 @@
+"""SysctlInit: which sysctls go where, least privilege, errors; on a non-Elasticsearch workload."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+from podpatterns import SettingsError, SysctlInit, SysctlInitArgs, WorkloadTarget
+from podpatterns.render import Recording, run_with_mocks
+
+CACHE = WorkloadTarget(
+    name="cache", namespace="shop", labels={"app": "cache"}, app_container="redis", app_port=6379, service_name="cache"
+)
+
+
+def args(*sysctls: str, **overrides: object) -> SysctlInitArgs:
+    return {"target": CACHE, "sysctls": list(sysctls), **overrides}  # type: ignore[typeddict-item]
+
+
+def test_namespaced_sysctls_go_to_the_pod_and_node_level_ones_to_one_privileged_init() -> None:
+    contribution = SysctlInit.plan(
+        "cache-sysctl", args("net.ipv4.tcp_keepalive_time=600", "vm.overcommit_memory=1", "fs.file-max=1000000")
+    )
+    assert list(contribution.pod_sysctls) == [{"name": "net.ipv4.tcp_keepalive_time", "value": "600"}]
+    (init,) = contribution.init_containers
+    assert init["command"][3:] == ["sysctl-init", "vm.overcommit_memory=1", "fs.file-max=1000000"]
+    assert init["securityContext"] == {
+        "privileged": True,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": False,
+        "runAsUser": 0,
+        "runAsGroup": 0,
+    }
+    assert init["resources"] == {
+        "limits": {"cpu": "50m", "memory": "16Mi"},
+        "requests": {"cpu": "10m", "memory": "8Mi"},
+    }
+    assert "volumeMounts" not in init  # it needs nothing but /proc/sys
+
+
+def test_only_namespaced_sysctls_need_no_privileged_container() -> None:
+    contribution = SysctlInit.plan("cache-sysctl", args("net.ipv4.ip_local_port_range=1024 65000"))
+    assert contribution.init_containers == []
+    assert list(contribution.pod_sysctls) == [{"name": "net.ipv4.ip_local_port_range", "value": "1024 65000"}]
+
+
+@pytest.mark.parametrize(
+    ("sysctls", "version", "message"),
+    [
+        (["kernel.msgmax=65536"], "1.33", r"kernel\.msgmax is neither a safe namespaced sysctl"),
+        (["net.core.somaxconn=1024"], "1.33", r"--allowed-unsafe-sysctls"),
+        (["fs.mqueue.msg_max=100"], "1.33", r"fs\.mqueue\.msg_max is neither"),
+        (["vm.max_map_count"], "1.33", r"is not name=value"),
+        (["VM.Max=1"], "1.33", r"is not name=value"),
+        (["vm.max_map_count=lots"], "1.33", r"a node-level value must be one whole number"),
+        (["net.ipv4.tcp_keepalive_time=600"], "1.28", r"safe sysctl from Kubernetes 1\.29, newer than 1\.28"),
+        (["vm.swappiness=1", "vm.swappiness=2"], "1.33", r"sets a sysctl twice"),
+        ([], "1.33", r"is required"),
+    ],
+)
+def test_unknown_malformed_or_too_new_sysctls_are_rejected(sysctls: list[str], version: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=rf"^SysctlInit 'cache-sysctl' arguments: sysctls: .*{message}"):
+        SysctlInit.plan("cache-sysctl", args(*sysctls, kubernetes_version=version))
+
+
+def test_component_under_mocks_and_bad_input_registers_nothing() -> None:
+    def program(component_args: SysctlInitArgs) -> None:
+        pulumi.export("privileged", SysctlInit("cache-sysctl", component_args).privileged)
+
+    recording = run_with_mocks(lambda: program(args("vm.max_map_count=262144")), project="test", stack="unit")
+    (component,) = recording.registrations
+    assert component.type == "podpatterns:index:SysctlInit"
+    assert recording.outputs == {"privileged": True}
+
+    failed = Recording("test-unit")
+    with pytest.raises(SettingsError, match=r"kernel\.panic is neither"):
+        run_with_mocks(lambda: program(args("kernel.panic=10")), project="test", stack="unit", recording=failed)
+    assert failed.registrations == []
