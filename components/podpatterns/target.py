@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from .settings.engine import Problem, SettingsError
+from .settings.engine import KeyStyle, Problem, SettingsError, parse
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,15 @@ def _dns_names(service: str, namespace: str) -> tuple[str, ...]:
         f"{service}.{namespace}.svc",
         f"{service}.{namespace}.svc.cluster.local",
     )
+
+
+def parse_pattern_args(
+    settings_class: type[T], args: Mapping[str, Any], origin: str, required: tuple[str, ...] = ()
+) -> tuple[T, WorkloadTarget]:
+    """A pattern's arguments: its settings (every argument but `target`) and its target; raises SettingsError."""
+    raw = {key: value for key, value in args.items() if key != "target"}
+    settings = parse(settings_class, raw, origin=origin, style=KeyStyle(), required=required)
+    return settings, require_target(args, origin)
 
 
 def require_target(args: Mapping[str, Any], origin: str) -> WorkloadTarget:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from ..podmodel import PodContribution
-from ..settings.engine import KeyStyle, parse
-from ..target import require_target
+from ..target import parse_pattern_args
 from .args import LogTailSidecarArgs
 from .contribution import log_tail_contribution
 from .settings import REQUIRED, LogTailSidecarSettings
@@ -40,8 +39,6 @@ class LogTailSidecar(pulumi.ComponentResource):
     @staticmethod
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
-        raw = {key: value for key, value in args.items() if key != "target"}
         origin = f"LogTailSidecar '{name}' arguments"
-        settings = parse(LogTailSidecarSettings, raw, origin=origin, style=KeyStyle(), required=REQUIRED)
-        target = require_target(args, origin)
+        settings, target = parse_pattern_args(LogTailSidecarSettings, args, origin, REQUIRED)
         return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

@@ -44,12 +44,7 @@ def _mode() -> Any:
 
 
 def _image() -> Any:
-    return setting(
-        BUSYBOX_IMAGE,
-        "Image of the tailer; it runs `sh` and busybox-compatible `tail -F`.",
-        check=checks.pinned_image,
-        allowed="image with a version tag or digest",
-    )
+    return checks.image_setting(BUSYBOX_IMAGE, "Image of the tailer; it runs `sh` and busybox-compatible `tail -F`.")
 
 
 @dataclass(frozen=True)

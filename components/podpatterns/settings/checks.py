@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 
 from ..quantity import parse_cpu, parse_memory
-from .engine import Check
+from .engine import Check, setting
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -94,3 +95,8 @@ def ip_addresses(values: tuple[str, ...]) -> None:
             ipaddress.ip_address(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
+
+
+def image_setting(default: str, doc: str) -> Any:
+    """Declare a container image key: pinned to a version tag or digest."""
+    return setting(default, doc, check=pinned_image, allowed="image with a version tag or digest")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from ..podmodel import PodContribution
-from ..settings.engine import KeyStyle, parse
-from ..target import require_target
+from ..target import parse_pattern_args
 from .args import SysctlInitArgs
 from .contribution import sysctl_contribution
 from .settings import REQUIRED, SysctlInitSettings
@@ -36,8 +35,6 @@ class SysctlInit(pulumi.ComponentResource):
     @staticmethod
     def plan(name: str, args: SysctlInitArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
-        raw = {key: value for key, value in args.items() if key != "target"}
         origin = f"SysctlInit '{name}' arguments"
-        settings = parse(SysctlInitSettings, raw, origin=origin, style=KeyStyle(), required=REQUIRED)
-        target = require_target(args, origin)
+        settings, target = parse_pattern_args(SysctlInitSettings, args, origin, REQUIRED)
         return sysctl_contribution(settings, source=f"SysctlInit '{name}' on {target.name}")

@@ -14,12 +14,7 @@ MODES = ("none", "init", "node")
 
 
 def _image() -> Any:
-    return setting(
-        BUSYBOX_IMAGE,
-        "Image of the privileged init container; it runs `sh`, `cat` and `tr`.",
-        check=checks.pinned_image,
-        allowed="image with a version tag or digest",
-    )
+    return checks.image_setting(BUSYBOX_IMAGE, "Image of the privileged init container; it runs `sh`, `cat` and `tr`.")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ class TlsSettings:
     """TLS terminated in the pod by an nginx ambassador; the app listens on 127.0.0.1 only."""
 
     enabled: bool = setting(True, "Put the TLS ambassador in front of the application.")
-    image: str = setting(
-        DEFAULT_IMAGE, "nginx image, pinned to a version.", check=checks.pinned_image, allowed="image:tag"
-    )
+    image: str = checks.image_setting(DEFAULT_IMAGE, "nginx image, pinned to a version.")
     key_algorithm: str = setting("ECDSA", "Server and CA key algorithm.", choices=("ECDSA", "RSA"))
     ecdsa_curve: str = setting(
         "P256",

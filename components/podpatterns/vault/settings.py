@@ -22,7 +22,6 @@ _VAULT_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-
 # syntax needs Go identifiers (`index` would accept any key but renders an empty value when it is missing).
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
-_IMAGE = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
 _DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
@@ -82,12 +81,7 @@ class VaultSettings:
     """VaultSecretsInit: the Vault agent writes secrets to an in-memory volume before the app starts."""
 
     enabled: bool = setting(False, "Run the Vault agent init container (VaultSecretsInit).")
-    image: str = setting(
-        "hashicorp/vault:1.18.3",
-        "Vault image with a pinned tag; runs `vault agent`.",
-        check=_matches(_IMAGE, "an image with a pinned tag (not latest), such as hashicorp/vault:1.18.3"),
-        allowed="image:tag",
-    )
+    image: str = checks.image_setting("hashicorp/vault:1.18.3", "Vault image, pinned; runs `vault agent`.")
     address: str | None = setting(
         None,
         "Vault's address, e.g. https://vault.vault.svc:8200 (required when enabled).",
