@@ -1,9 +1,10 @@
 """pod-patterns: Pulumi components that extend an application on Kubernetes through its pod.
 
-from podpatterns import ElasticsearchApp, PodContribution
+from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter
 """
 
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
+from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .target import WorkloadTarget
@@ -17,6 +18,8 @@ __all__ = [
     "MergedPod",
     "PodConflictError",
     "PodContribution",
+    "PrometheusAdapter",
+    "PrometheusAdapterArgs",
     "SettingsError",
     "WorkloadTarget",
     "merge_pod",

@@ -63,3 +63,29 @@ def memory_quantity(value: str) -> None:
 
 def cpu_quantity(value: str) -> None:
     parse_cpu(value)
+
+
+_PINNED_IMAGE = re.compile(
+    r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$"
+)
+_DURATION = re.compile(r"^(\d+[smhd])+$")
+
+
+def pinned_image(value: str) -> None:
+    """A full image reference with a version tag or a digest, never `latest`."""
+    if not _PINNED_IMAGE.match(value) or value.endswith(":latest"):
+        raise ValueError("must be an image pinned to a version tag or digest, such as repo/image:v1.5.0 (not latest)")
+
+
+def prometheus_duration(value: str) -> None:
+    if not _DURATION.match(value):
+        raise ValueError("must be a Prometheus duration such as 30m, 1h or 1h30m")
+
+
+def subset_of(allowed: tuple[str, ...]) -> Check:
+    def check(values: tuple[str, ...]) -> None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown or len(set(values)) != len(values):
+            raise ValueError(f"must be distinct values among {', '.join(allowed)}")
+
+    return check

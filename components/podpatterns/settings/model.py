@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..metrics.settings import MetricsSettings
 from ..quantity import parse_cpu, parse_memory
 from . import checks
 from .engine import KeyedValueError, setting
@@ -151,6 +152,9 @@ class AppSettings:
         allowed='"1.25" to "1.37"',
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
+    metrics: MetricsSettings = setting(
+        MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
+    )
 
     @property
     def kubernetes_minor(self) -> int:
