@@ -6,7 +6,8 @@ import dataclasses
 import typing
 
 import pytest
-from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs
+from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
+from podpatterns.metrics import ExporterSettings, MetricsSettings, PrometheusAdapterArgs
 from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
@@ -116,10 +117,16 @@ def test_argument_errors_use_argument_spelling() -> None:
 
 @pytest.mark.parametrize(
     ("settings_class", "args_class"),
-    [(AppSettings, ElasticsearchAppArgs), (ElasticsearchSettings, ElasticsearchArgs)],
+    [
+        (AppSettings, ElasticsearchAppArgs),
+        (ElasticsearchSettings, ElasticsearchArgs),
+        (MetricsSettings, MetricsArgs),
+        (ExporterSettings, PrometheusAdapterArgs),
+    ],
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
-    argument_keys = set(typing.get_type_hints(args_class)) - {"contributions"}
+    # Not settings: the pod contributions, and the adapter's target and rule groups (structured data).
+    argument_keys = set(typing.get_type_hints(args_class)) - {"contributions", "target", "rule_groups"}
     assert argument_keys == {f.name for f in dataclasses.fields(settings_class)}
 
 
