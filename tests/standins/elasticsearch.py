@@ -65,8 +65,12 @@ class ElasticsearchStandIn:
         return int(self._server.server_address[1])
 
     def start(self) -> ElasticsearchStandIn:
+        """Serve in a background thread."""
         self._thread.start()
         return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -279,7 +283,7 @@ def main() -> None:
     standin = ElasticsearchStandIn(options.host, options.port, nodes=options.nodes, status=options.status, tls=tls)
     print(f"standin: listening on {options.host}:{standin.port}", flush=True)
     try:
-        standin._server.serve_forever()
+        standin.serve_forever()
     except KeyboardInterrupt:
         standin.stop()
 

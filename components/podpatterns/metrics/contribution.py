@@ -111,8 +111,10 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
 
 
 def pod_monitors(settings: ExporterSettings, target: WorkloadTarget) -> list[Manifest]:
-    """PodMonitors rather than a ServiceMonitor: they scrape pods that are not ready too (a Service's
-    endpoints drop them, exactly when the app is unwell), and select by the pod labels a target has."""
+    """The app's pods' PodMonitor, then the cluster-wide exporter's if there is one.
+
+    PodMonitors rather than a ServiceMonitor: they select by the pod labels a target has (it does not
+    know its Service's labels), and the cluster-wide exporter has no Service at all."""
     if not settings.pod_monitor:
         return []
     selected = [(f"{target.name}-metrics", dict(target.labels))]
@@ -154,9 +156,7 @@ def owned_objects(
     deployment = cluster_exporter(settings, target)
     if deployment:
         objects["cluster-exporter"] = deployment
-    for monitor in pod_monitors(settings, target):
-        role = "cluster-podmonitor" if monitor["metadata"]["name"] == cluster_exporter_name(target) else "podmonitor"
-        objects[role] = monitor
+    objects.update(zip(("podmonitor", "cluster-podmonitor"), pod_monitors(settings, target), strict=False))
     rule = prometheus_rule(target, groups)
     if rule:
         objects["rules"] = rule
