@@ -20,6 +20,7 @@ import base64
 import contextlib
 import json
 import ssl
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +35,7 @@ GIB = 2**30
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 64  # an exporter opens a connection per collector at once; the default 5 drops some
+    request_queue_size = 64  # an exporter opens a connection per collector at once (the default is 5)
 
 
 class ElasticsearchStandIn:
@@ -255,9 +256,19 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:
-            print(f"standin: {self.command} {self.path}{_user(self.headers.get('Authorization'))}", flush=True)
+            _log(f"standin: {self.command} {self.path}{_user(self.headers.get('Authorization'))}")
 
     return Handler
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def _log(line: str) -> None:
+    """One whole line per request: print() from several handler threads interleaves text and newline."""
+    with _LOG_LOCK:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def _user(authorization: str | None) -> str:
