@@ -1,11 +1,12 @@
 """pod-patterns: Pulumi components that extend an application on Kubernetes through its pod.
 
-from podpatterns import ElasticsearchApp, LogTailSidecar, PodContribution, SysctlInit
+from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, TlsAmbassador
 """
 
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
+from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .sysctl.args import SysctlInitArgs
@@ -26,6 +27,8 @@ __all__ = [
     "MergedPod",
     "PodConflictError",
     "PodContribution",
+    "PrometheusAdapter",
+    "PrometheusAdapterArgs",
     "SettingsError",
     "SysctlInit",
     "SysctlInitArgs",

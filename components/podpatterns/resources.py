@@ -10,6 +10,9 @@ import pulumi
 
 from .podmodel import Manifest
 
+_CUSTOM_RESOURCE = ("pulumi_kubernetes.apiextensions", "CustomResource")
+"""For kinds of a CRD (the Prometheus Operator's): the cluster must have the CRD installed."""
+
 _CLASSES = {
     ("v1", "Namespace"): ("pulumi_kubernetes.core.v1", "Namespace"),
     ("v1", "ConfigMap"): ("pulumi_kubernetes.core.v1", "ConfigMap"),
@@ -20,6 +23,9 @@ _CLASSES = {
     ("apps/v1", "StatefulSet"): ("pulumi_kubernetes.apps.v1", "StatefulSet"),
     ("policy/v1", "PodDisruptionBudget"): ("pulumi_kubernetes.policy.v1", "PodDisruptionBudget"),
     ("networking.k8s.io/v1", "NetworkPolicy"): ("pulumi_kubernetes.networking.v1", "NetworkPolicy"),
+    ("monitoring.coreos.com/v1", "PodMonitor"): _CUSTOM_RESOURCE,
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): _CUSTOM_RESOURCE,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): _CUSTOM_RESOURCE,
 }
 
 
@@ -33,5 +39,7 @@ def register(logical_name: str, manifest: Manifest, opts: pulumi.ResourceOptions
     resource_class: Any = getattr(importlib.import_module(module_name), class_name)
     # Top-level fields are keyword arguments, snake_case in Python (automountServiceAccountToken, ...).
     fields = {_snake(key): value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
+    if (module_name, class_name) == _CUSTOM_RESOURCE:  # untyped: it is told its kind
+        fields |= {"api_version": manifest["apiVersion"], "kind": manifest["kind"]}
     resource: pulumi.CustomResource = resource_class(logical_name, opts=opts, **fields)
     return resource

@@ -22,9 +22,12 @@ from ..conftest import PROJECT_DIR
 from ..support.certs import materialize
 from ..support.netns import Mount, PodNetwork, pod_network
 from .conftest import require_program, require_root
+from .exporter import command_of
 
 BACKEND_PORT = 9201
 TLS_PORT = 9200
+RUN = ("tls-ambassador", "metrics-exporter")
+"""The containers of the pod these tests run, besides the application (the stand-in)."""
 
 
 @dataclass
@@ -35,6 +38,15 @@ class RunningPod:
     """The client Service's cluster DNS name, which the certificate must carry."""
     access_log: Path
     backend_log: Path
+    """What the Elasticsearch stand-in on 127.0.0.1:9201 served ("standin: GET <path> ...")."""
+    pod_spec: dict
+    sources: dict[str, Path]
+    """The pod's Secret and ConfigMap volumes, as directories."""
+
+    def served(self) -> list[str]:
+        """The paths the application was asked for, in order."""
+        lines = self.backend_log.read_text().splitlines() if self.backend_log.exists() else []
+        return [line.split()[2] for line in lines if line.startswith("standin: GET ")]
 
     def curl(self, *args: str, namespace: str | None = None) -> subprocess.CompletedProcess[str]:
         """curl from the client namespace to the pod's TLS port, addressed by the Service name."""
@@ -47,37 +59,47 @@ class RunningPod:
 
 
 def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], dict, str]:
-    """The ambassador's Secret and ConfigMap volumes as directories, the client certificates' Secrets too;
-    the ambassador container; the Service host."""
+    """The Secret and ConfigMap volumes of the ambassador and the exporter as directories, the client
+    certificates' Secrets too; the pod spec; the client Service's cluster DNS name."""
     made = materialize(recording)
     objects = {(m["kind"], m["metadata"]["name"]): m for m in kubernetes_objects(recording)}
-    workload = next(m for m in objects.values() if m["kind"] in ("Deployment", "StatefulSet"))
-    pod = workload["spec"]["template"]["spec"]
-    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
-    mounted = {m["name"] for m in container["volumeMounts"]}
+    pod = next(
+        m["spec"]["template"]["spec"]
+        for m in objects.values()
+        if m["kind"] in ("Deployment", "StatefulSet")
+        and any(c["name"] == "tls-ambassador" for c in m["spec"]["template"]["spec"]["containers"])
+    )
+    mounted = {m["name"] for c in pod["containers"] if c["name"] in RUN for m in c.get("volumeMounts", [])}
     sources: dict[str, Path] = {}
     for volume in (v for v in pod["volumes"] if v["name"] in mounted):
         if "secret" in volume:
             data = made.resolve(objects[("Secret", volume["secret"]["secretName"])]["stringData"])
+            items = volume["secret"].get("items")
+            if items:
+                data = {item["path"]: data[item["key"]] for item in items}
         elif "configMap" in volume:
             data = objects[("ConfigMap", volume["configMap"]["name"])]["data"]
         else:
             continue
-        directory = files / volume["name"]
-        directory.mkdir(mode=0o755, parents=True)
-        for key, value in data.items():
-            (directory / key).write_text(value)
-            (directory / key).chmod(0o444)
-        sources[volume["name"]] = directory
-    for name, value in objects.items():
-        if name[0] == "Secret" and "-client-" in name[1]:
-            directory = files / name[1]
-            directory.mkdir(mode=0o755)
-            for key, text in made.resolve(value["stringData"]).items():
-                (directory / key).write_text(text)
+        sources[volume["name"]] = _directory(files / volume["name"], data)
+    for (kind, name), value in objects.items():
+        if kind == "Secret" and "-client-" in name:
+            _directory(files / name, made.resolve(value["stringData"]))
     service = next(m for m in objects.values() if m["kind"] == "Service" and "clusterIP" not in m["spec"])
     host = f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc.cluster.local"
-    return sources, container, host
+    return sources, pod, host
+
+
+def _directory(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir(mode=0o755, parents=True)
+    for key, value in files.items():
+        (path / key).write_text(value)
+        (path / key).chmod(0o444)
+    return path
+
+
+def _container(pod: dict, name: str) -> dict:
+    return next(c for c in pod["containers"] if c["name"] == name)
 
 
 def _mounts(container: dict, sources: dict[str, Path]) -> list[Mount]:
@@ -100,26 +122,17 @@ def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tm
     require_program("nginx", "nginx-light")
     require_program("curl", "curl")
     tmp_path.chmod(0o755)  # the nginx user must reach the bind-mount sources
-    sources, container, host = _write_files(recordings[request.param], tmp_path / "volumes")
+    sources, pod, host = _write_files(recordings[request.param], tmp_path / "volumes")
+    container = _container(pod, "tls-ambassador")
     access_log, backend_log = tmp_path / "nginx.out", tmp_path / "backend.log"
     with pod_network() as network:
-        backend = [
-            sys.executable,
-            "-m",
-            "tests.support.http_backend",
-            "--port",
-            str(BACKEND_PORT),
-            "--log",
-            str(backend_log),
-        ]
-        network.start(network.pod, backend, env={"PYTHONPATH": str(PROJECT_DIR)})
+        standin = [sys.executable, "-m", "tests.standins.elasticsearch", "--port", str(BACKEND_PORT)]
+        network.start(network.pod, standin, env={"PYTHONPATH": str(PROJECT_DIR)}, log=backend_log)
         network.wait_for_port(network.pod, "127.0.0.1", BACKEND_PORT)
         user = container["securityContext"]["runAsUser"]
         network.start(network.pod, container["command"], mounts=_mounts(container, sources), user=user, log=access_log)
         network.wait_for_port(network.pod, "127.0.0.1", TLS_PORT)
-        backend_log.touch()
-        access_log.touch()
-        yield RunningPod(network, tmp_path / "volumes", host, access_log, backend_log)
+        yield RunningPod(network, tmp_path / "volumes", host, access_log, backend_log, pod, sources)
 
 
 def _ca(pod: RunningPod) -> str:
@@ -136,15 +149,15 @@ def test_https_verified_against_the_ca_reaches_the_app_and_is_logged(running: Ru
     mtls = (running.files / "elasticsearch-client-ingest").exists()
     result = running.curl("--cacert", _ca(running), *(client if mtls else []), running.url())
     assert result.returncode == 0, result.stderr
-    assert '"cluster_name": "stand-in"' in result.stdout
-    assert running.backend_log.read_text() == "GET /_cluster/health https\n"
+    assert '"cluster_name": "standin-cluster"' in result.stdout
+    assert running.served() == ["/_cluster/health"]
     assert '"GET /_cluster/health HTTP/1.1" 200' in running.access_log.read_text()
 
 
 def test_plain_http_on_the_tls_port_gets_400_and_never_reaches_the_app(running: RunningPod) -> None:
     result = running.curl("--output", "/dev/null", "--write-out", "%{http_code}", f"http://{running.host}:{TLS_PORT}/")
     assert result.stdout == "400"
-    assert running.backend_log.read_text() == ""
+    assert running.served() == []
 
 
 @pytest.mark.parametrize(
@@ -184,7 +197,7 @@ def test_the_app_port_is_reachable_inside_the_pod_only(running: RunningPod) -> N
     assert outside.returncode == 7  # connection refused: nothing listens on the pod's address
     inside = running.network.run(running.network.pod, ["curl", "--max-time", "3", f"http://127.0.0.1:{BACKEND_PORT}/"])
     assert inside.returncode == 0
-    assert "stand-in" in inside.stdout
+    assert "standin-cluster" in inside.stdout
     through_tls = running.curl(
         "--cacert",
         _ca(running),
@@ -231,4 +244,30 @@ def test_mutual_tls_required_in_prod(running: RunningPod) -> None:
     assert good.stdout == "200"
     cert, key = _foreign_client_certificate(running.files)
     assert running.curl(*status, "--cert", cert, "--key", key, running.url()).stdout == "400"
-    assert running.backend_log.read_text() == "GET /_cluster/health https\n"  # only the issued client got through
+    assert running.served() == ["/_cluster/health"]  # only the issued client got through
+
+
+def test_the_exporter_reads_elasticsearch_through_the_ambassador(running: RunningPod) -> None:
+    """The rendered exporter (https://localhost:9200, the CA, a client certificate under mutual TLS)."""
+    container = _container(running.pod_spec, "metrics-exporter")
+    assert not any("skip-verify" in arg for arg in container["args"])
+    argv, env = command_of(container)
+    user = container["securityContext"]["runAsUser"]
+    running.network.start(running.network.pod, argv, mounts=_mounts(container, running.sources), user=user, env=env)
+    port = container["ports"][0]["containerPort"]
+    running.network.wait_for_port(running.network.pod, "127.0.0.1", port, timeout=20)
+
+    def metrics() -> str:
+        result = running.network.run(running.network.pod, ["curl", "--silent", f"http://127.0.0.1:{port}/metrics"])
+        return result.stdout
+
+    health = 'elasticsearch_cluster_health_status{cluster="standin-cluster",color="%s"} 1'
+    assert "elasticsearch_cluster_health_up 1" in metrics()
+    assert health % "green" in metrics()
+    red = running.network.run(
+        running.network.pod, ["curl", "-X", "PUT", f"http://127.0.0.1:{BACKEND_PORT}/_standin/health/red"]
+    )
+    assert red.returncode == 0
+    assert health % "red" in metrics()
+    assert "/_nodes/_local/stats" in running.served()  # it went through nginx to the app
+    assert '"GET /_nodes/_local/stats HTTP/1.1" 200' in running.access_log.read_text()

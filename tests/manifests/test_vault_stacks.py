@@ -11,7 +11,9 @@ from ..conftest import STACKS
 
 
 def pod_spec(objects: list[Manifest]) -> dict[str, Any]:
-    (workload,) = [m for m in objects if m["kind"] in ("Deployment", "StatefulSet")]
+    (workload,) = [
+        m for m in objects if m["kind"] in ("Deployment", "StatefulSet") and m["metadata"]["name"] == "elasticsearch"
+    ]
     spec: dict[str, Any] = workload["spec"]["template"]["spec"]
     return spec
 

@@ -6,9 +6,10 @@ import dataclasses
 import typing
 
 import pytest
-from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs
+from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
 from podpatterns.elasticsearch.args import LogArgs, SysctlArgs
 from podpatterns.logtail.settings import LogSettings
+from podpatterns.metrics import ExporterSettings, MetricsSettings, PrometheusAdapterArgs
 from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
 from podpatterns.sysctl.settings import SysctlSettings
 
@@ -124,10 +125,13 @@ def test_argument_errors_use_argument_spelling() -> None:
         (ElasticsearchSettings, ElasticsearchArgs),
         (LogSettings, LogArgs),
         (SysctlSettings, SysctlArgs),
+        (MetricsSettings, MetricsArgs),
+        (ExporterSettings, PrometheusAdapterArgs),
     ],
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
-    argument_keys = set(typing.get_type_hints(args_class)) - {"contributions"}
+    # Not settings: the pod contributions, and the adapter's target and rule groups (structured data).
+    argument_keys = set(typing.get_type_hints(args_class)) - {"contributions", "target", "rule_groups"}
     assert argument_keys == {f.name for f in dataclasses.fields(settings_class)}
 
 

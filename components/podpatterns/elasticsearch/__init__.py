@@ -1,7 +1,14 @@
 """The base application: an Elasticsearch cluster that patterns extend."""
 
 from .app import ElasticsearchApp
-from .args import ElasticsearchAppArgs, ElasticsearchArgs
+from .args import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
 from .plan import ClusterPlan, plan_cluster
 
-__all__ = ["ClusterPlan", "ElasticsearchApp", "ElasticsearchAppArgs", "ElasticsearchArgs", "plan_cluster"]
+__all__ = [
+    "ClusterPlan",
+    "ElasticsearchApp",
+    "ElasticsearchAppArgs",
+    "ElasticsearchArgs",
+    "MetricsArgs",
+    "plan_cluster",
+]

@@ -72,6 +72,39 @@ class SysctlArgs(TypedDict, total=False):
     """Pinned image of the init container. Default: "busybox:1.36.1"."""
 
 
+class MetricsArgs(TypedDict, total=False):
+    """The Prometheus adapter on Elasticsearch (keys of `MetricsSettings`)."""
+
+    enabled: bool
+    """Run the Elasticsearch exporter in every pod. Default: false."""
+    image: str
+    """Exporter image, pinned. Default: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"."""
+    cluster_collectors: Sequence[str]
+    """Cluster-wide collectors (indices, indices_settings, shards, snapshots, cluster_settings). Default: none."""
+    credentials_secret: str
+    """Secret with Elasticsearch credentials for the exporter. Default: none."""
+    username_key: str
+    """Key of the user name in credentials_secret. Default: "username"."""
+    password_key: str
+    """Key of the password in credentials_secret. Default: "password"."""
+    pod_monitor: bool
+    """Create PodMonitors for the Prometheus Operator. Default: false."""
+    prometheus_rule: bool
+    """Create the PrometheusRule with the alerts (needs pod_monitor). Default: false."""
+    yellow_for: str
+    """How long the cluster may stay yellow before it alerts. Default: "30m"."""
+    heap_percent: int
+    """JVM heap use that alerts after 15 minutes, 50 to 99. Default: 90."""
+    disk_percent: int
+    """Disk use that alerts (the high watermark), 50 to 99. Default: 90."""
+    cpu_request: str
+    """CPU request of the exporter. Default: "10m"."""
+    cpu_limit: str
+    """CPU limit of the exporter. Default: "100m"."""
+    memory: str
+    """Memory request and limit of the exporter. Default: "64Mi"."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
@@ -91,5 +124,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Log tailing. Default: off."""
     sysctl: SysctlArgs
     """Node preparation for vm.max_map_count. Default: mode "none"."""
+    metrics: MetricsArgs
+    """The Prometheus adapter. Default: off."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

@@ -16,6 +16,9 @@ import pulumi
 
 from ..logtail.args import LogTailSidecarArgs
 from ..logtail.component import LogTailSidecar
+from ..metrics import PrometheusAdapter, PrometheusAdapterArgs
+from ..metrics.component import parse_adapter_args
+from ..metrics.contribution import adapter_contribution
 from ..podmodel import PodContribution
 from ..settings import AppSettings
 from ..sysctl.args import SysctlInitArgs
@@ -25,7 +28,8 @@ from ..tls import AmbassadorLayout, TlsAmbassador, TlsAmbassadorArgs, ambassador
 from ..vault.args import VaultSecretsInitArgs
 from ..vault.component import VaultSecretsInit
 from ..vault.contribution import vault_contribution
-from .config import HEALTH_PATH, LOGS_DIR, LOOPBACK_HTTP_PORT, USER_ID, max_map_count
+from .config import HEALTH_PATH, HTTP_PORT, LOGS_DIR, LOOPBACK_HTTP_PORT, USER_ID, max_map_count
+from .metrics import adapter_args
 from .pod import LOGS_VOLUME, server_log_files
 
 
@@ -46,12 +50,55 @@ def _ambassador_layout(target: WorkloadTarget) -> AmbassadorLayout:
     return AmbassadorLayout(target, upstream_port=LOOPBACK_HTTP_PORT, health_path=HEALTH_PATH)
 
 
+EXPORTER_CLIENT = "metrics-exporter"
+"""With mutual TLS the exporter is a client like any other: the ambassador issues it a certificate."""
+_EXPORTER_CLIENT_VOLUME = "metrics-exporter-client"
+
+
+def _exporter_needs_client_certificate(settings: AppSettings) -> bool:
+    return settings.metrics.enabled and settings.tls.enabled and settings.tls.mtls != "off"
+
+
 def _tls_args(settings: AppSettings, target: WorkloadTarget) -> TlsAmbassadorArgs | None:
     if not settings.tls.enabled:
         return None
     layout = _ambassador_layout(target)
     args = {**_options(settings.tls), "target": target, "upstream_port": layout.upstream_port}
+    if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in settings.tls.clients:
+        args["clients"] = (*settings.tls.clients, EXPORTER_CLIENT)
     return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path})
+
+
+def _adapter_args(settings: AppSettings, target: WorkloadTarget) -> PrometheusAdapterArgs | None:
+    """The exporter reads Elasticsearch in its pod: through the ambassador (verifying its CA, with a client
+    certificate under mutual TLS) when TLS is on, else over loopback."""
+    if not settings.metrics.enabled:
+        return None
+    if not settings.tls.enabled:
+        return adapter_args(settings, target)
+    layout = _ambassador_layout(target)
+    if _exporter_needs_client_certificate(settings):
+        volume, secret = _EXPORTER_CLIENT_VOLUME, layout.client_secret_name(EXPORTER_CLIENT)
+    else:
+        volume, secret = "tls-ambassador-ca", layout.secret_name
+    return adapter_args(
+        settings,
+        target,
+        uri=f"https://localhost:{HTTP_PORT}",
+        cluster_uri=f"https://{target.service_dns_names[2]}:{HTTP_PORT}",
+        ca_volume=volume,
+        ca_secret=secret,
+        client_certificate=_exporter_needs_client_certificate(settings),
+    )
+
+
+def _exporter_client_volume(settings: AppSettings, target: WorkloadTarget) -> PodContribution | None:
+    """The pod volume of the exporter's client certificate (its Secret holds the CA too)."""
+    if not _exporter_needs_client_certificate(settings):
+        return None
+    secret = _ambassador_layout(target).client_secret_name(EXPORTER_CLIENT)
+    volume = {"name": _EXPORTER_CLIENT_VOLUME, "secret": {"secretName": secret}}
+    return PodContribution(source=f"ElasticsearchApp '{target.name}' (exporter client certificate)", volumes=[volume])
 
 
 def _vault_args(settings: AppSettings, target: WorkloadTarget) -> VaultSecretsInitArgs | None:
@@ -97,6 +144,11 @@ def planned_contributions(name: str, settings: AppSettings, target: WorkloadTarg
         planned.append(vault_contribution(settings.vault, target))
     if settings.tls.enabled:
         planned.append(ambassador_contribution(_ambassador_layout(target), settings.tls))
+    if adapter := _adapter_args(settings, target):
+        exporter, _, _ = parse_adapter_args(f"{name}-metrics", adapter)
+        planned.append(adapter_contribution(exporter, target, f"PrometheusAdapter '{name}-metrics'"))
+    if client_volume := _exporter_client_volume(settings, target):
+        planned.append(client_volume)
     if logs := _log_tail_args(settings, target):
         planned.append(LogTailSidecar.plan(f"{name}-logs", logs))
     return planned
@@ -115,6 +167,10 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
     if tls := _tls_args(settings, target):
         patterns.tls = TlsAmbassador(f"{name}-tls", tls, opts)
         patterns.contributions.append(patterns.tls.contribution)
+    if adapter := _adapter_args(settings, target):
+        patterns.contributions.append(PrometheusAdapter(f"{name}-metrics", adapter, opts).contribution)
+    if client_volume := _exporter_client_volume(settings, target):
+        patterns.contributions.append(client_volume)
     if logs := _log_tail_args(settings, target):
         patterns.contributions.append(LogTailSidecar(f"{name}-logs", logs, opts).contribution)
     return patterns

@@ -66,7 +66,7 @@ def pinned_image(value: str) -> None:
     if "@sha256:" in value:
         repository, tag = value.split("@", 1)[0], "digest"
     if not repository or "/" in tag or not _IMAGE_REPOSITORY.match(repository) or not _IMAGE_TAG.match(tag):
-        raise ValueError("must be an image with a version tag or digest, such as busybox:1.36.1")
+        raise ValueError("must be an image pinned to a version tag or digest, such as busybox:1.36.1")
     if tag == "latest":
         raise ValueError("must be pinned to a version: latest changes under you")
 
@@ -100,3 +100,20 @@ def ip_addresses(values: tuple[str, ...]) -> None:
 def image_setting(default: str, doc: str) -> Any:
     """Declare a container image key: pinned to a version tag or digest."""
     return setting(default, doc, check=pinned_image, allowed="image with a version tag or digest")
+
+
+_DURATION = re.compile(r"^(\d+[smhd])+$")
+
+
+def prometheus_duration(value: str) -> None:
+    if not _DURATION.match(value):
+        raise ValueError("must be a Prometheus duration such as 30m, 1h or 1h30m")
+
+
+def subset_of(allowed: tuple[str, ...]) -> Check:
+    def check(values: tuple[str, ...]) -> None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown or len(set(values)) != len(values):
+            raise ValueError(f"must be distinct values among {', '.join(allowed)}")
+
+    return check

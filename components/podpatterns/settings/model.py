@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
+from ..metrics.settings import MetricsSettings
 from ..quantity import parse_cpu, parse_memory
 from ..sysctl.settings import SysctlSettings
 from ..tls.settings import TlsSettings
@@ -162,6 +163,10 @@ class AppSettings:
     logs: LogSettings = setting(LogSettings, "LogTailSidecar: Elasticsearch's log files streamed to stdout.")
     sysctl: SysctlSettings = setting(
         SysctlSettings, "SysctlInit: how nodes get the vm.max_map_count Elasticsearch wants."
+    )
+
+    metrics: MetricsSettings = setting(
+        MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
     )
 
     def __post_init__(self) -> None:

@@ -1,0 +1,64 @@
+"""PrometheusAdapter: an exporter container in the app's pod, its discovery objects and its alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from ..podmodel import Manifest, PodContribution
+from ..resources import register
+from ..settings import KeyStyle, SettingsError, parse
+from ..settings.engine import Problem
+from ..target import WorkloadTarget
+from .args import PrometheusAdapterArgs
+from .contribution import adapter_contribution, job_name, owned_objects
+from .settings import ExporterSettings
+
+
+class PrometheusAdapter(pulumi.ComponentResource):
+    """The adapter pattern: an exporter beside the app translates its API into Prometheus metrics.
+
+    Hands back `contribution` (the exporter container, the `metrics` Service port and the scrape
+    annotations) for the workload to merge; owns the optional cluster-wide exporter Deployment,
+    the PodMonitors and the PrometheusRule. Arguments are checked before anything is registered.
+    """
+
+    job: pulumi.Output[str]
+    """The Prometheus job the PodMonitors set."""
+    contribution: PodContribution
+    """What the exporter adds to the target's pods (plain data)."""
+
+    def __init__(self, name: str, args: PrometheusAdapterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        settings, target, groups = parse_adapter_args(name, args)
+        super().__init__("podpatterns:index:PrometheusAdapter", name, None, opts)
+        self.contribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
+        for role, manifest in owned_objects(settings, target, groups).items():
+            register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+        self.job = pulumi.Output.from_input(job_name(settings, target))
+        self.register_outputs({"job": self.job})
+
+
+def parse_adapter_args(
+    name: str, args: PrometheusAdapterArgs
+) -> tuple[ExporterSettings, WorkloadTarget, list[Manifest]]:
+    """The checked settings, target and rule groups; raises SettingsError naming the argument."""
+    origin = f"PrometheusAdapter '{name}' arguments"
+    target = args.get("target")
+    if not isinstance(target, WorkloadTarget):
+        raise SettingsError(origin, [Problem("target", "required: a WorkloadTarget describing the workload")])
+    groups = _rule_groups(origin, args.get("rule_groups", ()))
+    raw = {key: value for key, value in args.items() if key not in ("target", "rule_groups")}
+    return parse(ExporterSettings, raw, origin=origin, style=KeyStyle()), target, groups
+
+
+def _rule_groups(origin: str, groups: Any) -> list[Manifest]:
+    if not isinstance(groups, Sequence) or not all(_is_rule_group(g) for g in groups):
+        problem = Problem("rule_groups", "must be a list of rule groups, each with a name and a list of rules")
+        raise SettingsError(origin, [problem])
+    return [dict(g) for g in groups]
+
+
+def _is_rule_group(group: Any) -> bool:
+    return isinstance(group, Mapping) and isinstance(group.get("name"), str) and isinstance(group.get("rules"), list)

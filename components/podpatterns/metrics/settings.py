@@ -1,0 +1,171 @@
+"""Settings of the Prometheus adapter: the generic exporter container, and what a stack turns on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..quantity import parse_cpu
+from ..settings import checks
+from ..settings.engine import KeyedValueError, setting
+
+EXPORTER_IMAGE = "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"
+"""Pinned to the release the behaviour tests run (Debian's prometheus-elasticsearch-exporter 1.5.0)."""
+EXPORTER_PORT = 9114
+
+CLUSTER_COLLECTORS = ("indices", "indices_settings", "shards", "snapshots", "cluster_settings")
+"""The exporter's cluster-wide collectors: each reports the same cluster from whichever node it asks."""
+
+# Measured with scripts/measure-exporter (Debian exporter 1.5.0, Elasticsearch stand-in, 2 cores):
+# peak RSS (VmHWM) 13.5 MiB after one scrape, 18.2 MiB after 500 back-to-back scrapes (18.7 MiB with all
+# five cluster-wide collectors); no CPU at all when idle; 3.5 ms CPU per scrape (5.9 ms with every
+# collector), so ~0.3m on average at a 15 s scrape interval and 83-102m when scraped back to back.
+# Request: 10m. Limit: 100m (a scrape then takes at most ~60 ms). Memory: 64Mi, 3.4x the peak,
+# headroom for clusters with many indices (the indices and shards answers grow with them).
+DEFAULT_CPU_REQUEST = "10m"
+DEFAULT_CPU_LIMIT = "100m"
+DEFAULT_MEMORY = "64Mi"
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+
+
+def _env_from_secret_keys(values: tuple[str, ...]) -> None:
+    for value in values:
+        name, _, key = value.partition("=")
+        if not _ENV_NAME.match(name) or not _SECRET_KEY.match(key):
+            raise ValueError(f"{value!r} must be ENV_NAME=secret-key, such as ES_USERNAME=username")
+
+
+@dataclass(frozen=True)
+class ExporterSettings:
+    """The exporter container and its discovery objects: generic, for any application's exporter."""
+
+    image: str = setting(
+        EXPORTER_IMAGE, "Exporter image, pinned.", check=checks.pinned_image, allowed="image:tag or image@digest"
+    )
+    port: int = setting(
+        EXPORTER_PORT, "Port the exporter serves /metrics on (named `metrics`).", minimum=1024, maximum=65535
+    )
+    args: tuple[str, ...] = setting((), "Exporter command-line arguments (its listen address must match port).")
+    cluster_args: tuple[str, ...] = setting(
+        (),
+        "Arguments of one extra exporter Deployment for cluster-wide metrics (exported once, not by every pod). "
+        "Empty: no such Deployment.",
+    )
+    metrics_path: str = setting("/metrics", "Path of the metrics.", allowed="absolute path")
+    health_path: str = setting("/healthz", "Path the exporter's probes ask; it answers once it listens.")
+    credentials_secret: str | None = setting(
+        None,
+        "Secret holding the application's credentials. Unset: none.",
+        check=checks.dns_label(253),
+        allowed="DNS name",
+    )
+    credentials_env: tuple[str, ...] = setting(
+        (),
+        "Environment variables taken from credentials_secret, as ENV_NAME=secret-key.",
+        check=_env_from_secret_keys,
+        allowed="ENV=key list",
+    )
+    ca_volume: str | None = setting(
+        None,
+        "Pod volume holding the CA that verifies the application's TLS certificate. Unset: no TLS.",
+        check=checks.dns_label(63),
+        allowed="DNS label",
+    )
+    ca_secret: str | None = setting(
+        None,
+        "Secret holding that CA, mounted by the cluster-wide Deployment (which has no pod volumes of the app).",
+        check=checks.dns_label(253),
+        allowed="DNS name",
+    )
+    ca_dir: str = setting("/etc/exporter/ca", "Where the CA volume is mounted in the exporter container.")
+    cpu_request: str = setting(
+        DEFAULT_CPU_REQUEST, "CPU request of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
+    cpu_limit: str = setting(
+        DEFAULT_CPU_LIMIT, "CPU limit of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
+    memory: str = setting(
+        DEFAULT_MEMORY,
+        "Memory request and limit of the exporter.",
+        check=checks.memory_quantity,
+        allowed="byte quantity",
+    )
+    pod_monitor: bool = setting(False, "Create Prometheus Operator PodMonitors (monitoring.coreos.com/v1).")
+    job: str | None = setting(None, "Prometheus job label the PodMonitors set. Unset: <target>-metrics.")
+
+    def __post_init__(self) -> None:
+        if self.credentials_env and not self.credentials_secret:
+            raise KeyedValueError("credentials_env", "needs credentials_secret, the Secret the variables come from")
+        if self.credentials_secret and not self.credentials_env:
+            raise KeyedValueError("credentials_secret", "needs credentials_env, e.g. ES_USERNAME=username")
+        if self.ca_volume and self.cluster_args and not self.ca_secret:
+            raise KeyedValueError(
+                "ca_secret", "the cluster-wide Deployment needs the CA as a Secret when ca_volume is set"
+            )
+        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
+            raise KeyedValueError("cpu_request", f"must not exceed cpu_limit {self.cpu_limit}")
+        for key in ("metrics_path", "health_path", "ca_dir"):
+            if not getattr(self, key).startswith("/"):
+                raise KeyedValueError(key, "must be an absolute path")
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """The Prometheus adapter on Elasticsearch: an exporter in every pod, and what a stack adds around it."""
+
+    enabled: bool = setting(False, "Run the Elasticsearch exporter in every pod, serving /metrics on port 9114.")
+    image: str = setting(
+        EXPORTER_IMAGE,
+        "Exporter image, pinned (its flags must be those of 1.5.0).",
+        check=checks.pinned_image,
+        allowed="image:tag or image@digest",
+    )
+    cluster_collectors: tuple[str, ...] = setting(
+        (),
+        "Cluster-wide collectors to switch on. One node: in its pod. Several nodes: in one extra exporter "
+        "Deployment, so that they are not repeated by every pod.",
+        check=checks.subset_of(CLUSTER_COLLECTORS),
+        allowed="list of " + ", ".join(CLUSTER_COLLECTORS),
+    )
+    credentials_secret: str | None = setting(
+        None,
+        "Secret with Elasticsearch credentials for the exporter (ES_USERNAME/ES_PASSWORD). Unset: none.",
+        check=checks.dns_label(253),
+        allowed="DNS name",
+    )
+    username_key: str = setting("username", "Key of the user name in credentials_secret.")
+    password_key: str = setting("password", "Key of the password in credentials_secret.")
+    pod_monitor: bool = setting(False, "Create PodMonitors for the Prometheus Operator (its CRDs must exist).")
+    prometheus_rule: bool = setting(False, "Create the PrometheusRule with the Elasticsearch alerts (Operator CRD).")
+    yellow_for: str = setting(
+        "30m",
+        "How long the cluster may stay yellow before it alerts.",
+        check=checks.prometheus_duration,
+        allowed="duration",
+    )
+    heap_percent: int = setting(90, "JVM heap use (percent) that alerts after 15 minutes.", minimum=50, maximum=99)
+    disk_percent: int = setting(
+        90, "Disk use (percent) that alerts: Elasticsearch's high watermark (default 90%).", minimum=50, maximum=99
+    )
+    cpu_request: str = setting(
+        DEFAULT_CPU_REQUEST, "CPU request of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
+    cpu_limit: str = setting(
+        DEFAULT_CPU_LIMIT, "CPU limit of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
+    )
+    memory: str = setting(
+        DEFAULT_MEMORY,
+        "Memory request and limit of the exporter.",
+        check=checks.memory_quantity,
+        allowed="byte quantity",
+    )
+
+    def __post_init__(self) -> None:
+        if self.prometheus_rule and not self.pod_monitor:
+            raise KeyedValueError(
+                "prometheus_rule", "needs podMonitor: the alerts select the Prometheus job the PodMonitors set"
+            )
+        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
+            raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")

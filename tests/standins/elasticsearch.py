@@ -1,0 +1,303 @@
+"""A small Elasticsearch HTTP API stand-in for tests: the endpoints an exporter or a proxy asks for.
+
+Answers `/` (name, cluster_name, version), `/_cluster/health` (its status settable at runtime),
+`/_nodes/_local/stats` and `/_nodes/stats` (jvm, fs, process, os, indices, ... with the field names
+prometheus-elasticsearch-exporter 1.5.0 parses), small answers for the paths of its cluster-wide
+collectors (`/_all/_stats`, `/_cat/shards`, `/_cluster/settings`, `/_snapshot`, `/_all/_settings`, `/_alias`),
+an empty node list for any other node filter (`/_nodes/<filter>/stats`),
+and records every request path it served.
+
+    python -m tests.standins.elasticsearch --host 127.0.0.1 --port 9201 [--cert CHAIN.pem --key KEY.pem]
+
+`PUT /_standin/health/<green|yellow|red>` changes the status from outside the process (e.g. from
+another network namespace through nsenter); in-process, use `ElasticsearchStandIn.status`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import ssl
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CLUSTER = "standin-cluster"
+NODE = "standin-0"
+VERSION = "8.17.0"
+STATUSES = ("green", "yellow", "red")
+GIB = 2**30
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # an exporter opens a connection per collector at once (the default is 5)
+
+
+class ElasticsearchStandIn:
+    """A threaded HTTP server answering like one Elasticsearch node; `start()` serves in the background."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        nodes: int = 1,
+        status: str = "green",
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.status = status
+        self.nodes = nodes
+        self.heap_used_bytes = GIB // 2
+        self.requests: list[str] = []
+        self.authorizations: list[str | None] = []
+        """The Authorization header of each request (None when absent)."""
+        self._server = _Server((host, port), _handler(self))
+        if tls is not None:  # HTTPS, for clients that must verify a certificate
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> ElasticsearchStandIn:
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, path: str) -> Any:
+        """The JSON body for `path` (query string ignored), or None for a 404."""
+        route = path.split("?", 1)[0].rstrip("/") or "/"
+        routes: dict[str, Callable[[], Any]] = {
+            "/": self.root,
+            "/_cluster/health": self.health,
+            "/_nodes/_local/stats": self.node_stats,
+            "/_nodes/stats": self.node_stats,
+            "/_all/_stats": lambda: {"_shards": {"total": 1, "successful": 1, "failed": 0}, "indices": {}},
+            "/_all/_settings": dict,
+            "/_cat/shards": lambda: [{"index": "logs", "shard": "0", "prirep": "p", "state": "STARTED", "node": NODE}],
+            "/_cluster/settings": _cluster_settings,
+            "/_snapshot": dict,
+            "/_alias": dict,
+        }
+        if route in routes:
+            return routes[route]()
+        if route.startswith("/_nodes/") and route.endswith("/stats"):  # a node filter matching no node
+            return {"_nodes": {"total": 0, "successful": 0, "failed": 0}, "cluster_name": CLUSTER, "nodes": {}}
+        return None
+
+    def root(self) -> dict[str, Any]:
+        return {
+            "name": NODE,
+            "cluster_name": CLUSTER,
+            "cluster_uuid": "c1u5t3r-uuid",
+            "version": {"number": VERSION, "build_flavor": "default", "lucene_version": "9.12.0"},
+            "tagline": "You Know, for Search",
+        }
+
+    def health(self) -> dict[str, Any]:
+        unassigned = {"green": 0, "yellow": 1, "red": 2}[self.status]
+        return {
+            "cluster_name": CLUSTER,
+            "status": self.status,
+            "timed_out": False,
+            "number_of_nodes": self.nodes,
+            "number_of_data_nodes": self.nodes,
+            "active_primary_shards": 5,
+            "active_shards": 5,
+            "relocating_shards": 0,
+            "initializing_shards": 0,
+            "unassigned_shards": unassigned,
+            "delayed_unassigned_shards": 0,
+            "number_of_pending_tasks": 0,
+            "number_of_in_flight_fetch": 0,
+            "task_max_waiting_in_queue_millis": 0,
+            "active_shards_percent_as_number": 100.0 if self.status == "green" else 80.0,
+        }
+
+    def node_stats(self) -> dict[str, Any]:
+        return {
+            "_nodes": {"total": 1, "successful": 1, "failed": 0},
+            "cluster_name": CLUSTER,
+            "nodes": {"n0d3-id": _node(self.heap_used_bytes)},
+        }
+
+
+def _node(heap_used: int) -> dict[str, Any]:
+    heap_max = GIB
+    return {
+        "timestamp": 1_700_000_000_000,
+        "name": NODE,
+        "transport_address": "127.0.0.1:9300",
+        "host": "127.0.0.1",
+        "ip": "127.0.0.1:9300",
+        "roles": ["master", "data", "ingest"],
+        "attributes": {},
+        "indices": {
+            "docs": {"count": 1000, "deleted": 10},
+            "store": {"size_in_bytes": 10 * 2**20},
+            "indexing": {"index_total": 1000, "index_time_in_millis": 500},
+            "search": {"query_total": 50, "query_time_in_millis": 40, "fetch_total": 50},
+            "segments": {"count": 12, "memory_in_bytes": 0},
+        },
+        "os": {
+            "cpu": {"percent": 3, "load_average": {"1m": 0.1, "5m": 0.2, "15m": 0.3}},
+            "mem": {"total_in_bytes": 4 * GIB, "free_in_bytes": GIB, "used_in_bytes": 3 * GIB},
+        },
+        "process": {
+            "open_file_descriptors": 300,
+            "max_file_descriptors": 65535,
+            "cpu": {"percent": 2, "total_in_millis": 12000},
+            "mem": {"total_virtual_in_bytes": 6 * GIB},
+        },
+        "jvm": {
+            "uptime_in_millis": 600_000,
+            "mem": {
+                "heap_used_in_bytes": heap_used,
+                "heap_used_percent": heap_used * 100 // heap_max,
+                "heap_committed_in_bytes": heap_max,
+                "heap_max_in_bytes": heap_max,
+                "non_heap_used_in_bytes": 150 * 2**20,
+                "non_heap_committed_in_bytes": 160 * 2**20,
+                "pools": {
+                    "young": {"used_in_bytes": 50 * 2**20, "max_in_bytes": 0, "peak_used_in_bytes": 80 * 2**20},
+                    "survivor": {"used_in_bytes": 5 * 2**20, "max_in_bytes": 0, "peak_used_in_bytes": 8 * 2**20},
+                    "old": {"used_in_bytes": heap_used, "max_in_bytes": heap_max, "peak_used_in_bytes": heap_used},
+                },
+            },
+            "threads": {"count": 60, "peak_count": 70},
+            "gc": {
+                "collectors": {
+                    "young": {"collection_count": 10, "collection_time_in_millis": 100},
+                    "old": {"collection_count": 0, "collection_time_in_millis": 0},
+                }
+            },
+        },
+        "thread_pool": {
+            "search": {"threads": 4, "queue": 0, "active": 0, "rejected": 0, "largest": 4, "completed": 50},
+            "write": {"threads": 2, "queue": 0, "active": 0, "rejected": 0, "largest": 2, "completed": 1000},
+        },
+        "fs": {
+            "timestamp": 1_700_000_000_000,
+            "total": {"total_in_bytes": 20 * GIB, "free_in_bytes": 15 * GIB, "available_in_bytes": 15 * GIB},
+            "data": [
+                {
+                    "path": "/usr/share/elasticsearch/data",
+                    "mount": "/usr/share/elasticsearch/data (/dev/sda1)",
+                    "type": "ext4",
+                    "total_in_bytes": 20 * GIB,
+                    "free_in_bytes": 15 * GIB,
+                    "available_in_bytes": 15 * GIB,
+                }
+            ],
+            "io_stats": {"total": {"operations": 100, "read_kilobytes": 1000, "write_kilobytes": 2000}},
+        },
+        "transport": {"server_open": 13, "rx_count": 10, "rx_size_in_bytes": 1000, "tx_count": 10},
+        "http": {"current_open": 1, "total_opened": 5},
+        "breakers": {
+            "parent": {
+                "limit_size_in_bytes": heap_max * 95 // 100,
+                "estimated_size_in_bytes": heap_used,
+                "overhead": 1.0,
+                "tripped": 0,
+            }
+        },
+    }
+
+
+def _cluster_settings() -> dict[str, Any]:
+    watermark = {"low": "85%", "high": "90%", "flood_stage": "95%"}
+    allocation = {"disk": {"watermark": watermark}}
+    return {"persistent": {}, "transient": {}, "defaults": {"cluster": {"routing": {"allocation": allocation}}}}
+
+
+def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            standin.requests.append(self.path)
+            standin.authorizations.append(self.headers.get("Authorization"))
+            body = standin.answer(self.path)
+            missing = {"error": f"no handler for {self.path}", "status": 404}
+            self._reply(404 if body is None else 200, missing if body is None else body)
+
+        def do_PUT(self) -> None:
+            status = self.path.removeprefix("/_standin/health/")
+            if status not in STATUSES:
+                self._reply(400, {"error": f"status must be one of {', '.join(STATUSES)}"})
+                return
+            standin.status = status
+            self._reply(200, {"status": status})
+
+        def handle(self) -> None:
+            # Clients drop idle keep-alive connections, or reject our certificate: not our error.
+            with contextlib.suppress(ConnectionResetError, ssl.SSLError):
+                super().handle()
+
+        def _reply(self, code: int, body: Any) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            _log(f"standin: {self.command} {self.path}{_user(self.headers.get('Authorization'))}")
+
+    return Handler
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def _log(line: str) -> None:
+    """One whole line per request: print() from several handler threads interleaves text and newline."""
+    with _LOG_LOCK:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+def _user(authorization: str | None) -> str:
+    """` user=NAME` for HTTP basic authentication (never the password), else nothing."""
+    if not authorization or not authorization.startswith("Basic "):
+        return ""
+    return " user=" + base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9201)
+    parser.add_argument("--nodes", type=int, default=1, help="number_of_nodes in the cluster health")
+    parser.add_argument("--status", choices=STATUSES, default="green")
+    parser.add_argument("--cert", help="serve HTTPS with this PEM certificate (chain)")
+    parser.add_argument("--key", help="the certificate's PEM private key")
+    options = parser.parse_args()
+    tls = None
+    if options.cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(options.cert, options.key)
+    standin = ElasticsearchStandIn(options.host, options.port, nodes=options.nodes, status=options.status, tls=tls)
+    print(f"standin: listening on {options.host}:{standin.port}", flush=True)
+    try:
+        standin.serve_forever()
+    except KeyboardInterrupt:
+        standin.stop()
+
+
+if __name__ == "__main__":
+    main()
