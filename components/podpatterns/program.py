@@ -24,3 +24,5 @@ def main() -> None:
     if app.ca_certificate is not None:
         pulumi.export("caCertificate", app.ca_certificate)
         pulumi.export("certificateExpiry", app.certificate_expiry)
+    if app.client_secrets:
+        pulumi.export("clientSecrets", app.client_secrets)

@@ -46,6 +46,9 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
     assert "caCertificate: [known after deploy: tls:index/selfSignedCert:SelfSignedCert elasticsearch-tls-ca" in summary
+    assert (
+        "clientSecrets: {'ingest': 'elasticsearch-client-ingest', 'kibana': 'elasticsearch-client-kibana'," in summary
+    )
     assert len(summary.splitlines()) <= 40  # one screen
 
 

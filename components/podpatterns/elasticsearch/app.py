@@ -32,6 +32,8 @@ class ElasticsearchApp(pulumi.ComponentResource):
     """The TLS ambassador's CA certificate (PEM), for clients; None without the ambassador."""
     certificate_expiry: pulumi.Output[str] | None
     """When the ambassador's server certificate expires; None without the ambassador."""
+    client_secrets: dict[str, str]
+    """Mutual TLS: client name to the Secret with its certificate, key and the CA; empty without."""
     target: WorkloadTarget
     """How patterns see this cluster (plain data, known at plan time)."""
 
@@ -65,6 +67,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
         )
         self.ca_certificate = patterns.tls.ca_certificate if patterns.tls else None
         self.certificate_expiry = patterns.tls.certificate_expiry if patterns.tls else None
+        self.client_secrets = patterns.tls.client_secrets if patterns.tls else {}
         self.register_outputs(
             {
                 "namespace": self.namespace,
@@ -72,5 +75,6 @@ class ElasticsearchApp(pulumi.ComponentResource):
                 "endpoint": self.endpoint,
                 "ca_certificate": self.ca_certificate,
                 "certificate_expiry": self.certificate_expiry,
+                "client_secrets": self.client_secrets,
             }
         )
