@@ -62,11 +62,8 @@ class LogSettings:
         check=_file_names,
         allowed="list of file names",
     )
-    size_limit: str = setting(
-        "2Gi",
-        "sizeLimit of Elasticsearch's logs emptyDir; the kubelet evicts the pod above it.",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
+    size_limit: str = checks.memory_setting(
+        "2Gi", "sizeLimit of Elasticsearch's logs emptyDir; the kubelet evicts the pod above it."
     )
 
 

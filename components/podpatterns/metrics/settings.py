@@ -80,18 +80,9 @@ class ExporterSettings:
         allowed="DNS name",
     )
     ca_dir: str = setting("/etc/exporter/ca", "Where the CA volume is mounted in the exporter container.")
-    cpu_request: str = setting(
-        DEFAULT_CPU_REQUEST, "CPU request of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    cpu_limit: str = setting(
-        DEFAULT_CPU_LIMIT, "CPU limit of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    memory: str = setting(
-        DEFAULT_MEMORY,
-        "Memory request and limit of the exporter.",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
-    )
+    cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the exporter.")
+    cpu_limit: str = checks.cpu_setting(DEFAULT_CPU_LIMIT, "CPU limit of the exporter.")
+    memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the exporter.")
     pod_monitor: bool = setting(False, "Create Prometheus Operator PodMonitors (monitoring.coreos.com/v1).")
     job: str | None = setting(None, "Prometheus job label the PodMonitors set. Unset: <target>-metrics.")
 
@@ -149,18 +140,9 @@ class MetricsSettings:
     disk_percent: int = setting(
         90, "Disk use (percent) that alerts: Elasticsearch's high watermark (default 90%).", minimum=50, maximum=99
     )
-    cpu_request: str = setting(
-        DEFAULT_CPU_REQUEST, "CPU request of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    cpu_limit: str = setting(
-        DEFAULT_CPU_LIMIT, "CPU limit of the exporter.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    memory: str = setting(
-        DEFAULT_MEMORY,
-        "Memory request and limit of the exporter.",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
-    )
+    cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the exporter.")
+    cpu_limit: str = checks.cpu_setting(DEFAULT_CPU_LIMIT, "CPU limit of the exporter.")
+    memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the exporter.")
 
     def __post_init__(self) -> None:
         if self.prometheus_rule and not self.pod_monitor:

@@ -117,3 +117,13 @@ def subset_of(allowed: tuple[str, ...]) -> Check:
             raise ValueError(f"must be distinct values among {', '.join(allowed)}")
 
     return check
+
+
+def cpu_setting(default: str, doc: str) -> Any:
+    """Declare a CPU quantity key (250m, 1, 1.5)."""
+    return setting(default, doc, check=cpu_quantity, allowed="CPU quantity")
+
+
+def memory_setting(default: str | None, doc: str) -> Any:
+    """Declare a byte quantity key (512Mi, 2Gi)."""
+    return setting(default, doc, check=memory_quantity, allowed="byte quantity")

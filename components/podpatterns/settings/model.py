@@ -57,30 +57,18 @@ class ElasticsearchSettings:
         "Kind of workload. Deployment suits one ephemeral node only.",
         choices=("Deployment", "StatefulSet"),
     )
-    cpu_request: str = setting(
-        "500m", "CPU request of the Elasticsearch container.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    cpu_limit: str = setting(
-        "1", "CPU limit of the Elasticsearch container.", check=checks.cpu_quantity, allowed="CPU quantity"
-    )
-    memory: str = setting(
+    cpu_request: str = checks.cpu_setting("500m", "CPU request of the Elasticsearch container.")
+    cpu_limit: str = checks.cpu_setting("1", "CPU limit of the Elasticsearch container.")
+    memory: str = checks.memory_setting(
         "2Gi",
         "Memory request and limit of the Elasticsearch container (equal: Elasticsearch must not be "
         "evicted for going over its request).",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
     )
-    heap: str | None = setting(
-        None,
-        "JVM heap (-Xms and -Xmx). Unset: half of memory. At most 75% of memory.",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
+    heap: str | None = checks.memory_setting(
+        None, "JVM heap (-Xms and -Xmx). Unset: half of memory. At most 75% of memory."
     )
-    storage_size: str | None = setting(
-        None,
-        "Size of each node's PersistentVolumeClaim. Unset: an emptyDir (data lost with the pod).",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
+    storage_size: str | None = checks.memory_setting(
+        None, "Size of each node's PersistentVolumeClaim. Unset: an emptyDir (data lost with the pod)."
     )
     storage_class: str | None = setting(
         None,

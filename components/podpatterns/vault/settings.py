@@ -145,11 +145,8 @@ class VaultSettings:
         check=_container_names,
         allowed="container names",
     )
-    size_limit: str = setting(
-        "1Mi",
-        "sizeLimit of the in-memory secrets volume (counts against the pod's memory).",
-        check=checks.memory_quantity,
-        allowed="byte quantity",
+    size_limit: str = checks.memory_setting(
+        "1Mi", "sizeLimit of the in-memory secrets volume (counts against the pod's memory)."
     )
     file_mode: str = setting(
         "0440",
