@@ -16,6 +16,11 @@ def read_template(name: str) -> str:
     return resources.files("podpatterns").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def fill_template(text: str, **values: object) -> str:
+    """`text` with every `@placeholder` replaced; a missing value raises KeyError."""
+    return _Template(text).substitute({key: str(value) for key, value in values.items()})
+
+
 def render_template(name: str, **values: object) -> str:
     """The template `name` with every `@placeholder` replaced; a missing value raises KeyError."""
-    return _Template(read_template(name)).substitute({key: str(value) for key, value in values.items()})
+    return fill_template(read_template(name), **values)

@@ -42,13 +42,18 @@ def target_of(settings: AppSettings) -> WorkloadTarget:
 def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
     """Where Elasticsearch serves HTTP, and how its readiness is probed.
 
-    Behind the TLS ambassador it moves to 127.0.0.1:9201, so the only way in is TLS on 9200, and
-    the pod is ready only when Elasticsearch answers through the ambassador.
+    Behind the TLS ambassador it moves to 127.0.0.1:9201, so the only way in is TLS on 9200. In mode
+    http the pod is ready only when Elasticsearch answers through the ambassador. Mode stream has no
+    HTTP location of its own (and with required client certificates, no way in without one): the probe
+    asks Elasticsearch on 127.0.0.1:9201, and the ambassador's own TCP readiness probe holds the pod back
+    until it listens; a pod is ready when all its containers are.
     """
-    if settings.tls.enabled:
-        url = f"https://127.0.0.1:{HTTP_PORT}{tls.UPSTREAM_HEALTH_PATH}"
-        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
-    return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
+    if not settings.tls.enabled:
+        return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
+    if settings.tls.mode == "stream":
+        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(f"http://127.0.0.1:{LOOPBACK_HTTP_PORT}{HEALTH_PATH}")
+    url = f"https://127.0.0.1:{HTTP_PORT}{tls.UPSTREAM_HEALTH_PATH}"
+    return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
 
 
 def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:

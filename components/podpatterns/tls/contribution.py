@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..kube import common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..target import WorkloadTarget
-from ..templating import render_template
+from ..templating import read_template, render_template
 from .settings import TlsSettings
 
 CONTAINER = "tls-ambassador"
@@ -60,13 +60,24 @@ def server_ip_addresses(settings: TlsSettings) -> list[str]:
 
 
 def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
-    verification = {
-        "off": "",
-        # 'optional' at the handshake even for 'required': the in-pod readiness probe has no client
-        # certificate; 'required' is enforced per location (403), a bad certificate fails either way (400).
-        "optional": _client_verification("optional"),
-        "required": _client_verification("optional"),
-    }[settings.mtls]
+    """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
+    tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
+    access_log = "/dev/stdout ambassador" if settings.access_log else "off"
+    if settings.mode == "stream":
+        # No HTTP here, so no per-location check: 'required' refuses a connection without a valid
+        # certificate at the handshake (the in-pod readiness probe does not go through the ambassador).
+        verification = {"off": "", "optional": "optional", "required": "on"}[settings.mtls]
+        return render_template(
+            "nginx-ambassador-stream.conf",
+            workers=1,
+            access_log=access_log,
+            upstream_port=layout.upstream_port,
+            listen_port=layout.listen_port,
+            tls=tls,
+            client_verification=_client_verification(verification) if verification else "",
+        )
+    # 'optional' at the handshake even for 'required': the in-pod readiness probe has no client
+    # certificate; 'required' is enforced per location (403), a bad certificate fails either way (400).
     client_check = (
         '            if ($ssl_client_verify != "SUCCESS") {\n                return 403;\n            }'
         if settings.mtls == "required"
@@ -75,10 +86,11 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     return render_template(
         "nginx-ambassador.conf",
         workers=1,
-        access_log="/dev/stdout ambassador" if settings.access_log else "off",
+        access_log=access_log,
         upstream_port=layout.upstream_port,
         listen_port=layout.listen_port,
-        client_verification=verification,
+        tls=tls,
+        client_verification="" if settings.mtls == "off" else _client_verification("optional"),
         client_check=client_check,
         health_path=layout.health_path,
         max_body_size="100m",
