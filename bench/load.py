@@ -62,9 +62,14 @@ def parse_s_time(output: str, wall_seconds: float, body_bytes: int) -> Handshake
     return HandshakeResult(count, count / wall_seconds)
 
 
+_GET_WITH_HOST = "/ HTTP/1.0\r\nHost: bench\r\nX-Bench: s_time"
+"""s_time sends `GET <this> HTTP/1.0`: this adds a Host header, without which a proxy setting `Host $host`
+sends the app an empty Host, which it refuses (400)."""
+
+
 def s_time(port: int, seconds: int, body_bytes: int, client_certificate: Sequence[str] = ()) -> HandshakeResult:
     """Full TLS 1.3 handshakes (`-new`: never a resumed session), each followed by one GET / (HTTP/1.0)."""
-    argv = ["openssl", "s_time", "-connect", f"127.0.0.1:{port}", "-new", "-tls1_3", "-www", "/"]
+    argv = ["openssl", "s_time", "-connect", f"127.0.0.1:{port}", "-new", "-tls1_3", "-www", _GET_WITH_HOST]
     argv += [*client_certificate, "-time", str(seconds)]
     start = time.monotonic()
     result = subprocess.run(pinned(CLIENT_CPU, argv), capture_output=True, text=True, check=True)

@@ -1,0 +1,106 @@
+"""The ambassador as a stack renders it: the dev stack with TLS settings changed per variant, rendered offline
+by the library, certificates made from exactly what it asked pulumi-tls for; run as its container would be."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from podpatterns.render import kubernetes_objects, run_offline
+from podpatterns.tls.contribution import CONFIG_DIR, TLS_DIR
+
+from tests.support.certs import materialize
+from tests.support.netns import Mount
+from tests.support.nginx import for_debian_nginx
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BASE_STACK = "dev"
+LISTEN_PORT = 9200
+"""Where the rendered ambassador listens (Elasticsearch's port); the backend stands in on 127.0.0.1:9201."""
+BACKEND_PORT = 9201
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to configure the ambassador: `tls` overrides `pod-patterns:tls` of the dev stack."""
+
+    label: str
+    tls: dict[str, Any] = field(default_factory=dict)
+    chain_with_ca: bool = False
+    """Send the CA after the leaf (what many setups do); the rendered Secret's tls.crt is the leaf only."""
+
+
+@dataclass(frozen=True)
+class RenderedAmbassador:
+    variant: Variant
+    argv: list[str]
+    """The container's command, in its own mount namespace, as its user."""
+    access_log: Path
+    client_certificate: list[str]
+    """s_time options presenting the issued client certificate (mutual TLS variants)."""
+    server_pem: Path
+    """Key and leaf certificate in one file (the peers' certificate: the same for every proxy)."""
+
+
+def _stack_file(project: Path, tls: dict[str, Any]) -> None:
+    document = yaml.safe_load((PROJECT_DIR / "stacks" / f"Pulumi.{BASE_STACK}.yaml").read_text())
+    document["config"]["pod-patterns:tls"] = {**document["config"].get("pod-patterns:tls", {}), **tls}
+    (project / "stacks").mkdir(parents=True)
+    (project / "stacks" / "Pulumi.bench.yaml").write_text(yaml.safe_dump(document))
+
+
+def _write(directory: Path, files: dict[str, str]) -> Path:
+    directory.mkdir(mode=0o755, parents=True)
+    for name, text in files.items():
+        (directory / name).write_text(text)
+        (directory / name).chmod(0o444)
+    return directory
+
+
+def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
+    """Render the variant's stack and lay out its volumes under `workdir` (readable by the nginx user)."""
+    project = workdir / "project"
+    project.mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    _stack_file(project, variant.tls)
+    recording = run_offline(project, "bench")
+    made = materialize(recording)
+    objects = {(m["kind"], m["metadata"]["name"]): m for m in kubernetes_objects(recording)}
+    pod = next(
+        m["spec"]["template"]["spec"] for (kind, _), m in objects.items() if kind in ("Deployment", "StatefulSet")
+    )
+    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
+    app = pod["containers"][0]["name"]
+    conf = objects[("ConfigMap", f"{app}-ambassador")]["data"]["nginx.conf"]
+    secret = made.resolve(objects[("Secret", f"{app}-tls")]["stringData"])
+    if variant.chain_with_ca:
+        secret["tls.crt"] += secret["ca.crt"]
+    certs = _write(workdir / "certs", secret)
+    config = _write(workdir / "config", {"nginx.conf": for_debian_nginx(conf)})
+    client: list[str] = []
+    clients = [name for kind, name in objects if kind == "Secret" and "-client-" in name]
+    if clients:
+        issued = _write(workdir / "client", made.resolve(objects[("Secret", clients[0])]["stringData"]))
+        client = ["-cert", str(issued / "tls.crt"), "-key", str(issued / "tls.key")]
+    server_pem = workdir / "server.pem"
+    server_pem.write_text(secret["tls.key"] + secret["tls.crt"])
+    user = container["securityContext"]["runAsUser"]
+    access_log = workdir / "access.log"
+    access_log.touch()
+    os.chown(access_log, user, user)  # nginx, as the container's user, reopens /dev/stdout
+    mounts = [
+        Mount("/etc/nginx"),  # a tmpfs first, so that mount points are made without touching the host
+        Mount(TLS_DIR, certs, read_only=True),
+        Mount(CONFIG_DIR, config, read_only=True),
+        Mount("/tmp"),  # the emptyDir
+    ]
+    run_as = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *container["command"]]
+    script = " && ".join([*(m.shell() for m in mounts), "exec " + shlex.join(run_as)])
+    argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
+    return RenderedAmbassador(variant, argv, access_log, client, server_pem)

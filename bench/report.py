@@ -1,0 +1,121 @@
+"""Markdown for docs/performance.md: the machine and its load, medians with min-max, the goals' verdicts."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+from collections.abc import Sequence
+
+from .proxies import DEFAULT, DIRECT, HITCH, Case, Durations, Samples
+
+NOT_MEASURED = "n/a"
+
+
+def _cpu_model() -> str:
+    for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def load_line(when: str) -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"Load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)."
+
+
+def machine() -> str:
+    return f"Machine: {_cpu_model()}, {os.cpu_count()} CPUs, Linux {platform.release()}. " + load_line("before")
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: Sequence[float], digits: int = 0) -> str:
+    """Median (min-max) when there is more than one sample."""
+    text = f"{median(values):,.{digits}f}"
+    if len(values) > 1:
+        text += f" ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
+    return text
+
+
+def _cell(values: Sequence[float], digits: int = 0) -> str:
+    return spread(values, digits) if values else NOT_MEASURED
+
+
+def proxies_report(cases: list[Case], results: dict[str, Samples], rounds: int, durations: Durations) -> str:
+    direct = median(results[DIRECT].requests_per_second)
+    keep_alive = [
+        "| keep-alive path | req/s | ratio to direct | p50 ms | p99 ms | proxy CPU µs/request | proxy peak RSS MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case in (c for c in cases if c.keep_alive):
+        samples = results[case.label]
+        ratio = median(samples.requests_per_second) / direct
+        rss = [kib / 1024 for kib in samples.peak_rss_kib]
+        keep_alive.append(
+            f"| {case.label} | {_cell(samples.requests_per_second)} | {ratio:.2f} | {_cell(samples.p50_ms, 2)} "
+            f"| {_cell(samples.p99_ms, 2)} | {_cell(samples.us_per_request, 1)} | {_cell(rss, 1)} |"
+        )
+    handshakes = [
+        "| full TLS 1.3 handshake + one GET | handshakes/s | proxy CPU µs/handshake | full handshakes logged |",
+        "|---|---|---|---|",
+    ]
+    for case in (c for c in cases if c.handshakes):
+        samples = results[case.label]
+        verified = str(samples.full_handshakes_verified) if case.session_log else f"{NOT_MEASURED} (no log)"
+        handshakes.append(
+            f"| {case.label} | {_cell(samples.handshakes_per_second)} | {_cell(samples.us_per_handshake)} "
+            f"| {verified} |"
+        )
+    method = (
+        f"{rounds} interleaved round(s); keep-alive: `wrk -t1 -c32 -d{durations.keep_alive:g}s` after a "
+        f"{durations.warmup:g} s warm-up; handshakes: `openssl s_time -new -tls1_3 -www / -time "
+        f"{durations.handshakes}`; backend and proxy on CPU 0, client on CPU 1. Medians (min-max)."
+    )
+    return "\n".join(["### Data path", method, "", *keep_alive, "", *handshakes, "", *goals(results, DEFAULT, direct)])
+
+
+def goals(results: dict[str, Samples], default: str, direct: float) -> list[str]:
+    """The issue's goals, each met or missed by how much."""
+    del direct
+
+    def rps(label: str) -> float:
+        return median(results[label].requests_per_second)
+
+    def handshake(label: str) -> float:
+        return median(results[label].us_per_handshake)
+
+    lines = ["Goals:"]
+    ours = rps(default)
+    for peer, factor in (
+        ("haproxy (http mode, http-reuse always)", 1.0),
+        ("stunnel (TLS at TCP level)", 1.0),
+        ("nginx as tutorials write it (no upstream keepalive)", 2.5),
+    ):
+        lines.append(_verdict(f"default ambassador req/s >= {factor:g}x {peer}", ours, rps(peer) * factor, True))
+        lines.append(
+            _verdict(f"default ambassador CPU/handshake <= {peer}", handshake(default), handshake(peer), False)
+        )
+    hitch = HITCH
+    fastest = max(
+        (label for label in results if label.startswith("ambassador") and results[label].requests_per_second), key=rps
+    )
+    lines.append(_verdict(f"fastest mode ({fastest}) req/s >= {hitch}", rps(fastest), rps(hitch), True))
+    cheapest = min(
+        (label for label in results if label.startswith("ambassador") and results[label].us_per_handshake),
+        key=handshake,
+    )
+    lines.append(
+        _verdict(f"cheapest handshake ({cheapest}) CPU <= {hitch}", handshake(cheapest), handshake(hitch), False)
+    )
+    return lines
+
+
+def _verdict(goal: str, value: float, bound: float, higher_is_better: bool) -> str:
+    met = value >= bound if higher_is_better else value <= bound
+    gap = abs(value - bound) / bound * 100
+    verdict = f"met, {gap:.0f}% ahead" if met else f"MISSED by {gap:.0f}%"
+    return f"- {goal}: {verdict} ({value:,.0f} vs {bound:,.0f})"
