@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import proxies, report
+from . import footprint, proxies, report
 from .processes import serving
 from .rendered import BACKEND_PORT
 
@@ -16,10 +16,14 @@ def _progress(message: str) -> None:
     print(f"... {message}", file=sys.stderr, flush=True)
 
 
+def _chosen(label: str, only: list[str]) -> bool:
+    return not only or any(word in label for word in only)
+
+
 def run_proxies(options: argparse.Namespace, workdir: Path) -> str:
     durations = proxies.Durations(warmup=1, keep_alive=options.seconds, handshakes=int(options.seconds))
     workdir.mkdir()
-    cases = proxies.build_cases(workdir)
+    cases = [c for c in proxies.build_cases(workdir) if c.label == proxies.DIRECT or _chosen(c.label, options.only)]
     argv, log = proxies.backend(workdir)
     with serving("backend", argv, BACKEND_PORT, log):
         results = proxies.run_rounds(cases, options.rounds, durations, _progress)
@@ -32,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round of 2 s runs (a smoke run, noisy)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--seconds", type=float, default=5, help="length of each measured run (default 5)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="only the cases whose label contains this (repeatable)"
+    )
     parser.add_argument("--out", type=Path, default=Path("out/bench.md"), help="also write the report here")
     options = parser.parse_args(argv)
     if options.quick:
@@ -42,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir.chmod(0o755)  # the ambassador's user reads its volumes from here
         if options.what in ("all", "proxies"):
             sections.append(run_proxies(options, workdir / "proxies"))
+        if options.what in ("all", "footprint"):
+            durations = footprint.Durations(idle=10 if not options.quick else 3, load=options.seconds)
+            sections.append(footprint.footprint_report(workdir / "footprint", durations))
     sections.append(report.load_line("after"))
     text = "\n\n".join(sections) + "\n"
     options.out.parent.mkdir(parents=True, exist_ok=True)

@@ -88,14 +88,16 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeou
 
 
 @contextmanager
-def serving(name: str, argv: Sequence[str], port: int, log: Path) -> Iterator[Server]:
-    """Start `argv` on the server CPU, wait until it listens on `port`, stop it (its whole group) on exit."""
+def serving(name: str, argv: Sequence[str], port: int | None, log: Path) -> Iterator[Server]:
+    """Start `argv` on the server CPU, wait until it listens on `port` (if any), stop it (its whole group)
+    on exit; its output goes to `log`."""
     with log.open("ab") as out:
         process = subprocess.Popen(
             pinned(SERVER_CPU, argv), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_for_port(port, process, log)
+        if port is not None:
+            wait_for_port(port, process, log)
         yield Server(name, process)
     finally:
         if process.poll() is None:

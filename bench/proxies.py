@@ -26,6 +26,9 @@ VARIANTS = (
     Variant("ambassador, mTLS required", {"mtls": "required", "clients": ["bench"]}),
     Variant("ambassador, leaf+CA chain", chain_with_ca=True),
 )
+TUTORIAL = "nginx as tutorials write it (no upstream keepalive)"
+HAPROXY = "haproxy (http mode, http-reuse always)"
+STUNNEL = "stunnel (TLS at TCP level)"
 HITCH = "hitch (TLS at TCP level)"
 HANDSHAKES_ONLY = {"ambassador, RSA-2048 key", "ambassador, mTLS required", "ambassador, leaf+CA chain"}
 """Same data path as the default once connected (wrk cannot present a client certificate either)."""
@@ -73,9 +76,9 @@ def build_cases(workdir: Path) -> list[Case]:
     peer_dir = workdir / "peers"
     peer_dir.mkdir()
     starters: list[tuple[str, Callable[[Path, int, Path], list[str]]]] = [
-        ("nginx as tutorials write it (no upstream keepalive)", peers.tutorial_argv),
-        ("haproxy (http mode, http-reuse always)", peers.haproxy_argv),
-        ("stunnel (TLS at TCP level)", peers.stunnel_argv),
+        (TUTORIAL, peers.tutorial_argv),
+        (HAPROXY, peers.haproxy_argv),
+        (STUNNEL, peers.stunnel_argv),
         (HITCH, peers.hitch_argv),
     ]
     for offset, (label, argv) in enumerate(starters):
