@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import footprint, proxies, report
+from . import footprint, program, proxies, report
 from .processes import serving
 from .rendered import BACKEND_PORT
 
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         if options.what in ("all", "footprint"):
             durations = footprint.Durations(idle=10 if not options.quick else 3, load=options.seconds)
             sections.append(footprint.footprint_report(workdir / "footprint", durations))
+    if options.what in ("all", "program"):
+        sections.append(program.program_report())
     sections.append(report.load_line("after"))
     text = "\n\n".join(sections) + "\n"
     options.out.parent.mkdir(parents=True, exist_ok=True)
