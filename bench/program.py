@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from podpatterns import ElasticsearchApp
@@ -22,7 +21,7 @@ from podpatterns.render import run_offline, run_with_mocks
 from podpatterns.render.offline import stack_config
 from podpatterns.settings import load_stack_settings
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from tests.support.variants import PROJECT_DIR
 
 REPEATS = 3
 

@@ -7,6 +7,7 @@ them), measures keep-alive traffic with wrk, then full TLS 1.3 handshakes with `
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,12 @@ def _measure(case: Case, server: Server | None, durations: Durations, samples: S
         samples.us_per_handshake.append((server.cpu_seconds() - before) * 1e6 / handshakes.handshakes)
         samples.handshakes_per_second.append(handshakes.handshakes_per_second)
         if case.session_log:
-            full, resumed = _count_sessions(case.session_log, offset)
+            deadline = time.monotonic() + 3  # the ambassador flushes its log buffer every second
+            while (counted := _count_sessions(case.session_log, offset))[0] < handshakes.handshakes:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            full, resumed = counted
             if resumed or full < handshakes.handshakes:
                 raise RuntimeError(f"{case.label}: {resumed} resumed sessions and {full} full ones logged")
             samples.full_handshakes_verified += full

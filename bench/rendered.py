@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from podpatterns.render import kubernetes_objects, run_offline
+from podpatterns.render import kubernetes_objects
 from podpatterns.tls.contribution import CONFIG_DIR, TLS_DIR
 
 from tests.support.certs import materialize
 from tests.support.netns import Mount
 from tests.support.nginx import for_debian_nginx
+from tests.support.variants import render_variant
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_STACK = "dev"
 LISTEN_PORT = 9200
 """Where the rendered ambassador listens (Elasticsearch's port); the backend stands in on 127.0.0.1:9201."""
@@ -47,13 +45,6 @@ class RenderedAmbassador:
     """Key and leaf certificate in one file (the peers' certificate: the same for every proxy)."""
 
 
-def _stack_file(project: Path, tls: dict[str, Any]) -> None:
-    document = yaml.safe_load((PROJECT_DIR / "stacks" / f"Pulumi.{BASE_STACK}.yaml").read_text())
-    document["config"]["pod-patterns:tls"] = {**document["config"].get("pod-patterns:tls", {}), **tls}
-    (project / "stacks").mkdir(parents=True)
-    (project / "stacks" / "Pulumi.bench.yaml").write_text(yaml.safe_dump(document))
-
-
 def _write(directory: Path, files: dict[str, str]) -> Path:
     directory.mkdir(mode=0o755, parents=True)
     for name, text in files.items():
@@ -64,12 +55,7 @@ def _write(directory: Path, files: dict[str, str]) -> Path:
 
 def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
     """Render the variant's stack and lay out its volumes under `workdir` (readable by the nginx user)."""
-    project = workdir / "project"
-    project.mkdir(parents=True)
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, project / name)
-    _stack_file(project, variant.tls)
-    recording = run_offline(project, "bench")
+    recording = render_variant(BASE_STACK, tls=variant.tls)
     made = materialize(recording)
     objects = {(m["kind"], m["metadata"]["name"]): m for m in kubernetes_objects(recording)}
     pod = next(

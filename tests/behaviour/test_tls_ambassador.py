@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from podpatterns.render import Recording, kubernetes_objects
 from ..conftest import PROJECT_DIR
 from ..support.certs import materialize
 from ..support.netns import Mount, PodNetwork, pod_network
+from ..support.nginx import for_debian_nginx
 from .conftest import require_program, require_root
 from .exporter import command_of
 
@@ -78,7 +81,10 @@ def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], di
             if items:
                 data = {item["path"]: data[item["key"]] for item in items}
         elif "configMap" in volume:
-            data = objects[("ConfigMap", volume["configMap"]["name"])]["data"]
+            data = {
+                key: for_debian_nginx(text)
+                for key, text in objects[("ConfigMap", volume["configMap"]["name"])]["data"].items()
+            }
         else:
             continue
         sources[volume["name"]] = _directory(files / volume["name"], data)
@@ -116,13 +122,14 @@ def _mounts(container: dict, sources: dict[str, Path]) -> list[Mount]:
     return [*(Mount(p) for p in parents), *binds, *empty_dirs]
 
 
-@pytest.fixture(params=["dev", "prod"])
-def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tmp_path: Path) -> Iterator[RunningPod]:
+@contextmanager
+def start_pod(recording: Recording, tmp_path: Path) -> Iterator[RunningPod]:
+    """The stand-in on 127.0.0.1:9201 and the rendered ambassador in front of it, in a pod network."""
     require_root("network and mount namespaces stand in for the pod")
     require_program("nginx", "nginx-light")
     require_program("curl", "curl")
     tmp_path.chmod(0o755)  # the nginx user must reach the bind-mount sources
-    sources, pod, host = _write_files(recordings[request.param], tmp_path / "volumes")
+    sources, pod, host = _write_files(recording, tmp_path / "volumes")
     container = _container(pod, "tls-ambassador")
     access_log, backend_log = tmp_path / "nginx.out", tmp_path / "backend.log"
     with pod_network() as network:
@@ -135,7 +142,23 @@ def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tm
         yield RunningPod(network, tmp_path / "volumes", host, access_log, backend_log, pod, sources)
 
 
-def _ca(pod: RunningPod) -> str:
+@pytest.fixture(params=["dev", "prod"])
+def running(request: pytest.FixtureRequest, recordings: dict[str, Recording], tmp_path: Path) -> Iterator[RunningPod]:
+    with start_pod(recordings[request.param], tmp_path) as pod:
+        yield pod
+
+
+def logged(pod: RunningPod, text: str) -> bool:
+    """Whether `text` reaches the ambassador's log within 3 s (it flushes its buffer every second)."""
+    deadline = time.monotonic() + 3
+    while text not in pod.access_log.read_text():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def ca_file(pod: RunningPod) -> str:
     return str(pod.files / "tls-ambassador-certs" / "ca.crt")
 
 
@@ -147,11 +170,11 @@ def test_https_verified_against_the_ca_reaches_the_app_and_is_logged(running: Ru
         str(running.files / "elasticsearch-client-ingest" / "tls.key"),
     ]
     mtls = (running.files / "elasticsearch-client-ingest").exists()
-    result = running.curl("--cacert", _ca(running), *(client if mtls else []), running.url())
+    result = running.curl("--cacert", ca_file(running), *(client if mtls else []), running.url())
     assert result.returncode == 0, result.stderr
     assert '"cluster_name": "standin-cluster"' in result.stdout
     assert running.served() == ["/_cluster/health"]
-    assert '"GET /_cluster/health HTTP/1.1" 200' in running.access_log.read_text()
+    assert logged(running, '"GET /_cluster/health HTTP/1.1" 200')
 
 
 def test_plain_http_on_the_tls_port_gets_400_and_never_reaches_the_app(running: RunningPod) -> None:
@@ -184,7 +207,7 @@ def test_sslyze_finds_mozilla_intermediate_compliance(running: RunningPod) -> No
     sslyze = str(Path(sys.executable).parent / "sslyze")
     target = f"{running.host}:{TLS_PORT}{{{running.network.pod_ip}}}"
     # The cluster's own CA is the trust anchor clients use; sslyze's store only holds public CAs.
-    argv = [sslyze, "--mozilla_config=intermediate", f"--certinfo_ca_file={_ca(running)}", target]
+    argv = [sslyze, "--mozilla_config=intermediate", f"--certinfo_ca_file={ca_file(running)}", target]
     result = running.network.run(running.network.client, argv)
     assert result.returncode == 0, result.stdout[-3000:]
     assert f"{running.host}:{TLS_PORT}: OK - Compliant." in result.stdout
@@ -200,7 +223,7 @@ def test_the_app_port_is_reachable_inside_the_pod_only(running: RunningPod) -> N
     assert "standin-cluster" in inside.stdout
     through_tls = running.curl(
         "--cacert",
-        _ca(running),
+        ca_file(running),
         "--output",
         "/dev/null",
         "--write-out",
@@ -210,7 +233,7 @@ def test_the_app_port_is_reachable_inside_the_pod_only(running: RunningPod) -> N
     assert through_tls.stdout == "403"  # the in-pod readiness path is closed to the cluster
 
 
-def _foreign_client_certificate(directory: Path) -> tuple[str, str]:
+def foreign_client_certificate(directory: Path) -> tuple[str, str]:
     """A client certificate signed by a CA the ambassador does not trust."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intruder")])
@@ -238,36 +261,41 @@ def test_mutual_tls_required_in_prod(running: RunningPod) -> None:
     if not issued.exists():
         assert "ssl_verify_client" not in (running.files / "tls-ambassador-config" / "nginx.conf").read_text()
         return  # dev: mutual TLS off, checked by the other tests without client certificates
-    status = ["--output", "/dev/null", "--write-out", "%{http_code}", "--cacert", _ca(running)]
+    status = ["--output", "/dev/null", "--write-out", "%{http_code}", "--cacert", ca_file(running)]
     assert running.curl(*status, running.url()).stdout == "403"
     good = running.curl(*status, "--cert", str(issued / "tls.crt"), "--key", str(issued / "tls.key"), running.url())
     assert good.stdout == "200"
-    cert, key = _foreign_client_certificate(running.files)
+    cert, key = foreign_client_certificate(running.files)
     assert running.curl(*status, "--cert", cert, "--key", key, running.url()).stdout == "400"
     assert running.served() == ["/_cluster/health"]  # only the issued client got through
 
 
-def test_the_exporter_reads_elasticsearch_through_the_ambassador(running: RunningPod) -> None:
-    """The rendered exporter (https://localhost:9200, the CA, a client certificate under mutual TLS)."""
-    container = _container(running.pod_spec, "metrics-exporter")
+def exporter_reads_through_the_ambassador(pod: RunningPod) -> None:
+    """The rendered exporter (https://localhost:9200, the CA, a client certificate under mutual TLS) reports
+    the stand-in's health, and follows it when it turns red."""
+    container = _container(pod.pod_spec, "metrics-exporter")
     assert not any("skip-verify" in arg for arg in container["args"])
     argv, env = command_of(container)
     user = container["securityContext"]["runAsUser"]
-    running.network.start(running.network.pod, argv, mounts=_mounts(container, running.sources), user=user, env=env)
+    pod.network.start(pod.network.pod, argv, mounts=_mounts(container, pod.sources), user=user, env=env)
     port = container["ports"][0]["containerPort"]
-    running.network.wait_for_port(running.network.pod, "127.0.0.1", port, timeout=20)
+    pod.network.wait_for_port(pod.network.pod, "127.0.0.1", port, timeout=20)
 
     def metrics() -> str:
-        result = running.network.run(running.network.pod, ["curl", "--silent", f"http://127.0.0.1:{port}/metrics"])
+        result = pod.network.run(pod.network.pod, ["curl", "--silent", f"http://127.0.0.1:{port}/metrics"])
         return result.stdout
 
     health = 'elasticsearch_cluster_health_status{cluster="standin-cluster",color="%s"} 1'
     assert "elasticsearch_cluster_health_up 1" in metrics()
     assert health % "green" in metrics()
-    red = running.network.run(
-        running.network.pod, ["curl", "-X", "PUT", f"http://127.0.0.1:{BACKEND_PORT}/_standin/health/red"]
+    red = pod.network.run(
+        pod.network.pod, ["curl", "-X", "PUT", f"http://127.0.0.1:{BACKEND_PORT}/_standin/health/red"]
     )
     assert red.returncode == 0
     assert health % "red" in metrics()
-    assert "/_nodes/_local/stats" in running.served()  # it went through nginx to the app
-    assert '"GET /_nodes/_local/stats HTTP/1.1" 200' in running.access_log.read_text()
+    assert "/_nodes/_local/stats" in pod.served()  # it went through nginx to the app
+
+
+def test_the_exporter_reads_elasticsearch_through_the_ambassador(running: RunningPod) -> None:
+    exporter_reads_through_the_ambassador(running)
+    assert logged(running, '"GET /_nodes/_local/stats HTTP/1.1" 200')

@@ -9,8 +9,8 @@ from podpatterns.elasticsearch import plan_cluster
 from podpatterns.settings import KeyStyle, parse
 
 
-def settings(tls: bool = False, **elasticsearch: object) -> AppSettings:
-    raw = {"namespace": "search", "elasticsearch": elasticsearch, "tls": {"enabled": tls}}
+def settings(tls: bool = False, tls_mode: str = "http", **elasticsearch: object) -> AppSettings:
+    raw = {"namespace": "search", "elasticsearch": elasticsearch, "tls": {"enabled": tls, "mode": tls_mode}}
     return parse(AppSettings, raw, "test", KeyStyle())
 
 
@@ -149,6 +149,16 @@ def test_behind_the_ambassador_elasticsearch_listens_on_loopback_only() -> None:
         "/etc/pod-patterns/tls-ca/ca.crt",
         "https://127.0.0.1:9200/_ambassador/upstream-health",
     ]
+
+
+def test_behind_a_stream_ambassador_readiness_asks_elasticsearch_on_loopback() -> None:
+    """Mode stream has no HTTP location of its own: the app is probed directly, the ambassador by TCP."""
+    plan = plan_cluster(settings(tls=True, tls_mode="stream"), [])
+    config = config_of(plan.manifests)
+    assert (config["http.host"], config["http.port"]) == ("127.0.0.1", 9201)
+    command = plan.pod.containers[0]["readinessProbe"]["exec"]["command"]
+    assert command[-1] == "http://127.0.0.1:9201/_cluster/health?local=true"
+    assert "--cacert" not in command
 
 
 def test_a_contribution_on_the_loopback_port_is_rejected() -> None:

@@ -108,9 +108,54 @@ def test_nginx_configuration_from_the_template() -> None:
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in conf
     assert "ssl_ecdh_curve X25519:prime256v1:secp384r1;" in conf
     assert "ssl_session_cache shared:ambassador:10m;" in conf
-    assert "access_log /dev/stdout ambassador;" in conf
+    assert "access_log /dev/stdout ambassador buffer=64k flush=1s;" in conf
     assert "ssl_verify_client" not in conf
     assert "@" not in conf.replace("@fallback", "")  # every placeholder filled
+
+
+def test_mode_stream_ends_tls_at_the_tcp_level() -> None:
+    recording, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "mode": "stream", "access_log": False})
+    conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
+    stream = conf[conf.index("\nstream {") :]
+    assert "\nhttp {" not in conf
+    assert "server 127.0.0.1:8080;" in stream
+    assert "listen 8443 ssl;" in stream
+    assert "proxy_pass app;" in stream
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in stream  # the same TLS block as mode http
+    assert "ssl_session_cache shared:ambassador:10m;" in stream
+    assert "access_log off;" in stream
+    assert "location" not in conf  # no HTTP: no readiness location either
+    assert "@" not in conf
+    assert ambassador.contribution.containers[0]["readinessProbe"] == {
+        "tcpSocket": {"port": 8443},
+        "periodSeconds": 5,
+        "failureThreshold": 2,
+    }
+
+
+@pytest.mark.parametrize(("mtls", "verify"), [("optional", "optional"), ("required", "on")])
+def test_mode_stream_checks_client_certificates_at_the_handshake(mtls: str, verify: str) -> None:
+    args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "mode": "stream", "mtls": mtls}
+    recording, _ = run(args)
+    conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
+    assert "ssl_client_certificate /etc/nginx/tls/ca.crt;" in conf
+    assert f"ssl_verify_client {verify};" in conf
+    assert "$ssl_client_verify" not in conf  # nothing per request in L4
+    assert "access_log /dev/stdout ambassador buffer=64k flush=1s;" in conf
+
+
+def test_resources_are_settings_with_measured_defaults() -> None:
+    _, (default,) = run({"target": WEB, "upstream_port": 8080})
+    assert default.contribution.containers[0]["resources"] == {
+        "requests": {"cpu": "50m", "memory": "48Mi"},
+        "limits": {"cpu": "1", "memory": "48Mi"},
+    }
+    args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "cpu_request": "200m", "cpu_limit": "2"}
+    _, (busy,) = run({**args, "memory": "64Mi"})  # type: ignore[typeddict-item]
+    assert busy.contribution.containers[0]["resources"] == {
+        "requests": {"cpu": "200m", "memory": "64Mi"},
+        "limits": {"cpu": "2", "memory": "64Mi"},
+    }
 
 
 def test_mutual_tls_issues_client_certificates_into_secrets() -> None:
@@ -180,6 +225,9 @@ def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> 
         ({"target": WEB, "upstream_port": 8080, "clients": ["app"]}, "clients", "mtls optional or required"),
         ({"target": WEB, "upstream_port": 8080, "image": "nginx:latest"}, "image", "latest changes under you"),
         ({"target": WEB, "upstream_port": 8080, "mtls": "on"}, "mtls", "one of off, optional, required"),
+        ({"target": WEB, "upstream_port": 8080, "mode": "tcp"}, "mode", "one of http, stream"),
+        ({"target": WEB, "upstream_port": 8080, "cpu_request": "2", "cpu_limit": "1"}, "cpu_request", "cpuLimit 1"),
+        ({"target": WEB, "upstream_port": 8080, "memory": "lots"}, "memory", "byte quantity"),
     ],
 )
 def test_bad_arguments_name_the_key_and_register_nothing(args: dict[str, Any], key: str, message: str) -> None:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..quantity import parse_cpu, parse_memory
-from .engine import Check, setting
+from .engine import Check, KeyedValueError, setting
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -127,3 +127,9 @@ def cpu_setting(default: str, doc: str) -> Any:
 def memory_setting(default: str | None, doc: str) -> Any:
     """Declare a byte quantity key (512Mi, 2Gi)."""
     return setting(default, doc, check=memory_quantity, allowed="byte quantity")
+
+
+def cpu_request_within_limit(request: str, limit: str) -> None:
+    """For __post_init__: a CPU request above its limit is refused by the API server, say so before."""
+    if parse_cpu(request) > parse_cpu(limit):
+        raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {limit}")

@@ -39,4 +39,13 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     clients: list[str]
     """Clients to issue certificates for. Default: none."""
     access_log: bool
-    """Default: true."""
+    """Log every request (mode stream: every connection) to stdout. Default: true."""
+    mode: str
+    """"http" (HTTP proxy: per-request log, in-pod readiness through TLS) or "stream" (TLS ended at L4, the
+    bytes passed on: less CPU per request). Default: "http"."""
+    cpu_request: str
+    """CPU request of the nginx container. Default: "50m"."""
+    cpu_limit: str
+    """CPU limit of the nginx container. Default: "1" (one worker)."""
+    memory: str
+    """Memory request and limit of the nginx container. Default: "48Mi"."""

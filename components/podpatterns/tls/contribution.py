@@ -20,6 +20,8 @@ CA_DIR = "/etc/pod-patterns/tls-ca"
 """Where the application container finds the CA certificate (and nothing else of the Secret)."""
 ROTATION_ANNOTATION = "pod-patterns.io/tls-sha256"
 UPSTREAM_HEALTH_PATH = "/_ambassador/upstream-health"
+ACCESS_LOG_BUFFER = "buffer=64k flush=1s"
+"""One write per 64 KiB of log lines or per second, instead of one per request (see the template's comment)."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def server_ip_addresses(settings: TlsSettings) -> list[str]:
 def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
     tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
-    access_log = "/dev/stdout ambassador" if settings.access_log else "off"
+    access_log = f"/dev/stdout ambassador {ACCESS_LOG_BUFFER}" if settings.access_log else "off"
     if settings.mode == "stream":
         # No HTTP here, so no per-location check: 'required' refuses a connection without a valid
         # certificate at the handshake (the in-pod readiness probe does not go through the ambassador).
@@ -143,7 +145,7 @@ def ambassador_contribution(
         # TCP probes: they work whatever the client-certificate mode, and only ever restart nginx.
         "readinessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 5, "failureThreshold": 2},
         "livenessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 10, "failureThreshold": 6},
-        "resources": resources("50m", "500m", "32Mi", "64Mi"),
+        "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(NGINX_USER),
         "volumeMounts": [
             {"name": "tls-ambassador-certs", "mountPath": TLS_DIR, "readOnly": True},

