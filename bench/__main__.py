@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from . import footprint, program, proxies, report
+from .primitives import primitives_report
 from .processes import serving
 from .rendered import BACKEND_PORT
 
@@ -27,7 +28,8 @@ def run_proxies(options: argparse.Namespace, workdir: Path) -> str:
     argv, log = proxies.backend(workdir)
     with serving("backend", argv, BACKEND_PORT, log):
         results = proxies.run_rounds(cases, options.rounds, durations, _progress)
-    return report.proxies_report(cases, results, options.rounds, durations)
+    primitives = primitives_report(1 if options.quick else 2)
+    return report.proxies_report(cases, results, options.rounds, durations) + "\n\n" + primitives
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,9 +67,13 @@ _GET_WITH_HOST = "/ HTTP/1.0\r\nHost: bench\r\nX-Bench: s_time"
 sends the app an empty Host, which it refuses (400)."""
 
 
-def s_time(port: int, seconds: int, body_bytes: int, client_certificate: Sequence[str] = ()) -> HandshakeResult:
-    """Full TLS 1.3 handshakes (`-new`: never a resumed session), each followed by one GET / (HTTP/1.0)."""
-    argv = ["openssl", "s_time", "-connect", f"127.0.0.1:{port}", "-new", "-tls1_3", "-www", _GET_WITH_HOST]
+def s_time(
+    port: int, seconds: int, body_bytes: int, client_certificate: Sequence[str] = (), *, resume: bool = False
+) -> HandshakeResult:
+    """TLS 1.3 handshakes, each followed by one GET / (HTTP/1.0): full ones (`-new`: a session is never
+    resumed) or, with `resume`, resumed ones (`-reuse`: one full handshake, then its session every time)."""
+    sessions = "-reuse" if resume else "-new"
+    argv = ["openssl", "s_time", "-connect", f"127.0.0.1:{port}", sessions, "-tls1_3", "-www", _GET_WITH_HOST]
     argv += [*client_certificate, "-time", str(seconds)]
     start = time.monotonic()
     result = subprocess.run(pinned(CLIENT_CPU, argv), capture_output=True, text=True, check=True)

@@ -6,6 +6,7 @@ them), measures keep-alive traffic with wrk, then full TLS 1.3 handshakes with `
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -27,6 +28,8 @@ VARIANTS = (
     Variant("ambassador, mTLS required", {"mtls": "required", "clients": ["bench"]}),
     Variant("ambassador, leaf+CA chain", chain_with_ca=True),
 )
+RESUMED = "ambassador (default), resumed sessions"
+"""What ssl_session_cache buys: a returning client skips the key exchange and the signature."""
 TUTORIAL = "nginx as tutorials write it (no upstream keepalive)"
 HAPROXY = "haproxy (http mode, http-reuse always)"
 STUNNEL = "stunnel (TLS at TCP level)"
@@ -53,7 +56,9 @@ class Case:
     handshakes: bool = True
     client_certificate: list[str] = field(default_factory=list)
     session_log: Path | None = None
-    """An access log with $ssl_session_reused, to prove every handshake was a full one."""
+    """An access log with $ssl_session_reused, to prove every handshake was a full one (or a resumed one)."""
+    resume: bool = False
+    """Measure resumed handshakes (a client that keeps its session) instead of full ones."""
 
 
 @dataclass
@@ -65,7 +70,8 @@ class Samples:
     handshakes_per_second: list[float] = field(default_factory=list)
     us_per_handshake: list[float] = field(default_factory=list)
     peak_rss_kib: list[int] = field(default_factory=list)
-    full_handshakes_verified: int = 0
+    sessions_verified: int = 0
+    """Handshakes whose kind (full, or resumed) the access log confirmed."""
 
 
 def build_cases(workdir: Path) -> list[Case]:
@@ -73,6 +79,8 @@ def build_cases(workdir: Path) -> list[Case]:
     rendered = [render(variant, workdir / f"ambassador-{index}") for index, variant in enumerate(VARIANTS)]
     cases = [Case(DIRECT, BACKEND_PORT, None, workdir / "direct.log", handshakes=False)]
     cases += [_ambassador_case(ambassador) for ambassador in rendered]
+    resumed = dataclasses.replace(cases[1], label=RESUMED, keep_alive=False, resume=True)
+    cases.insert(2, resumed)
     pem = rendered[0].server_pem
     peer_dir = workdir / "peers"
     peer_dir.mkdir()
@@ -111,35 +119,57 @@ def _count_sessions(log: Path, offset: int) -> tuple[int, int]:
     return len(re.findall(r" TLSv1\.3 \. ", text)), len(re.findall(r" TLSv1\.3 r ", text))
 
 
-def _measure(case: Case, server: Server | None, durations: Durations, samples: Samples) -> None:
-    scheme = "http" if server is None else "https"
-    url = f"{scheme}://127.0.0.1:{case.port}/"
-    if case.keep_alive:
-        load.wrk(url, durations.warmup)
-        before = server.cpu_seconds() if server else 0.0
-        result = load.wrk(url, durations.keep_alive)
-        samples.requests_per_second.append(result.requests_per_second)
-        samples.p50_ms.append(result.p50_ms)
-        samples.p99_ms.append(result.p99_ms)
-        if server:
-            samples.us_per_request.append((server.cpu_seconds() - before) * 1e6 / result.requests)
-    if case.handshakes and server:
-        offset = case.session_log.stat().st_size if case.session_log else 0
-        before = server.cpu_seconds()
-        handshakes = load.s_time(case.port, durations.handshakes, peers.BODY_BYTES, case.client_certificate)
-        samples.us_per_handshake.append((server.cpu_seconds() - before) * 1e6 / handshakes.handshakes)
-        samples.handshakes_per_second.append(handshakes.handshakes_per_second)
-        if case.session_log:
-            deadline = time.monotonic() + 3  # the ambassador flushes its log buffer every second
-            while (counted := _count_sessions(case.session_log, offset))[0] < handshakes.handshakes:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.2)
-            full, resumed = counted
-            if resumed or full < handshakes.handshakes:
-                raise RuntimeError(f"{case.label}: {resumed} resumed sessions and {full} full ones logged")
-            samples.full_handshakes_verified += full
+def _keep_alive(case: Case, server: Server | None, durations: Durations, samples: Samples) -> None:
+    url = f"{'http' if server is None else 'https'}://127.0.0.1:{case.port}/"
+    load.wrk(url, durations.warmup)
+    before = server.cpu_seconds() if server else 0.0
+    result = load.wrk(url, durations.keep_alive)
+    samples.requests_per_second.append(result.requests_per_second)
+    samples.p50_ms.append(result.p50_ms)
+    samples.p99_ms.append(result.p99_ms)
     if server:
+        samples.us_per_request.append((server.cpu_seconds() - before) * 1e6 / result.requests)
+
+
+def _handshakes(case: Case, server: Server, durations: Durations, samples: Samples) -> None:
+    offset = _settled_size(case.session_log) if case.session_log else 0
+    before = server.cpu_seconds()
+    port, seconds, body = case.port, durations.handshakes, peers.BODY_BYTES
+    handshakes = load.s_time(port, seconds, body, case.client_certificate, resume=case.resume)
+    samples.us_per_handshake.append((server.cpu_seconds() - before) * 1e6 / handshakes.handshakes)
+    samples.handshakes_per_second.append(handshakes.handshakes_per_second)
+    if case.session_log:
+        samples.sessions_verified += _verify_sessions(case, case.session_log, offset, handshakes.handshakes)
+
+
+def _settled_size(log: Path) -> int:
+    """The log's size once the lines of earlier traffic have been flushed (nginx flushes every second)."""
+    size, unchanged_since = log.stat().st_size, time.monotonic()
+    while time.monotonic() - unchanged_since < 1.2:
+        time.sleep(0.2)
+        if (now := log.stat().st_size) != size:
+            size, unchanged_since = now, time.monotonic()
+    return size
+
+
+def _verify_sessions(case: Case, log: Path, offset: int, handshakes: int) -> int:
+    """Check in the log that every handshake was full (or, resuming, all but the first were resumed)."""
+    deadline = time.monotonic() + 3  # the ambassador flushes its log buffer every second
+    while sum(counted := _count_sessions(log, offset)) < handshakes and time.monotonic() < deadline:
+        time.sleep(0.2)
+    full, resumed = counted
+    expected, unexpected = (resumed, full - 1) if case.resume else (full, resumed)
+    if unexpected > 0 or expected < handshakes - int(case.resume):
+        raise RuntimeError(f"{case.label}: {full} full and {resumed} resumed sessions logged")
+    return expected
+
+
+def _measure(case: Case, server: Server | None, durations: Durations, samples: Samples) -> None:
+    if case.keep_alive:
+        _keep_alive(case, server, durations, samples)
+    if server is not None:
+        if case.handshakes:
+            _handshakes(case, server, durations, samples)
         samples.peak_rss_kib.append(server.peak_rss_kib())
 
 

@@ -8,7 +8,7 @@ import statistics
 import subprocess
 from collections.abc import Sequence
 
-from .proxies import DEFAULT, DIRECT, HAPROXY, HITCH, STUNNEL, TUTORIAL, Case, Durations, Samples
+from .proxies import DEFAULT, DIRECT, HAPROXY, HITCH, RESUMED, STUNNEL, TUTORIAL, Case, Durations, Samples
 
 NOT_MEASURED = "n/a"
 
@@ -60,12 +60,12 @@ def proxies_report(cases: list[Case], results: dict[str, Samples], rounds: int, 
             f"| {_cell(samples.p99_ms, 2)} | {_cell(samples.us_per_request, 1)} | {_cell(rss, 1)} |"
         )
     handshakes = [
-        "| full TLS 1.3 handshake + one GET | handshakes/s | proxy CPU µs/handshake | full handshakes logged |",
+        "| TLS 1.3 handshake + one GET | handshakes/s | proxy CPU µs/handshake | as such in the access log |",
         "|---|---|---|---|",
     ]
     for case in (c for c in cases if c.handshakes):
         samples = results[case.label]
-        verified = str(samples.full_handshakes_verified) if case.session_log else f"{NOT_MEASURED} (no log)"
+        verified = str(samples.sessions_verified) if case.session_log else f"{NOT_MEASURED} (no log)"
         handshakes.append(
             f"| {case.label} | {_cell(samples.handshakes_per_second)} | {_cell(samples.us_per_handshake)} "
             f"| {verified} |"
@@ -73,7 +73,9 @@ def proxies_report(cases: list[Case], results: dict[str, Samples], rounds: int, 
     method = (
         f"{rounds} interleaved round(s); keep-alive: `wrk -t1 -c32 -d{durations.keep_alive:g}s` after a "
         f"{durations.warmup:g} s warm-up; handshakes: `openssl s_time -new -tls1_3 -www / -time "
-        f"{durations.handshakes}`; backend and proxy on CPU 0, client on CPU 1. Medians (min-max)."
+        f"{durations.handshakes}` (`-reuse` for resumed sessions); backend and proxy on CPU 0, client on CPU 1. "
+        "Medians (min-max). Proxy CPU: utime + stime of all its processes (/proc/PID/stat); peak RSS: the sum "
+        "of their VmHWM."
     )
     return "\n".join(["### Data path", method, "", *keep_alive, "", *handshakes, "", *goals(results)])
 
@@ -95,7 +97,7 @@ def goals(results: dict[str, Samples]) -> list[str]:
                 lines.append(_verdict(goal, rps(DEFAULT), rps(peer) * factor, higher_is_better=True))
                 goal = f"default ambassador CPU/handshake <= {peer}"
                 lines.append(_verdict(goal, handshake(DEFAULT), handshake(peer), higher_is_better=False))
-    ours = [label for label in results if label.startswith("ambassador")]
+    ours = [label for label in results if label.startswith("ambassador") and label != RESUMED]
     if HITCH in results and ours:
         fastest = max((label for label in ours if results[label].requests_per_second), key=rps)
         goal = f"fastest mode ({fastest}) req/s >= {HITCH}"
