@@ -178,7 +178,8 @@ def run_rounds(
 ) -> dict[str, Samples]:
     results = {case.label: Samples() for case in cases}
     for round_number in range(1, rounds + 1):
-        for case in cases:
+        start = (round_number - 1) * len(cases) // rounds  # each round begins elsewhere: no case is always first
+        for case in cases[start:] + cases[:start]:
             progress(f"round {round_number}/{rounds}: {case.label}")
             if case.argv is None:
                 _measure(case, None, durations, results[case.label])

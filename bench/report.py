@@ -60,15 +60,17 @@ def proxies_report(cases: list[Case], results: dict[str, Samples], rounds: int, 
             f"| {_cell(samples.p99_ms, 2)} | {_cell(samples.us_per_request, 1)} | {_cell(rss, 1)} |"
         )
     handshakes = [
-        "| TLS 1.3 handshake + one GET | handshakes/s | proxy CPU µs/handshake | as such in the access log |",
-        "|---|---|---|---|",
+        "| TLS 1.3 handshake + one GET | handshakes/s | proxy CPU µs/handshake | proxy peak RSS MiB "
+        "| as such in the access log |",
+        "|---|---|---|---|---|",
     ]
     for case in (c for c in cases if c.handshakes):
         samples = results[case.label]
+        rss = [kib / 1024 for kib in samples.peak_rss_kib]
         verified = str(samples.sessions_verified) if case.session_log else f"{NOT_MEASURED} (no log)"
         handshakes.append(
             f"| {case.label} | {_cell(samples.handshakes_per_second)} | {_cell(samples.us_per_handshake)} "
-            f"| {verified} |"
+            f"| {_cell(rss, 1)} | {verified} |"
         )
     method = (
         f"{rounds} interleaved round(s); keep-alive: `wrk -t1 -c32 -d{durations.keep_alive:g}s` after a "
@@ -81,10 +83,14 @@ def proxies_report(cases: list[Case], results: dict[str, Samples], rounds: int, 
 
 
 def goals(results: dict[str, Samples]) -> list[str]:
-    """The issue's goals, each met or missed by how much (those whose cases were run)."""
+    """The issue's goals, each met or missed by how much (those whose cases were run). Requests per second
+    swing with the machine's other load; CPU per request, counted for the proxy alone, much less."""
 
     def rps(label: str) -> float:
         return median(results[label].requests_per_second)
+
+    def cpu(label: str) -> float:
+        return median(results[label].us_per_request)
 
     def handshake(label: str) -> float:
         return median(results[label].us_per_handshake)
@@ -93,23 +99,27 @@ def goals(results: dict[str, Samples]) -> list[str]:
     if DEFAULT in results:
         for peer, factor in ((HAPROXY, 1.0), (STUNNEL, 1.0), (TUTORIAL, 2.5)):
             if peer in results:
-                goal = f"default ambassador req/s >= {factor:g}x {peer}"
-                lines.append(_verdict(goal, rps(DEFAULT), rps(peer) * factor, higher_is_better=True))
-                goal = f"default ambassador CPU/handshake <= {peer}"
-                lines.append(_verdict(goal, handshake(DEFAULT), handshake(peer), higher_is_better=False))
+                lines += [
+                    _verdict(f"default req/s >= {factor:g}x {peer}", rps(DEFAULT), rps(peer) * factor, higher=True),
+                    _verdict(f"default CPU/request <= {peer}", cpu(DEFAULT), cpu(peer), higher=False),
+                    _verdict(f"default CPU/handshake <= {peer}", handshake(DEFAULT), handshake(peer), higher=False),
+                ]
     ours = [label for label in results if label.startswith("ambassador") and label != RESUMED]
     if HITCH in results and ours:
-        fastest = max((label for label in ours if results[label].requests_per_second), key=rps)
-        goal = f"fastest mode ({fastest}) req/s >= {HITCH}"
-        lines.append(_verdict(goal, rps(fastest), rps(HITCH), higher_is_better=True))
+        leanest = min((label for label in ours if results[label].us_per_request), key=cpu)
+        lines += [
+            _verdict(f"leanest mode ({leanest}) req/s >= {HITCH}", rps(leanest), rps(HITCH), higher=True),
+            _verdict(f"leanest mode ({leanest}) CPU/request <= {HITCH}", cpu(leanest), cpu(HITCH), higher=False),
+        ]
         cheapest = min(ours, key=handshake)
         goal = f"cheapest handshake ({cheapest}) CPU <= {HITCH}"
-        lines.append(_verdict(goal, handshake(cheapest), handshake(HITCH), higher_is_better=False))
+        lines.append(_verdict(goal, handshake(cheapest), handshake(HITCH), higher=False))
     return lines
 
 
-def _verdict(goal: str, value: float, bound: float, *, higher_is_better: bool) -> str:
-    met = value >= bound if higher_is_better else value <= bound
+def _verdict(goal: str, value: float, bound: float, *, higher: bool) -> str:
+    """`higher`: whether a higher value is the better one."""
+    met = value >= bound if higher else value <= bound
     gap = abs(value - bound) / bound * 100
     verdict = f"met, {gap:.0f}% ahead" if met else f"MISSED by {gap:.0f}%"
-    return f"- {goal}: {verdict} ({value:,.0f} vs {bound:,.0f})"
+    return f"- {goal}: {verdict} ({value:,.1f} vs {bound:,.1f})"

@@ -16,12 +16,11 @@ EXPORTER_PORT = 9114
 CLUSTER_COLLECTORS = ("indices", "indices_settings", "shards", "snapshots", "cluster_settings")
 """The exporter's cluster-wide collectors: each reports the same cluster from whichever node it asks."""
 
-# Measured with scripts/measure-exporter (Debian exporter 1.5.0, Elasticsearch stand-in, 2 cores):
-# peak RSS (VmHWM) 13.5 MiB after one scrape, 18.2 MiB after 500 back-to-back scrapes (18.7 MiB with all
-# five cluster-wide collectors); no CPU at all when idle; 3.5 ms CPU per scrape (5.9 ms with every
-# collector), so ~0.3m on average at a 15 s scrape interval and 83-102m when scraped back to back.
-# Request: 10m. Limit: 100m (a scrape then takes at most ~60 ms). Memory: 64Mi, 3.4x the peak,
-# headroom for clusters with many indices (the indices and shards answers grow with them).
+# Measured with `bench/run footprint` (docs/performance.md; Debian exporter 1.5.0 with every cluster-wide
+# collector, Elasticsearch stand-in, 2 cores): 13.8 MiB resident (VmHWM) after one scrape, 18.2 MiB after
+# scrapes back to back; no CPU at all when idle; 5.7 ms CPU per scrape, so ~0.4m on average at a 15 s scrape
+# interval and ~110m when scraped back to back. Request: 10m. Limit: 100m (a scrape then takes at most ~60 ms).
+# Memory: 64Mi, 3.5x the peak, headroom for clusters with many indices (the indices and shards answers grow).
 DEFAULT_CPU_REQUEST = "10m"
 DEFAULT_CPU_LIMIT = "100m"
 DEFAULT_MEMORY = "64Mi"

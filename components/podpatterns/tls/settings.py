@@ -9,12 +9,13 @@ from ..settings.engine import KeyedValueError, setting
 
 DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
 
-# Measured with `bench/run` (docs/performance.md; Debian's nginx 1.22, one worker, loopback, 2 cores): idle,
-# 0m CPU and @IDLE_RSS MiB resident (master and worker, VmHWM); saturated by keep-alive traffic or by full TLS 1.3
-# handshakes, @LOAD_RSS MiB, and @US_REQUEST µs of CPU per request, @US_HANDSHAKE µs per full handshake.
-# Request 50m: steady state of 2,000 keep-alive requests/s or ~100 new TLS clients/s. Limit 1: one worker
-# never uses more, and a lower limit throttles bursts (CFS) into 100 ms stalls. Memory 48Mi for request
-# and limit: the measured peak, plus the 10 MiB session cache once full, with half again as headroom.
+# Measured with `bench/run footprint` (docs/performance.md; Debian's nginx 1.22, one worker, loopback, 2 cores):
+# idle, 0m CPU and 10.5 MiB resident (master and worker, sum of VmHWM); saturated by keep-alive traffic
+# (~25k requests/s) then by full TLS 1.3 handshakes (~680/s), 18.5 MiB, at ~24 us of CPU per request and
+# ~520-690 us per full handshake. Request 50m: a steady ~2,000 keep-alive requests/s or ~80 new TLS
+# clients/s. Limit 1: one worker never uses more, and a lower limit turns bursts into CFS throttling
+# (100 ms stalls). Memory 48Mi, request and limit: the 18.5 MiB peak, plus up to 10 MiB of session cache
+# once full, with headroom (1.7x).
 DEFAULT_CPU_REQUEST = "50m"
 DEFAULT_CPU_LIMIT = "1"
 DEFAULT_MEMORY = "48Mi"
