@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.netns import stop_process_group
+
 SERVER_CPU = "0"
 """Backend and proxy share CPU 0, as an ambassador shares its pod's node with the app."""
 CLIENT_CPU = "1"
@@ -100,10 +102,4 @@ def serving(name: str, argv: Sequence[str], port: int | None, log: Path) -> Iter
             wait_for_port(port, process, log)
         yield Server(name, process)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, 15)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
+        stop_process_group(process, timeout=10)

@@ -16,6 +16,7 @@ from tests.support.certs import materialize
 from tests.support.netns import Mount
 from tests.support.nginx import for_debian_nginx
 from tests.support.variants import render_variant
+from tests.support.volumes import write_volume
 
 BASE_STACK = "dev"
 LISTEN_PORT = 9200
@@ -45,14 +46,6 @@ class RenderedAmbassador:
     """Key and leaf certificate in one file (the peers' certificate: the same for every proxy)."""
 
 
-def _write(directory: Path, files: dict[str, str]) -> Path:
-    directory.mkdir(mode=0o755, parents=True)
-    for name, text in files.items():
-        (directory / name).write_text(text)
-        (directory / name).chmod(0o444)
-    return directory
-
-
 def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
     """Render the variant's stack and lay out its volumes under `workdir` (readable by the nginx user)."""
     recording = render_variant(BASE_STACK, tls=variant.tls)
@@ -67,12 +60,12 @@ def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
     secret = made.resolve(objects[("Secret", f"{app}-tls")]["stringData"])
     if variant.chain_with_ca:
         secret["tls.crt"] += secret["ca.crt"]
-    certs = _write(workdir / "certs", secret)
-    config = _write(workdir / "config", {"nginx.conf": for_debian_nginx(conf)})
+    certs = write_volume(workdir / "certs", secret)
+    config = write_volume(workdir / "config", {"nginx.conf": for_debian_nginx(conf)})
     client: list[str] = []
     clients = [name for kind, name in objects if kind == "Secret" and "-client-" in name]
     if clients:
-        issued = _write(workdir / "client", made.resolve(objects[("Secret", clients[0])]["stringData"]))
+        issued = write_volume(workdir / "client", made.resolve(objects[("Secret", clients[0])]["stringData"]))
         client = ["-cert", str(issued / "tls.crt"), "-key", str(issued / "tls.key")]
     server_pem = workdir / "server.pem"
     server_pem.write_text(secret["tls.key"] + secret["tls.crt"])

@@ -24,6 +24,7 @@ from ..conftest import PROJECT_DIR
 from ..support.certs import materialize
 from ..support.netns import Mount, PodNetwork, pod_network
 from ..support.nginx import for_debian_nginx
+from ..support.volumes import write_volume
 from .conftest import require_program, require_root
 from .exporter import command_of
 
@@ -87,21 +88,13 @@ def _write_files(recording: Recording, files: Path) -> tuple[dict[str, Path], di
             }
         else:
             continue
-        sources[volume["name"]] = _directory(files / volume["name"], data)
+        sources[volume["name"]] = write_volume(files / volume["name"], data)
     for (kind, name), value in objects.items():
         if kind == "Secret" and "-client-" in name:
-            _directory(files / name, made.resolve(value["stringData"]))
+            write_volume(files / name, made.resolve(value["stringData"]))
     service = next(m for m in objects.values() if m["kind"] == "Service" and "clusterIP" not in m["spec"])
     host = f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc.cluster.local"
     return sources, pod, host
-
-
-def _directory(path: Path, files: dict[str, str]) -> Path:
-    path.mkdir(mode=0o755, parents=True)
-    for key, value in files.items():
-        (path / key).write_text(value)
-        (path / key).chmod(0o444)
-    return path
 
 
 def _container(pod: dict, name: str) -> dict:

@@ -101,6 +101,18 @@ class PodNetwork:
         raise TimeoutError(f"nothing listens on {host}:{port} in {namespace} after {timeout}s")
 
 
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 5) -> None:
+    """SIGTERM to the process's group (started with start_new_session), SIGKILL after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, 15)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
 def _copy_lines(stream: IO[bytes], log: Path | None) -> None:
     with stream, log.open("ab") if log else open(os.devnull, "wb") as out:
         for line in stream:
@@ -134,12 +146,6 @@ def pod_network() -> Iterator[PodNetwork]:
         yield network
     finally:
         for process in network.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, 15)
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, 9)
-                    process.wait()
+            stop_process_group(process)
         for namespace in (network.pod, network.client):
             subprocess.run(["ip", "netns", "delete", namespace], capture_output=True, check=False)

@@ -65,17 +65,20 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
     tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
     access_log = f"/dev/stdout ambassador {ACCESS_LOG_BUFFER}" if settings.access_log else "off"
+    common = {
+        "workers": 1,
+        "access_log": access_log,
+        "upstream_port": layout.upstream_port,
+        "listen_port": layout.listen_port,
+        "tls": tls,
+    }
     if settings.mode == "stream":
         # No HTTP here, so no per-location check: 'required' refuses a connection without a valid
         # certificate at the handshake (the in-pod readiness probe does not go through the ambassador).
         verification = {"off": "", "optional": "optional", "required": "on"}[settings.mtls]
         return render_template(
             "nginx-ambassador-stream.conf",
-            workers=1,
-            access_log=access_log,
-            upstream_port=layout.upstream_port,
-            listen_port=layout.listen_port,
-            tls=tls,
+            **common,
             client_verification=_client_verification(verification) if verification else "",
         )
     # 'optional' at the handshake even for 'required': the in-pod readiness probe has no client
@@ -87,11 +90,7 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     )
     return render_template(
         "nginx-ambassador.conf",
-        workers=1,
-        access_log=access_log,
-        upstream_port=layout.upstream_port,
-        listen_port=layout.listen_port,
-        tls=tls,
+        **common,
         client_verification="" if settings.mtls == "off" else _client_verification("optional"),
         client_check=client_check,
         health_path=layout.health_path,
