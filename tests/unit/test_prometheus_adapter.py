@@ -111,7 +111,7 @@ def test_credentials_are_env_from_the_secret() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"target": None}, "target: required"),
+        ({"target": None}, "target: is required"),
         ({"image": "nginx/nginx-prometheus-exporter:latest"}, "image: .* pinned"),
         ({"image": "nginx/nginx-prometheus-exporter"}, "image: .* pinned"),
         ({"port": 80}, "port: .* 1024 to 65535"),

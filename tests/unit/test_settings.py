@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import typing
 
 import pytest
 from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
@@ -131,7 +130,7 @@ def test_argument_errors_use_argument_spelling() -> None:
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
     # Not settings: the pod contributions, and the adapter's target and rule groups (structured data).
-    argument_keys = set(typing.get_type_hints(args_class)) - {"contributions", "target", "rule_groups"}
+    argument_keys = set(args_class.__annotations__) - {"contributions", "target", "rule_groups"}
     assert argument_keys == {f.name for f in dataclasses.fields(settings_class)}
 
 

@@ -120,7 +120,7 @@ def test_bad_arguments_register_nothing() -> None:
         run(args(role=None), recording)  # type: ignore[arg-type]
     with pytest.raises(SettingsError, match=r"arguments: renew: renewal runs the agent as a native sidecar"):
         run(args(renew=True, kubernetes_version="1.28"), recording)
-    with pytest.raises(SettingsError, match=r"arguments: target: a WorkloadTarget is required"):
+    with pytest.raises(SettingsError, match=r"arguments: target: is required"):
         run(args(target=None), recording)  # type: ignore[arg-type]
     assert recording.registrations == []
 
