@@ -22,7 +22,9 @@ with `pulumi package add` (arguments in camelCase, as below). Type tokens are `{
 Every argument must be known when the program is planned (a plain value, or an output whose value is
 already known): the components check their arguments and plan the pod before they create anything, so
 an output of a resource created in the same deployment is refused with an error naming the argument.
-Whole numbers may arrive as floats from other languages; they are accepted.
+Write object arguments (`elasticsearch`, `tls`, `target`, ...) as literal objects: the Python component
+host of Pulumi 3.272 replaces an object argument that depends on another resource by an empty one, which
+would silently mean every default. Whole numbers may arrive as floats from other languages; they are accepted.
 
 Generated from the schema by `scripts/update-reference`; do not edit.
 """

@@ -1,23 +1,14 @@
-"""Components constructed the way the component host constructs them for other languages.
-
-The inputs go through the host's own code: a protobuf Struct as the engine sends it (every number a
-double), `ProviderServicer._construct_inputs` (dependencies and secrets become Outputs), then
-`ComponentProvider.construct` (camelCase to snake_case), under Pulumi's mocks.
-"""
+"""Components constructed the way the component host constructs them for other languages (see host.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pytest
 from google.protobuf import struct_pb2
-from podpatterns.package import COMPONENTS, NAME, VERSION
-from podpatterns.render import Recording, kubernetes_objects, run_with_mocks
-from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.server import ComponentInitError, ProviderServicer
-from pulumi.runtime import proto, rpc
-from pulumi.runtime.sync_await import _sync_await
+from podpatterns.render import Recording, kubernetes_objects
+from pulumi.provider.server import ComponentInitError
+from pulumi.runtime import rpc
+
+from .host import construct
 
 WEB_TARGET = {
     "name": "web",
@@ -27,27 +18,6 @@ WEB_TARGET = {
     "appPort": 8443,
     "serviceName": "web",
 }
-
-
-def construct(
-    component: str,
-    values: Mapping[str, Any],
-    dependencies: Mapping[str, list[str]] | None = None,
-    recording: Recording | None = None,
-) -> tuple[Recording, dict[str, Any]]:
-    """Construct `component` through the host; returns what was registered and the component's state."""
-    state: dict[str, Any] = {}
-    recording = recording or Recording(stack="host-test")
-
-    def program() -> None:
-        struct = struct_pb2.Struct()
-        struct.update(values)
-        deps = {k: proto.ConstructRequest.PropertyDependencies(urns=urns) for k, urns in (dependencies or {}).items()}
-        inputs = _sync_await(ProviderServicer._construct_inputs(struct, deps))
-        provider = ComponentProvider(COMPONENTS, NAME, version=VERSION)
-        state.update(provider.construct("it", f"{NAME}:index:{component}", inputs, None).state)
-
-    return run_with_mocks(program, project="host", stack="test", recording=recording), state
 
 
 def test_whole_numbers_arrive_as_floats_and_are_used_as_integers() -> None:
