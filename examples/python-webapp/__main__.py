@@ -10,7 +10,6 @@ itself and composes four patterns onto the pod, without changing the image:
 
 import pulumi
 import pulumi_kubernetes as k8s
-
 from podpatterns import (
     LogTailSidecar,
     PodContribution,
@@ -58,7 +57,13 @@ target = WorkloadTarget(
 tls = TlsAmbassador("web-tls", {"target": target, "upstream_port": APP_PORT, "health_path": "/healthz"})
 logs = LogTailSidecar(
     "web-logs",
-    {"target": target, "volume": "logs", "directory": LOG_DIR, "files": ["access.log", "error.log"], "run_as_user": USER},
+    {
+        "target": target,
+        "volume": "logs",
+        "directory": LOG_DIR,
+        "files": ["access.log", "error.log"],
+        "run_as_user": USER,
+    },
 )
 metrics = PrometheusAdapter(
     "web-metrics",
@@ -126,9 +131,7 @@ k8s.apps.v1.Deployment(
     },
     opts=pulumi.ResourceOptions(depends_on=[config_map, tls]),
 )
-service = k8s.core.v1.Service(
-    "web", metadata=metadata, spec={"selector": LABELS, "ports": pod.service_ports}
-)
+service = k8s.core.v1.Service("web", metadata=metadata, spec={"selector": LABELS, "ports": pod.service_ports})
 
 pulumi.export("url", f"https://{NAME}.{NAMESPACE}.svc:{TLS_PORT}")
 pulumi.export("ca_certificate", tls.ca_certificate)
