@@ -34,7 +34,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     storage_size: str
     """Size of each node's PersistentVolumeClaim. Default: none (an emptyDir)."""
     storage_class: str
-    """StorageClass of the claims. Default: the cluster's default class."""
+    """StorageClass of the claims (needs storage_size). Default: the cluster's default class."""
     anti_affinity: str
     """"preferred" or "required" spreading of a multi-node cluster over hosts. Default: "preferred"."""
     termination_grace_period_seconds: int
@@ -109,7 +109,8 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
     namespace: str
-    """Namespace of every object. Default: "elasticsearch"."""
+    """Namespace of every object; a built-in one (default, kube-system, ...) only with create_namespace false.
+    Default: "elasticsearch"."""
     create_namespace: bool
     """Create the namespace, labelled for Pod Security "restricted". Default: true."""
     kubernetes_version: str

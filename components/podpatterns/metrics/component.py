@@ -50,7 +50,11 @@ def parse_adapter_args(
         raise SettingsError(origin, [Problem("target", "required: a WorkloadTarget describing the workload")])
     groups = _rule_groups(origin, args.get("rule_groups", ()))
     raw = {key: value for key, value in args.items() if key not in ("target", "rule_groups")}
-    return parse(ExporterSettings, raw, origin=origin, style=KeyStyle()), target, groups
+    settings = parse(ExporterSettings, raw, origin=origin, style=KeyStyle())
+    if settings.port == target.app_port:
+        problem = f"{settings.port} is the application's own port (target.app_port): choose another"
+        raise SettingsError(origin, [Problem("port", problem)])
+    return settings, target, groups
 
 
 def _rule_groups(origin: str, groups: Any) -> list[Manifest]:

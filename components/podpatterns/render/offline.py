@@ -185,12 +185,20 @@ def _without_secure_values(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-def run_offline(project_dir: Path, stack: str) -> Recording:
-    """Run the project's program for `stack` under mocks; exceptions from the program propagate."""
+def run_offline(project_dir: Path, stack: str, recording: Recording | None = None) -> Recording:
+    """Run the project's program for `stack` under mocks; exceptions from the program propagate.
+
+    Pass `recording` to keep what was registered even when the program raises.
+    """
     project_dir = project_dir.resolve()
     project, config, secret_keys = stack_config(project_dir, stack)
     return run_with_mocks(
-        lambda: _run_main(project_dir), project=project, stack=stack, config=config, secret_keys=secret_keys
+        lambda: _run_main(project_dir),
+        project=project,
+        stack=stack,
+        config=config,
+        secret_keys=secret_keys,
+        recording=recording,
     )
 
 

@@ -25,7 +25,7 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     rsa_bits: int
     """2048 to 4096. Default: 2048."""
     ca_validity_hours: int
-    """Default: 87600 (10 years)."""
+    """CA certificate validity, at least validity_hours. Default: 87600 (10 years)."""
     validity_hours: int
     """Server certificate validity, 24 to 8760. Default: 2160 (90 days)."""
     early_renewal_hours: int
@@ -37,6 +37,6 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     mtls: str
     """"off", "optional" or "required". Default: "off"."""
     clients: list[str]
-    """Clients to issue certificates for. Default: none."""
+    """Clients to issue certificates for, distinct DNS labels. Default: none."""
     access_log: bool
     """Default: true."""
