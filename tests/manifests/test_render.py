@@ -14,8 +14,8 @@ from podpatterns.render.offline import SECRET_PLACEHOLDER, stack_config
 from ..conftest import PROJECT_DIR, STACKS
 
 
-def render(stack: str, out: Path, project: Path = PROJECT_DIR) -> int:
-    return render_main(["--stack", stack, "--out", str(out), "--project", str(project)])
+def render(stack: str, out: Path, project: Path = PROJECT_DIR, *options: str) -> int:
+    return render_main(["--stack", stack, "--out", str(out), "--project", str(project), *options])
 
 
 def test_the_three_environments_exist() -> None:
@@ -24,14 +24,15 @@ def test_the_three_environments_exist() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_renders_twice_byte_identical(stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert render(stack, tmp_path / "one") == 0
+    assert render(stack, tmp_path / "one", PROJECT_DIR, "--urns", str(tmp_path / "one" / "urns.txt")) == 0
     first_summary = capsys.readouterr().out.replace("one", "DIR")
-    assert render(stack, tmp_path / "two") == 0
+    assert render(stack, tmp_path / "two", PROJECT_DIR, "--urns", str(tmp_path / "two" / "urns.txt")) == 0
     assert capsys.readouterr().out.replace("two", "DIR") == first_summary
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
     assert one == two
-    assert len(one) >= 4
+    assert len(one) >= 5
+    assert "urns.txt" in one
 
 
 def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

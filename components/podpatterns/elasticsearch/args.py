@@ -36,7 +36,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     storage_size: pulumi.Input[str]
     """Size of each node's PersistentVolumeClaim. Unset: an emptyDir (data lost with the pod). Allowed: byte quantity. Default: none."""
     storage_class: pulumi.Input[str]
-    """StorageClass of the PersistentVolumeClaims. Unset: the cluster's default. Allowed: DNS name. Default: none."""
+    """StorageClass of the PersistentVolumeClaims (needs storageSize). Unset: the cluster's default. Allowed: DNS name. Default: none."""
     anti_affinity: pulumi.Input[str]
     """Pod anti-affinity across nodes for a multi-node cluster: required refuses to co-locate two Elasticsearch pods on one Kubernetes node, preferred only avoids it. Allowed: one of preferred, required. Default: "preferred"."""
     termination_grace_period_seconds: pulumi.Input[int]
@@ -57,7 +57,7 @@ class TlsArgs(TypedDict, total=False):
     rsa_bits: pulumi.Input[int]
     """RSA key size. Allowed: 2048 to 4096. Default: 2048."""
     ca_validity_hours: pulumi.Input[int]
-    """Validity of the CA certificate (10 years). Allowed: at least 24. Default: 87600."""
+    """Validity of the CA certificate (10 years); at least validityHours. Allowed: at least 24. Default: 87600."""
     validity_hours: pulumi.Input[int]
     """Validity of the server certificate (90 days). Allowed: 24 to 8760. Default: 2160."""
     early_renewal_hours: pulumi.Input[int]
@@ -69,7 +69,7 @@ class TlsArgs(TypedDict, total=False):
     mtls: pulumi.Input[str]
     """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
     clients: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: DNS labels. Default: none."""
+    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
     access_log: pulumi.Input[bool]
     """Log every request to the ambassador's stdout. Default: true."""
 
@@ -149,9 +149,9 @@ class MetricsArgs(TypedDict, total=False):
     credentials_secret: pulumi.Input[str]
     """Secret with Elasticsearch credentials for the exporter (ES_USERNAME/ES_PASSWORD). Unset: none. Allowed: DNS name. Default: none."""
     username_key: pulumi.Input[str]
-    """Key of the user name in credentials_secret. Default: "username"."""
+    """Key of the user name in credentials_secret. Allowed: Secret key. Default: "username"."""
     password_key: pulumi.Input[str]
-    """Key of the password in credentials_secret. Default: "password"."""
+    """Key of the password in credentials_secret. Allowed: Secret key. Default: "password"."""
     pod_monitor: pulumi.Input[bool]
     """Create PodMonitors for the Prometheus Operator (its CRDs must exist). Default: false."""
     prometheus_rule: pulumi.Input[bool]
@@ -176,7 +176,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     contributions: pulumi.Input[Sequence[Any]]
     """Extra pod contributions merged into every Elasticsearch pod: PodContribution objects from Python; from other languages, mappings with the same keys in camelCase (source, containers, initContainers, nativeSidecars, volumes, appVolumeMounts, appEnv, containerVolumeMounts, servicePorts, podAnnotations, loopbackPorts, podSysctls, serviceAccountName). Default: none."""
     namespace: pulumi.Input[str]
-    """Namespace of every object the stack creates. Allowed: DNS label. Default: "elasticsearch"."""
+    """Namespace of every object the stack creates (a built-in one, such as default, only with createNamespace false). Allowed: DNS label. Default: "elasticsearch"."""
     create_namespace: pulumi.Input[bool]
     """Create the namespace (false: it exists already, owned by someone else). Default: true."""
     kubernetes_version: pulumi.Input[str]

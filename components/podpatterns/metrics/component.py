@@ -47,7 +47,11 @@ def parse_adapter_args(
     target = require_target(plain, origin)
     groups = _rule_groups(origin, plain.get("rule_groups", ()))
     raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups")}
-    return parse(ExporterSettings, raw, origin=origin, style=KeyStyle()), target, groups
+    settings = parse(ExporterSettings, raw, origin=origin, style=KeyStyle())
+    if settings.port == target.app_port:
+        problem = f"{settings.port} is the application's own port (target.app_port): choose another"
+        raise SettingsError(origin, [Problem("port", problem)])
+    return settings, target, groups
 
 
 def _rule_groups(origin: str, groups: Any) -> list[Manifest]:

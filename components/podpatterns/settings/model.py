@@ -23,6 +23,9 @@ HEAP_SHARE_LIMIT = 0.75
 
 MIN_MEMORY = 512 * 2**20
 
+BUILT_IN_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+"""Every cluster has these: the stack must not create (nor, on destroy, delete) one."""
+
 
 @dataclass(frozen=True)
 class ElasticsearchSettings:
@@ -72,7 +75,7 @@ class ElasticsearchSettings:
     )
     storage_class: str | None = setting(
         None,
-        "StorageClass of the PersistentVolumeClaims. Unset: the cluster's default.",
+        "StorageClass of the PersistentVolumeClaims (needs storageSize). Unset: the cluster's default.",
         check=checks.dns_label(253),
         allowed="DNS name",
     )
@@ -104,6 +107,8 @@ class ElasticsearchSettings:
             raise KeyedValueError(
                 "workload", "persistent storage needs workload StatefulSet (one PersistentVolumeClaim per node)"
             )
+        if self.storage_class is not None and self.storage_size is None:
+            raise KeyedValueError("storage_class", "needs storageSize: without it the data is in an emptyDir")
         if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
             raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")
         if self.memory_bytes < MIN_MEMORY:
@@ -134,7 +139,11 @@ class AppSettings:
     """One application and the patterns composed onto it: what a stack deploys."""
 
     namespace: str = setting(
-        "elasticsearch", "Namespace of every object the stack creates.", check=checks.dns_label(63), allowed="DNS label"
+        "elasticsearch",
+        "Namespace of every object the stack creates (a built-in one, such as default, only with createNamespace "
+        "false).",
+        check=checks.dns_label(63),
+        allowed="DNS label",
     )
     create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
     kubernetes_version: str = setting(
@@ -158,6 +167,12 @@ class AppSettings:
     )
 
     def __post_init__(self) -> None:
+        if self.create_namespace and self.namespace in BUILT_IN_NAMESPACES:
+            raise KeyedValueError(
+                "namespace",
+                f"{self.namespace} exists in every cluster: use a namespace of the stack's own, "
+                "or set createNamespace: false",
+            )
         problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
         if problem:
             raise KeyedValueError("vault", problem)

@@ -30,7 +30,7 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     rsa_bits: pulumi.Input[int]
     """RSA key size. Allowed: 2048 to 4096. Default: 2048."""
     ca_validity_hours: pulumi.Input[int]
-    """Validity of the CA certificate (10 years). Allowed: at least 24. Default: 87600."""
+    """Validity of the CA certificate (10 years); at least validityHours. Allowed: at least 24. Default: 87600."""
     validity_hours: pulumi.Input[int]
     """Validity of the server certificate (90 days). Allowed: 24 to 8760. Default: 2160."""
     early_renewal_hours: pulumi.Input[int]
@@ -42,6 +42,6 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     mtls: pulumi.Input[str]
     """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
     clients: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: DNS labels. Default: none."""
+    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
     access_log: pulumi.Input[bool]
     """Log every request to the ambassador's stdout. Default: true."""
