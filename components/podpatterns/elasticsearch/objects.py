@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from ..kube import common_labels, metadata, selector_labels
 from ..podmodel import Manifest, MergedPod
+from ..scanner import AcceptedFinding, skip_annotations
 from ..settings import ElasticsearchSettings
 from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name
 from .pod import CONFIG_FILE_KEY, DATA_VOLUME
@@ -115,9 +117,14 @@ def _anti_affinity(settings: ElasticsearchSettings) -> Manifest:
     }
 
 
-def workload(settings: ElasticsearchSettings, ns: str, template: Manifest) -> Manifest:
-    """A StatefulSet (stable names, one volume claim per node) or, for one ephemeral node, a Deployment."""
-    meta = metadata(settings.name, ns, common_labels(settings.name, "database"))
+def workload(
+    settings: ElasticsearchSettings, ns: str, template: Manifest, accepted: Sequence[AcceptedFinding] = ()
+) -> Manifest:
+    """A StatefulSet (stable names, one volume claim per node) or, for one ephemeral node, a Deployment.
+
+    `accepted`: scanner findings accepted on purpose, annotated on the workload for checkov.
+    """
+    meta = metadata(settings.name, ns, common_labels(settings.name, "database"), skip_annotations(accepted))
     selector = {"matchLabels": selector_labels(settings.name)}
     if settings.workload == "Deployment":
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import scanner
 from ..kube import selector_labels
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..settings import AppSettings
@@ -51,6 +52,14 @@ def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
     return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
 
 
+def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
+    """The scanner checks the Elasticsearch workload fails on purpose (README "Security")."""
+    accepted = [scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    if settings.sysctl.mode == "init":
+        accepted += scanner.PRIVILEGED_SYSCTL_INIT
+    return accepted
+
+
 def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:
     """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
     es, ns = settings.elasticsearch, settings.namespace
@@ -71,7 +80,7 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
         manifests["headless"] = objects.headless_service(es, ns)
-    manifests["workload"] = objects.workload(es, ns, template)
+    manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
     return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests)
