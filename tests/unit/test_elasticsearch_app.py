@@ -34,6 +34,7 @@ def test_children_are_parented_and_named_after_the_component() -> None:
         "search-config",
         "search-headless",
         "search-namespace",
+        "search-network",
         "search-pdb",
         "search-workload",
     ]
@@ -73,7 +74,7 @@ def test_registrations_are_recorded_when_nothing_fails() -> None:
     # The counterpart of the two tests above: the same recording does see a successful program.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
-    assert len(recording.registrations) == 6  # the component and its five objects
+    assert len(recording.registrations) == 7  # the component and its six objects
 
 
 def test_contribution_reaches_the_rendered_workload() -> None:

@@ -105,6 +105,40 @@ class MetricsArgs(TypedDict, total=False):
     """Memory request and limit of the exporter. Default: "64Mi"."""
 
 
+class NetworkPeerArgs(TypedDict, total=False):
+    """Pods allowed to connect (keys of `PeerSettings`)."""
+
+    namespace: str
+    """Namespace of the pods. Default: the app's own namespace."""
+    pod_labels: Sequence[str]
+    """Labels (key=value) the pods must carry. Default: none (every pod of the namespace)."""
+
+
+class NetworkArgs(TypedDict, total=False):
+    """The app's NetworkPolicies (keys of `NetworkSettings`)."""
+
+    enabled: bool
+    """Create the NetworkPolicies (default deny, then only what the pods need). Default: true."""
+    clients: Sequence[NetworkPeerArgs]
+    """Who may reach the client port 9200. Default: every pod in the app's namespace."""
+    monitoring_namespace: str
+    """The only namespace that may reach the metrics port 9114. Default: "monitoring"."""
+    monitoring_pod_labels: Sequence[str]
+    """Labels (key=value) of the Prometheus pods. Default: none (every pod of the namespace)."""
+    dns_namespace: str
+    """Namespace of the cluster DNS. Default: "kube-system"."""
+    dns_pod_labels: Sequence[str]
+    """Labels (key=value) of the cluster DNS pods. Default: ["k8s-app=kube-dns"]."""
+    vault_cidr: str
+    """Vault's addresses (CIDR) for a Vault outside the cluster. Default: none (vault_namespace)."""
+    vault_namespace: str
+    """Namespace of Vault's pods. Default: that of vault.address when it names an in-cluster Service."""
+    vault_pod_labels: Sequence[str]
+    """Labels (key=value) of Vault's pods. Default: none (every pod of the namespace)."""
+    vault_port: int
+    """Port of Vault's pods. Default: the port of vault.address."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """Arguments of `ElasticsearchApp` (keys of `AppSettings`, plus contributions)."""
 
@@ -126,5 +160,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Node preparation for vm.max_map_count. Default: mode "none"."""
     metrics: MetricsArgs
     """The Prometheus adapter. Default: off."""
+    network: NetworkArgs
+    """NetworkPolicies for the app's pods. Default: on, clients from the app's namespace only."""
     contributions: Sequence[PodContribution]
     """Extra pod contributions merged into every Elasticsearch pod. Default: none."""

@@ -13,6 +13,7 @@ from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
 from .config import HEALTH_PATH, HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command
 
 
@@ -83,4 +84,5 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
+    manifests.update(network_policies(settings, target_of(settings)))
     return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests)

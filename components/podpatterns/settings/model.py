@@ -17,6 +17,7 @@ from ..tls.settings import TlsSettings
 from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
+from .network import NetworkSettings, vault_egress_problem
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
@@ -156,11 +157,17 @@ class AppSettings:
     metrics: MetricsSettings = setting(
         MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
     )
+    network: NetworkSettings = setting(
+        NetworkSettings, "NetworkPolicies: default deny for the app's pods, then only the connections they need."
+    )
 
     def __post_init__(self) -> None:
         problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
         if problem:
             raise KeyedValueError("vault", problem)
+        problem = vault_egress_problem(self.network, self.vault.address, self.namespace) if self.vault.enabled else None
+        if problem:
+            raise KeyedValueError("network", problem)
         if self.logs.enabled and self.logs.mode == "native" and self.kubernetes_minor < NATIVE_SIDECAR_MINOR:
             raise KeyedValueError(
                 "logs",
