@@ -15,13 +15,25 @@ from .pod import CONFIG_FILE_KEY, DATA_VOLUME
 CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
 
 
-def namespace(name: str, *, privileged: bool) -> Manifest:
-    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container."""
-    labels = {
-        "app.kubernetes.io/managed-by": "pod-patterns",
-        "pod-security.kubernetes.io/enforce": "privileged" if privileged else "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-    }
+POD_SECURITY_LABEL = "pod-security.kubernetes.io"
+
+
+def namespace(name: str, *, privileged: bool, kubernetes_version: str) -> Manifest:
+    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container.
+
+    Audit and warn are "restricted" either way, so a privileged namespace still reports what breaks the
+    restricted profile (the API server warns at every deploy). Each mode is pinned to the policy of the
+    stack's `kubernetesVersion`, the oldest the manifests are made for and tested against: a cluster upgrade
+    then cannot tighten the policy under running workloads, as `latest` would.
+    """
+    version = f"v{kubernetes_version}"
+    labels = {"app.kubernetes.io/managed-by": "pod-patterns"}
+    for mode, level in (
+        ("enforce", "privileged" if privileged else "restricted"),
+        ("audit", "restricted"),
+        ("warn", "restricted"),
+    ):
+        labels |= {f"{POD_SECURITY_LABEL}/{mode}": level, f"{POD_SECURITY_LABEL}/{mode}-version": version}
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 

@@ -76,7 +76,10 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:
-        manifests["namespace"] = objects.namespace(ns, privileged=settings.sysctl.mode == "init")
+        privileged = settings.sysctl.mode == "init"
+        manifests["namespace"] = objects.namespace(
+            ns, privileged=privileged, kubernetes_version=settings.kubernetes_version
+        )
     manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
