@@ -105,6 +105,7 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
     }
     if settings.nodes > 1:
         spec["affinity"] = _anti_affinity(settings)
+        spec["topologySpreadConstraints"] = [_zone_spread(settings)]
     if pod.sysctls:
         spec["securityContext"]["sysctls"] = pod.sysctls
     if pod.service_account_name:
@@ -112,6 +113,20 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
     return {
         "metadata": {"labels": selector_labels(settings.name), "annotations": {**pod.annotations, **annotations}},
         "spec": spec,
+    }
+
+
+def _zone_spread(settings: ElasticsearchSettings) -> Manifest:
+    """Nodes spread over zones, so that a zone outage leaves a master quorum where the zones allow it.
+
+    ScheduleAnyway: a preference, as clusters with fewer zones than nodes (or no zone labels) must still
+    schedule every node; anti-affinity keeps them on distinct hosts either way.
+    """
+    return {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": selector_labels(settings.name)},
     }
 
 

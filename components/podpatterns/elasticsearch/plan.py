@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import scanner
 from ..kube import selector_labels
+from ..logtail.naming import container_name
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..settings import AppSettings
 from ..target import WorkloadTarget
@@ -14,7 +16,8 @@ from ..tls import contribution as tls
 from . import objects
 from .config import HEALTH_PATH, HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
 from .network import network_policies
-from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command
+from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
+from .shutdown import outlasting
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     )
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
+    sidecars = {tls.CONTAINER, *(container_name(file) for file in server_log_files(es, settings.logs))}
+    pod = dataclasses.replace(pod, containers=outlasting(pod.containers, sidecars, es.termination_grace_period_seconds))
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
 
     manifests: dict[str, Manifest] = {}

@@ -85,7 +85,8 @@ class ElasticsearchSettings:
     )
     termination_grace_period_seconds: int = setting(
         120,
-        "Time Elasticsearch gets to flush and leave the cluster before it is killed.",
+        "Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) "
+        "before it is killed; classic sidecars wait this less 10 s before they stop.",
         minimum=30,
         maximum=3600,
     )
