@@ -25,9 +25,9 @@ def test_the_three_environments_exist() -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_renders_twice_byte_identical(stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert render(stack, tmp_path / "one", PROJECT_DIR, "--urns", str(tmp_path / "one" / "urns.txt")) == 0
-    first_summary = capsys.readouterr().out.replace("one", "DIR")
+    first_summary = capsys.readouterr().out.replace(str(tmp_path / "one"), "DIR")
     assert render(stack, tmp_path / "two", PROJECT_DIR, "--urns", str(tmp_path / "two" / "urns.txt")) == 0
-    assert capsys.readouterr().out.replace("two", "DIR") == first_summary
+    assert capsys.readouterr().out.replace(str(tmp_path / "two"), "DIR") == first_summary
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
     assert one == two
@@ -42,7 +42,7 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
     assert "main    elasticsearch           9300/transport" in summary
     assert "main    tls-ambassador          9200/https" in summary
-    assert "ConfigMap, Namespace, PodDisruptionBudget, Service x2, StatefulSet" in summary
+    assert "ConfigMap, Namespace, NetworkPolicy x2, PodDisruptionBudget, Service x2, StatefulSet" in summary
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
@@ -60,6 +60,7 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "configmap_search-staging_elasticsearch-config.yaml",
         "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
+        "networkpolicy_search-staging_elasticsearch.yaml",
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
@@ -113,4 +114,4 @@ def test_command_line_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "Wrote 6 objects to" in result.stdout
+    assert "Wrote 7 objects to" in result.stdout

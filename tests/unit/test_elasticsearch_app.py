@@ -33,6 +33,7 @@ def test_children_are_parented_and_named_after_the_component() -> None:
         "search-config",
         "search-headless",
         "search-namespace",
+        "search-network",
         "search-pdb",
         "search-workload",
     ]
@@ -52,7 +53,7 @@ def test_registrations_are_recorded_when_nothing_fails() -> None:
     # Bad arguments register nothing (tests/unit/test_bad_inputs.py); good ones register every resource.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
-    assert len(recording.registrations) == 6  # the component and its five objects
+    assert len(recording.registrations) == 7  # the component and its six objects
 
 
 def test_contribution_reaches_the_rendered_workload() -> None:

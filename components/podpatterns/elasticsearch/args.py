@@ -40,7 +40,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     anti_affinity: pulumi.Input[str]
     """Pod anti-affinity across nodes for a multi-node cluster: required refuses to co-locate two Elasticsearch pods on one Kubernetes node, preferred only avoids it. Allowed: one of preferred, required. Default: "preferred"."""
     termination_grace_period_seconds: pulumi.Input[int]
-    """Time Elasticsearch gets to flush and leave the cluster before it is killed. Allowed: 30 to 3600. Default: 120."""
+    """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; classic sidecars wait this less 10 s before they stop. Allowed: 30 to 3600. Default: 120."""
 
 
 class TlsArgs(TypedDict, total=False):
@@ -170,6 +170,40 @@ class MetricsArgs(TypedDict, total=False):
     """Memory request and limit of the exporter. Allowed: byte quantity. Default: "64Mi"."""
 
 
+class NetworkPeerArgs(TypedDict, total=False):
+    """Pods allowed to connect: those with the labels, in the namespace."""
+
+    namespace: pulumi.Input[str]
+    """Namespace of the pods. Unset: the app's own namespace. Allowed: DNS label. Default: none."""
+    pod_labels: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Labels the pods must carry. Empty: every pod of the namespace. Allowed: list of key=value labels. Default: none."""
+
+
+class NetworkArgs(TypedDict, total=False):
+    """The app's NetworkPolicies: every connection to or from its pods not allowed here is denied."""
+
+    enabled: pulumi.Input[bool]
+    """Create NetworkPolicies for the app's pods and the cluster-wide exporter: ingress only to the client, metrics and transport ports from the peers below, egress only to DNS, the app's own pods and Vault. Default: true."""
+    clients: pulumi.Input[Sequence[pulumi.Input[NetworkPeerArgs]]]
+    """Who may reach the client port 9200 (TLS with the ambassador). Empty: every pod in the app's namespace. Default: none."""
+    monitoring_namespace: pulumi.Input[str]
+    """Namespace of Prometheus: the only one that may reach the metrics port 9114. Allowed: DNS label. Default: "monitoring"."""
+    monitoring_pod_labels: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Labels of the Prometheus pods. Empty: every pod of monitoringNamespace. Allowed: list of key=value labels. Default: none."""
+    dns_namespace: pulumi.Input[str]
+    """Namespace of the cluster DNS, which the pods may ask on port 53 (UDP and TCP). Allowed: DNS label. Default: "kube-system"."""
+    dns_pod_labels: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Labels of the cluster DNS pods (CoreDNS keeps kube-dns's label). Allowed: list of key=value labels. Default: ["k8s-app=kube-dns"]."""
+    vault_cidr: pulumi.Input[str]
+    """Vault's addresses, for a Vault outside the cluster (with vault.enabled). Unset: vaultNamespace. Allowed: CIDR. Default: none."""
+    vault_namespace: pulumi.Input[str]
+    """Namespace of Vault's pods (with vault.enabled). Unset: the namespace of vault.address when it names an in-cluster Service (<service>.<namespace>.svc). Allowed: DNS label. Default: none."""
+    vault_pod_labels: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Labels of Vault's pods. Empty: every pod of the Vault namespace. Allowed: list of key=value labels. Default: none."""
+    vault_port: pulumi.Input[int]
+    """Port Vault's pods listen on (a Service may map another). Unset: the port of vault.address. Allowed: 1 to 65535. Default: none."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """An Elasticsearch cluster and the patterns composed onto it."""
 
@@ -193,3 +227,5 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """SysctlInit: how nodes get the vm.max_map_count Elasticsearch wants. Default: every key's own default."""
     metrics: pulumi.Input[MetricsArgs]
     """The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts. Default: every key's own default."""
+    network: pulumi.Input[NetworkArgs]
+    """NetworkPolicies: default deny for the app's pods, then only the connections they need. Default: every key's own default."""

@@ -7,7 +7,7 @@ container's name, and the container's name says which file it streams.
 
 from __future__ import annotations
 
-from ..kube import resources, restricted_security_context
+from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..templating import read_template
 from .naming import container_name
@@ -33,6 +33,7 @@ def _container(name: str, path: str, settings: LogTailSidecarSettings) -> Manife
     return {
         "name": name,
         "image": settings.image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": tail_command(path),
         "resources": resources("5m", "100m", "8Mi", "16Mi"),
         "securityContext": restricted_security_context(settings.run_as_user),

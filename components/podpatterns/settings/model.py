@@ -17,6 +17,7 @@ from ..tls.settings import TlsSettings
 from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
+from .network import NetworkSettings, vault_egress_problem
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
@@ -87,7 +88,8 @@ class ElasticsearchSettings:
     )
     termination_grace_period_seconds: int = setting(
         120,
-        "Time Elasticsearch gets to flush and leave the cluster before it is killed.",
+        "Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) "
+        "before it is killed; classic sidecars wait this less 10 s before they stop.",
         minimum=30,
         maximum=3600,
     )
@@ -165,6 +167,9 @@ class AppSettings:
     metrics: MetricsSettings = setting(
         MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
     )
+    network: NetworkSettings = setting(
+        NetworkSettings, "NetworkPolicies: default deny for the app's pods, then only the connections they need."
+    )
 
     def __post_init__(self) -> None:
         if self.create_namespace and self.namespace in BUILT_IN_NAMESPACES:
@@ -176,6 +181,9 @@ class AppSettings:
         problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
         if problem:
             raise KeyedValueError("vault", problem)
+        problem = vault_egress_problem(self.network, self.vault.address, self.namespace) if self.vault.enabled else None
+        if problem:
+            raise KeyedValueError("network", problem)
         if self.logs.enabled and self.logs.mode == "native" and self.kubernetes_minor < NATIVE_SIDECAR_MINOR:
             raise KeyedValueError(
                 "logs",

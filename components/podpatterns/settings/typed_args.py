@@ -21,6 +21,7 @@ from ..tls.settings import TlsSettings
 from ..vault.settings import VaultFileSettings, VaultSettings
 from .engine import rule_of
 from .model import AppSettings, ElasticsearchSettings
+from .network import NetworkSettings, PeerSettings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -76,6 +77,8 @@ NESTED = {
     LogSettings: "LogArgs",
     SysctlSettings: "SysctlArgs",
     MetricsSettings: "MetricsArgs",
+    NetworkSettings: "NetworkArgs",
+    PeerSettings: "NetworkPeerArgs",
 }
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
 
@@ -205,6 +208,8 @@ MODULES = (
                     LogSettings,
                     SysctlSettings,
                     MetricsSettings,
+                    PeerSettings,
+                    NetworkSettings,
                 )
             ),
             ArgsClass(
