@@ -1,15 +1,14 @@
 """The agent's templates, executed by Go's text/template (the engine under consul-template and the Vault agent).
 
 The Vault binary is not in the package registries, so the agent itself cannot run here; its
-templates can: `vault/render_templates.go` runs each template of a rendered agent configuration
-against a KV v2 fixture, with consul-template's `secret` and `toJSON` semantics and
+templates can: the Vault agent stand-in (tests/standins/vault/agent.go) runs each template of a rendered
+agent configuration against a KV v2 fixture, with consul-template's `secret` and `toJSON` semantics and
 `error_on_missing_key`, and writes the files with the configured perms.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 from pathlib import Path
@@ -21,19 +20,12 @@ from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config
 from podpatterns.vault.settings import VaultSettings
 
-from .conftest import require_program
-
-SOURCE = Path(__file__).parent / "vault" / "render_templates.go"
+from ..standins.vault import build_agent
 
 
 @pytest.fixture(scope="session")
 def renderer(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    go = require_program("go", "golang-go")
-    build = tmp_path_factory.mktemp("go")
-    binary = build / "render_templates"
-    env = {**os.environ, "GOCACHE": str(build / "cache"), "GOPATH": str(build / "path"), "GO111MODULE": "off"}
-    subprocess.run([go, "build", "-o", str(binary), str(SOURCE)], check=True, env=env, capture_output=True)
-    return binary
+    return build_agent(tmp_path_factory.mktemp("go"))
 
 
 def render(

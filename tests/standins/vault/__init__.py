@@ -1,0 +1,22 @@
+"""The Vault agent stand-in (agent.go), built with Debian's Go."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from ...behaviour.conftest import require_program
+
+SOURCE = Path(__file__).parent / "agent.go"
+
+
+def build_agent(directory: Path) -> Path:
+    """Compile agent.go into `directory`; the binary's path."""
+    go = require_program("go", "golang-go")
+    binary = directory / "vault"
+    env = {**os.environ, "GOCACHE": str(directory / "cache"), "GOPATH": str(directory / "path"), "GO111MODULE": "off"}
+    # A static binary: it runs in a container root that need not hold the host's libc.
+    env["CGO_ENABLED"] = "0"
+    subprocess.run([go, "build", "-o", str(binary), str(SOURCE)], check=True, env=env, capture_output=True)
+    return binary
