@@ -1,4 +1,4 @@
-"""Shared fixtures: the project's stacks rendered offline once per session."""
+"""Shared fixtures: the project's stacks rendered offline once per session, the Vault agent stand-in built once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
+
+from .standins.vault import build_agent
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STACKS = sorted(
@@ -23,3 +25,9 @@ def recordings() -> dict[str, Recording]:
 def rendered(recordings: dict[str, Recording]) -> dict[str, list[Manifest]]:
     """Every stack's Kubernetes objects, as `python -m podpatterns.render` writes them."""
     return {stack: kubernetes_objects(recording) for stack, recording in recordings.items()}
+
+
+@pytest.fixture(scope="session")
+def vault_agent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Vault agent stand-in (tests/standins/vault/agent.go), compiled with Debian's Go."""
+    return build_agent(tmp_path_factory.mktemp("vault-agent"))

@@ -17,6 +17,7 @@ directory and environment. Unknown images are an error naming the container: nev
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -134,12 +135,10 @@ def _vault(context: ImageContext, image: str) -> Image:
     layer = context.directory / "vault"
     if not layer.exists():
         (layer / "usr" / "local" / "bin").mkdir(parents=True)
-        (layer / "usr" / "local" / "bin" / "vault").symlink_to(context.vault_agent)
+        shutil.copy2(context.vault_agent, layer / "usr" / "local" / "bin" / "vault")
         (layer / "vault-standin").mkdir()
         (layer / "vault-standin" / "kv.json").write_text(json.dumps(context.vault_kv))
-    return Image(
-        entrypoint=("vault",), user=100, env={"PATH": STANDARD_PATH}, layer=layer, binds=(context.vault_agent.parent,)
-    )
+    return Image(entrypoint=("vault",), user=100, layer=layer)
 
 
 IMAGES: dict[str, Callable[[ImageContext, str], Image]] = {
