@@ -3,14 +3,15 @@
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
 (tests/support/certs.py). Like a real cluster, every namespace also holds the `kube-root-ca.crt`
-ConfigMap. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet (runner.py); a pod's
+ConfigMap. The node's sysctls are files (`node_sysctls`, default as
+a fresh node has them) that every container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet (runner.py); a pod's
 Service names can be pointed at another running pod with `hosts`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ class Cluster:
         *,
         vault_agent: Path | None = None,
         vault_kv: Mapping[str, Mapping[str, Any]] | None = None,
-        extra_objects: list[Manifest] = (),  # type: ignore[assignment]
+        extra_objects: Sequence[Manifest] = (),
+        node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
         for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
@@ -58,7 +60,7 @@ class Cluster:
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}
-        for name, value in NODE_SYSCTLS.items():
+        for name, value in node_sysctls.items():
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")

@@ -168,6 +168,8 @@ class RunningPod:
 @contextmanager
 def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path) -> Iterator[RunningPod]:
     """The pod, started and ready; torn down on exit, also when starting it failed."""
+    for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
+        image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes")
     memory = [(volume.path, volume.memory) for volume in volumes.values() if volume.memory]
     network = cluster.attach(memory)
