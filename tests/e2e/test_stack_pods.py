@@ -7,7 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
-from .conftest import LOG_FILE, StackPod
+from ..harness.stack import LOG_FILE, StackPod
 
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
 
@@ -22,8 +22,7 @@ def test_https_from_the_cluster_reaches_elasticsearch_and_is_logged_by_the_ambas
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["cluster_name"] == "elasticsearch"  # cluster.name of the rendered config
     assert f'"GET /_cluster/health?e2e={mark} HTTP/1.1" 200' in stack_pod.pod.logs("tls-ambassador")
-    served = (stack_pod.pod.volumes["logs"].path / "elasticsearch.log").read_text()
-    assert f"standin: GET /_cluster/health?e2e={mark}" in served  # Elasticsearch itself answered
+    assert f"standin: GET /_cluster/health?e2e={mark}" in stack_pod.served()  # Elasticsearch itself answered
 
 
 def test_plain_http_on_9200_fails_and_9201_answers_only_inside_the_pod(stack_pod: StackPod) -> None:
@@ -36,8 +35,7 @@ def test_plain_http_on_9200_fails_and_9201_answers_only_inside_the_pod(stack_pod
     inside = pod.exec("tls-ambassador", ["curl", "--silent", "--max-time", "3", f"http://127.0.0.1:9201/?e2e={mark}"])
     assert inside.returncode == 0, inside.stderr
     assert json.loads(inside.stdout)["tagline"] == "You Know, for Search"
-    served = (pod.volumes["logs"].path / "elasticsearch.log").read_text()
-    assert served.count(f"?e2e={mark}") == 1  # the plain HTTP request never reached it
+    assert stack_pod.served().count(f"?e2e={mark}") == 1  # the plain HTTP request never reached it
 
 
 def test_metrics_on_9114_show_the_cluster_health(stack_pod: StackPod) -> None:

@@ -3,9 +3,9 @@
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
 (tests/support/certs.py). Like a real cluster, every namespace also holds the `kube-root-ca.crt`
-ConfigMap. The node's sysctls are files (`node_sysctls`, default as
-a fresh node has them) that every container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet (runner.py); a pod's
-Service names can be pointed at another running pod with `hosts`.
+ConfigMap. The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
+container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
+(runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
 """
 
 from __future__ import annotations
