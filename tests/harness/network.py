@@ -66,24 +66,16 @@ class ClusterNetwork:
         pause = Pause(["--net", "--mount", "--propagation", "private"], " && ".join(["ip link set lo up", *mounts]))
         network = PodNetwork(pause, ip=f"{subnet}.2", gateway=f"{subnet}.1")
         veth = f"veth{self.pods}"
-        _ip(
-            "link",
-            "add",
-            "eth0",
-            "netns",
-            str(pause.pid),
-            "type",
-            "veth",
-            "peer",
-            "name",
-            veth,
-            "netns",
-            str(self.pause.pid),
-        )
-        for where, device, address in ((pause, "eth0", network.ip), (self.pause, veth, network.gateway)):
-            _ip_in(where, "addr", "add", f"{address}/24", "dev", device)
-            _ip_in(where, "link", "set", device, "up")
-        _ip_in(pause, "route", "add", "default", "via", network.gateway)
+        try:
+            pod_end, cluster_end = ["eth0", "netns", str(pause.pid)], [veth, "netns", str(self.pause.pid)]
+            _ip("link", "add", *pod_end, "type", "veth", "peer", "name", *cluster_end)
+            for where, device, address in ((pause, "eth0", network.ip), (self.pause, veth, network.gateway)):
+                _ip_in(where, "addr", "add", f"{address}/24", "dev", device)
+                _ip_in(where, "link", "set", device, "up")
+            _ip_in(pause, "route", "add", "default", "via", network.gateway)
+        except BaseException:
+            pause.stop()  # the pod's veth end goes with its namespace
+            raise
         return network
 
     def stop(self) -> None:

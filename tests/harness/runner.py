@@ -170,14 +170,15 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path) -> Iterator[Ru
     """The pod, started and ready; torn down on exit, also when starting it failed."""
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
+    workdir.mkdir(parents=True)
     volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes")
     memory = [(volume.path, volume.memory) for volume in volumes.values() if volume.memory]
     network = cluster.attach(memory)
     running = RunningPod(pod.name, pod.namespace, network.ip, pod.spec, volumes, cluster)
-    hosts = workdir / "hosts"
-    aliases = "".join(f"{address}\t{name}\n" for name, address in pod.hosts.items())
-    hosts.write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n{network.ip}\t{pod.name}\n{aliases}")
     try:
+        hosts = workdir / "hosts"  # as the kubelet writes it, plus the Services' names asked for
+        aliases = "".join(f"{address}\t{name}\n" for name, address in pod.hosts.items())
+        hosts.write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n{network.ip}\t{pod.name}\n{aliases}")
         _start_all(running, pod, network, workdir, hosts)
         yield running
     finally:

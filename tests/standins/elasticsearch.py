@@ -30,7 +30,6 @@ import json
 import os
 import re
 import signal
-import ssl
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -63,7 +62,6 @@ class ElasticsearchStandIn:
         *,
         nodes: int = 1,
         status: str = "green",
-        tls: ssl.SSLContext | None = None,
         cluster: str = CLUSTER,
         node: str = NODE,
     ) -> None:
@@ -76,8 +74,6 @@ class ElasticsearchStandIn:
         self.authorizations: list[str | None] = []
         """The Authorization header of each request (None when absent)."""
         self._server = _Server((host, port), _handler(self))
-        if tls is not None:  # HTTPS, for clients that must verify a certificate
-            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -264,8 +260,8 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             self._reply(200, {"status": status})
 
         def handle(self) -> None:
-            # Clients drop idle keep-alive connections, or reject our certificate: not our error.
-            with contextlib.suppress(ConnectionResetError, ssl.SSLError):
+            # Clients drop idle keep-alive connections: not our error.
+            with contextlib.suppress(ConnectionResetError):
                 super().handle()
 
         def _reply(self, code: int, body: Any) -> None:
