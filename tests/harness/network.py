@@ -1,7 +1,8 @@
 """The cluster's network: one "cluster" namespace, and per pod a network namespace joined to it by a veth pair.
 
 Each namespace is held by a small "pause" process (as a pod's pause container holds its namespaces),
-so it vanishes with that process: nothing is left behind even when the test process is killed.
+so it vanishes with that process, which dies with the test process: nothing is left behind even
+when the test process is killed.
 The pod's pause process also holds the pod's mount namespace, where `medium: Memory` emptyDirs are
 tmpfs mounts that every container of the pod inherits. Addresses are private to these namespaces,
 so concurrent test runs on one machine cannot collide.
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CLUSTER_PREFIX = "10.244"
+ORPHANS_DIE = ("setpriv", "--pdeathsig", "KILL")
+"""Prefix for processes that must not outlive the test process, even when it is killed."""
 
 
 class Pause:
@@ -24,7 +27,7 @@ class Pause:
     def __init__(self, unshare: Sequence[str], setup: str) -> None:
         script = f"set -e; {setup}; echo ready; exec sleep infinity"
         self.process = subprocess.Popen(
-            ["unshare", *unshare, "sh", "-c", script],
+            [*ORPHANS_DIE, "unshare", *unshare, "sh", "-c", script],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,

@@ -27,7 +27,7 @@ from typing import IO
 from podpatterns.podmodel import Manifest
 
 from .images import ImageContext, image_for
-from .network import ClusterNetwork, PodNetwork
+from .network import ORPHANS_DIE, ClusterNetwork, PodNetwork
 from .podspec import Identity, argv_of, environment_of, identity_of
 from .probes import failure
 from .rootfs import ContainerRoot, Mount, setup_script
@@ -238,7 +238,8 @@ def _start(
         *("/usr/bin/env", "-i", "-C", working_dir, "--", *(f"{k}={v}" for k, v in env.items())),
         *argv_of(spec, image, env),
     ]
-    unshare = ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private"]
+    # --kill-child: PID 1 (and so the whole PID namespace) dies with unshare, which dies with the tests.
+    unshare = [*ORPHANS_DIE, "unshare", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private"]
     read_end, write_end = os.pipe()
     os.fchown(write_end, identity.uid, identity.gid)  # as runc does: the container's user may reopen /dev/stdout
     log = workdir / "logs" / f"{name}.log"
