@@ -5,16 +5,11 @@ stack's own CA: tests/behaviour/test_tls_ambassador.py and tests/e2e."""
 from __future__ import annotations
 
 import copy
-import datetime
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from podpatterns.elasticsearch.metrics import adapter_args
 from podpatterns.elasticsearch.plan import target_of
 from podpatterns.metrics.component import parse_adapter_args
@@ -28,6 +23,7 @@ from podpatterns.settings import AppSettings, KeyStyle, parse
 from ..conftest import PROJECT_DIR
 from ..harness import Cluster, RunningPod
 from ..standins.vault import PROD_KV
+from ..support.certs import self_signed
 
 HEALTH_UP = "elasticsearch_cluster_health_up 1"
 STATUS = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} %d'
@@ -162,24 +158,6 @@ def test_credentials_come_from_the_secret_as_env_never_in_the_uri(
     assert not any("pa55-w0rd" in line or "exporter@" in line for line in metrics)
 
 
-def _foreign_ca() -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "some other CA")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-
 def test_tls_refuses_a_server_certificate_the_mounted_ca_did_not_sign(
     recordings: dict[str, Recording], cluster_of: ClusterOf
 ) -> None:
@@ -188,7 +166,7 @@ def test_tls_refuses_a_server_certificate_the_mounted_ca_did_not_sign(
     other_ca = {
         "kind": "Secret",
         "metadata": {"name": "other-ca", "namespace": "search-dev"},
-        "stringData": {"ca.crt": _foreign_ca()},
+        "stringData": {"ca.crt": self_signed("some other CA")[0]},
     }
     volume = {"name": "other-ca", "secret": {"secretName": "other-ca"}}
     cluster = cluster_of(recordings["dev"], (other_ca,))

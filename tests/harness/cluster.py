@@ -10,21 +10,16 @@ container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deploym
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..behaviour.conftest import require_program, require_root
-from ..support.certs import materialize
+from ..support.certs import materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
 from .runner import PodSpec, RunningPod, run_pod
@@ -64,7 +59,7 @@ class Cluster:
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")
-        self._ca = _cluster_ca()
+        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt
         self.pods = 0
 
     def __enter__(self) -> Cluster:
@@ -110,22 +105,3 @@ class Cluster:
         )
         with run_pod(pod, self.network, self.workdir / f"pod{self.pods}") as running:
             yield running
-
-
-def _cluster_ca() -> str:
-    """The cluster's CA certificate (kube-root-ca.crt): a self-signed one."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
