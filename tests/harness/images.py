@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ..behaviour.conftest import require_program
-from ..conftest import PROJECT_DIR
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+"""The repository: the Elasticsearch image runs its stand-in from there."""
 
 STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

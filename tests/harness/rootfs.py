@@ -120,7 +120,9 @@ def inside(path: str, layer: Path | None) -> str:
 def _link(relative: str, layer: Path | None) -> str | None:
     """The target of the root's entry at `relative` when it is a symlink."""
     bases = [layer] if layer is not None else []
-    if relative.split("/", 1)[0] in HOST_DIRECTORIES:
+    top = relative.split("/", 1)[0]
+    replaced = layer is not None and (layer / top).is_dir() and not _overlaid(Path("/") / top)
+    if top in HOST_DIRECTORIES and not replaced:  # the host's entries show through this directory
         bases.append(Path("/"))
     for base in bases:
         entry = base / relative

@@ -234,7 +234,8 @@ def _start(
         sysctls=pod.sysctls,
     )
     program = [
-        *("/usr/bin/setpriv", *identity.setpriv),
+        # Changing the user clears the parent-death signal --kill-child set: set it again, last.
+        *("/usr/bin/setpriv", *identity.setpriv, "--pdeathsig=KILL"),
         *("/usr/bin/env", "-i", "-C", working_dir, "--", *(f"{k}={v}" for k, v in env.items())),
         *argv_of(spec, image, env),
     ]
