@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.netns import stop_process_group
-
 SERVER_CPU = "0"
 """Backend and proxy share CPU 0, as an ambassador shares its pod's node with the app."""
 CLIENT_CPU = "1"
@@ -89,6 +87,18 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeou
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s; log: {log.read_text()[-2000:]}")
 
 
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """SIGTERM to the process's group (started with start_new_session), SIGKILL after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, 15)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
 @contextmanager
 def serving(name: str, argv: Sequence[str], port: int | None, log: Path) -> Iterator[Server]:
     """Start `argv` on the server CPU, wait until it listens on `port` (if any), stop it (its whole group)
@@ -102,4 +112,4 @@ def serving(name: str, argv: Sequence[str], port: int | None, log: Path) -> Iter
             wait_for_port(port, process, log)
         yield Server(name, process)
     finally:
-        stop_process_group(process, timeout=10)
+        stop_process_group(process)

@@ -13,10 +13,8 @@ from podpatterns.render import kubernetes_objects
 from podpatterns.tls.contribution import CONFIG_DIR, TLS_DIR
 
 from tests.support.certs import materialize
-from tests.support.netns import Mount
 from tests.support.nginx import for_debian_nginx
 from tests.support.variants import render_variant
-from tests.support.volumes import write_volume
 
 BASE_STACK = "dev"
 LISTEN_PORT = 9200
@@ -44,6 +42,24 @@ class RenderedAmbassador:
     """s_time options presenting the issued client certificate (mutual TLS variants)."""
     server_pem: Path
     """Key and leaf certificate in one file (the peers' certificate: the same for every proxy)."""
+
+
+def write_volume(path: Path, files: dict[str, str]) -> Path:
+    """A Secret or ConfigMap volume as the kubelet projects it: files 0444 in a directory anyone may read."""
+    path.mkdir(mode=0o755, parents=True)
+    for name, content in files.items():
+        (path / name).write_text(content)
+        (path / name).chmod(0o444)
+    return path
+
+
+def _bind(target: str, source: Path) -> str:
+    target, source_path = shlex.quote(target), shlex.quote(str(source))
+    return f"mkdir -p {target} && mount --bind {source_path} {target} && mount -o remount,bind,ro {target}"
+
+
+def _tmpfs(target: str) -> str:
+    return f"mkdir -p {target} && mount -t tmpfs -o mode=1777 tmpfs {target}"
 
 
 def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
@@ -74,12 +90,12 @@ def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
     access_log.touch()
     os.chown(access_log, user, user)  # nginx, as the container's user, reopens /dev/stdout
     mounts = [
-        Mount("/etc/nginx"),  # a tmpfs first, so that mount points are made without touching the host
-        Mount(TLS_DIR, certs, read_only=True),
-        Mount(CONFIG_DIR, config, read_only=True),
-        Mount("/tmp"),  # the emptyDir
+        _tmpfs("/etc/nginx"),  # first, so that mount points are made without touching the host
+        _bind(TLS_DIR, certs),
+        _bind(CONFIG_DIR, config),
+        _tmpfs("/tmp"),  # the emptyDir
     ]
     run_as = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *container["command"]]
-    script = " && ".join([*(m.shell() for m in mounts), "exec " + shlex.join(run_as)])
+    script = " && ".join([*mounts, "exec " + shlex.join(run_as)])
     argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
     return RenderedAmbassador(variant, argv, access_log, client, server_pem)

@@ -7,6 +7,11 @@ from .podmodel import Manifest
 MANAGED_BY = "pod-patterns"
 BUSYBOX_IMAGE = "busybox:1.36.1"
 """The small image of the shell-script containers (log tailer, sysctl init): pinned, never `latest`."""
+IMAGE_PULL_POLICY = "Always"
+"""Images are pinned by tag, so every start asks the registry which image the tag names: every node runs the
+same one, never a stale or tampered copy in its cache, and the pod's pull credentials are checked each time
+(a private image cached on a node is not free for other namespaces). The layers stay cached; the cost is
+one manifest request per container start, and a registry outage delays restarts."""
 
 
 def selector_labels(app: str) -> dict[str, str]:
@@ -43,5 +48,8 @@ def resources(cpu_request: str, cpu_limit: str, memory_request: str, memory_limi
     }
 
 
-def metadata(name: str, namespace: str, labels: dict[str, str]) -> Manifest:
-    return {"name": name, "namespace": namespace, "labels": labels}
+def metadata(name: str, namespace: str, labels: dict[str, str], annotations: dict[str, str] | None = None) -> Manifest:
+    meta: Manifest = {"name": name, "namespace": namespace, "labels": labels}
+    if annotations:
+        meta["annotations"] = annotations
+    return meta

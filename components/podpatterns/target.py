@@ -1,7 +1,10 @@
-"""What a pattern needs to know about the workload it extends: nothing Elasticsearch-specific."""
+"""What a pattern needs to know about the workload it extends: nothing Elasticsearch-specific.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the multi-language schema is inferred from these
+annotations at run time (WorkloadTarget is the `target` argument's object type).
+"""
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,19 +19,21 @@ class WorkloadTarget:
     """A small description of the application a pattern is composed onto."""
 
     name: str
-    """Base name of the application's Kubernetes objects; patterns name theirs `<name>-<role>`."""
+    """Base name of the application's Kubernetes objects; patterns name theirs `<name>-<role>`. Required."""
     namespace: str
+    """Namespace of the application's pods and Services; patterns create their objects there. Required."""
     labels: Mapping[str, str]
-    """Selector labels of the application's pods."""
+    """Selector labels of the application's pods. Required."""
     app_container: str
-    """Name of the application's container in the pod."""
+    """Name of the application's container in the pod. Required."""
     app_port: int
-    """The port the application serves its clients on."""
+    """The port the application serves its clients on. Required."""
     service_name: str
-    """The client Service in front of the pods."""
+    """The client Service in front of the pods. Required."""
     headless_service_name: str | None = None
-    """The headless Service of a StatefulSet, whose pods have stable DNS names."""
-    replicas: int = 1
+    """The headless Service of a StatefulSet, whose pods have stable DNS names. Default: none."""
+    replicas: int | None = None
+    """Number of StatefulSet pods named through the headless Service. Default: 1."""
 
     @property
     def service_dns_names(self) -> tuple[str, ...]:
@@ -41,7 +46,7 @@ class WorkloadTarget:
         if self.headless_service_name is None:
             return ()
         names = list(_dns_names(self.headless_service_name, self.namespace))
-        for ordinal in range(self.replicas):
+        for ordinal in range(self.replicas or 1):
             pod = f"{self.name}-{ordinal}.{self.headless_service_name}"
             names.extend(_dns_names(pod, self.namespace))
         return tuple(names)
@@ -66,8 +71,38 @@ def parse_pattern_args(
 
 
 def require_target(args: Mapping[str, Any], origin: str) -> WorkloadTarget:
-    """A pattern's `target` argument, or SettingsError naming it."""
+    """A pattern's `target` argument, or SettingsError naming it.
+
+    From Python it is a WorkloadTarget; through the component host (other languages) it arrives as a
+    mapping of its fields, with whole numbers as floats.
+    """
     target = args.get("target")
-    if not isinstance(target, WorkloadTarget):
-        raise SettingsError(origin, [Problem("target", "is required: a WorkloadTarget describing the workload")])
-    return target
+    if isinstance(target, WorkloadTarget):
+        return target
+    if isinstance(target, Mapping):
+        return _target_from_mapping(target, origin)
+    raise SettingsError(origin, [Problem("target", "is required: a WorkloadTarget describing the workload")])
+
+
+_TARGET_FIELDS = {field.name: field for field in dataclasses.fields(WorkloadTarget)}
+_TARGET_TYPES = {"app_port": int, "replicas": int, "labels": Mapping}
+
+
+def _target_from_mapping(raw: Mapping[str, Any], origin: str) -> WorkloadTarget:
+    problems = [Problem(f"target.{key}", "unknown key") for key in sorted(set(raw) - set(_TARGET_FIELDS))]
+    values: dict[str, Any] = {}
+    for name, field in _TARGET_FIELDS.items():
+        value = raw.get(name)
+        if value is None:
+            if field.default is dataclasses.MISSING:
+                problems.append(Problem(f"target.{name}", "is required"))
+            continue
+        wanted = _TARGET_TYPES.get(name, str)
+        if wanted is int and isinstance(value, float) and value.is_integer():
+            value = int(value)  # the component host sends every number as a float
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            problems.append(Problem(f"target.{name}", f"{value!r} is not allowed: expected {wanted.__name__}"))
+        values[name] = value
+    if problems:
+        raise SettingsError(origin, problems)
+    return WorkloadTarget(**values)

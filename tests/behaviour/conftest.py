@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NoReturn
 
 import pytest
 
 UNDER_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skips on a developer machine, fails under CI=true: CI must run every test."""
+    if UNDER_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def require_program(name: str, package: str) -> str:
@@ -15,16 +23,10 @@ def require_program(name: str, package: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    reason = f"{name} not found: install the Debian package {package} (scripts/test does, as root)"
-    if UNDER_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(f"{name} not found: install the Debian package {package} (scripts/test does, as root)")
 
 
 def require_root(why: str) -> None:
     if os.geteuid() == 0:
         return
-    reason = f"needs root: {why}"
-    if UNDER_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(f"needs root: {why}")

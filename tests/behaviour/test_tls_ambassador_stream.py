@@ -1,84 +1,96 @@
-"""The TLS ambassador in mode stream (TLS ended at the TCP level) on the real nginx, with the configuration
-rendered from the dev and prod stacks switched to `tls.mode: stream` (prod: client certificates required)."""
+"""The TLS ambassador in mode stream (TLS ended at the TCP level) on the real nginx: the dev and prod stacks
+switched to `tls.mode: stream` (prod: client certificates required), their pods run by the harness.
+Debian's nginx loads its stream module dynamically (the official image has it built in): the test adds the
+`load_module` line to the rendered configuration, the product does not."""
 
 from __future__ import annotations
 
-import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ..harness.stack import TLS_PORT, StackPod, run_stack
+from ..support.certs import self_signed
+from ..support.nginx import for_debian_nginx_recording
 from ..support.variants import render_variant
-from .test_tls_ambassador import (
-    TLS_PORT,
-    RunningPod,
-    ca_file,
-    exporter_reads_through_the_ambassador,
-    foreign_client_certificate,
-    logged,
-    start_pod,
-)
 
-CLIENT = "elasticsearch-client-ingest"
+UPSTREAM = '"127.0.0.1:9201"'
+"""Where each logged connection went: the app on loopback."""
 
 
-@pytest.fixture(params=["dev", "prod"])
-def streaming(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningPod]:
-    with start_pod(render_variant(request.param, tls={"mode": "stream"}), tmp_path) as pod:
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def stream_pod(
+    request: pytest.FixtureRequest, vault_agent: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackPod]:
+    stack = request.param
+    recording = for_debian_nginx_recording(render_variant(stack, tls={"mode": "stream"}))
+    with run_stack(stack, recording, tmp_path_factory.mktemp(f"stream-{stack}"), vault_agent) as pod:
         yield pod
 
 
-def _issued_certificate(pod: RunningPod) -> list[str]:
-    """curl options presenting the issued client certificate; none when mutual TLS is off (dev)."""
-    issued = pod.files / CLIENT
-    return ["--cert", str(issued / "tls.crt"), "--key", str(issued / "tls.key")] if issued.exists() else []
+def _marker() -> str:
+    return uuid.uuid4().hex[:12]
 
 
-def test_https_reaches_the_app_and_each_connection_is_logged(streaming: RunningPod) -> None:
-    result = streaming.curl("--cacert", ca_file(streaming), *_issued_certificate(streaming), streaming.url())
+def test_https_reaches_the_app_and_each_connection_is_logged(stream_pod: StackPod) -> None:
+    mark = _marker()
+    result = stream_pod.pod.in_cluster(stream_pod.https(f"/_cluster/health?stream={mark}"))
     assert result.returncode == 0, result.stderr
-    assert '"cluster_name": "standin-cluster"' in result.stdout
-    assert streaming.served() == ["/_cluster/health"]
-    client = '"O=pod-patterns,CN=ingest"' if _issued_certificate(streaming) else '"-"'  # RFC 2253 order
-    assert logged(streaming, f' "127.0.0.1:9201" TLSv1.3 . {client}')  # a full handshake, proxied to the app
+    assert f"standin: GET /_cluster/health?stream={mark}" in stream_pod.served()
+    client = '"O=pod-patterns,CN=ingest"' if stream_pod.client_certificate() else '"-"'  # RFC 2253 order
+    # One line per connection, buffered for up to a second: a full TLS 1.3 handshake, proxied to the app.
+    stream_pod.pod.wait_for_log("tls-ambassador", f" {UPSTREAM} TLSv1.3 . {client}", timeout=3)
 
 
-def test_plain_http_on_the_tls_port_never_reaches_the_app(streaming: RunningPod) -> None:
-    result = streaming.curl(f"http://{streaming.host}:{TLS_PORT}/")
-    assert result.returncode != 0  # no HTTP here: the TLS handshake fails and nginx closes the connection
-    assert streaming.served() == []
+def test_plain_http_on_the_tls_port_never_reaches_the_app(stream_pod: StackPod) -> None:
+    mark = _marker()
+    plain = stream_pod.pod.in_cluster(
+        ["curl", "--silent", "--max-time", "5", f"http://{stream_pod.pod.ip}:9200/?{mark}"]
+    )
+    assert plain.returncode != 0  # no HTTP here: the TLS handshake fails and nginx closes the connection
+    assert mark not in stream_pod.served()
 
 
-def test_required_client_certificates_are_checked_at_the_handshake(streaming: RunningPod) -> None:
-    conf = (streaming.files / "tls-ambassador-config" / "nginx.conf").read_text()
-    if not _issued_certificate(streaming):
-        assert "ssl_verify_client" not in conf
+def test_required_client_certificates_are_checked_at_the_handshake(stream_pod: StackPod, tmp_path: Path) -> None:
+    issued = stream_pod.client_certificate()
+    nginx_conf = (stream_pod.pod.volumes["tls-ambassador-config"].path / "nginx.conf").read_text()
+    if not issued:
+        assert "ssl_verify_client" not in nginx_conf
         return  # dev: mutual TLS off, checked by the other tests without client certificates
-    assert "ssl_verify_client on;" in conf
-    verify = ["--cacert", ca_file(streaming)]
-    assert streaming.curl(*verify, streaming.url()).returncode != 0
-    cert, key = foreign_client_certificate(streaming.files)
-    assert streaming.curl(*verify, "--cert", cert, "--key", key, streaming.url()).returncode != 0
-    assert streaming.curl(*verify, *_issued_certificate(streaming), streaming.url()).returncode == 0
-    assert streaming.served() == ["/_cluster/health"]  # only the issued client got through
+    assert "ssl_verify_client on;" in nginx_conf
+    mark = _marker()
+    resolve = f"{stream_pod.host}:{TLS_PORT}:{stream_pod.pod.ip}"
+    url = f"https://{stream_pod.host}:{TLS_PORT}/_cluster/health?stream={mark}"
+    curl = ["curl", "--silent", "--max-time", "5", "--resolve", resolve, "--cacert", stream_pod.ca]
+    assert stream_pod.pod.in_cluster([*curl, url]).returncode != 0  # no certificate: no handshake
+    cert, key = tmp_path / "intruder.crt", tmp_path / "intruder.key"
+    for path, pem in zip((cert, key), self_signed("intruder"), strict=True):  # a CA the ambassador does not trust
+        path.write_text(pem)
+    assert stream_pod.pod.in_cluster([*curl, "--cert", str(cert), "--key", str(key), url]).returncode != 0
+    assert stream_pod.pod.in_cluster([*curl, *issued, url]).returncode == 0
+    assert stream_pod.served().count(f"?stream={mark}") == 1  # only the issued client got through
 
 
-def test_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(streaming: RunningPod) -> None:
-    """No HTTP location in mode stream: Elasticsearch is probed on 127.0.0.1:9201, nginx on its port."""
-    network, pod = streaming.network, streaming.pod_spec
-    app = pod["containers"][0]
-    ambassador = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
-    assert ambassador["readinessProbe"]["tcpSocket"] == {"port": TLS_PORT}
-    network.wait_for_port(network.pod, "127.0.0.1", TLS_PORT, timeout=1)
-    readiness = app["readinessProbe"]["exec"]["command"]
-    assert network.run(network.pod, readiness).returncode == 0
-    standin = network.processes[0]
-    os.killpg(standin.pid, 15)
-    standin.wait()
-    assert network.run(network.pod, readiness).returncode != 0  # the app is gone: not ready
+def test_the_exporter_reads_elasticsearch_through_the_stream_ambassador(stream_pod: StackPod) -> None:
+    """The rendered exporter: https://localhost:9200, the CA, under mutual TLS its client certificate."""
+    scrape = stream_pod.pod.in_cluster(["curl", "--silent", "--fail", f"http://{stream_pod.pod.ip}:9114/metrics"])
+    assert "elasticsearch_cluster_health_up 1" in scrape.stdout
+    assert "standin: GET /_nodes/_local/stats" in stream_pod.served()
+    client = '"O=pod-patterns,CN=metrics-exporter"' if stream_pod.stack == "prod" else '"-"'
+    stream_pod.pod.wait_for_log("tls-ambassador", f" {UPSTREAM} TLSv1.3 . {client}", timeout=3)
 
 
-def test_the_exporter_reads_elasticsearch_through_the_stream_ambassador(streaming: RunningPod) -> None:
-    exporter_reads_through_the_ambassador(streaming)
-    assert logged(streaming, ' "127.0.0.1:9201" TLSv1.3 . ')
+def test_zz_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(stream_pod: StackPod) -> None:
+    """No HTTP location in mode stream: Elasticsearch's probe asks it on 127.0.0.1:9201, nginx's probe is TCP.
+    Runs last for its pod (zz): it stops Elasticsearch."""
+    pod = stream_pod.pod
+    app_probe = pod.containers["elasticsearch"].spec["readinessProbe"]["exec"]["command"]
+    assert app_probe[-1] == "http://127.0.0.1:9201/_cluster/health?local=true"
+    assert pod.containers["tls-ambassador"].spec["readinessProbe"]["tcpSocket"] == {"port": TLS_PORT}
+    assert pod.ready("elasticsearch") is None
+    assert pod.ready("tls-ambassador") is None
+    pod.stop("elasticsearch")
+    gone = pod.exec("tls-ambassador", app_probe)  # the same command, in the pod's network namespace
+    assert gone.returncode != 0  # nothing answers on 9201: the app's probe fails, the pod leaves the Service

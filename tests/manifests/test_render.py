@@ -14,8 +14,8 @@ from podpatterns.render.offline import SECRET_PLACEHOLDER, stack_config
 from ..conftest import PROJECT_DIR, STACKS
 
 
-def render(stack: str, out: Path, project: Path = PROJECT_DIR) -> int:
-    return render_main(["--stack", stack, "--out", str(out), "--project", str(project)])
+def render(stack: str, out: Path, project: Path = PROJECT_DIR, *options: str) -> int:
+    return render_main(["--stack", stack, "--out", str(out), "--project", str(project), *options])
 
 
 def test_the_three_environments_exist() -> None:
@@ -24,14 +24,15 @@ def test_the_three_environments_exist() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_renders_twice_byte_identical(stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert render(stack, tmp_path / "one") == 0
-    first_summary = capsys.readouterr().out.replace("one", "DIR")
-    assert render(stack, tmp_path / "two") == 0
-    assert capsys.readouterr().out.replace("two", "DIR") == first_summary
+    assert render(stack, tmp_path / "one", PROJECT_DIR, "--urns", str(tmp_path / "one" / "urns.txt")) == 0
+    first_summary = capsys.readouterr().out.replace(str(tmp_path / "one"), "DIR")
+    assert render(stack, tmp_path / "two", PROJECT_DIR, "--urns", str(tmp_path / "two" / "urns.txt")) == 0
+    assert capsys.readouterr().out.replace(str(tmp_path / "two"), "DIR") == first_summary
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
     assert one == two
-    assert len(one) >= 4
+    assert len(one) >= 5
+    assert "urns.txt" in one
 
 
 def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,7 +42,7 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
     assert "main    elasticsearch           9300/transport" in summary
     assert "main    tls-ambassador          9200/https" in summary
-    assert "ConfigMap, Namespace, PodDisruptionBudget, Service x2, StatefulSet" in summary
+    assert "ConfigMap, Namespace, NetworkPolicy x2, PodDisruptionBudget, Service x2, StatefulSet" in summary
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
@@ -59,6 +60,7 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "configmap_search-staging_elasticsearch-config.yaml",
         "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
+        "networkpolicy_search-staging_elasticsearch.yaml",
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
@@ -112,4 +114,4 @@ def test_command_line_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "Wrote 6 objects to" in result.stdout
+    assert "Wrote 7 objects to" in result.stdout

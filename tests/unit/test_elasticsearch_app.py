@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pulumi
-import pytest
-from podpatterns import ElasticsearchApp, PodConflictError, PodContribution, SettingsError
+from podpatterns import ElasticsearchApp, PodContribution
 from podpatterns.elasticsearch import ElasticsearchAppArgs
 from podpatterns.render import Recording, run_with_mocks
 
@@ -34,6 +33,7 @@ def test_children_are_parented_and_named_after_the_component() -> None:
         "search-config",
         "search-headless",
         "search-namespace",
+        "search-network",
         "search-pdb",
         "search-workload",
     ]
@@ -49,31 +49,11 @@ def test_outputs_behind_the_ambassador() -> None:
     assert outputs["endpoint"] == "https://es.logs.svc:9200"
 
 
-def test_bad_argument_registers_nothing() -> None:
-    recording = Recording("test-unit")
-    with pytest.raises(SettingsError, match=r"ElasticsearchApp 'search' arguments: elasticsearch\.nodes: "):
-        run({"elasticsearch": {"nodes": 2, "workload": "StatefulSet"}}, recording)
-    assert recording.registrations == []
-
-
-def test_unknown_argument_is_rejected() -> None:
-    with pytest.raises(SettingsError, match=r"elasticsearch\.replicas: unknown key"):
-        run({"elasticsearch": {"replicas": 3}})  # type: ignore[typeddict-unknown-key]
-
-
-def test_conflicting_contribution_registers_nothing() -> None:
-    squatter = PodContribution(source="Test 'squatter'", containers=[{"name": "elasticsearch", "image": "x:1"}])
-    recording = Recording("test-unit")
-    with pytest.raises(PodConflictError, match="container name 'elasticsearch'"):
-        run({"contributions": [squatter]}, recording)
-    assert recording.registrations == []
-
-
 def test_registrations_are_recorded_when_nothing_fails() -> None:
-    # The counterpart of the two tests above: the same recording does see a successful program.
+    # Bad arguments register nothing (tests/unit/test_bad_inputs.py); good ones register every resource.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
-    assert len(recording.registrations) == 6  # the component and its five objects
+    assert len(recording.registrations) == 7  # the component and its six objects
 
 
 def test_contribution_reaches_the_rendered_workload() -> None:

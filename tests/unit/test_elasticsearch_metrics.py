@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from podpatterns import ElasticsearchApp, PodConflictError, PodContribution, SettingsError
+from podpatterns import ElasticsearchApp
 from podpatterns.elasticsearch import ElasticsearchAppArgs
 from podpatterns.elasticsearch.metrics import adapter_args
 from podpatterns.elasticsearch.plan import target_of
@@ -79,21 +78,6 @@ def test_alert_rules_expect_the_stack_node_count() -> None:
     assert 'job="elasticsearch-metrics"' in missing["expr"]
 
 
-@pytest.mark.parametrize(
-    ("metrics", "key", "message"),
-    [
-        ({"prometheusRule": True}, "prometheusRule", "needs podMonitor"),
-        ({"clusterCollectors": ["indices", "nodes"]}, "clusterCollectors", "distinct values among indices"),
-        ({"image": "quay.io/prometheuscommunity/elasticsearch-exporter"}, "image", "pinned"),
-        ({"yellowFor": "half an hour"}, "yellowFor", "Prometheus duration"),
-        ({"heapPercent": 100}, "heapPercent", "50 to 99"),
-    ],
-)
-def test_bad_stack_settings_name_the_key(metrics: dict[str, object], key: str, message: str) -> None:
-    with pytest.raises(SettingsError, match=f"pod-patterns:metrics.{key}: .*{message}"):
-        parse(AppSettings, {"metrics": metrics}, origin="stack", style=KeyStyle("pod-patterns:", camel_case=True))
-
-
 def run(args: ElasticsearchAppArgs, recording: Recording | None = None) -> Recording:
     return run_with_mocks(
         lambda: ElasticsearchApp("search", args) and None, project="t", stack="u", recording=recording
@@ -109,16 +93,6 @@ def test_the_app_creates_the_adapter_as_its_child() -> None:
     assert by_name["search-metrics-cluster-exporter"].parent == adapter.urn
     containers = by_name["search-workload"].inputs["spec"]["template"]["spec"]["containers"]
     assert [c["name"] for c in containers] == ["elasticsearch", "tls-ambassador", "metrics-exporter"]
-
-
-def test_a_port_taken_by_another_contribution_registers_nothing() -> None:
-    squatter = PodContribution(
-        source="Test 'squatter'", containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9114}]}]
-    )
-    recording = Recording("t-u")
-    with pytest.raises(PodConflictError, match=r"port 9114/TCP is claimed by .*metrics-exporter.* and by .*squatter"):
-        run({"metrics": {"enabled": True}, "contributions": [squatter]}, recording)
-    assert recording.registrations == []
 
 
 def kinds(objects: list[Manifest]) -> set[str]:

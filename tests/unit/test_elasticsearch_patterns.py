@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from podpatterns import AppSettings, SettingsError
+from podpatterns import AppSettings
 from podpatterns.elasticsearch import plan_cluster
 from podpatterns.elasticsearch.patterns import planned_contributions
 from podpatterns.elasticsearch.plan import ClusterPlan, target_of
@@ -52,11 +52,6 @@ def test_log_tailing_off_keeps_console_logging_and_still_caps_the_logs_volume() 
 def test_classic_tailers_before_kubernetes_1_29_and_several_files() -> None:
     spec = pod_spec(plan(kubernetes_version="1.28", logs={"enabled": True, "files": ["a.log", "a_server.json"]}))
     assert [c["name"] for c in spec["containers"]] == ["elasticsearch", "tail-a-log", "tail-a-server-json"]
-
-
-def test_native_mode_on_an_old_cluster_is_a_settings_error() -> None:
-    with pytest.raises(SettingsError, match=r"test: logs: mode native needs kubernetesVersion 1\.29"):
-        settings(kubernetes_version="1.28", logs={"enabled": True, "mode": "native"})
 
 
 def test_sysctl_none_turns_off_mmap_and_keeps_the_namespace_restricted() -> None:

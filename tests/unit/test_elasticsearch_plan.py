@@ -20,7 +20,7 @@ def config_of(plan_manifests: dict[str, dict]) -> dict[str, object]:
 
 def test_single_node_deployment() -> None:
     plan = plan_cluster(settings(workload="Deployment"), [])
-    assert list(plan.manifests) == ["namespace", "config", "client", "workload"]
+    assert list(plan.manifests) == ["namespace", "config", "client", "workload", "network"]
     workload = plan.manifests["workload"]
     assert workload["kind"] == "Deployment"
     assert workload["spec"]["strategy"] == {"type": "Recreate"}

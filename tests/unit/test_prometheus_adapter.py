@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pulumi
-import pytest
 from podpatterns import (
     PodContribution,
     PrometheusAdapter,
     PrometheusAdapterArgs,
-    SettingsError,
     WorkloadTarget,
     merge_pod,
 )
@@ -106,27 +104,6 @@ def test_credentials_are_env_from_the_secret() -> None:
         {"name": "USER", "valueFrom": {"secretKeyRef": {"name": "shop-exporter", "key": "user"}}},
         {"name": "PASS", "valueFrom": {"secretKeyRef": {"name": "shop-exporter", "key": "password"}}},
     ]
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"target": None}, "target: required"),
-        ({"image": "nginx/nginx-prometheus-exporter:latest"}, "image: .* pinned"),
-        ({"image": "nginx/nginx-prometheus-exporter"}, "image: .* pinned"),
-        ({"port": 80}, "port: .* 1024 to 65535"),
-        ({"credentials_env": ["USER=user"]}, "credentials_env: needs credentials_secret"),
-        ({"credentials_env": ["user name=x"]}, "credentials_env: .* must be ENV_NAME=secret-key"),
-        ({"ca_volume": "tls-ca", "cluster_args": ["--x"]}, "ca_secret: the cluster-wide Deployment needs"),
-        ({"rule_groups": [{"rules": []}]}, "rule_groups: must be a list of rule groups"),
-        ({"cpu_request": "1", "cpu_limit": "100m"}, "cpu_request: must not exceed"),
-    ],
-)
-def test_bad_arguments_register_nothing(change: dict[str, object], message: str) -> None:
-    recording = Recording("test-unit")
-    with pytest.raises(SettingsError, match=f"PrometheusAdapter 'shop-metrics' arguments: {message}"):
-        run({**NGINX_EXPORTER, **change}, recording)  # type: ignore[typeddict-item]
-    assert recording.registrations == []
 
 
 def test_job_output() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from podpatterns import PodContribution, SettingsError, TlsAmbassador, WorkloadTarget, merge_pod
+from podpatterns import PodContribution, TlsAmbassador, WorkloadTarget, merge_pod
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.tls import TlsAmbassadorArgs
@@ -209,31 +209,3 @@ def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> 
     assert len(annotation()) == 64
     assert annotation() == annotation()
     assert annotation() != annotation(access_log=False)  # a changed nginx.conf rolls the pods
-
-
-@pytest.mark.parametrize(
-    ("args", "key", "message"),
-    [
-        ({"upstream_port": 8080}, "target", "required"),
-        ({"target": WEB, "upstream_port": 8443}, "upstream_port", "the ambassador's own port"),
-        ({"target": WEB, "upstream_port": 70000}, "upstream_port", "1 to 65535"),
-        ({"target": WEB, "upstream_port": 8080, "ecdsa_curve": "P224"}, "ecdsa_curve", "one of P256, P384"),
-        ({"target": WEB, "upstream_port": 8080, "rsa_bits": 1024}, "rsa_bits", "2048 to 4096"),
-        ({"target": WEB, "upstream_port": 8080, "dns_names": ["Bad_Name"]}, "dns_names", "not a DNS name"),
-        ({"target": WEB, "upstream_port": 8080, "ip_addresses": ["10.0.0.300"]}, "ip_addresses", "not an IPv4"),
-        ({"target": WEB, "upstream_port": 8080, "early_renewal_hours": 5000}, "early_renewal_hours", "shorter"),
-        ({"target": WEB, "upstream_port": 8080, "clients": ["app"]}, "clients", "mtls optional or required"),
-        ({"target": WEB, "upstream_port": 8080, "image": "nginx:latest"}, "image", "latest changes under you"),
-        ({"target": WEB, "upstream_port": 8080, "mtls": "on"}, "mtls", "one of off, optional, required"),
-        ({"target": WEB, "upstream_port": 8080, "mode": "tcp"}, "mode", "one of http, stream"),
-        ({"target": WEB, "upstream_port": 8080, "cpu_request": "2", "cpu_limit": "1"}, "cpu_request", "cpuLimit 1"),
-        ({"target": WEB, "upstream_port": 8080, "memory": "lots"}, "memory", "byte quantity"),
-    ],
-)
-def test_bad_arguments_name_the_key_and_register_nothing(args: dict[str, Any], key: str, message: str) -> None:
-    recording = Recording("test-unit")
-    with pytest.raises(SettingsError) as caught:
-        run(args, recording)  # type: ignore[arg-type]
-    assert str(caught.value).startswith(f"TlsAmbassador 'web-tls' arguments: {key}: ")
-    assert message in str(caught.value)
-    assert recording.registrations == []

@@ -7,11 +7,7 @@ from typing import Any
 import pulumi
 import pytest
 from podpatterns import (
-    ElasticsearchApp,
-    ElasticsearchAppArgs,
-    PodConflictError,
     PodContribution,
-    SettingsError,
     VaultSecretsInit,
     VaultSecretsInitArgs,
     WorkloadTarget,
@@ -114,45 +110,7 @@ def test_the_token_is_mounted_only_into_the_agent() -> None:
     assert sidecar["command"][-1] == "-config=/etc/vault-agent/agent-renew.json"
 
 
-def test_bad_arguments_register_nothing() -> None:
-    recording = Recording("test-unit")
-    with pytest.raises(SettingsError, match=r"VaultSecretsInit 'orders-secrets' arguments: role: is required"):
-        run(args(role=None), recording)  # type: ignore[arg-type]
-    with pytest.raises(SettingsError, match=r"arguments: renew: renewal runs the agent as a native sidecar"):
-        run(args(renew=True, kubernetes_version="1.28"), recording)
-    with pytest.raises(SettingsError, match=r"arguments: target: a WorkloadTarget is required"):
-        run(args(target=None), recording)  # type: ignore[arg-type]
-    assert recording.registrations == []
-
-
 def test_mounting_into_a_missing_container_is_a_conflict() -> None:
     _, (vault,) = run(args(mount_into=["exporter"]))
     with pytest.raises(ValueError, match="mounts volumes into container 'exporter'"):
         merge_pod("api", [API, vault.contribution])
-
-
-def test_elasticsearch_with_bad_vault_settings_registers_nothing() -> None:
-    recording = Recording("test-unit")
-
-    def program() -> None:
-        ElasticsearchApp("search", {"vault": {"enabled": True, "address": "https://vault:8200", "files": []}})
-
-    with pytest.raises(SettingsError, match=r"ElasticsearchApp 'search' arguments: vault\.role: is required"):
-        run_with_mocks(program, project="test", stack="unit", recording=recording)
-    assert recording.registrations == []
-
-
-def test_elasticsearch_conflict_with_the_agent_registers_nothing() -> None:
-    squatter = PodContribution(source="Test 'squatter'", init_containers=[{"name": "vault-agent-init", "image": "x:1"}])
-    vault_on: ElasticsearchAppArgs = {
-        "vault": {"enabled": True, "address": "https://vault:8200", "role": "search", "files": args()["files"]},
-        "contributions": [squatter],
-    }
-    recording = Recording("test-unit")
-
-    def program() -> None:
-        ElasticsearchApp("search", vault_on)
-
-    with pytest.raises(PodConflictError, match="container name 'vault-agent-init'"):
-        run_with_mocks(program, project="test", stack="unit", recording=recording)
-    assert recording.registrations == []

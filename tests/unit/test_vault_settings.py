@@ -42,48 +42,6 @@ def test_files_arrive_as_json_text_from_the_cli() -> None:
     assert vault.files[0].path == "x/y"
 
 
-@pytest.mark.parametrize(
-    ("change", "key", "message"),
-    [
-        ({"address": None}, "pod-patterns:vault.address", "is required when enabled"),
-        ({"role": None}, "pod-patterns:vault.role", "is required when enabled"),
-        ({"files": []}, "pod-patterns:vault.files", "list at least one file"),
-        ({"address": "vault:8200"}, "pod-patterns:vault.address", "http(s)://host[:port]"),
-        ({"image": "hashicorp/vault"}, "pod-patterns:vault.image", "version tag or digest"),
-        ({"image": "hashicorp/vault:latest"}, "pod-patterns:vault.image", "pinned to a version"),
-        ({"tokenExpirationSeconds": 300}, "pod-patterns:vault.tokenExpirationSeconds", "must be 600 to 86400"),
-        ({"fileMode": "0644"}, "pod-patterns:vault.fileMode", "must be one of 0440, 0400"),
-        ({"sizeLimit": "lots"}, "pod-patterns:vault.sizeLimit", '"lots" is not allowed'),
-        ({"files": [{"name": "p", "path": "../etc", "keys": ["k"]}]}, "pod-patterns:vault.files[0].path", "relative"),
-        ({"files": [{"name": "p", "path": 'a"b', "keys": ["k"]}]}, "pod-patterns:vault.files[0].path", "relative"),
-        ({"files": [{"name": ".hidden", "path": "a", "keys": ["k"]}]}, "pod-patterns:vault.files[0].name", "file"),
-        ({"files": [{"name": "p", "path": "a", "keys": ["api-key"]}]}, "pod-patterns:vault.files[0].keys", "api-key"),
-        (
-            {"files": [{"name": "p", "path": "a", "keys": ["k"], "format": "yaml"}]},
-            "pod-patterns:vault.files[0].format",
-            "value, json",
-        ),
-        ({"files": [{"name": "p", "path": "a"}]}, "pod-patterns:vault.files", "format value needs exactly one key"),
-        ({"files": [{"path": "a", "keys": ["k"]}]}, "pod-patterns:vault.files", "files[0] needs a name and a path"),
-        (
-            {"files": [{"name": "p", "path": "a", "keys": ["k"]}, {"name": "p", "path": "b", "keys": ["k"]}]},
-            "pod-patterns:vault.files",
-            "file name p is used twice",
-        ),
-        (
-            {"files": [{"name": "p", "path": "a", "kyes": ["k"]}]},
-            "pod-patterns:vault.files[0].kyes",
-            "did you mean 'keys'?",
-        ),
-    ],
-)
-def test_bad_values_name_the_key_and_what_is_allowed(change: dict[str, Any], key: str, message: str) -> None:
-    with pytest.raises(SettingsError) as error:
-        stack({**ON, **change})
-    assert f"stacks/Pulumi.test.yaml: {key}" in str(error.value)
-    assert message in str(error.value)
-
-
 def test_renewal_needs_native_sidecars() -> None:
     with pytest.raises(SettingsError, match=r"pod-patterns:vault: renewal runs the agent as a native sidecar.*1\.29"):
         stack({**ON, "renew": True}, kubernetesVersion="1.28")

@@ -1,11 +1,10 @@
 """ElasticsearchApp: the base application, onto which the patterns compose."""
 
-from __future__ import annotations
-
 import pulumi
 
 from ..resources import register
 from ..settings import AppSettings, KeyStyle, parse
+from ..settings.inputs import contributions_from_args, plain_args
 from ..target import WorkloadTarget
 from .args import ElasticsearchAppArgs
 from .config import HTTP_PORT
@@ -34,17 +33,17 @@ class ElasticsearchApp(pulumi.ComponentResource):
     """When the ambassador's server certificate expires; None without the ambassador."""
     client_secrets: dict[str, str]
     """Mutual TLS: client name to the Secret with its certificate, key and the CA; empty without."""
-    target: WorkloadTarget
-    """How patterns see this cluster (plain data, known at plan time)."""
 
     def __init__(self, name: str, args: ElasticsearchAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        raw = {key: value for key, value in args.items() if key != "contributions"}
-        settings = parse(AppSettings, raw, origin=f"ElasticsearchApp '{name}' arguments", style=KeyStyle())
-        extra = list(args.get("contributions", []))
+        origin = f"ElasticsearchApp '{name}' arguments"
+        raw = plain_args(args, origin)
+        extra = contributions_from_args(raw.pop("contributions", []), origin)
+        settings = parse(AppSettings, raw, origin=origin, style=KeyStyle())
         target = target_of(settings)
         plan = plan_cluster(settings, [*planned_contributions(name, settings, target), *extra])  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
-        self.target = target
+        self.target: WorkloadTarget = target
+        """How patterns see this cluster (plain data, known at plan time, for Python programs)."""
 
         namespace = plan.manifests.get("namespace")
         depends_on = []

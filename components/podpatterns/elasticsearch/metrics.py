@@ -46,6 +46,12 @@ def exporter_args(
     return args
 
 
+def cluster_exporter_runs(settings: AppSettings) -> bool:
+    """Whether the cluster-wide collectors run in their own exporter Deployment (several nodes), not in the pod."""
+    metrics = settings.metrics
+    return metrics.enabled and settings.elasticsearch.nodes > 1 and bool(metrics.cluster_collectors)
+
+
 def adapter_args(
     settings: AppSettings,
     target: WorkloadTarget,
@@ -60,8 +66,7 @@ def adapter_args(
     the CA (and its Secret, for the cluster-wide exporter when there are several nodes)."""
     metrics = settings.metrics
     ca_file = f"{ExporterSettings().ca_dir}/{CA_FILE}" if ca_volume else None
-    multi_node = settings.elasticsearch.nodes > 1
-    pod_collectors = () if multi_node else metrics.cluster_collectors
+    pod_collectors = () if settings.elasticsearch.nodes > 1 else metrics.cluster_collectors
     args: PrometheusAdapterArgs = {
         "target": target,
         "image": metrics.image,
@@ -74,7 +79,7 @@ def adapter_args(
         "memory": metrics.memory,
         "pod_monitor": metrics.pod_monitor,
     }
-    if multi_node and metrics.cluster_collectors:
+    if cluster_exporter_runs(settings):
         service_uri = cluster_uri or f"http://{target.service_dns_names[2]}:{target.app_port}"
         args["cluster_args"] = exporter_args(
             uri=service_uri,

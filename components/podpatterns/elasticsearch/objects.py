@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from ..kube import common_labels, metadata, selector_labels
 from ..podmodel import Manifest, MergedPod
+from ..scanner import AcceptedFinding, skip_annotations
 from ..settings import ElasticsearchSettings
 from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name
 from .pod import CONFIG_FILE_KEY, DATA_VOLUME
@@ -13,13 +15,25 @@ from .pod import CONFIG_FILE_KEY, DATA_VOLUME
 CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
 
 
-def namespace(name: str, *, privileged: bool) -> Manifest:
-    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container."""
-    labels = {
-        "app.kubernetes.io/managed-by": "pod-patterns",
-        "pod-security.kubernetes.io/enforce": "privileged" if privileged else "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-    }
+POD_SECURITY_LABEL = "pod-security.kubernetes.io"
+
+
+def namespace(name: str, *, privileged: bool, kubernetes_version: str) -> Manifest:
+    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container.
+
+    Audit and warn are "restricted" either way, so a privileged namespace still reports what breaks the
+    restricted profile (the API server warns at every deploy). Each mode is pinned to the policy of the
+    stack's `kubernetesVersion`, the oldest the manifests are made for and tested against: a cluster upgrade
+    then cannot tighten the policy under running workloads, as `latest` would.
+    """
+    version = f"v{kubernetes_version}"
+    labels = {"app.kubernetes.io/managed-by": "pod-patterns"}
+    for mode, level in (
+        ("enforce", "privileged" if privileged else "restricted"),
+        ("audit", "restricted"),
+        ("warn", "restricted"),
+    ):
+        labels |= {f"{POD_SECURITY_LABEL}/{mode}": level, f"{POD_SECURITY_LABEL}/{mode}-version": version}
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 
@@ -91,6 +105,7 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
     }
     if settings.nodes > 1:
         spec["affinity"] = _anti_affinity(settings)
+        spec["topologySpreadConstraints"] = [_zone_spread(settings)]
     if pod.sysctls:
         spec["securityContext"]["sysctls"] = pod.sysctls
     if pod.service_account_name:
@@ -98,6 +113,20 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
     return {
         "metadata": {"labels": selector_labels(settings.name), "annotations": {**pod.annotations, **annotations}},
         "spec": spec,
+    }
+
+
+def _zone_spread(settings: ElasticsearchSettings) -> Manifest:
+    """Nodes spread over zones, so that a zone outage leaves a master quorum where the zones allow it.
+
+    ScheduleAnyway: a preference, as clusters with fewer zones than nodes (or no zone labels) must still
+    schedule every node; anti-affinity keeps them on distinct hosts either way.
+    """
+    return {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": selector_labels(settings.name)},
     }
 
 
@@ -115,9 +144,14 @@ def _anti_affinity(settings: ElasticsearchSettings) -> Manifest:
     }
 
 
-def workload(settings: ElasticsearchSettings, ns: str, template: Manifest) -> Manifest:
-    """A StatefulSet (stable names, one volume claim per node) or, for one ephemeral node, a Deployment."""
-    meta = metadata(settings.name, ns, common_labels(settings.name, "database"))
+def workload(
+    settings: ElasticsearchSettings, ns: str, template: Manifest, accepted: Sequence[AcceptedFinding] = ()
+) -> Manifest:
+    """A StatefulSet (stable names, one volume claim per node) or, for one ephemeral node, a Deployment.
+
+    `accepted`: scanner findings accepted on purpose, annotated on the workload for checkov.
+    """
+    meta = metadata(settings.name, ns, common_labels(settings.name, "database"), skip_annotations(accepted))
     selector = {"matchLabels": selector_labels(settings.name)}
     if settings.workload == "Deployment":
         return {

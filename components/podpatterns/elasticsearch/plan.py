@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import scanner
 from ..kube import selector_labels
+from ..logtail.naming import container_name
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..settings import AppSettings
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
 from .config import HEALTH_PATH, HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
-from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command
+from .network import network_policies
+from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
+from .shutdown import outlasting
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,14 @@ def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
     return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
 
 
+def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
+    """The scanner checks the Elasticsearch workload fails on purpose (README "Security")."""
+    accepted = [scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    if settings.sysctl.mode == "init":
+        accepted += scanner.PRIVILEGED_SYSCTL_INIT
+    return accepted
+
+
 def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:
     """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
     es, ns = settings.elasticsearch, settings.namespace
@@ -67,16 +80,22 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     )
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
+    sidecars = {tls.CONTAINER, *(container_name(file) for file in server_log_files(es, settings.logs))}
+    pod = dataclasses.replace(pod, containers=outlasting(pod.containers, sidecars, es.termination_grace_period_seconds))
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:
-        manifests["namespace"] = objects.namespace(ns, privileged=settings.sysctl.mode == "init")
+        privileged = settings.sysctl.mode == "init"
+        manifests["namespace"] = objects.namespace(
+            ns, privileged=privileged, kubernetes_version=settings.kubernetes_version
+        )
     manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
         manifests["headless"] = objects.headless_service(es, ns)
-    manifests["workload"] = objects.workload(es, ns, template)
+    manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
+    manifests.update(network_policies(settings, target_of(settings)))
     return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..kube import resources, restricted_security_context
+from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
 from ..logtail.settings import LogSettings
 from ..podmodel import Manifest, PodContribution
 from ..quantity import java_heap
@@ -76,6 +76,7 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
     container: Manifest = {
         "name": CONTAINER,
         "image": image(settings),
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "env": [
             {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
             {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
@@ -125,6 +126,7 @@ def _config_init_container(settings: ElasticsearchSettings) -> Manifest:
     return {
         "name": CONFIG_INIT_CONTAINER,
         "image": image(settings),
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": ["cp", "-R", f"{CONFIG_DIR}/.", _CONFIG_COPY_MOUNT],
         "resources": resources("50m", "200m", "64Mi", "64Mi"),
         "securityContext": restricted_security_context(USER_ID, group=0),

@@ -1,29 +1,33 @@
-"""Arguments of LogTailSidecar. Defaults and allowed values: `podpatterns.logtail.settings`."""
+"""Arguments of LogTailSidecar.
 
-from __future__ import annotations
+Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
+"""
 
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import Required, TypedDict
+
+import pulumi
 
 from ..target import WorkloadTarget
 
 
 class LogTailSidecarArgs(TypedDict, total=False):
-    """Arguments of `LogTailSidecar`: which files to stream, from which volume, and how the tailers run."""
+    """Which files to stream, from which volume, and how the tailers run."""
 
-    target: WorkloadTarget
-    """The workload whose pod gets the tailers. Required."""
-    volume: str
-    """Pod volume holding the log files, declared by the workload (give it a sizeLimit). Required."""
-    directory: str
-    """Absolute directory the application writes the files to; mounted there read-only. Required."""
-    files: Sequence[str]
-    """File names in `directory` to stream, one container `tail-<file>` each. Required."""
-    mode: str
-    """"auto" (native from Kubernetes 1.29), "native" or "classic". Default: "auto"."""
-    image: str
-    """Pinned image with `sh` and busybox-compatible `tail`. Default: "busybox:1.36.1"."""
-    kubernetes_version: str
-    """Oldest Kubernetes minor version of the cluster, "1.25" to "1.37". Default: "1.33"."""
-    run_as_user: int
-    """User and group the tailers run as; they must be able to read the files. Default: 65534 (nobody)."""
+    target: Required[pulumi.Input[WorkloadTarget]]
+    """The workload whose pods get the pattern (from Python, e.g. an ElasticsearchApp's `target`). Required."""
+    volume: Required[pulumi.Input[str]]
+    """Pod volume holding the log files (declared by the workload). Allowed: DNS label. Required."""
+    directory: Required[pulumi.Input[str]]
+    """Where the application writes the files; the volume is mounted there, read-only. Allowed: absolute path. Required."""
+    files: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
+    """Files in the directory to stream, one sidecar container each. Allowed: list of file names. Required."""
+    mode: pulumi.Input[str]
+    """How the tailer runs: native (an init container with restartPolicy Always: starts before the app and stops after it, so startup and shutdown lines are kept), classic (a regular container), or auto (native from Kubernetes 1.29). Allowed: one of auto, native, classic. Default: "auto"."""
+    image: pulumi.Input[str]
+    """Image of the tailer; it runs `sh` and busybox-compatible `tail -F`. Allowed: image with a version tag or digest. Default: "busybox:1.36.1"."""
+    kubernetes_version: pulumi.Input[str]
+    """Oldest Kubernetes minor version of the cluster; mode auto uses native sidecars from 1.29. Allowed: "1.25" to "1.37". Default: "1.33"."""
+    run_as_user: pulumi.Input[int]
+    """User (and group) of the tailer; it must be able to read the files. Allowed: 1 to 2147483647. Default: 65534."""

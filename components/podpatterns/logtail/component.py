@@ -1,10 +1,9 @@
 """LogTailSidecar: the ComponentResource handing a workload its log tailers."""
 
-from __future__ import annotations
-
 import pulumi
 
 from ..podmodel import PodContribution
+from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
 from .args import LogTailSidecarArgs
 from .contribution import log_tail_contribution
@@ -20,8 +19,6 @@ class LogTailSidecar(pulumi.ComponentResource):
     `contribution` into the workload's pod.
     """
 
-    contribution: PodContribution
-    """The tailer containers, for the workload's pod (plain data, known at plan time)."""
     container_names: pulumi.Output[list[str]]
     """One container per file, `tail-<file>`: `kubectl logs <pod> -c <name>` shows that file."""
     native: pulumi.Output[bool]
@@ -30,7 +27,8 @@ class LogTailSidecar(pulumi.ComponentResource):
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
         super().__init__("podpatterns:index:LogTailSidecar", name, None, opts)
-        self.contribution = contribution
+        self.contribution: PodContribution = contribution
+        """The tailer containers, for the workload's pod (plain data, known at plan time)."""
         names = [c["name"] for c in [*contribution.containers, *contribution.native_sidecars]]
         self.container_names = pulumi.Output.from_input(names)
         self.native = pulumi.Output.from_input(bool(contribution.native_sidecars))
@@ -40,5 +38,5 @@ class LogTailSidecar(pulumi.ComponentResource):
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"LogTailSidecar '{name}' arguments"
-        settings, target = parse_pattern_args(LogTailSidecarSettings, args, origin, REQUIRED)
+        settings, target = parse_pattern_args(LogTailSidecarSettings, plain_args(args, origin), origin, REQUIRED)
         return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

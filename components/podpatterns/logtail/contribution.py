@@ -7,7 +7,7 @@ container's name, and the container's name says which file it streams.
 
 from __future__ import annotations
 
-from ..kube import resources, restricted_security_context
+from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..templating import read_template
 from .naming import container_name
@@ -42,6 +42,7 @@ def _container(name: str, path: str, settings: LogTailSidecarSettings) -> Manife
     return {
         "name": name,
         "image": settings.image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": tail_command(path),
         "resources": resources(CPU_REQUEST, CPU_LIMIT, MEMORY_REQUEST, MEMORY_LIMIT),
         "securityContext": restricted_security_context(settings.run_as_user),

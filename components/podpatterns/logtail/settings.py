@@ -16,7 +16,6 @@ NATIVE_SIDECAR_MINOR = 29
 """Native sidecars (`restartPolicy: Always` init containers) are beta and on by default from Kubernetes 1.29."""
 
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
-_ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
 
 
 def _file_names(value: tuple[str, ...]) -> None:
@@ -26,11 +25,6 @@ def _file_names(value: tuple[str, ...]) -> None:
     problem = name_problem(value)
     if problem:
         raise ValueError(problem)
-
-
-def _absolute_path(value: str) -> None:
-    if not _ABSOLUTE_PATH.match(value):
-        raise ValueError("must be an absolute directory path such as /var/log/app")
 
 
 def _mode() -> Any:
@@ -80,7 +74,7 @@ class LogTailSidecarSettings:
     directory: str = setting(
         "",
         "Where the application writes the files; the volume is mounted there, read-only.",
-        check=_absolute_path,
+        check=checks.absolute_path,
         allowed="absolute path",
     )
     files: tuple[str, ...] = setting(

@@ -1,51 +1,53 @@
-"""Arguments of PrometheusAdapter. Defaults and allowed values: `podpatterns.metrics.settings.ExporterSettings`."""
+"""Arguments of PrometheusAdapter.
 
-from __future__ import annotations
+Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
+"""
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
+
+import pulumi
 
 from ..target import WorkloadTarget
 
 
 class PrometheusAdapterArgs(TypedDict, total=False):
-    """An exporter container translating an application's own API into Prometheus metrics.
+    """An exporter container translating an application's own API into Prometheus metrics."""
 
-    Plain values, not Outputs: they are checked, and the pod planned, before anything is registered."""
-
-    target: WorkloadTarget
-    """The workload whose pods get the exporter. Required."""
-    image: str
-    """Exporter image, pinned. Default: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"."""
-    port: int
-    """Port the exporter serves metrics on, named `metrics` in the pod and on the Service. Default: 9114."""
-    args: Sequence[str]
-    """Exporter arguments; its listen address must match port. Default: none."""
-    cluster_args: Sequence[str]
-    """Arguments of one extra exporter Deployment for cluster-wide metrics. Default: none (no Deployment)."""
-    metrics_path: str
-    """Path of the metrics. Default: "/metrics"."""
-    health_path: str
-    """Path the probes ask. Default: "/healthz"."""
-    credentials_secret: str
-    """Secret with the application's credentials. Default: none."""
-    credentials_env: Sequence[str]
-    """Variables from credentials_secret, as ENV_NAME=secret-key. Default: none."""
-    ca_volume: str
-    """Pod volume with the CA verifying the application's TLS certificate. Default: none."""
-    ca_secret: str
-    """Secret with that CA, for the cluster-wide Deployment. Default: none."""
-    ca_dir: str
-    """Mount path of the CA volume in the exporter. Default: "/etc/exporter/ca"."""
-    cpu_request: str
-    """CPU request of the exporter. Default: "10m"."""
-    cpu_limit: str
-    """CPU limit of the exporter. Default: "100m"."""
-    memory: str
-    """Memory request and limit of the exporter. Default: "64Mi"."""
-    pod_monitor: bool
-    """Create Prometheus Operator PodMonitors. Default: false."""
-    job: str
-    """Job label the PodMonitors set. Default: "<target name>-metrics"."""
-    rule_groups: Sequence[Mapping[str, Any]]
-    """Prometheus rule groups for a PrometheusRule (Operator CRD). Default: none (no PrometheusRule)."""
+    target: Required[pulumi.Input[WorkloadTarget]]
+    """The workload whose pods get the pattern (from Python, e.g. an ElasticsearchApp's `target`). Required."""
+    rule_groups: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
+    """Prometheus rule groups (each a mapping with a name and its rules) for one PrometheusRule (Operator CRD). Default: none (no PrometheusRule)."""
+    image: pulumi.Input[str]
+    """Exporter image, pinned. Allowed: image:tag or image@digest. Default: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"."""
+    port: pulumi.Input[int]
+    """Port the exporter serves /metrics on (named `metrics`). Allowed: 1024 to 65535. Default: 9114."""
+    args: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Exporter command-line arguments (its listen address must match port). Default: none."""
+    cluster_args: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Arguments of one extra exporter Deployment for cluster-wide metrics (exported once, not by every pod). Empty: no such Deployment. Default: none."""
+    metrics_path: pulumi.Input[str]
+    """Path of the metrics. Allowed: absolute path. Default: "/metrics"."""
+    health_path: pulumi.Input[str]
+    """Path the exporter's probes ask; it answers once it listens. Default: "/healthz"."""
+    credentials_secret: pulumi.Input[str]
+    """Secret holding the application's credentials. Unset: none. Allowed: DNS name. Default: none."""
+    credentials_env: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Environment variables taken from credentials_secret, as ENV_NAME=secret-key. Allowed: ENV=key list. Default: none."""
+    ca_volume: pulumi.Input[str]
+    """Pod volume holding the CA that verifies the application's TLS certificate. Unset: no TLS. Allowed: DNS label. Default: none."""
+    ca_secret: pulumi.Input[str]
+    """Secret holding that CA, mounted by the cluster-wide Deployment (which has no pod volumes of the app). Allowed: DNS name. Default: none."""
+    ca_dir: pulumi.Input[str]
+    """Where the CA volume is mounted in the exporter container. Default: "/etc/exporter/ca"."""
+    cpu_request: pulumi.Input[str]
+    """CPU request of the exporter. Allowed: CPU quantity. Default: "10m"."""
+    cpu_limit: pulumi.Input[str]
+    """CPU limit of the exporter. Allowed: CPU quantity. Default: "100m"."""
+    memory: pulumi.Input[str]
+    """Memory request and limit of the exporter. Allowed: byte quantity. Default: "64Mi"."""
+    pod_monitor: pulumi.Input[bool]
+    """Create Prometheus Operator PodMonitors (monitoring.coreos.com/v1). Default: false."""
+    job: pulumi.Input[str]
+    """Prometheus job label the PodMonitors set. Unset: <target>-metrics. Default: none."""

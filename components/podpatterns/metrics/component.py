@@ -1,7 +1,5 @@
 """PrometheusAdapter: an exporter container in the app's pod, its discovery objects and its alerts."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +9,8 @@ from ..podmodel import Manifest, PodContribution
 from ..resources import register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.engine import Problem
-from ..target import WorkloadTarget
+from ..settings.inputs import plain_args
+from ..target import WorkloadTarget, require_target
 from .args import PrometheusAdapterArgs
 from .contribution import adapter_contribution, job_name, owned_objects
 from .settings import ExporterSettings
@@ -27,13 +26,12 @@ class PrometheusAdapter(pulumi.ComponentResource):
 
     job: pulumi.Output[str]
     """The Prometheus job the PodMonitors set."""
-    contribution: PodContribution
-    """What the exporter adds to the target's pods (plain data)."""
 
     def __init__(self, name: str, args: PrometheusAdapterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         settings, target, groups = parse_adapter_args(name, args)
         super().__init__("podpatterns:index:PrometheusAdapter", name, None, opts)
-        self.contribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
+        self.contribution: PodContribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
+        """What the exporter adds to the target's pods (plain data, for Python programs)."""
         for role, manifest in owned_objects(settings, target, groups).items():
             register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
         self.job = pulumi.Output.from_input(job_name(settings, target))
@@ -45,12 +43,15 @@ def parse_adapter_args(
 ) -> tuple[ExporterSettings, WorkloadTarget, list[Manifest]]:
     """The checked settings, target and rule groups; raises SettingsError naming the argument."""
     origin = f"PrometheusAdapter '{name}' arguments"
-    target = args.get("target")
-    if not isinstance(target, WorkloadTarget):
-        raise SettingsError(origin, [Problem("target", "required: a WorkloadTarget describing the workload")])
-    groups = _rule_groups(origin, args.get("rule_groups", ()))
-    raw = {key: value for key, value in args.items() if key not in ("target", "rule_groups")}
-    return parse(ExporterSettings, raw, origin=origin, style=KeyStyle()), target, groups
+    plain = plain_args(args, origin)
+    target = require_target(plain, origin)
+    groups = _rule_groups(origin, plain.get("rule_groups", ()))
+    raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups")}
+    settings = parse(ExporterSettings, raw, origin=origin, style=KeyStyle())
+    if settings.port == target.app_port:
+        problem = f"{settings.port} is the application's own port (target.app_port): choose another"
+        raise SettingsError(origin, [Problem("port", problem)])
+    return settings, target, groups
 
 
 def _rule_groups(origin: str, groups: Any) -> list[Manifest]:

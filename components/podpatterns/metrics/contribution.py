@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..kube import common_labels, metadata, resources, restricted_security_context, selector_labels
+from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context, selector_labels
 from ..podmodel import Manifest, PodContribution
+from ..scanner import TAG_PINNED_IMAGE, pinned_by_digest, skip_annotations
 from ..target import WorkloadTarget
 from .settings import ExporterSettings
 
@@ -51,6 +52,7 @@ def exporter_container(settings: ExporterSettings, args: Sequence[str], ca_volum
     container: Manifest = {
         "name": CONTAINER,
         "image": settings.image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "args": list(args),
         "ports": [{"name": PORT_NAME, "containerPort": settings.port, "protocol": "TCP"}],
         # The exporter only listens once its first call to the app answers or after a 10 s timeout:
@@ -98,7 +100,7 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": metadata(name, target.namespace, common_labels(name, "metrics")),
+        "metadata": metadata(name, target.namespace, common_labels(name, "metrics"), _accepted(settings)),
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": selector_labels(name)},
@@ -108,6 +110,11 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
             },
         },
     }
+
+
+def _accepted(settings: ExporterSettings) -> dict[str, str]:
+    """Scanner findings the cluster-wide exporter accepts: a tag-pinned image (README "Security")."""
+    return {} if pinned_by_digest(settings.image) else skip_annotations([TAG_PINNED_IMAGE])
 
 
 def pod_monitors(settings: ExporterSettings, target: WorkloadTarget) -> list[Manifest]:

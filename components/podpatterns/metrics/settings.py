@@ -125,8 +125,12 @@ class MetricsSettings:
         check=checks.dns_label(253),
         allowed="DNS name",
     )
-    username_key: str = setting("username", "Key of the user name in credentials_secret.")
-    password_key: str = setting("password", "Key of the password in credentials_secret.")
+    username_key: str = setting(
+        "username", "Key of the user name in credentials_secret.", check=checks.secret_key, allowed="Secret key"
+    )
+    password_key: str = setting(
+        "password", "Key of the password in credentials_secret.", check=checks.secret_key, allowed="Secret key"
+    )
     pod_monitor: bool = setting(False, "Create PodMonitors for the Prometheus Operator (its CRDs must exist).")
     prometheus_rule: bool = setting(False, "Create the PrometheusRule with the Elasticsearch alerts (Operator CRD).")
     yellow_for: str = setting(

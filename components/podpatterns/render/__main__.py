@@ -1,8 +1,11 @@
-"""python -m podpatterns.render --stack STACK --out DIR [--project DIR]
+"""python -m podpatterns.render --stack STACK --out DIR [--project DIR] [--urns FILE [--allow-replacements]]
 
 Runs the project's program for STACK in-process under Pulumi's mocks and writes every
 Kubernetes object it would create into DIR, one file per object; prints a summary.
 Exit status 2 and nothing written when the stack's settings are invalid.
+With --urns, also writes every resource's URN to FILE; when FILE already lists a URN that
+no resource keeps (directly or through an alias), `pulumi up` would delete that resource:
+exit status 3, the alias that would keep it, and nothing written, unless --allow-replacements.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from pathlib import Path
 from ..podmodel import PodConflictError
 from ..settings import SettingsError
 from .manifests import kubernetes_objects, write_manifests
-from .offline import run_offline
+from .offline import Recording, run_offline
+from .replacements import match_snapshot, read_snapshot, replacement_advice, snapshot_text
 from .summary import summary
 
 
@@ -23,17 +27,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True, help="stack name: reads <stackConfigDir>/Pulumi.<stack>.yaml")
     parser.add_argument("--out", required=True, type=Path, help="directory for the YAML files (replaced)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="project directory (default: .)")
+    parser.add_argument("--urns", type=Path, help="URN snapshot to check against and rewrite")
+    parser.add_argument(
+        "--allow-replacements", action="store_true", help="rewrite --urns even if live resources would be deleted"
+    )
     options = parser.parse_args(argv)
     try:
         recording = run_offline(options.project, options.stack)
     except (SettingsError, PodConflictError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if options.urns and not options.allow_replacements and _would_delete(recording, options.urns):
+        return 3
     objects = kubernetes_objects(recording)
     write_manifests(objects, options.out)
+    if options.urns:
+        options.urns.write_text(snapshot_text(recording))
     print(summary(recording, objects))
     print(f"Wrote {len(objects)} objects to {options.out}")
     return 0
+
+
+def _would_delete(recording: Recording, snapshot: Path) -> bool:
+    if not snapshot.exists():
+        return False
+    matching = match_snapshot(read_snapshot(snapshot.read_text()), recording)
+    if matching.removed:
+        print(f"error: {replacement_advice(matching, str(snapshot))}", file=sys.stderr)
+    return bool(matching.removed)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from .urn import make_urn
+
 SECRET_PLACEHOLDER = "[secret: set at deploy]"
 
 
@@ -45,6 +47,22 @@ COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class AliasSpec:
+    """One of a resource's `ResourceOptions.aliases`, as the SDK sends it to the engine.
+
+    Either a whole `urn`, or the parts that differ from the resource's own (empty: the same).
+    """
+
+    urn: str = ""
+    name: str = ""
+    type: str = ""
+    stack: str = ""
+    project: str = ""
+    parent_urn: str = ""
+    no_parent: bool = False
+
+
+@dataclass(frozen=True)
 class Registration:
     urn: str
     parent: str
@@ -54,6 +72,8 @@ class Registration:
     inputs: Mapping[str, Any]
     secret_paths: tuple[str, ...] = ()
     """Dotted paths of inputs that were Pulumi secrets (their values in `inputs` are unwrapped)."""
+    aliases: tuple[AliasSpec, ...] = ()
+    """The resource's aliases: the URNs it may have had before (see `render.replacements`)."""
 
 
 @dataclass
@@ -83,6 +103,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.recording = recording
         self.lock = threading.Lock()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return make_urn(pulumi.get_stack(), pulumi.get_project(), parent, type_, name)
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
@@ -90,11 +113,33 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             secret_paths: list[str] = []
             inputs = _unwrap_secrets(rpc.deserialize_properties(request.object), "", secret_paths)
             registration = Registration(
-                response.urn, request.parent, request.type, request.name, request.custom, inputs, tuple(secret_paths)
+                response.urn,
+                request.parent,
+                request.type,
+                request.name,
+                request.custom,
+                inputs,
+                tuple(secret_paths),
+                tuple(_alias_spec(alias) for alias in request.aliases),
             )
             with self.lock:
                 self.recording.registrations.append(registration)
         return response
+
+
+def _alias_spec(alias: Any) -> AliasSpec:
+    """An `alias_pb2.Alias` (with the monitor's aliasSpecs feature, which the mock monitor reports) as data."""
+    if alias.HasField("urn"):
+        return AliasSpec(urn=alias.urn)
+    spec = alias.spec
+    return AliasSpec(
+        name=spec.name,
+        type=spec.type,
+        stack=spec.stack,
+        project=spec.project,
+        parent_urn=spec.parentUrn,
+        no_parent=spec.noParent,
+    )
 
 
 def _unwrap_secrets(value: Any, path: str, secret_paths: list[str]) -> Any:
@@ -140,12 +185,20 @@ def _without_secure_values(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-def run_offline(project_dir: Path, stack: str) -> Recording:
-    """Run the project's program for `stack` under mocks; exceptions from the program propagate."""
+def run_offline(project_dir: Path, stack: str, recording: Recording | None = None) -> Recording:
+    """Run the project's program for `stack` under mocks; exceptions from the program propagate.
+
+    Pass `recording` to keep what was registered even when the program raises.
+    """
     project_dir = project_dir.resolve()
     project, config, secret_keys = stack_config(project_dir, stack)
     return run_with_mocks(
-        lambda: _run_main(project_dir), project=project, stack=stack, config=config, secret_keys=secret_keys
+        lambda: _run_main(project_dir),
+        project=project,
+        stack=stack,
+        config=config,
+        secret_keys=secret_keys,
+        recording=recording,
     )
 
 

@@ -14,6 +14,7 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _KUBERNETES_VERSION = re.compile(r"^1\.(\d+)$")
 _IMAGE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
 _IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 OLDEST_KUBERNETES_MINOR = 25
 NEWEST_KUBERNETES_MINOR = 37
@@ -61,32 +62,49 @@ def image_repository(value: str) -> None:
 
 
 def pinned_image(value: str) -> None:
-    """An image reference with a version tag or a digest; `latest` and no tag are refused."""
-    repository, _, tag = value.rpartition(":")
-    if "@sha256:" in value:
-        repository, tag = value.split("@", 1)[0], "digest"
-    if not repository or "/" in tag or not _IMAGE_REPOSITORY.match(repository) or not _IMAGE_TAG.match(tag):
+    """An image reference with a version tag or a sha256 digest; `latest` and no tag are refused."""
+    reference, at, digest = value.partition("@")
+    if at and not _DIGEST.match(digest):
+        raise ValueError("must be pinned to a digest @sha256:<64 hex digits>, or to a version tag")
+    repository, colon, tag = reference.rpartition(":")
+    if not colon or "/" in tag:  # no tag: "registry:5000/name" has a colon in the registry only
+        repository, tag = reference, "digest" if at else ""
+    if not repository or not _IMAGE_REPOSITORY.match(repository) or not _IMAGE_TAG.match(tag):
         raise ValueError("must be an image pinned to a version tag or digest, such as busybox:1.36.1")
     if tag == "latest":
         raise ValueError("must be pinned to a version: latest changes under you")
 
 
 def memory_quantity(value: str) -> None:
-    parse_memory(value)
+    if parse_memory(value) == 0:
+        raise ValueError("must be more than 0")
 
 
 def cpu_quantity(value: str) -> None:
-    parse_cpu(value)
+    if parse_cpu(value) == 0:
+        raise ValueError("must be more than 0")
 
 
-_HOSTNAME = re.compile(r"^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
 
 
 def dns_names(values: tuple[str, ...]) -> None:
     """Certificate DNS names: lowercase RFC 1123 host names, a leading '*.' allowed."""
     for value in values:
         if len(value) > 253 or not _HOSTNAME.match(value):
-            raise ValueError(f"{value!r} is not a DNS name (lowercase RFC 1123, optionally starting with '*.')")
+            raise ValueError(
+                f"{value!r} is not a DNS name (lowercase RFC 1123, labels of at most 63 characters, "
+                "optionally starting with '*.')"
+            )
+
+
+def dns_labels(values: tuple[str, ...]) -> None:
+    """Distinct DNS labels, such as the names that become part of object names."""
+    for value in values:
+        dns_label(63)(value)
+    if len(set(values)) != len(values):
+        raise ValueError("must be distinct")
 
 
 def ip_addresses(values: tuple[str, ...]) -> None:
@@ -100,6 +118,24 @@ def ip_addresses(values: tuple[str, ...]) -> None:
 def image_setting(default: str, doc: str) -> Any:
     """Declare a container image key: pinned to a version tag or digest."""
     return setting(default, doc, check=pinned_image, allowed="image with a version tag or digest")
+
+
+_ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
+
+
+def absolute_path(value: str) -> None:
+    """An absolute path of plain segments: no '.' or '..' to step out of the directory it names."""
+    if not _ABSOLUTE_PATH.match(value) or {".", ".."} & set(value.split("/")):
+        raise ValueError("must be an absolute path of letters, digits, '.', '_' and '-' segments, without . or ..")
+
+
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+
+
+def secret_key(value: str) -> None:
+    """A key of a Secret or ConfigMap."""
+    if not _SECRET_KEY.match(value) or len(value) > 253:
+        raise ValueError("must be a Secret key: letters, digits, '-', '_' and '.'")
 
 
 _DURATION = re.compile(r"^(\d+[smhd])+$")

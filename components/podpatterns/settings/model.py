@@ -17,11 +17,15 @@ from ..tls.settings import TlsSettings
 from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
+from .network import NetworkSettings, vault_egress_problem
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
 
 MIN_MEMORY = 512 * 2**20
+
+BUILT_IN_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+"""Every cluster has these: the stack must not create (nor, on destroy, delete) one."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class ElasticsearchSettings:
     )
     storage_class: str | None = setting(
         None,
-        "StorageClass of the PersistentVolumeClaims. Unset: the cluster's default.",
+        "StorageClass of the PersistentVolumeClaims (needs storageSize). Unset: the cluster's default.",
         check=checks.dns_label(253),
         allowed="DNS name",
     )
@@ -84,7 +88,8 @@ class ElasticsearchSettings:
     )
     termination_grace_period_seconds: int = setting(
         120,
-        "Time Elasticsearch gets to flush and leave the cluster before it is killed.",
+        "Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) "
+        "before it is killed; classic sidecars wait this less 10 s before they stop.",
         minimum=30,
         maximum=3600,
     )
@@ -104,6 +109,8 @@ class ElasticsearchSettings:
             raise KeyedValueError(
                 "workload", "persistent storage needs workload StatefulSet (one PersistentVolumeClaim per node)"
             )
+        if self.storage_class is not None and self.storage_size is None:
+            raise KeyedValueError("storage_class", "needs storageSize: without it the data is in an emptyDir")
         if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
             raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")
         if self.memory_bytes < MIN_MEMORY:
@@ -134,7 +141,11 @@ class AppSettings:
     """One application and the patterns composed onto it: what a stack deploys."""
 
     namespace: str = setting(
-        "elasticsearch", "Namespace of every object the stack creates.", check=checks.dns_label(63), allowed="DNS label"
+        "elasticsearch",
+        "Namespace of every object the stack creates (a built-in one, such as default, only with createNamespace "
+        "false).",
+        check=checks.dns_label(63),
+        allowed="DNS label",
     )
     create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
     kubernetes_version: str = setting(
@@ -156,11 +167,23 @@ class AppSettings:
     metrics: MetricsSettings = setting(
         MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
     )
+    network: NetworkSettings = setting(
+        NetworkSettings, "NetworkPolicies: default deny for the app's pods, then only the connections they need."
+    )
 
     def __post_init__(self) -> None:
+        if self.create_namespace and self.namespace in BUILT_IN_NAMESPACES:
+            raise KeyedValueError(
+                "namespace",
+                f"{self.namespace} exists in every cluster: use a namespace of the stack's own, "
+                "or set createNamespace: false",
+            )
         problem = renewal_problem(self.vault.enabled and self.vault.renew, self.kubernetes_minor)
         if problem:
             raise KeyedValueError("vault", problem)
+        problem = vault_egress_problem(self.network, self.vault.address, self.namespace) if self.vault.enabled else None
+        if problem:
+            raise KeyedValueError("network", problem)
         if self.logs.enabled and self.logs.mode == "native" and self.kubernetes_minor < NATIVE_SIDECAR_MINOR:
             raise KeyedValueError(
                 "logs",

@@ -1,10 +1,9 @@
 """SysctlInit: the ComponentResource handing a workload the sysctls its pods need."""
 
-from __future__ import annotations
-
 import pulumi
 
 from ..podmodel import PodContribution
+from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
 from .args import SysctlInitArgs
 from .contribution import sysctl_contribution
@@ -20,15 +19,14 @@ class SysctlInit(pulumi.ComponentResource):
     Owns no Kubernetes objects: merge `contribution` into the workload's pod.
     """
 
-    contribution: PodContribution
-    """The init container and pod sysctls (plain data, known at plan time)."""
     privileged: pulumi.Output[bool]
     """Whether the pod has the privileged init container (its namespace must admit privileged pods)."""
 
     def __init__(self, name: str, args: SysctlInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
         super().__init__("podpatterns:index:SysctlInit", name, None, opts)
-        self.contribution = contribution
+        self.contribution: PodContribution = contribution
+        """The init container and pod sysctls (plain data, known at plan time)."""
         self.privileged = pulumi.Output.from_input(bool(contribution.init_containers))
         self.register_outputs({"privileged": self.privileged})
 
@@ -36,5 +34,5 @@ class SysctlInit(pulumi.ComponentResource):
     def plan(name: str, args: SysctlInitArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"SysctlInit '{name}' arguments"
-        settings, target = parse_pattern_args(SysctlInitSettings, args, origin, REQUIRED)
+        settings, target = parse_pattern_args(SysctlInitSettings, plain_args(args, origin), origin, REQUIRED)
         return sysctl_contribution(settings, source=f"SysctlInit '{name}' on {target.name}")

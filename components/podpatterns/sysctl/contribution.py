@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..kube import resources
+from ..kube import IMAGE_PULL_POLICY, resources
 from ..podmodel import Manifest, PodContribution
 from ..templating import read_template
 from .settings import SysctlInitSettings
@@ -35,6 +35,7 @@ def _init_container(image: str, node_sysctls: list[tuple[str, str]]) -> Manifest
     return {
         "name": CONTAINER,
         "image": image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": sysctl_command(node_sysctls),
         "resources": resources("10m", "50m", "8Mi", "16Mi"),
         # allowPrivilegeEscalation must not be false beside privileged: true (the API server refuses it).

@@ -1,51 +1,55 @@
-"""Arguments of TlsAmbassador. Defaults and allowed values: `podpatterns.tls.settings.TlsSettings`."""
+"""Arguments of TlsAmbassador.
 
-from __future__ import annotations
+Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
+"""
 
-from typing import TypedDict
+from collections.abc import Sequence
+from typing import Required, TypedDict
+
+import pulumi
 
 from ..target import WorkloadTarget
 
 
 class TlsAmbassadorArgs(TypedDict, total=False):
-    """The workload to put behind TLS, and the TLS settings (keys of `TlsSettings`)."""
+    """The workload to put behind TLS, where the application listens, and the TLS settings."""
 
-    target: WorkloadTarget
-    """Required. The workload; the ambassador listens on its `app_port`."""
-    upstream_port: int
-    """Required. The port the application listens on at 127.0.0.1."""
-    health_path: str
-    """The application's health URL, for in-pod readiness probes through TLS. Default: "/"."""
-    image: str
-    """nginx image, pinned. Default: "docker.io/library/nginx:1.27.3-alpine"."""
-    key_algorithm: str
-    """"ECDSA" or "RSA". Default: "ECDSA"."""
-    ecdsa_curve: str
-    """"P256" or "P384". Default: "P256"."""
-    rsa_bits: int
-    """2048 to 4096. Default: 2048."""
-    ca_validity_hours: int
-    """Default: 87600 (10 years)."""
-    validity_hours: int
-    """Server certificate validity, 24 to 8760. Default: 2160 (90 days)."""
-    early_renewal_hours: int
-    """Default: 720 (30 days)."""
-    dns_names: list[str]
-    """Extra DNS names for the server certificate. Default: none."""
-    ip_addresses: list[str]
-    """Extra IP addresses for the server certificate. Default: none."""
-    mtls: str
-    """"off", "optional" or "required". Default: "off"."""
-    clients: list[str]
-    """Clients to issue certificates for. Default: none."""
-    access_log: bool
-    """Log every request (mode stream: every connection) to stdout. Default: true."""
-    mode: str
-    """"http" (HTTP proxy: per-request log, in-pod readiness through TLS) or "stream" (TLS ended at L4, the
-    bytes passed on: less CPU per request). Default: "http"."""
-    cpu_request: str
-    """CPU request of the nginx container. Default: "50m"."""
-    cpu_limit: str
-    """CPU limit of the nginx container. Default: "1" (one worker)."""
-    memory: str
-    """Memory request and limit of the nginx container. Default: "48Mi"."""
+    target: Required[pulumi.Input[WorkloadTarget]]
+    """The workload whose pods get the pattern (from Python, e.g. an ElasticsearchApp's `target`). Required."""
+    upstream_port: Required[pulumi.Input[int]]
+    """The port the application listens on at 127.0.0.1, 1 to 65535, not target.app_port. Required."""
+    health_path: pulumi.Input[str]
+    """The application's health URL path, for in-pod readiness probes through TLS. Default: "/"."""
+    image: pulumi.Input[str]
+    """nginx image, pinned to a version. Allowed: image with a version tag or digest. Default: "docker.io/library/nginx:1.27.3-alpine"."""
+    key_algorithm: pulumi.Input[str]
+    """Server and CA key algorithm. Allowed: one of ECDSA, RSA. Default: "ECDSA"."""
+    ecdsa_curve: pulumi.Input[str]
+    """ECDSA curve (set explicitly: the provider's default P224 is refused by many clients). Allowed: one of P256, P384. Default: "P256"."""
+    rsa_bits: pulumi.Input[int]
+    """RSA key size. Allowed: 2048 to 4096. Default: 2048."""
+    ca_validity_hours: pulumi.Input[int]
+    """Validity of the CA certificate (10 years); at least validityHours. Allowed: at least 24. Default: 87600."""
+    validity_hours: pulumi.Input[int]
+    """Validity of the server certificate (90 days). Allowed: 24 to 8760. Default: 2160."""
+    early_renewal_hours: pulumi.Input[int]
+    """Renew the server certificate this long before it expires, at the next pulumi up. Allowed: at least 0. Default: 720."""
+    dns_names: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Extra DNS names for the server certificate, besides the Services' names and localhost. Allowed: DNS names. Default: none."""
+    ip_addresses: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Extra IP addresses for the server certificate, besides 127.0.0.1. Allowed: IP addresses. Default: none."""
+    mtls: pulumi.Input[str]
+    """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
+    clients: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
+    access_log: pulumi.Input[bool]
+    """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
+    mode: pulumi.Input[str]
+    """http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    cpu_request: pulumi.Input[str]
+    """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
+    cpu_limit: pulumi.Input[str]
+    """CPU limit of the ambassador (one nginx worker). Allowed: CPU quantity. Default: "1"."""
+    memory: pulumi.Input[str]
+    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "48Mi"."""

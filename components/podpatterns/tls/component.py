@@ -1,10 +1,7 @@
 """TlsAmbassador: certificates from pulumi-tls, their Secret, the nginx configuration, the pod contribution."""
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Sequence
-from typing import Any
 
 import pulumi
 import pulumi_tls as tls
@@ -12,7 +9,8 @@ import pulumi_tls as tls
 from ..podmodel import PodContribution
 from ..resources import register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
-from ..target import WorkloadTarget
+from ..settings.inputs import plain_args
+from ..target import require_target
 from .args import TlsAmbassadorArgs
 from .contribution import (
     AmbassadorLayout,
@@ -25,20 +23,18 @@ from .contribution import (
 )
 from .settings import TlsSettings
 
-_LAYOUT_KEYS = ("target", "upstream_port", "health_path")
-
 
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
     """Check the arguments; raises SettingsError naming each bad argument."""
     origin = f"TlsAmbassador '{name}' arguments"
-    raw: dict[str, Any] = dict(args)
-    target, upstream_port, health_path = (raw.pop(key, None) for key in _LAYOUT_KEYS)
+    raw = plain_args(args, origin)
+    target = require_target(raw, origin)
+    upstream_port, health_path = raw.pop("upstream_port", None), raw.pop("health_path", None)
+    del raw["target"]
     problems = []
-    if not isinstance(target, WorkloadTarget):
-        problems.append(Problem("target", "required: the WorkloadTarget of the application to put behind TLS"))
     if not isinstance(upstream_port, int | float) or not 1 <= upstream_port <= 65535:
         problems.append(Problem("upstream_port", f"{upstream_port!r} is not allowed: a port from 1 to 65535"))
-    elif isinstance(target, WorkloadTarget) and int(upstream_port) == target.app_port:
+    elif int(upstream_port) == target.app_port:
         problems.append(Problem("upstream_port", f"{upstream_port} is the ambassador's own port (target.app_port)"))
     if health_path is not None and not (isinstance(health_path, str) and health_path.startswith("/")):
         problems.append(Problem("health_path", f"{health_path!r} is not allowed: an absolute URL path"))
@@ -63,8 +59,6 @@ class TlsAmbassador(pulumi.ComponentResource):
     listen on 127.0.0.1:`upstream_port` only.
     """
 
-    contribution: PodContribution
-    """What to merge into the pod (plain data; its rotation annotation is an output)."""
     ca_certificate: pulumi.Output[str]
     """The CA certificate (PEM) clients verify the ambassador against."""
     certificate_expiry: pulumi.Output[str]
@@ -117,7 +111,8 @@ class TlsAmbassador(pulumi.ComponentResource):
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
-        self.contribution = ambassador_contribution(layout, settings, rotation)
+        self.contribution: PodContribution = ambassador_contribution(layout, settings, rotation)
+        """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
         self.ca_certificate = ca.cert_pem
         self.certificate_expiry = server.validity_end_time
         self.register_outputs(

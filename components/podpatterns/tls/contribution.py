@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..kube import common_labels, metadata, resources, restricted_security_context
+from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..target import WorkloadTarget
 from ..templating import read_template, render_template
@@ -140,6 +140,7 @@ def ambassador_contribution(
     container: Manifest = {
         "name": CONTAINER,
         "image": settings.image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": ["nginx", "-c", f"{CONFIG_DIR}/{CONFIG_KEY}", "-g", "daemon off;"],
         "ports": [{"name": "https", "containerPort": listen, "protocol": "TCP"}],
         # TCP probes: they work whatever the client-certificate mode, and only ever restart nginx.

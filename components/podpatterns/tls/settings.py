@@ -34,7 +34,9 @@ class TlsSettings:
         choices=("P256", "P384"),
     )
     rsa_bits: int = setting(2048, "RSA key size.", minimum=2048, maximum=4096)
-    ca_validity_hours: int = setting(87600, "Validity of the CA certificate (10 years).", minimum=24)
+    ca_validity_hours: int = setting(
+        87600, "Validity of the CA certificate (10 years); at least validityHours.", minimum=24
+    )
     validity_hours: int = setting(2160, "Validity of the server certificate (90 days).", minimum=24, maximum=8760)
     early_renewal_hours: int = setting(
         720, "Renew the server certificate this long before it expires, at the next pulumi up.", minimum=0
@@ -59,8 +61,8 @@ class TlsSettings:
     clients: tuple[str, ...] = setting(
         (),
         "Names of clients to issue certificates for, each into a Secret <app>-client-<name>.",
-        check=checks.dns_names,
-        allowed="DNS labels",
+        check=checks.dns_labels,
+        allowed="distinct DNS labels",
     )
     access_log: bool = setting(True, "Log every request (mode stream: every connection) to the ambassador's stdout.")
     mode: str = setting(
@@ -82,6 +84,12 @@ class TlsSettings:
             raise KeyedValueError(
                 "early_renewal_hours",
                 f"{self.early_renewal_hours} must be shorter than validityHours {self.validity_hours}",
+            )
+        if self.ca_validity_hours < self.validity_hours:
+            raise KeyedValueError(
+                "ca_validity_hours",
+                f"{self.ca_validity_hours} must be at least validityHours {self.validity_hours}: "
+                "a certificate cannot outlive the CA that signed it",
             )
         if self.clients and self.mtls == "off":
             raise KeyedValueError("clients", "client certificates need mtls optional or required")

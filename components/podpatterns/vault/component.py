@@ -1,6 +1,7 @@
 """VaultSecretsInit: the Vault agent fetches secrets into an in-memory volume before the app starts."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 
@@ -9,7 +10,8 @@ from ..resources import register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.checks import kubernetes_version as check_kubernetes_version
 from ..settings.engine import Problem
-from ..target import WorkloadTarget
+from ..settings.inputs import plain_args
+from ..target import require_target
 from .args import VaultSecretsInitArgs
 from .contribution import vault_contribution, vault_manifests
 from .settings import VaultSettings, renewal_problem
@@ -27,22 +29,20 @@ class VaultSecretsInit(pulumi.ComponentResource):
     """The ServiceAccount the pod must run as (the Vault role binds it)."""
     config_map_name: pulumi.Output[str]
     """The ConfigMap holding the agent's configuration."""
-    contribution: PodContribution
-    """What the pattern adds to the target's pod."""
 
     def __init__(self, name: str, args: VaultSecretsInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         origin = f"VaultSecretsInit '{name}' arguments"
-        target = args.get("target")
-        if not isinstance(target, WorkloadTarget):
-            raise SettingsError(origin, [Problem("target", "a WorkloadTarget is required")])
-        settings = _parse(args, origin)
+        plain = plain_args(args, origin)
+        target = require_target(plain, origin)
+        settings = _parse(plain, origin)
         super().__init__("podpatterns:index:VaultSecretsInit", name, None, opts)
 
         created = {
             role: register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
             for role, manifest in vault_manifests(settings, target).items()
         }
-        self.contribution = vault_contribution(settings, target)
+        self.contribution: PodContribution = vault_contribution(settings, target)
+        """What the pattern adds to the target's pod (plain data, for Python programs)."""
         self.service_account_name = created["service-account"].metadata.name  # type: ignore[attr-defined]
         self.config_map_name = created["agent-config"].metadata.name  # type: ignore[attr-defined]
         self.register_outputs(
@@ -50,7 +50,7 @@ class VaultSecretsInit(pulumi.ComponentResource):
         )
 
 
-def _parse(args: VaultSecretsInitArgs, origin: str) -> VaultSettings:
+def _parse(args: Mapping[str, Any], origin: str) -> VaultSettings:
     raw = {key: value for key, value in args.items() if key not in ("target", "kubernetes_version")}
     settings = parse(VaultSettings, {**raw, "enabled": True}, origin=origin, style=KeyStyle())
     version = str(args.get("kubernetes_version", "1.33"))

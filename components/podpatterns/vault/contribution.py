@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..kube import common_labels, metadata, resources, restricted_security_context
+from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..target import WorkloadTarget
 from .agent_config import CA_DIR, CA_FILE, CONFIG_DIR, INIT_CONFIG, RENEW_CONFIG, TOKEN_DIR, TOKEN_FILE, config_files
@@ -87,6 +87,7 @@ def _agent_container(settings: VaultSettings, name: str, config_file: str) -> Ma
     return {
         "name": name,
         "image": settings.image,
+        "imagePullPolicy": IMAGE_PULL_POLICY,
         # `vault agent` directly: the image's entrypoint would try to chown and setcap as root.
         "command": ["vault", "agent", f"-config={CONFIG_DIR}/{config_file}"],
         "env": [{"name": "HOME", "value": HOME}],

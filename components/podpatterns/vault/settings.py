@@ -21,8 +21,7 @@ _VAULT_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-
 # Keys are read as `.Data.data.<key>`, which fails on a missing key (error_on_missing_key); that
 # syntax needs Go identifiers (`index` would accept any key but renders an empty value when it is missing).
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
-_ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
+_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:(?P<port>\d{1,5}))?$")
 _DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
@@ -32,6 +31,14 @@ def _matches(pattern: re.Pattern[str], what: str) -> Check:
             raise ValueError(f"must be {what}")
 
     return check
+
+
+def _address(value: str) -> None:
+    match = _ADDRESS.match(value)
+    if not match:
+        raise ValueError("must be an http(s)://host[:port] address without a path")
+    if match["port"] and not 1 <= int(match["port"]) <= 65535:
+        raise ValueError(f"port {match['port']} is not a port from 1 to 65535")
 
 
 def _keys(value: tuple[str, ...]) -> None:
@@ -85,7 +92,7 @@ class VaultSettings:
     address: str | None = setting(
         None,
         "Vault's address, e.g. https://vault.vault.svc:8200 (required when enabled).",
-        check=_matches(_ADDRESS, "an http(s)://host[:port] address without a path"),
+        check=_address,
         allowed="http(s)://host[:port]",
     )
     ca_config_map: str | None = setting(
@@ -136,7 +143,7 @@ class VaultSettings:
     mount_path: str = setting(
         "/vault/secrets",
         "Where the secrets directory is mounted, read-only, in the containers that read it.",
-        check=_matches(_ABSOLUTE_PATH, "an absolute path"),
+        check=checks.absolute_path,
         allowed="absolute path",
     )
     mount_into: tuple[str, ...] = setting(
@@ -165,9 +172,9 @@ class VaultSettings:
     def __post_init__(self) -> None:
         if not self.enabled:
             return
-        for key in ("address", "role"):
+        for key, what in (("address", "an http(s)://host[:port] address"), ("role", "the Vault role to log in as")):
             if getattr(self, key) is None:
-                raise KeyedValueError(key, "is required when enabled")
+                raise KeyedValueError(key, f"is required when enabled: {what}")
         if not self.files:
             raise KeyedValueError("files", "list at least one file when enabled")
         names = [f.name for f in self.files]
