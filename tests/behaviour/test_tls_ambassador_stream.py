@@ -5,12 +5,12 @@ Debian's nginx loads its stream module dynamically (the official image has it bu
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ..e2e.test_stack_pods import marker
 from ..harness.stack import TLS_PORT, StackPod, run_stack
 from ..support.certs import self_signed
 from ..support.nginx import for_debian_nginx_recording
@@ -30,12 +30,8 @@ def stream_pod(
         yield pod
 
 
-def _marker() -> str:
-    return uuid.uuid4().hex[:12]
-
-
 def test_https_reaches_the_app_and_each_connection_is_logged(stream_pod: StackPod) -> None:
-    mark = _marker()
+    mark = marker()
     result = stream_pod.pod.in_cluster(stream_pod.https(f"/_cluster/health?stream={mark}"))
     assert result.returncode == 0, result.stderr
     assert f"standin: GET /_cluster/health?stream={mark}" in stream_pod.served()
@@ -45,7 +41,7 @@ def test_https_reaches_the_app_and_each_connection_is_logged(stream_pod: StackPo
 
 
 def test_plain_http_on_the_tls_port_never_reaches_the_app(stream_pod: StackPod) -> None:
-    mark = _marker()
+    mark = marker()
     plain = stream_pod.pod.in_cluster(
         ["curl", "--silent", "--max-time", "5", f"http://{stream_pod.pod.ip}:9200/?{mark}"]
     )
@@ -60,7 +56,7 @@ def test_required_client_certificates_are_checked_at_the_handshake(stream_pod: S
         assert "ssl_verify_client" not in nginx_conf
         return  # dev: mutual TLS off, checked by the other tests without client certificates
     assert "ssl_verify_client on;" in nginx_conf
-    mark = _marker()
+    mark = marker()
     resolve = f"{stream_pod.host}:{TLS_PORT}:{stream_pod.pod.ip}"
     url = f"https://{stream_pod.host}:{TLS_PORT}/_cluster/health?stream={mark}"
     curl = ["curl", "--silent", "--max-time", "5", "--resolve", resolve, "--cacert", stream_pod.ca]
