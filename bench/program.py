@@ -58,7 +58,7 @@ def measure_stack(stack: str) -> dict[str, float]:
 
 
 def measure_apps() -> dict[str, float]:
-    """One prod app, then ten in one program, after a warm-up evaluation."""
+    """One prod app, then ten, then twenty in one program, after a warm-up evaluation."""
     project, config, secrets = stack_config(PROJECT_DIR, "prod")
 
     def apps(count: int) -> float:
@@ -70,7 +70,8 @@ def measure_apps() -> dict[str, float]:
     apps(1)
     one = statistics.median(apps(1) for _ in range(REPEATS))
     ten = statistics.median(apps(10) for _ in range(REPEATS))
-    return {"one": one, "ten": ten}
+    twenty = statistics.median(apps(20) for _ in range(REPEATS))
+    return {"one": one, "ten": ten, "twenty": twenty}
 
 
 _IMPORT = (
@@ -115,8 +116,12 @@ def program_report() -> str:
         first, again = (statistics.median(run[key] for run in runs) for key in ("first", "again"))
         lines.append(f"| {stack} | {first:.2f} | {again:.2f} |")
     apps = [_fresh("--apps") for _ in range(REPEATS)]
-    one, ten = (statistics.median(run[key] for run in apps) for key in ("one", "ten"))
-    lines += ["", f"Ten prod apps in one program: {ten:.2f} s against {one:.2f} s for one ({ten / one:.1f}x)."]
+    one, ten, twenty = (statistics.median(run[key] for run in apps) for key in ("one", "ten", "twenty"))
+    lines += [
+        "",
+        f"Prod apps in one program: one {one:.2f} s, ten {ten:.2f} s ({ten / one:.1f}x one), twenty {twenty:.2f} s "
+        f"({twenty / ten:.1f}x ten).",
+    ]
     return "\n".join(lines)
 
 

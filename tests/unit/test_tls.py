@@ -147,8 +147,8 @@ def test_mode_stream_checks_client_certificates_at_the_handshake(mtls: str, veri
 def test_resources_are_settings_with_measured_defaults() -> None:
     _, (default,) = run({"target": WEB, "upstream_port": 8080})
     assert default.contribution.containers[0]["resources"] == {
-        "requests": {"cpu": "50m", "memory": "48Mi"},
-        "limits": {"cpu": "1", "memory": "48Mi"},
+        "requests": {"cpu": "50m", "memory": "64Mi"},
+        "limits": {"cpu": "1", "memory": "64Mi"},
     }
     args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "cpu_request": "200m", "cpu_limit": "2"}
     _, (busy,) = run({**args, "memory": "64Mi"})  # type: ignore[typeddict-item]

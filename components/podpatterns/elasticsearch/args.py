@@ -79,7 +79,7 @@ class TlsArgs(TypedDict, total=False):
     cpu_limit: pulumi.Input[str]
     """CPU limit of the ambassador (one nginx worker). Allowed: CPU quantity. Default: "1"."""
     memory: pulumi.Input[str]
-    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "48Mi"."""
+    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "64Mi"."""
 
 
 class VaultArgs(TypedDict, total=False):

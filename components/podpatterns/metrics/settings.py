@@ -18,7 +18,7 @@ CLUSTER_COLLECTORS = ("indices", "indices_settings", "shards", "snapshots", "clu
 
 # Measured with `bench/run footprint` (docs/performance.md; Debian exporter 1.5.0 with every cluster-wide
 # collector, Elasticsearch stand-in, 2 cores): 13.8 MiB resident (VmHWM) after one scrape, 18.2 MiB after
-# scrapes back to back; no CPU at all when idle; 5.7 ms CPU per scrape, so ~0.4m on average at a 15 s scrape
+# scrapes back to back; no CPU at all when idle; 5-6 ms CPU per scrape, so ~0.4m on average at a 15 s scrape
 # interval and ~110m when scraped back to back. Request: 10m. Limit: 100m (a scrape then takes at most ~60 ms).
 # Memory: 64Mi, 3.5x the peak, headroom for clusters with many indices (the indices and shards answers grow).
 DEFAULT_CPU_REQUEST = "10m"

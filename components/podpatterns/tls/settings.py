@@ -10,15 +10,16 @@ from ..settings.engine import KeyedValueError, setting
 DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
 
 # Measured with `bench/run footprint` (docs/performance.md; Debian's nginx 1.22, one worker, loopback, 2 cores):
-# idle, 0m CPU and 10.5 MiB resident (master and worker, sum of VmHWM); saturated by keep-alive traffic
-# (~25k requests/s) then by full TLS 1.3 handshakes (~680/s), 18.5 MiB, at ~24 us of CPU per request and
-# ~520-690 us per full handshake. Request 50m: a steady ~2,000 keep-alive requests/s or ~80 new TLS
-# clients/s. Limit 1: one worker never uses more, and a lower limit turns bursts into CFS throttling
-# (100 ms stalls). Memory 48Mi, request and limit: the 18.5 MiB peak, plus up to 10 MiB of session cache
-# once full, with headroom (1.7x).
+# idle, 0m CPU and 10.5 MiB resident (master and worker, sum of VmHWM); saturated by 32 keep-alive clients
+# (~25k requests/s) then by full TLS 1.3 handshakes (~500/s), at most 18.5 MiB, at 22-26 us of CPU per request
+# and 510-690 us per full handshake. Each client connection holds ~43 KiB (15.7 MiB with 32 clients, 35.2 MiB
+# with 480). Request 50m: a steady ~2,000 keep-alive requests/s or ~80 new TLS clients/s. Limit 1: one worker
+# never uses more, and a lower limit turns bursts into CFS throttling (100 ms stalls). Memory 64Mi, request
+# and limit: the ~500 clients worker_connections admits (~35 MiB) and a full 10 MiB session cache, with 1.4x
+# headroom; a pod never gets killed for the connections nginx accepts.
 DEFAULT_CPU_REQUEST = "50m"
 DEFAULT_CPU_LIMIT = "1"
-DEFAULT_MEMORY = "48Mi"
+DEFAULT_MEMORY = "64Mi"
 
 
 @dataclass(frozen=True)
