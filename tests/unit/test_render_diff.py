@@ -28,6 +28,7 @@ def test_added_removed_and_changed_files_per_stack(tmp_path: Path) -> None:
     assert "--- a/dev/a.yaml\n+++ b/dev/a.yaml\n@@ -1 +1 @@\n-x: 1\n+x: 2\n" in dev
     assert "--- /dev/null\n+++ b/dev/diagrams/web.mmd\n" in dev
     assert "--- a/dev/gone.yaml\n+++ /dev/null\n" in dev
+    assert "<details><summary>diagrams/web.mmd, as it is now</summary>\n\n```mermaid\nflowchart LR\n```\n" in dev
     assert text.endswith("### prod: no change\n")
 
 

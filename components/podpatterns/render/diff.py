@@ -1,7 +1,8 @@
 """python -m podpatterns.render.diff --base DIR --head DIR [--base-label TEXT] [--head-label TEXT]
 
 Markdown for a pull request's job summary: per stack, the unified diff between two offline renders
-(`DIR/<stack>/`: manifests, `urns.txt`, `diagrams/`), as `scripts/manifest-diff` lays them out. A stack
+(`DIR/<stack>/`: manifests, `urns.txt`, `diagrams/`), as `scripts/manifest-diff` lays them out, and
+each added or changed pod diagram drawn as it now is. A stack
 whose render failed has `DIR/<stack>.error` (the render's stderr) instead, shown as such.
 Exit status 1 when a stack failed to render on the head side (the base side may be too old to render).
 """
@@ -12,7 +13,7 @@ import argparse
 import difflib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_LINES_PER_STACK = 400
@@ -27,6 +28,8 @@ class StackDiff:
     changed: list[str]
     lines: list[str]
     """The unified diff of every changed file, in file order."""
+    new_diagrams: dict[str, str] = field(default_factory=dict)
+    """Pod diagrams added or changed, as they are now: shown as pictures too."""
     base_error: str = ""
     head_error: str = ""
 
@@ -73,6 +76,7 @@ def compare(base: Path, head: Path, stack: str) -> StackDiff:
         removed=sorted(old.keys() - new.keys()),
         changed=changed,
         lines=lines,
+        new_diagrams={name: new[name] for name in sorted(new) if name.endswith(".mmd") and new[name] != old.get(name)},
     )
 
 
@@ -108,6 +112,9 @@ def _stack_section(diff: StackDiff) -> list[str]:
         if len(diff.lines) > len(shown):
             lines.append(f"... {len(diff.lines) - len(shown)} more lines: run `scripts/manifest-diff` locally.")
         lines.append("")
+    for name, diagram in diff.new_diagrams.items():  # GitHub draws Mermaid blocks in job summaries
+        lines += [f"<details><summary>{name}, as it is now</summary>", "", *_code(diagram.rstrip("\n"), "mermaid")]
+        lines += ["", "</details>", ""]
     return lines
 
 
