@@ -1,10 +1,12 @@
-"""The exporter container as rendered, on the real prometheus-elasticsearch-exporter 1.5.0, against the
-Elasticsearch API stand-in, inside a stand-in for the pod (its own network namespace and /etc)."""
+"""The exporter container as rendered, on the real prometheus-elasticsearch-exporter 1.5.0, in pods run
+by the harness (tests/harness) beside the Elasticsearch stand-in. Through the TLS ambassador with the
+stack's own CA: tests/behaviour/test_tls_ambassador.py and tests/e2e."""
 
 from __future__ import annotations
 
+import copy
 import json
-import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,42 +16,75 @@ from podpatterns.metrics.component import parse_adapter_args
 from podpatterns.metrics.contribution import adapter_contribution
 from podpatterns.podmodel import Manifest
 from podpatterns.program import main
-from podpatterns.render import kubernetes_objects, run_with_mocks
+from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import stack_config
 from podpatterns.settings import AppSettings, KeyStyle, parse
 
 from ..conftest import PROJECT_DIR
-from .conftest import require_program
-from .exporter import command_of, container_named, flag, metric_lines, requested_paths, start_standin, wait_exporter
-from .pod import Pod
+from ..harness import Cluster, RunningPod
+from ..standins.vault import PROD_KV
+from ..support.certs import self_signed
 
 HEALTH_UP = "elasticsearch_cluster_health_up 1"
-STATUS = 'elasticsearch_cluster_health_status{cluster="standin-cluster",color="%s"} %d'
+STATUS = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} %d'
 NODE_LOCAL_PATHS = {"/", "/_cluster/health", "/_nodes/_local/stats"}
 
 
 @pytest.fixture(scope="module")
-def plain() -> dict[str, list[Manifest]]:
-    """The dev and prod stacks without the TLS ambassador: the exporter reads Elasticsearch over loopback.
-    (Through the ambassador: tests/behaviour/test_tls_ambassador.py.)"""
-    stacks = {}
+def plain() -> dict[str, Recording]:
+    """The dev and prod stacks without the TLS ambassador: the exporter reads Elasticsearch over loopback."""
+    recordings = {}
     for stack in ("dev", "prod"):
         project, config, secret_keys = stack_config(PROJECT_DIR, stack)
         config[f"{project}:tls"] = json.dumps({"enabled": False})
-        recording = run_with_mocks(main, project=project, stack=stack, config=config, secret_keys=secret_keys)
-        stacks[stack] = kubernetes_objects(recording)
-    return stacks
+        recordings[stack] = run_with_mocks(main, project=project, stack=stack, config=config, secret_keys=secret_keys)
+    return recordings
 
 
-def workload(rendered: dict[str, list[Manifest]], stack: str, name: str = "elasticsearch") -> Manifest:
-    (found,) = [
-        m for m in rendered[stack] if m["kind"] in ("Deployment", "StatefulSet") and m["metadata"]["name"] == name
-    ]
-    return found
+ClusterOf = Callable[..., Cluster]
 
 
-def es_port(container: Manifest) -> int:
-    return int(flag(container, "es.uri").rsplit(":", 1)[1])
+@pytest.fixture
+def cluster_of(vault_agent: Path, tmp_path: Path) -> Iterator[ClusterOf]:
+    """cluster_of(recording, extra_objects=...) -> a running Cluster, stopped after the test."""
+    clusters: list[Cluster] = []
+
+    def make(recording: Recording, extra_objects: tuple[Manifest, ...] = ()) -> Cluster:
+        cluster = Cluster(
+            recording,
+            tmp_path / f"cluster{len(clusters)}",
+            vault_agent=vault_agent,
+            vault_kv=PROD_KV,
+            extra_objects=extra_objects,
+        )
+        clusters.append(cluster.__enter__())
+        return cluster
+
+    yield make
+    for cluster in clusters:
+        cluster.__exit__()
+
+
+def metric_lines(pod: RunningPod) -> set[str]:
+    """One scrape of the pod's exporter from the cluster, as Prometheus would."""
+    result = pod.in_cluster(["curl", "--silent", "--fail", "--max-time", "10", f"http://{pod.ip}:9114/metrics"])
+    assert result.returncode == 0, result.stderr
+    return {line for line in result.stdout.splitlines() if not line.startswith("#")}
+
+
+def requested_paths(pod: RunningPod) -> set[str]:
+    """The paths (without query) Elasticsearch was asked for: its server log, on the logs volume."""
+    log = (pod.volumes["logs"].path / "elasticsearch.log").read_text()
+    return {line.split()[2].split("?")[0] for line in log.splitlines() if line.startswith("standin: GET ")}
+
+
+def with_exporter(workload: Manifest, exporter: Manifest, *volumes: Manifest) -> Manifest:
+    """The workload with its exporter container replaced by `exporter`, and `volumes` added."""
+    changed = copy.deepcopy(workload)
+    spec = changed["spec"]["template"]["spec"]
+    spec["containers"] = [exporter if c["name"] == "metrics-exporter" else c for c in spec["containers"]]
+    spec["volumes"] = [*spec.get("volumes", []), *volumes]
+    return changed
 
 
 def exporter_for(metrics: dict[str, object], **tls: str) -> Manifest:
@@ -61,129 +96,103 @@ def exporter_for(metrics: dict[str, object], **tls: str) -> Manifest:
 
 
 def test_rendered_exporter_reports_cluster_health_and_turns_red(
-    plain: dict[str, list[Manifest]], tmp_path: Path
+    plain: dict[str, Recording], cluster_of: ClusterOf
 ) -> None:
-    container = container_named(workload(plain, "dev"), "metrics-exporter")
-    argv, env = command_of(container)
-    with Pod(tmp_path) as pod:
-        standin = start_standin(pod, es_port(container))
-        pod.start(argv, env=env)
-        wait_exporter(pod, container)
-        green = metric_lines(pod, container)
+    cluster = cluster_of(plain["dev"])
+    with cluster.run(cluster.workload("elasticsearch")) as pod:
+        green = metric_lines(pod)
         assert HEALTH_UP in green
         assert {STATUS % ("green", 1), STATUS % ("red", 0), STATUS % ("yellow", 0)} <= green
 
-        assert pod.http("PUT", f"http://127.0.0.1:{es_port(container)}/_standin/health/red")[0] == 200
-        red = metric_lines(pod, container)
-        assert HEALTH_UP in red
-        assert {STATUS % ("green", 0), STATUS % ("red", 1)} <= red
+        red = pod.exec("elasticsearch", ["curl", "-sf", "-X", "PUT", "http://127.0.0.1:9200/_standin/health/red"])
+        assert red.returncode == 0, red.stderr
+        turned = metric_lines(pod)
+        assert HEALTH_UP in turned
+        assert {STATUS % ("green", 0), STATUS % ("red", 1)} <= turned
 
-        pod.stop(standin)  # Elasticsearch gone: the exporter says so (the ElasticsearchScrapeFailing alert)
-        assert "elasticsearch_cluster_health_up 0" in metric_lines(pod, container)
+        pod.stop("elasticsearch")  # Elasticsearch gone: the exporter says so (the ElasticsearchScrapeFailing alert)
+        assert "elasticsearch_cluster_health_up 0" in metric_lines(pod)
 
 
 def test_multi_node_pods_export_only_their_node_and_one_deployment_the_cluster(
-    plain: dict[str, list[Manifest]], tmp_path: Path
+    plain: dict[str, Recording], cluster_of: ClusterOf
 ) -> None:
-    in_pod = container_named(workload(plain, "prod"), "metrics-exporter")
-    with Pod(tmp_path / "pod") as pod:
-        standin = start_standin(pod, es_port(in_pod), "--nodes", "3")
-        argv, env = command_of(in_pod)
-        pod.start(argv, env=env)
-        wait_exporter(pod, in_pod)
-        node_metrics = metric_lines(pod, in_pod)
-        assert requested_paths(pod.stop(standin)) <= NODE_LOCAL_PATHS  # nothing cluster-wide from each pod
-    assert any(line.startswith('elasticsearch_jvm_memory_used_bytes{area="heap"') for line in node_metrics)
+    cluster = cluster_of(plain["prod"])
+    with cluster.run(cluster.workload("elasticsearch")) as node_pod:
+        node_metrics = metric_lines(node_pod)
+        assert requested_paths(node_pod) <= NODE_LOCAL_PATHS  # nothing cluster-wide from each pod
+        assert any(line.startswith('elasticsearch_jvm_memory_used_bytes{area="heap"') for line in node_metrics)
+        assert 'elasticsearch_cluster_health_number_of_nodes{cluster="elasticsearch"} 3' in node_metrics
 
-    cluster = container_named(workload(plain, "prod", "elasticsearch-cluster-metrics"), "metrics-exporter")
-    service_host = flag(cluster, "es.uri").split("//", 1)[1].rsplit(":", 1)[0]
-    with Pod(tmp_path / "deployment", hosts=[service_host]) as pod:  # the Service's name, resolved in the "cluster"
-        standin = start_standin(pod, es_port(cluster), "--nodes", "3")
-        argv, env = command_of(cluster)
-        pod.start(argv, env=env)
-        wait_exporter(pod, cluster)
-        cluster_metrics = metric_lines(pod, cluster)
-        paths = requested_paths(pod.stop(standin))
-    assert {"/_all/_stats", "/_cat/shards", "/_snapshot", "/_cluster/settings"} <= {p.split("?")[0] for p in paths}
-    assert "/_nodes/_local/stats" not in paths
+        deployment = cluster.workload("elasticsearch-cluster-metrics")
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        uri = next(a for a in container["args"] if a.startswith("--es.uri="))
+        service_host = uri.split("//", 1)[1].rsplit(":", 1)[0]
+        with cluster.run(deployment, hosts={service_host: node_pod.ip}) as cluster_pod:  # the Service -> the pod
+            cluster_metrics = metric_lines(cluster_pod)
+        paths = requested_paths(node_pod)
+    assert {"/_all/_stats", "/_cat/shards", "/_snapshot", "/_cluster/settings"} <= paths
     assert not any(line.startswith("elasticsearch_jvm_") for line in cluster_metrics)  # no node metric twice
     assert "elasticsearch_snapshot_stats_up 1" in cluster_metrics
 
 
-def test_credentials_come_from_the_secret_as_env_never_in_the_uri(tmp_path: Path) -> None:
+def test_credentials_come_from_the_secret_as_env_never_in_the_uri(
+    plain: dict[str, Recording], cluster_of: ClusterOf
+) -> None:
     container = exporter_for({"credentials_secret": "es-exporter"})
-    secrets = {"es-exporter": {"username": "exporter", "password": "pa55-w0rd"}}
-    argv, env = command_of(container, secrets)
-    assert "pa55-w0rd" not in " ".join(argv)
-    with Pod(tmp_path) as pod:
-        standin = start_standin(pod, es_port(container))
-        pod.start(argv, env=env)
-        wait_exporter(pod, container)
-        metrics = metric_lines(pod, container)
-        served = [line for line in pod.stop(standin).splitlines() if line.startswith("standin: GET /_")]
+    assert not any("pa55-w0rd" in arg for arg in container["args"])
+    credentials = {
+        "kind": "Secret",
+        "metadata": {"name": "es-exporter", "namespace": "search-dev"},
+        "stringData": {"username": "exporter", "password": "pa55-w0rd"},
+    }
+    cluster = cluster_of(plain["dev"], (credentials,))
+    with cluster.run(with_exporter(cluster.workload("elasticsearch"), container)) as pod:
+        metrics = metric_lines(pod)
+        log = (pod.volumes["logs"].path / "elasticsearch.log").read_text()
+    served = [line for line in log.splitlines() if line.startswith("standin: GET /_")]
     assert HEALTH_UP in metrics
     assert served
-    assert all(line.endswith(" user=exporter") for line in served)
+    probes = "?local=true"  # the app's readiness probe (curl) sends no credentials
+    assert all(line.endswith(" user=exporter") for line in served if probes not in line)
     assert not any("pa55-w0rd" in line or "exporter@" in line for line in metrics)
 
 
-EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-
-
-def make_ca(directory: Path, name: str) -> tuple[Path, Path]:
-    directory.mkdir()
-    key, cert = directory / "ca.key", directory / "ca.crt"
-    openssl(["req", "-x509", *EC_KEY, "-days", "1", "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)])
-    return key, cert
-
-
-def openssl(args: list[str], cwd: Path | None = None) -> None:
-    subprocess.run([require_program("openssl", "openssl"), *args], check=True, capture_output=True, cwd=cwd)
-
-
-def make_leaf(directory: Path, ca_key: Path, ca_cert: Path) -> tuple[Path, Path]:
-    """A server certificate for localhost, signed by the CA."""
-    key, csr, cert, ext = (directory / n for n in ("tls.key", "tls.csr", "tls.crt", "ext.cnf"))
-    ext.write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-    openssl(["req", "-new", *EC_KEY, "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(csr)])
-    signing = ["-CA", str(ca_cert), "-CAkey", str(ca_key), "-CAcreateserial", "-days", "1", "-extfile", str(ext)]
-    openssl(["x509", "-req", "-in", str(csr), *signing, "-out", str(cert)], cwd=directory)
-    return key, cert
-
-
-@pytest.mark.parametrize("trusted", [True, False], ids=["right-ca", "wrong-ca"])
-def test_tls_verifies_the_certificate_against_the_mounted_ca(tmp_path: Path, trusted: bool) -> None:
-    container = exporter_for({}, uri="https://localhost:9200", ca_volume="tls-ca")
+def test_tls_refuses_a_server_certificate_the_mounted_ca_did_not_sign(
+    recordings: dict[str, Recording], cluster_of: ClusterOf
+) -> None:
+    container = exporter_for({}, uri="https://localhost:9200", ca_volume="other-ca")
     assert not any("skip-verify" in arg for arg in container["args"])
-    ca_key, ca_cert = make_ca(tmp_path / "ca", "pod-patterns test CA")
-    leaf_key, leaf_cert = make_leaf(tmp_path / "ca", ca_key, ca_cert)
-    _, other_ca = make_ca(tmp_path / "other", "some other CA")
-    (mount,) = container["volumeMounts"]
-    assert flag(container, "es.ca").startswith(mount["mountPath"] + "/")
-    mounted = {flag(container, "es.ca"): (ca_cert if trusted else other_ca).read_bytes()}  # as the volume would
-    argv, env = command_of(container)
-    with Pod(tmp_path / "pod", etc_files=mounted) as pod:
-        start_standin(pod, es_port(container), "--cert", str(leaf_cert), "--key", str(leaf_key))
-        exporter = pod.start(argv, env=env)
-        wait_exporter(pod, container)
-        metrics = metric_lines(pod, container)
-        log = pod.stop(exporter)
-    if trusted:
-        assert HEALTH_UP in metrics
-        assert STATUS % ("green", 1) in metrics
-    else:
+    other_ca = {
+        "kind": "Secret",
+        "metadata": {"name": "other-ca", "namespace": "search-dev"},
+        "stringData": {"ca.crt": self_signed("some other CA")[0]},
+    }
+    volume = {"name": "other-ca", "secret": {"secretName": "other-ca"}}
+    cluster = cluster_of(recordings["dev"], (other_ca,))
+    with cluster.run(with_exporter(cluster.workload("elasticsearch"), container, volume)) as pod:
+        metrics = metric_lines(pod)
         assert "elasticsearch_cluster_health_up 0" in metrics
-        assert "certificate signed by unknown authority" in log
+        assert "certificate signed by unknown authority" in pod.logs("metrics-exporter")
 
 
 def test_exporter_listens_only_after_its_wait_for_elasticsearch_within_the_startup_probe(
-    plain: dict[str, list[Manifest]], tmp_path: Path
+    plain: dict[str, Recording], cluster_of: ClusterOf
 ) -> None:
-    container = container_named(workload(plain, "dev"), "metrics-exporter")
-    probe = container["startupProbe"]
-    argv, env = command_of(container)
-    with Pod(tmp_path) as pod:  # no Elasticsearch at all
-        pod.start(argv, env=env)
-        waited = wait_exporter(pod, container)
+    cluster = cluster_of(plain["dev"])
+    alone = copy.deepcopy(cluster.workload("elasticsearch"))  # the exporter without any Elasticsearch
+    spec = alone["spec"]["template"]["spec"]
+    spec["initContainers"] = []
+    spec["containers"] = [c for c in spec["containers"] if c["name"] == "metrics-exporter"]
+    probe = spec["containers"][0]["startupProbe"]
+    with cluster.run(alone) as pod:
+        times = {(name, what): at for at, name, what in pod.events}
+        waited = times[("metrics-exporter", "ready")] - times[("metrics-exporter", "started")]
+        assert "elasticsearch_cluster_health_up 0" in metric_lines(pod)
     assert 8 <= waited < probe["periodSeconds"] * probe["failureThreshold"]
-    assert "livenessProbe" not in container_named(workload(plain, "dev"), "elasticsearch")
+    (app,) = [
+        c
+        for c in cluster.workload("elasticsearch")["spec"]["template"]["spec"]["containers"]
+        if c["name"] == "elasticsearch"
+    ]
+    assert "livenessProbe" not in app

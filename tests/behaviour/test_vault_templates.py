@@ -1,15 +1,14 @@
 """The agent's templates, executed by Go's text/template (the engine under consul-template and the Vault agent).
 
 The Vault binary is not in the package registries, so the agent itself cannot run here; its
-templates can: `vault/render_templates.go` runs each template of a rendered agent configuration
-against a KV v2 fixture, with consul-template's `secret` and `toJSON` semantics and
+templates can: the Vault agent stand-in (tests/standins/vault/agent.go) runs each template of a rendered
+agent configuration against a KV v2 fixture, with consul-template's `secret` and `toJSON` semantics and
 `error_on_missing_key`, and writes the files with the configured perms.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 from pathlib import Path
@@ -21,27 +20,15 @@ from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config
 from podpatterns.vault.settings import VaultSettings
 
-from .conftest import require_program
-
-SOURCE = Path(__file__).parent / "vault" / "render_templates.go"
-
-
-@pytest.fixture(scope="session")
-def renderer(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    go = require_program("go", "golang-go")
-    build = tmp_path_factory.mktemp("go")
-    binary = build / "render_templates"
-    env = {**os.environ, "GOCACHE": str(build / "cache"), "GOPATH": str(build / "path"), "GO111MODULE": "off"}
-    subprocess.run([go, "build", "-o", str(binary), str(SOURCE)], check=True, env=env, capture_output=True)
-    return binary
+from ..standins.vault import PROD_KV
 
 
 def render(
-    renderer: Path, config: dict[str, Any], fixture: dict[str, Any], out: Path
+    vault_agent: Path, config: dict[str, Any], fixture: dict[str, Any], out: Path
 ) -> subprocess.CompletedProcess[str]:
     (out / "agent.json").write_text(json.dumps(config))
     (out / "kv.json").write_text(json.dumps(fixture))
-    command = [str(renderer), str(out / "agent.json"), str(out / "kv.json"), str(out / "root")]
+    command = [str(vault_agent), str(out / "agent.json"), str(out / "kv.json"), str(out / "root")]
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)
 
 
@@ -51,17 +38,10 @@ def stack_config(rendered: dict[str, list[Manifest]], stack: str) -> dict[str, A
     return config
 
 
-PROD_KV = {
-    "secret/data/search/prod/s3-snapshots": {"access_key": "AKIAEXAMPLE", "secret_key": "wJal/rXU+tnF=EXAMPLE"},
-    "secret/data/search/prod/elastic": {"password": "correct horse battery staple"},
-    "secret/data/search/prod/keystore": {"s3.client.default.region": "eu-west-1", "note": 'quote " and\nnewline'},
-}
-
-
 def test_prod_templates_write_the_files_the_app_reads(
-    renderer: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
+    vault_agent: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
 ) -> None:
-    result = render(renderer, stack_config(rendered, "prod"), PROD_KV, tmp_path)
+    result = render(vault_agent, stack_config(rendered, "prod"), PROD_KV, tmp_path)
     assert result.returncode == 0, result.stderr
     secrets = tmp_path / "root" / "vault" / "secrets"
     assert sorted(p.name for p in secrets.iterdir()) == ["bootstrap-password", "keystore.json", "s3-snapshots.env"]
@@ -72,19 +52,19 @@ def test_prod_templates_write_the_files_the_app_reads(
 
 
 def test_staging_templates_read_only_staging_paths(
-    renderer: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
+    vault_agent: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
 ) -> None:
     # The prod fixture has no staging secrets: the agent would fail rather than write anything.
-    result = render(renderer, stack_config(rendered, "staging"), PROD_KV, tmp_path)
+    result = render(vault_agent, stack_config(rendered, "staging"), PROD_KV, tmp_path)
     assert result.returncode == 1
     assert "no secret exists at secret/data/search/staging/s3-snapshots" in result.stderr
 
 
 def test_a_missing_key_fails_instead_of_writing_no_value(
-    renderer: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
+    vault_agent: Path, rendered: dict[str, list[Manifest]], tmp_path: Path
 ) -> None:
     kv = {**PROD_KV, "secret/data/search/prod/s3-snapshots": {"access_key": "AKIAEXAMPLE"}}
-    result = render(renderer, stack_config(rendered, "prod"), kv, tmp_path)
+    result = render(vault_agent, stack_config(rendered, "prod"), kv, tmp_path)
     assert result.returncode == 1
     assert 'map has no entry for key "secret_key"' in result.stderr
 
@@ -97,7 +77,7 @@ def test_a_missing_key_fails_instead_of_writing_no_value(
         ({"keys": ["user"], "format": "value"}, "app"),
     ],
 )
-def test_formats(renderer: Path, tmp_path: Path, file: dict[str, Any], expected: str) -> None:
+def test_formats(vault_agent: Path, tmp_path: Path, file: dict[str, Any], expected: str) -> None:
     settings = parse(
         VaultSettings,
         {"enabled": True, "address": "http://v:8200", "role": "r", "files": [{"name": "f", "path": "app", **file}]},
@@ -105,6 +85,6 @@ def test_formats(renderer: Path, tmp_path: Path, file: dict[str, Any], expected:
         KeyStyle(),
     )
     kv = {"secret/data/app": {"user": "app", "pass": 'p"w\n'}}
-    result = render(renderer, agent_config(settings, exit_after_auth=True), kv, tmp_path)
+    result = render(vault_agent, agent_config(settings, exit_after_auth=True), kv, tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "root" / "vault" / "secrets" / "f").read_text() == expected

@@ -5,9 +5,17 @@ Answers `/` (name, cluster_name, version), `/_cluster/health` (its status settab
 prometheus-elasticsearch-exporter 1.5.0 parses), small answers for the paths of its cluster-wide
 collectors (`/_all/_stats`, `/_cat/shards`, `/_cluster/settings`, `/_snapshot`, `/_all/_settings`, `/_alias`),
 an empty node list for any other node filter (`/_nodes/<filter>/stats`),
-and records every request path it served.
+and logs every request it served ("standin: GET <path>").
 
-    python -m tests.standins.elasticsearch --host 127.0.0.1 --port 9201 [--cert CHAIN.pem --key KEY.pem]
+    python -m tests.standins.elasticsearch [--config DIR] [--host HOST --port PORT]
+
+As the Elasticsearch image's program it reads `elasticsearch.yml` from the config directory
+(`$ES_PATH_CONF`, default /usr/share/elasticsearch/config) as Elasticsearch does, `${VAR}`
+placeholders from the environment: `cluster.name`, `node.name`, `http.host` (default
+`network.host`, default 127.0.0.1), `http.port` (default 9200), `path.logs` and
+`cluster.initial_master_nodes` (the cluster's node count). With `ES_LOG_STYLE=file` it logs to
+`<path.logs>/<cluster.name>.log`, as Elasticsearch 8 images do, else to stdout. `--host`/`--port`
+override the configuration, for use outside a pod.
 
 `PUT /_standin/health/<green|yellow|red>` changes the status from outside the process (e.g. from
 another network namespace through nsenter); in-process, use `ElasticsearchStandIn.status`.
@@ -19,12 +27,18 @@ import argparse
 import base64
 import contextlib
 import json
-import ssl
+import os
+import re
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
 
 CLUSTER = "standin-cluster"
 NODE = "standin-0"
@@ -48,17 +62,18 @@ class ElasticsearchStandIn:
         *,
         nodes: int = 1,
         status: str = "green",
-        tls: ssl.SSLContext | None = None,
+        cluster: str = CLUSTER,
+        node: str = NODE,
     ) -> None:
         self.status = status
         self.nodes = nodes
+        self.cluster = cluster
+        self.node = node
         self.heap_used_bytes = GIB // 2
         self.requests: list[str] = []
         self.authorizations: list[str | None] = []
         """The Authorization header of each request (None when absent)."""
         self._server = _Server((host, port), _handler(self))
-        if tls is not None:  # HTTPS, for clients that must verify a certificate
-            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -87,7 +102,9 @@ class ElasticsearchStandIn:
             "/_nodes/stats": self.node_stats,
             "/_all/_stats": lambda: {"_shards": {"total": 1, "successful": 1, "failed": 0}, "indices": {}},
             "/_all/_settings": dict,
-            "/_cat/shards": lambda: [{"index": "logs", "shard": "0", "prirep": "p", "state": "STARTED", "node": NODE}],
+            "/_cat/shards": lambda: [
+                {"index": "logs", "shard": "0", "prirep": "p", "state": "STARTED", "node": self.node}
+            ],
             "/_cluster/settings": _cluster_settings,
             "/_snapshot": dict,
             "/_alias": dict,
@@ -95,13 +112,13 @@ class ElasticsearchStandIn:
         if route in routes:
             return routes[route]()
         if route.startswith("/_nodes/") and route.endswith("/stats"):  # a node filter matching no node
-            return {"_nodes": {"total": 0, "successful": 0, "failed": 0}, "cluster_name": CLUSTER, "nodes": {}}
+            return {"_nodes": {"total": 0, "successful": 0, "failed": 0}, "cluster_name": self.cluster, "nodes": {}}
         return None
 
     def root(self) -> dict[str, Any]:
         return {
-            "name": NODE,
-            "cluster_name": CLUSTER,
+            "name": self.node,
+            "cluster_name": self.cluster,
             "cluster_uuid": "c1u5t3r-uuid",
             "version": {"number": VERSION, "build_flavor": "default", "lucene_version": "9.12.0"},
             "tagline": "You Know, for Search",
@@ -110,7 +127,7 @@ class ElasticsearchStandIn:
     def health(self) -> dict[str, Any]:
         unassigned = {"green": 0, "yellow": 1, "red": 2}[self.status]
         return {
-            "cluster_name": CLUSTER,
+            "cluster_name": self.cluster,
             "status": self.status,
             "timed_out": False,
             "number_of_nodes": self.nodes,
@@ -130,16 +147,16 @@ class ElasticsearchStandIn:
     def node_stats(self) -> dict[str, Any]:
         return {
             "_nodes": {"total": 1, "successful": 1, "failed": 0},
-            "cluster_name": CLUSTER,
-            "nodes": {"n0d3-id": _node(self.heap_used_bytes)},
+            "cluster_name": self.cluster,
+            "nodes": {"n0d3-id": _node(self.node, self.heap_used_bytes)},
         }
 
 
-def _node(heap_used: int) -> dict[str, Any]:
+def _node(name: str, heap_used: int) -> dict[str, Any]:
     heap_max = GIB
     return {
         "timestamp": 1_700_000_000_000,
-        "name": NODE,
+        "name": name,
         "transport_address": "127.0.0.1:9300",
         "host": "127.0.0.1",
         "ip": "127.0.0.1:9300",
@@ -243,8 +260,8 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             self._reply(200, {"status": status})
 
         def handle(self) -> None:
-            # Clients drop idle keep-alive connections, or reject our certificate: not our error.
-            with contextlib.suppress(ConnectionResetError, ssl.SSLError):
+            # Clients drop idle keep-alive connections: not our error.
+            with contextlib.suppress(ConnectionResetError):
                 super().handle()
 
         def _reply(self, code: int, body: Any) -> None:
@@ -261,14 +278,18 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-_LOG_LOCK = threading.Lock()
+class _Log:
+    """Where the stand-in logs: stdout, or the log file the configuration names."""
+
+    lock = threading.Lock()
+    sink: IO[str] = sys.stdout
 
 
 def _log(line: str) -> None:
     """One whole line per request: print() from several handler threads interleaves text and newline."""
-    with _LOG_LOCK:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+    with _Log.lock:
+        _Log.sink.write(line + "\n")
+        _Log.sink.flush()
 
 
 def _user(authorization: str | None) -> str:
@@ -278,21 +299,54 @@ def _user(authorization: str | None) -> str:
     return " user=" + base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")[0]
 
 
+@dataclass(frozen=True)
+class NodeConfig:
+    """What the stand-in takes from elasticsearch.yml (Elasticsearch's defaults where it is silent)."""
+
+    cluster: str
+    node: str
+    host: str
+    port: int
+    log_file: Path | None
+    """Where ES_LOG_STYLE=file puts the server log; None: stdout."""
+    nodes: int
+
+
+def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
+    """elasticsearch.yml in `config_dir` (absent: all defaults), `${VAR}` placeholders resolved from `env`."""
+    path = config_dir / "elasticsearch.yml"
+    text = path.read_text() if path.exists() else ""
+    settings: dict[str, Any] = yaml.safe_load(re.sub(r"\$\{(\w+)\}", lambda m: env.get(m[1], ""), text)) or {}
+    cluster = str(settings.get("cluster.name", "elasticsearch"))
+    logs = Path(settings.get("path.logs", "/usr/share/elasticsearch/logs"))
+    return NodeConfig(
+        cluster=cluster,
+        node=str(settings.get("node.name", NODE)),
+        host=str(settings.get("http.host", settings.get("network.host", "127.0.0.1"))),
+        port=int(settings.get("http.port", 9200)),
+        log_file=logs / f"{cluster}.log" if env.get("ES_LOG_STYLE") == "file" else None,
+        nodes=len(settings.get("cluster.initial_master_nodes", [])) or 1,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=9201)
-    parser.add_argument("--nodes", type=int, default=1, help="number_of_nodes in the cluster health")
+    default_config = os.environ.get("ES_PATH_CONF", "/usr/share/elasticsearch/config")
+    parser.add_argument("--config", type=Path, default=Path(default_config), help="holds elasticsearch.yml")
+    parser.add_argument("--host", help="instead of http.host")
+    parser.add_argument("--port", type=int, help="instead of http.port")
     parser.add_argument("--status", choices=STATUSES, default="green")
-    parser.add_argument("--cert", help="serve HTTPS with this PEM certificate (chain)")
-    parser.add_argument("--key", help="the certificate's PEM private key")
     options = parser.parse_args()
-    tls = None
-    if options.cert:
-        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        tls.load_cert_chain(options.cert, options.key)
-    standin = ElasticsearchStandIn(options.host, options.port, nodes=options.nodes, status=options.status, tls=tls)
-    print(f"standin: listening on {options.host}:{standin.port}", flush=True)
+    config = read_config(options.config, os.environ)
+    if config.log_file is not None:
+        _Log.sink = config.log_file.open("a")
+    host, port = options.host or config.host, options.port or config.port
+    standin = ElasticsearchStandIn(
+        host, port, nodes=config.nodes, status=options.status, cluster=config.cluster, node=config.node
+    )
+    # As a container's PID 1 a process ignores SIGTERM unless it handles it: stop as Elasticsearch does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _log(f"standin: node {config.node} of cluster {config.cluster} listening on {host}:{standin.port}")
     try:
         standin.serve_forever()
     except KeyboardInterrupt:

@@ -169,3 +169,23 @@ def _key_usage(uses: set[str]) -> x509.KeyUsage:
         encipher_only=False,
         decipher_only=False,
     )
+
+
+def self_signed(common_name: str) -> tuple[str, str]:
+    """(certificate, key) as PEM: a P-256 key and a self-signed CA certificate for `common_name`, valid
+    for a day. For certificates no program asked for: the cluster's own CA, another party's CA or client."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode(), _key_pem(key)

@@ -1,0 +1,54 @@
+"""The harness's pure parts: image names, `$(VAR)` references, paths resolved inside a container's root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ..harness.images import Image, repository
+from ..harness.podspec import ContainerSpecError, expand, identity_of
+from ..harness.rootfs import inside
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("busybox:1.36.1", "docker.io/library/busybox"),
+        ("hashicorp/vault:1.18.3", "docker.io/hashicorp/vault"),
+        ("docker.io/library/nginx:1.27.3-alpine", "docker.io/library/nginx"),
+        (
+            "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0",
+            "quay.io/prometheuscommunity/elasticsearch-exporter",
+        ),
+        ("localhost:5000/app@sha256:" + "a" * 64, "localhost:5000/app"),
+    ],
+)
+def test_image_names_are_normalised_as_a_container_runtime_does(image: str, expected: str) -> None:
+    assert repository(image) == expected
+
+
+def test_references_expand_only_when_defined() -> None:
+    assert expand("http://$(POD_IP):9200/$(UNSET)", {"POD_IP": "10.0.0.2"}) == "http://10.0.0.2:9200/$(UNSET)"
+
+
+def test_symlinks_are_followed_inside_the_root_never_to_the_host(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    (layer / "usr" / "local").mkdir(parents=True)
+    (layer / "usr" / "local" / "escape").symlink_to("/run/elsewhere")
+    (layer / "bin").mkdir()
+    assert inside("/usr/local/escape/file", layer) == "run/elsewhere/file"  # the root's /run, not the host's
+    assert inside("/bin/sh", layer) == "bin/sh"  # the layer's real directory wins over the host's symlink
+    assert inside("/vault/secrets/../token", None) == "vault/token"
+    if Path("/var/run").is_symlink():
+        assert (
+            inside("/var/run/secrets/vault", None)
+            == f"{Path('/var/run').readlink().as_posix().lstrip('/')}/secrets/vault"
+        )
+
+
+def test_run_as_non_root_refuses_root() -> None:
+    container = {"name": "app", "securityContext": {"runAsNonRoot": True}}
+    with pytest.raises(ContainerSpecError, match="container 'app': runAsNonRoot is set but it would run as root"):
+        identity_of(container, {}, Image(entrypoint=("app",), user=0))
+    assert identity_of(container, {"securityContext": {"runAsUser": 10}}, Image(entrypoint=("app",))).uid == 10

@@ -1,0 +1,117 @@
+"""Issue 7, on the dev and prod stacks' pods as rendered, each run once by the harness (conftest.py):
+what the pod does for its clients, and how its containers share (or do not share) the pod."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from ..harness.stack import LOG_FILE, StackPod
+
+HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
+
+
+def marker() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def test_https_from_the_cluster_reaches_elasticsearch_and_is_logged_by_the_ambassador(stack_pod: StackPod) -> None:
+    mark = marker()
+    result = stack_pod.pod.in_cluster(stack_pod.https(f"/_cluster/health?e2e={mark}"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["cluster_name"] == "elasticsearch"  # cluster.name of the rendered config
+    assert f'"GET /_cluster/health?e2e={mark} HTTP/1.1" 200' in stack_pod.pod.logs("tls-ambassador")
+    assert f"standin: GET /_cluster/health?e2e={mark}" in stack_pod.served()  # Elasticsearch itself answered
+
+
+def test_plain_http_on_9200_fails_and_9201_answers_only_inside_the_pod(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    mark = marker()
+    plain = pod.in_cluster(["curl", "--silent", "--write-out", "%{http_code}", f"http://{pod.ip}:9200/?e2e={mark}"])
+    assert plain.stdout.endswith("400")  # nginx: plain HTTP sent to an HTTPS port
+    app = pod.in_cluster(["curl", "--silent", "--max-time", "3", f"http://{pod.ip}:9201/"])
+    assert app.returncode == 7  # connection refused: nothing listens on the pod's address
+    inside = pod.exec("tls-ambassador", ["curl", "--silent", "--max-time", "3", f"http://127.0.0.1:9201/?e2e={mark}"])
+    assert inside.returncode == 0, inside.stderr
+    assert json.loads(inside.stdout)["tagline"] == "You Know, for Search"
+    assert stack_pod.served().count(f"?e2e={mark}") == 1  # the plain HTTP request never reached it
+
+
+def test_metrics_on_9114_show_the_cluster_health(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+
+    def metrics() -> str:
+        result = pod.in_cluster(["curl", "--silent", "--fail", "--max-time", "10", f"http://{pod.ip}:9114/metrics"])
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "elasticsearch_cluster_health_up 1" in metrics()
+    assert HEALTH % "green" in metrics()
+    turn = ["curl", "--silent", "--fail", "--request", "PUT", "http://127.0.0.1:9201/_standin/health/%s"]
+    try:
+        assert pod.exec("elasticsearch", [*turn[:-1], turn[-1] % "red"]).returncode == 0
+        assert HEALTH % "red" in metrics()
+    finally:
+        pod.exec("elasticsearch", [*turn[:-1], turn[-1] % "green"])
+
+
+def test_the_log_sidecar_streams_the_log_file_elasticsearch_writes(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    assert pod.containers["elasticsearch"].env["ES_LOG_STYLE"] == "file"
+    mark = marker()
+    assert pod.in_cluster(stack_pod.https(f"/?e2e={mark}")).returncode == 0
+    streamed = pod.wait_for_log("tail-elasticsearch-log", f"standin: GET /?e2e={mark}")
+    assert "listening on 127.0.0.1:9201" in streamed  # its first line, written before the request
+    assert pod.exec("tail-elasticsearch-log", ["cat", LOG_FILE]).stdout in streamed
+    assert f"?e2e={mark}" not in pod.logs("elasticsearch")  # to its file, not to stdout
+
+
+def test_containers_share_the_network_but_not_files_or_processes(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    mark = marker()
+    # Network: the exporter's port answers on the loopback of another container.
+    shared = pod.exec("elasticsearch", ["curl", "--silent", "--max-time", "5", "http://127.0.0.1:9114/healthz"])
+    assert shared.returncode == 0, shared.stderr
+    # Files: each container's /tmp is its own; the logs emptyDir is shared (read-only for the tailer).
+    assert pod.exec("elasticsearch", ["sh", "-c", f"echo {mark} > /tmp/private"]).returncode == 0
+    assert pod.exec("elasticsearch", ["cat", "/tmp/private"]).stdout.strip() == mark
+    assert pod.exec("tls-ambassador", ["cat", "/tmp/private"]).returncode != 0
+    shared_file = "/usr/share/elasticsearch/logs/shared"
+    assert pod.exec("elasticsearch", ["sh", "-c", f"echo {mark} > {shared_file}"]).returncode == 0
+    assert pod.exec("tail-elasticsearch-log", ["cat", shared_file]).stdout.strip() == mark
+    refused = pod.exec("tail-elasticsearch-log", ["sh", "-c", f"echo x > {shared_file}"])
+    assert "Read-only file system" in refused.stderr  # readOnly: true on the tailer's mount
+    root_write = pod.exec("elasticsearch", ["touch", "/usr/share/elasticsearch/x"])
+    assert "Read-only file system" in root_write.stderr  # readOnlyRootFilesystem
+    # Processes: each container sees only its own.
+    listing = ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"]
+    in_app = pod.exec("elasticsearch", listing).stdout
+    in_tailer = pod.exec("tail-elasticsearch-log", listing).stdout
+    assert "tests.standins.elasticsearch" in in_app
+    assert "tail -F" in in_tailer
+    for other in ("nginx", "tail -F", "prometheus-elasticsearch-exporter"):
+        assert other not in in_app
+    assert "tests.standins.elasticsearch" not in in_tailer
+
+
+def test_init_containers_complete_in_order_before_the_app_starts(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    events = [(name, what) for _, name, what in pod.events]
+    spec = pod.spec
+    order = [c["name"] for c in spec["initContainers"]]
+    app_started = events.index(("elasticsearch", "started"))
+    previous = -1
+    for name in order:
+        sidecar = next(c for c in spec["initContainers"] if c["name"] == name).get("restartPolicy") == "Always"
+        started, done = events.index((name, "started")), events.index((name, "ready" if sidecar else "exited 0"))
+        assert previous < started < done < app_started, events
+        previous = done
+    # What they did is there when the app starts: the image's config copied, the node prepared, secrets.
+    assert pod.exec("elasticsearch", ["cat", "/usr/share/elasticsearch/config/jvm.options"]).returncode == 0
+    if stack_pod.stack == "prod":
+        max_map_count = stack_pod.cluster.sysctls["vm.max_map_count"].read_text().strip()
+        assert max_map_count == "1048576"  # raised on the node's stand-in, never on this machine
+        assert Path("/proc/sys/vm/max_map_count").read_text() == stack_pod.host_max_map_count
+        secret = pod.exec("elasticsearch", ["cat", "/vault/secrets/bootstrap-password"])
+        assert secret.stdout == "correct horse battery staple"

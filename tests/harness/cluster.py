@@ -1,0 +1,107 @@
+"""A stand-in for a cluster: the rendered objects, the cluster's network, one node, and Vault's contents.
+
+`Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
+volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
+(tests/support/certs.py). Like a real cluster, every namespace also holds the `kube-root-ca.crt`
+ConfigMap. The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
+container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
+(runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from podpatterns.podmodel import Manifest
+from podpatterns.render import Recording, kubernetes_objects
+
+from ..behaviour.conftest import require_program, require_root
+from ..support.certs import materialize, self_signed
+from .images import ImageContext
+from .network import ClusterNetwork
+from .runner import PodSpec, RunningPod, run_pod
+
+WORKLOADS = ("Deployment", "StatefulSet")
+NODE_SYSCTLS = {"vm.max_map_count": "65530"}
+"""The node's sysctls as a fresh Linux node has them (the stand-ins every container sees)."""
+
+
+class Cluster:
+    """Use as a context manager: the cluster network namespace lives until exit."""
+
+    def __init__(
+        self,
+        recording: Recording,
+        workdir: Path,
+        *,
+        vault_agent: Path | None = None,
+        vault_kv: Mapping[str, Mapping[str, Any]] | None = None,
+        extra_objects: Sequence[Manifest] = (),
+        node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
+    ) -> None:
+        require_root("network, mount and PID namespaces stand in for the pods")
+        for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
+            require_program(program, package)
+        self.workdir = workdir
+        made = materialize(recording)
+        rendered = [made.resolve(m) for m in kubernetes_objects(recording)] + list(extra_objects)
+        self.objects: dict[tuple[str, str, str], Manifest] = {
+            (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
+        }
+        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent)
+        self.images.directory.mkdir(parents=True)
+        self.node = workdir / "node"
+        self.sysctls = {}
+        for name, value in node_sysctls.items():
+            self.sysctls[name] = self.node / name
+            self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
+            self.sysctls[name].write_text(value + "\n")
+        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt
+        self.pods = 0
+
+    def __enter__(self) -> Cluster:
+        self.network = ClusterNetwork()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.network.stop()
+
+    def get(self, namespace: str, kind: str, name: str) -> Manifest | None:
+        found = self.objects.get((namespace, kind, name))
+        if found is None and (kind, name) == ("ConfigMap", "kube-root-ca.crt"):
+            return {
+                "kind": "ConfigMap",
+                "metadata": {"name": name, "namespace": namespace},
+                "data": {"ca.crt": self._ca},
+            }
+        return found
+
+    def workload(self, name: str) -> Manifest:
+        (found,) = [m for (_, kind, n), m in self.objects.items() if kind in WORKLOADS and n == name]
+        return found
+
+    def service_host(self, name: str, namespace: str) -> str:
+        return f"{name}.{namespace}.svc.cluster.local"
+
+    @contextmanager
+    def run(self, workload: Manifest, hosts: Mapping[str, str] | None = None) -> Iterator[RunningPod]:
+        """One pod of `workload` (a StatefulSet's first ordinal), started and ready."""
+        self.pods += 1
+        meta = workload["metadata"]
+        namespace = meta.get("namespace", "default")
+        suffix = "0" if workload["kind"] == "StatefulSet" else f"harness{self.pods}"
+        pod = PodSpec(
+            name=f"{meta['name']}-{suffix}",
+            namespace=namespace,
+            spec=workload["spec"]["template"]["spec"],
+            claim_templates=workload["spec"].get("volumeClaimTemplates", []),
+            objects=lambda kind, name: self.get(namespace, kind, name),
+            images=self.images,
+            sysctls=self.sysctls,
+            hosts=hosts or {},
+        )
+        with run_pod(pod, self.network, self.workdir / f"pod{self.pods}") as running:
+            yield running
