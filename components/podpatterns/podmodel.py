@@ -6,7 +6,9 @@ Kubernetes JSON (camelCase dicts), exactly as they appear in the rendered manife
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,9 @@ class PodContribution:
     loopback_ports: Mapping[str, Sequence[int]] = field(default_factory=dict)
     """Ports a container listens on at 127.0.0.1 only, by container name: not declared in the
     pod spec (nothing outside the pod can reach them) but still taken in the pod's network namespace."""
+    loopback_connections: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    """Ports a container connects to at 127.0.0.1, by container name: who talks to whom inside the pod
+    (drawn in the render's pod diagrams, to the container that declares the port)."""
     pod_sysctls: Sequence[Manifest] = ()
     """Namespaced sysctls for the pod's `securityContext.sysctls` ({"name": ..., "value": ...})."""
     service_account_name: str | None = None
@@ -63,6 +68,29 @@ class MergedPod:
     annotations: dict[str, str]
     sysctls: list[Manifest]
     service_account_name: str | None
+    app_container: str = ""
+    loopback_ports: dict[str, list[int]] = field(default_factory=dict)
+    """Ports each container listens on at 127.0.0.1 only (not in the pod spec), by container name."""
+    loopback_connections: dict[str, list[int]] = field(default_factory=dict)
+    """Ports each container connects to at 127.0.0.1, by container name."""
+
+
+_observers: ContextVar[tuple[list[MergedPod], ...]] = ContextVar("merged_pod_observers", default=())
+
+
+@contextmanager
+def observe_merged_pods() -> Iterator[list[MergedPod]]:
+    """Every pod `merge_pod` returns while in the block, in this context and the tasks it starts.
+
+    The offline render draws its pod diagrams from them: what a pod spec cannot say (loopback
+    listeners, who connects to whom) is known only to the contributions.
+    """
+    pods: list[MergedPod] = []
+    token = _observers.set((*_observers.get(), pods))
+    try:
+        yield pods
+    finally:
+        _observers.reset(token)
 
 
 @dataclass
@@ -88,7 +116,7 @@ def merge_pod(
     Raises PodConflictError naming both parties for: a port taken twice in the pod's shared
     network namespace, a container or volume name used twice, two mounts at one path in one
     container, an env variable or annotation set twice, a Service port or port name used twice,
-    or a mount of a volume nobody declared.
+    a mount of a volume nobody declared, or a loopback connection from a container nobody provides.
     """
     containers = [_copy(c, contribution) for contribution in contributions for c in contribution.containers]
     init_containers = [_copy(c, contribution) for contribution in contributions for c in contribution.init_containers]
@@ -106,7 +134,9 @@ def merge_pod(
     volumes = _merge_volumes(contributions)
     _check_mounts(everything, {v["name"] for v in volumes} | set(claim_templates))
     _check_ports(containers + sidecars, contributions)
-    return MergedPod(
+    connections = _by_container(contributions, "loopback_connections")
+    _check_connections(connections, {c["name"] for c in everything})
+    pod = MergedPod(
         containers=[_strip(c) for c in containers],
         init_containers=[_strip(c) for c in init_containers + sidecars],
         volumes=volumes,
@@ -114,7 +144,13 @@ def merge_pod(
         annotations=_merge_annotations(contributions),
         sysctls=_merge_sysctls(contributions),
         service_account_name=_merge_service_account(contributions),
+        app_container=app_container,
+        loopback_ports=_by_container(contributions, "loopback_ports"),
+        loopback_connections=connections,
     )
+    for observed in _observers.get():
+        observed.append(pod)
+    return pod
 
 
 _SOURCE = "__source__"  # carried on copies while merging, removed before output
@@ -225,6 +261,22 @@ def _check_ports(running: Iterable[Manifest], contributions: Sequence[PodContrib
             for number in ports:
                 owner = f"container '{name}' (from {contribution.source}, on 127.0.0.1)"
                 claims.take((number, "TCP"), owner, f"port {number}/TCP", advice)
+
+
+def _by_container(contributions: Sequence[PodContribution], attribute: str) -> dict[str, list[int]]:
+    merged: dict[str, list[int]] = {}
+    for contribution in contributions:
+        for name, ports in getattr(contribution, attribute).items():
+            merged.setdefault(name, []).extend(int(port) for port in ports)
+    return merged
+
+
+def _check_connections(connections: dict[str, list[int]], containers: set[str]) -> None:
+    for name in connections:
+        if name not in containers:
+            raise PodConflictError(
+                f"a loopback connection comes from container '{name}', which no contribution provides"
+            )
 
 
 def _merge_service_ports(contributions: Sequence[PodContribution]) -> list[Manifest]:

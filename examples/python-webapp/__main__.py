@@ -71,6 +71,7 @@ metrics = PrometheusAdapter(
         "target": target,
         "image": "docker.io/nginx/nginx-prometheus-exporter:1.4.1",
         "port": 9113,
+        "upstream_port": STATUS_PORT,
         "args": [f"--nginx.scrape-uri=http://127.0.0.1:{STATUS_PORT}/stub_status", "--web.listen-address=:9113"],
         "health_path": "/",
     },

@@ -28,11 +28,12 @@ def test_renders_twice_byte_identical(stack: str, tmp_path: Path, capsys: pytest
     first_summary = capsys.readouterr().out.replace(str(tmp_path / "one"), "DIR")
     assert render(stack, tmp_path / "two", PROJECT_DIR, "--urns", str(tmp_path / "two" / "urns.txt")) == 0
     assert capsys.readouterr().out.replace(str(tmp_path / "two"), "DIR") == first_summary
-    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    one = {str(p.relative_to(tmp_path / "one")): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
+    two = {str(p.relative_to(tmp_path / "two")): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
     assert one == two
     assert len(one) >= 5
     assert "urns.txt" in one
+    assert any(name.startswith("diagrams/") and name.endswith(".mmd") for name in one)
 
 
 def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,7 +56,7 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
 
 def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path) -> None:
     render("staging", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.glob("*.yaml")) == [
         "configmap_search-staging_elasticsearch-ambassador.yaml",
         "configmap_search-staging_elasticsearch-config.yaml",
         "configmap_search-staging_elasticsearch-vault-agent.yaml",

@@ -89,8 +89,9 @@ def test_component_reference_lists_every_argument_with_its_default(schema: dict[
     assert (
         rows == ["| `rsaBits` | integer | 2048 | RSA key size. Allowed: 2048 to 4096. |"] * 2
     )  # TlsAmbassador, TlsArgs
-    (row,) = [line for line in text.splitlines() if line.startswith("| `upstreamPort` |")]
-    assert "| integer | required |" in row
+    tls, adapter = [line for line in text.splitlines() if line.startswith("| `upstreamPort` |")]
+    assert "| integer | required |" in tls
+    assert "| integer | none |" in adapter
 
 
 def test_the_host_installs_the_library_dependencies_and_the_version_matches() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from podpatterns import PodConflictError, PodContribution, merge_pod
+from podpatterns.podmodel import observe_merged_pods
 
 
 def app(**extra: object) -> PodContribution:
@@ -177,3 +178,28 @@ def test_mount_into_a_container_nobody_provides() -> None:
     stray = PodContribution(source="Pattern 'vault'", container_volume_mounts={"exporter": []})
     with pytest.raises(PodConflictError, match="Pattern 'vault' mounts volumes into container 'exporter'"):
         merge_pod("app", [app(), stray])
+
+
+def test_loopback_listeners_and_connections_are_kept_for_the_diagrams() -> None:
+    hidden = app(loopback_ports={"app": [9201]})
+    proxy = sidecar(loopback_connections={"proxy": [9201]})
+    exporter = sidecar("exporter", 9114, loopback_connections={"exporter": [8443, 9201]})
+    pod = merge_pod("app", [hidden, proxy, exporter])
+    assert pod.app_container == "app"
+    assert pod.loopback_ports == {"app": [9201]}
+    assert pod.loopback_connections == {"proxy": [9201], "exporter": [8443, 9201]}
+
+
+def test_a_loopback_connection_from_a_container_nobody_provides_is_refused() -> None:
+    stray = sidecar(loopback_connections={"ghost": [8080]})
+    with pytest.raises(PodConflictError, match="loopback connection comes from container 'ghost'"):
+        merge_pod("app", [app(), stray])
+
+
+def test_merged_pods_are_observed_only_inside_the_block() -> None:
+    merge_pod("app", [app()])
+    with observe_merged_pods() as pods:
+        first = merge_pod("app", [app()])
+        second = merge_pod("app", [app(), sidecar()])
+    merge_pod("app", [app()])
+    assert pods == [first, second]

@@ -216,7 +216,7 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """An Elasticsearch cluster and the patterns composed onto it."""
 
     contributions: pulumi.Input[Sequence[Any]]
-    """Extra pod contributions merged into every Elasticsearch pod: PodContribution objects from Python; from other languages, mappings with the same keys in camelCase (source, containers, initContainers, nativeSidecars, volumes, appVolumeMounts, appEnv, containerVolumeMounts, servicePorts, podAnnotations, loopbackPorts, podSysctls, serviceAccountName). Default: none."""
+    """Extra pod contributions merged into every Elasticsearch pod: PodContribution objects from Python; from other languages, mappings with the same keys in camelCase (source, containers, initContainers, nativeSidecars, volumes, appVolumeMounts, appEnv, containerVolumeMounts, servicePorts, podAnnotations, loopbackPorts, loopbackConnections, podSysctls, serviceAccountName). Default: none."""
     namespace: pulumi.Input[str]
     """Namespace of every object the stack creates (a built-in one, such as default, only with createNamespace false). Allowed: DNS label. Default: "elasticsearch"."""
     create_namespace: pulumi.Input[bool]

@@ -14,6 +14,7 @@ from ..metrics.settings import EXPORTER_PORT, ExporterSettings
 from ..podmodel import Manifest
 from ..settings import AppSettings
 from ..target import WorkloadTarget
+from .config import HTTP_PORT
 
 LOCAL_URI = "http://127.0.0.1:9200"
 """The node in the same pod, over loopback; with the TLS ambassador: https://localhost:9200 and its CA."""
@@ -71,6 +72,7 @@ def adapter_args(
         "target": target,
         "image": metrics.image,
         "port": EXPORTER_PORT,
+        "upstream_port": HTTP_PORT,  # its own node, through the TLS ambassador when there is one
         "args": exporter_args(
             uri=uri, ca_file=ca_file, collectors=pod_collectors, client_certificate=client_certificate
         ),

@@ -25,6 +25,8 @@ class PrometheusAdapterArgs(TypedDict, total=False):
     """Port the exporter serves /metrics on (named `metrics`). Allowed: 1024 to 65535. Default: 9114."""
     args: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Exporter command-line arguments (its listen address must match port). Default: none."""
+    upstream_port: pulumi.Input[int]
+    """Port on 127.0.0.1 where the exporter reads the application (drawn in the render's pod diagrams). Unset: it reads something else, such as a Service. Allowed: 1 to 65535. Default: none."""
     cluster_args: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Arguments of one extra exporter Deployment for cluster-wide metrics (exported once, not by every pod). Empty: no such Deployment. Default: none."""
     metrics_path: pulumi.Input[str]

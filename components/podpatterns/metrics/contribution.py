@@ -34,6 +34,7 @@ def adapter_contribution(settings: ExporterSettings, target: WorkloadTarget, sou
         containers=[exporter_container(settings, settings.args, settings.ca_volume)],
         service_ports=[{"name": PORT_NAME, "port": settings.port, "targetPort": PORT_NAME, "protocol": "TCP"}],
         pod_annotations=scrape_annotations(settings),
+        loopback_connections={CONTAINER: [settings.upstream_port]} if settings.upstream_port else {},
     )
 
 

@@ -47,6 +47,13 @@ class ExporterSettings:
         EXPORTER_PORT, "Port the exporter serves /metrics on (named `metrics`).", minimum=1024, maximum=65535
     )
     args: tuple[str, ...] = setting((), "Exporter command-line arguments (its listen address must match port).")
+    upstream_port: int | None = setting(
+        None,
+        "Port on 127.0.0.1 where the exporter reads the application (drawn in the render's pod diagrams). "
+        "Unset: it reads something else, such as a Service.",
+        minimum=1,
+        maximum=65535,
+    )
     cluster_args: tuple[str, ...] = setting(
         (),
         "Arguments of one extra exporter Deployment for cluster-wide metrics (exported once, not by every pod). "

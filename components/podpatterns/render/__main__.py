@@ -1,7 +1,8 @@
 """python -m podpatterns.render --stack STACK --out DIR [--project DIR] [--urns FILE [--allow-replacements]]
 
 Runs the project's program for STACK in-process under Pulumi's mocks and writes every
-Kubernetes object it would create into DIR, one file per object; prints a summary.
+Kubernetes object it would create into DIR, one file per object, and a Mermaid diagram of
+each pod into DIR/diagrams; prints a summary.
 Exit status 2 and nothing written when the stack's settings are invalid.
 With --urns, also writes every resource's URN to FILE; when FILE already lists a URN that
 no resource keeps (directly or through an alias), `pulumi up` would delete that resource:
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from ..podmodel import PodConflictError
 from ..settings import SettingsError
-from .manifests import kubernetes_objects, write_manifests
+from .diagram import pod_diagrams
+from .manifests import kubernetes_objects, write_diagrams, write_manifests
 from .offline import Recording, run_offline
 from .replacements import match_snapshot, read_snapshot, replacement_advice, snapshot_text
 from .summary import summary
@@ -41,10 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     objects = kubernetes_objects(recording)
     write_manifests(objects, options.out)
+    diagrams = write_diagrams(pod_diagrams(objects, recording.pods), options.out)
     if options.urns:
         options.urns.write_text(snapshot_text(recording))
     print(summary(recording, objects))
     print(f"Wrote {len(objects)} objects to {options.out}")
+    print("Pod diagrams (Mermaid): " + " ".join(str(path) for path in diagrams))
     return 0
 
 

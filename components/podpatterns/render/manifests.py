@@ -58,6 +58,20 @@ def to_yaml(manifest: Manifest) -> str:
     return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120)
 
 
+def write_diagrams(diagrams: dict[str, str], out: Path) -> list[Path]:
+    """Replace the Mermaid files in `out/diagrams` with one `<name>.mmd` per pod diagram."""
+    directory = out / "diagrams"
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.mmd"):
+        stale.unlink()
+    written = []
+    for name, text in sorted(diagrams.items()):
+        path = directory / f"{name}.mmd"
+        path.write_text(text)
+        written.append(path)
+    return written
+
+
 def write_manifests(objects: list[Manifest], out: Path) -> list[Path]:
     """Replace the YAML files in `out` with one file per object."""
     out.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from ..podmodel import MergedPod, observe_merged_pods
 from .urn import make_urn
 
 SECRET_PLACEHOLDER = "[secret: set at deploy]"
@@ -83,6 +84,8 @@ class Recording:
     stack: str
     registrations: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    pods: list[MergedPod] = field(default_factory=list)
+    """Every pod the program merged (`merge_pod`), for the pod diagrams."""
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -250,7 +253,11 @@ def _run_isolated(
         for name, value in getattr(root, "outputs", {}).items():
             recording.outputs[name] = await pulumi.Output.from_input(value).future()
 
-    _sync_await(run_pulumi_func(run_and_collect_outputs))
+    with observe_merged_pods() as pods:
+        try:
+            _sync_await(run_pulumi_func(run_and_collect_outputs))
+        finally:
+            recording.pods.extend(pods)
     return recording
 
 

@@ -291,3 +291,29 @@ def reference_rows(cls: type[Any], style: KeyStyle) -> list[tuple[str, str, str,
         allowed = rule.allowed() or ("true or false" if hint is bool else "")
         rows.append((key, default, allowed, rule.doc))
     return rows
+
+
+def value_rows(settings: Any, style: KeyStyle) -> dict[str, Any]:
+    """Every key of `settings` (a settings dataclass instance) to its value, as `reference_rows` names the keys.
+
+    A list of mappings is one value (its items as dicts spelled in `style`); a nested mapping's own row has none.
+    """
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(settings):
+        key = _join(style.prefix, style.spell(field.name))
+        value = getattr(settings, field.name)
+        if dataclasses.is_dataclass(value):
+            values.update(value_rows(value, KeyStyle(prefix=key, camel_case=style.camel_case)))
+        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            values[key] = [_spelled(item, style) for item in value]
+        else:
+            values[key] = list(value) if isinstance(value, tuple) else value
+    return values
+
+
+def _spelled(item: Any, style: KeyStyle) -> dict[str, Any]:
+    return {
+        style.spell(f.name): list(v) if isinstance(v, tuple) else v
+        for f in dataclasses.fields(item)
+        if (v := getattr(item, f.name)) not in (None, ())
+    }

@@ -86,8 +86,9 @@ def contributions_from_args(values: Sequence[Any], origin: str) -> list[PodContr
             problems.append(Problem(key, f"unknown keys {', '.join(unknown)}; allowed keys: {allowed}"))
             continue
         fields = {_CONTRIBUTION_KEYS[k]: v for k, v in value.items()}
-        if "loopback_ports" in fields:  # the component host sends every number as a float
-            fields["loopback_ports"] = {c: [int(p) for p in ports] for c, ports in fields["loopback_ports"].items()}
+        for ports_by_container in ("loopback_ports", "loopback_connections"):
+            if ports_by_container in fields:  # the component host sends every number as a float
+                fields[ports_by_container] = {c: [int(p) for p in ps] for c, ps in fields[ports_by_container].items()}
         contributions.append(PodContribution(**fields))
     if problems:
         raise SettingsError(origin, problems)

@@ -223,7 +223,8 @@ MODULES = (
                         "Extra pod contributions merged into every Elasticsearch pod: PodContribution objects from "
                         "Python; from other languages, mappings with the same keys in camelCase (source, containers, "
                         "initContainers, nativeSidecars, volumes, appVolumeMounts, appEnv, containerVolumeMounts, "
-                        "servicePorts, podAnnotations, loopbackPorts, podSysctls, serviceAccountName). Default: none.",
+                        "servicePorts, podAnnotations, loopbackPorts, loopbackConnections, podSysctls, "
+                        "serviceAccountName). Default: none.",
                     ),
                 ),
             ),

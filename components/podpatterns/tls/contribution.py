@@ -170,4 +170,5 @@ def ambassador_contribution(
         app_volume_mounts=[{"name": "tls-ambassador-ca", "mountPath": CA_DIR, "readOnly": True}],
         service_ports=[{"name": "https", "port": listen, "targetPort": "https", "protocol": "TCP"}],
         pod_annotations={ROTATION_ANNOTATION: rotation_hash},  # type: ignore[dict-item]
+        loopback_connections={CONTAINER: [layout.upstream_port]},
     )
