@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..quantity import parse_cpu
 from ..settings import checks
 from ..settings.engine import KeyedValueError, setting
 
@@ -101,8 +100,7 @@ class ExporterSettings:
             raise KeyedValueError(
                 "ca_secret", "the cluster-wide Deployment needs the CA as a Secret when ca_volume is set"
             )
-        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
-            raise KeyedValueError("cpu_request", f"must not exceed cpu_limit {self.cpu_limit}")
+        checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         for key in ("metrics_path", "health_path", "ca_dir"):
             if not getattr(self, key).startswith("/"):
                 raise KeyedValueError(key, "must be an absolute path")
@@ -159,5 +157,4 @@ class MetricsSettings:
             raise KeyedValueError(
                 "prometheus_rule", "needs podMonitor: the alerts select the Prometheus job the PodMonitors set"
             )
-        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
-            raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")
+        checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
 from ..metrics.settings import MetricsSettings
-from ..quantity import parse_cpu, parse_memory
+from ..quantity import parse_memory
 from ..sysctl.settings import SysctlSettings
 from ..tls.settings import TlsSettings
 from ..vault.settings import VaultSettings, renewal_problem
@@ -111,8 +111,7 @@ class ElasticsearchSettings:
             )
         if self.storage_class is not None and self.storage_size is None:
             raise KeyedValueError("storage_class", "needs storageSize: without it the data is in an emptyDir")
-        if parse_cpu(self.cpu_request) > parse_cpu(self.cpu_limit):
-            raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {self.cpu_limit}")
+        checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.memory_bytes < MIN_MEMORY:
             raise KeyedValueError("memory", "must be at least 512Mi")
         if self.heap_bytes > self.memory_bytes * HEAP_SHARE_LIMIT:
