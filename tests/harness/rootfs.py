@@ -58,11 +58,12 @@ def setup_script(container: ContainerRoot, argv: Sequence[str]) -> str:
         f"mkdir -m 1777 {_q(root / 'tmp')}",
     ]
     layer = container.image.layer
-    for bind in container.image.binds:
-        steps += _bind(bind, root / inside(str(bind), layer), read_only=True)
     steps += _bind(container.hosts_file, root / inside("/etc/hosts", layer), read_only=True)
     for mount in container.mounts:
         steps += _bind(mount.source, root / inside(mount.path, layer), read_only=mount.read_only)
+    # The stand-ins' host directories last: a volume at /tmp must not hide a checkout that lives under /tmp.
+    for bind in container.image.binds:
+        steps += _bind(bind, root / inside(str(bind), layer), read_only=True)
     if container.read_only:
         overlays = [root / name for name in HOST_DIRECTORIES if _overlaid(Path("/") / name)]
         steps += [f"mount -o remount,bind,ro {_q(path)}" for path in (root, *overlays)]
