@@ -71,11 +71,8 @@ class LogTailSidecarSettings:
         check=checks.dns_label(63),
         allowed="DNS label",
     )
-    directory: str = setting(
-        "",
-        "Where the application writes the files; the volume is mounted there, read-only.",
-        check=checks.absolute_path,
-        allowed="absolute path",
+    directory: str = checks.absolute_path_setting(
+        "", "Where the application writes the files; the volume is mounted there, read-only."
     )
     files: tuple[str, ...] = setting(
         (),
@@ -85,11 +82,8 @@ class LogTailSidecarSettings:
     )
     mode: str = _mode()
     image: str = _image()
-    kubernetes_version: str = setting(
-        "1.33",
-        "Oldest Kubernetes minor version of the cluster; mode auto uses native sidecars from 1.29.",
-        check=checks.kubernetes_version,
-        allowed='"1.25" to "1.37"',
+    kubernetes_version: str = checks.kubernetes_version_setting(
+        "Oldest Kubernetes minor version of the cluster; mode auto uses native sidecars from 1.29."
     )
     run_as_user: int = setting(
         65534, "User (and group) of the tailer; it must be able to read the files.", minimum=1, maximum=2**31 - 1

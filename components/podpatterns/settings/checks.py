@@ -115,6 +115,16 @@ def ip_addresses(values: tuple[str, ...]) -> None:
             raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
 
 
+def kubernetes_version_setting(doc: str) -> Any:
+    """Declare the oldest Kubernetes minor version a pattern must work on. Default: "1.33"."""
+    return setting("1.33", doc, check=kubernetes_version, allowed='"1.25" to "1.37"')
+
+
+def absolute_path_setting(default: str, doc: str) -> Any:
+    """Declare an absolute path key of plain segments (no . or .. to step out of the directory it names)."""
+    return setting(default, doc, check=absolute_path, allowed="absolute path")
+
+
 def image_setting(default: str, doc: str) -> Any:
     """Declare a container image key: pinned to a version tag or digest."""
     return setting(default, doc, check=pinned_image, allowed="image with a version tag or digest")

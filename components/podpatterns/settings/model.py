@@ -147,11 +147,8 @@ class AppSettings:
         allowed="DNS label",
     )
     create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
-    kubernetes_version: str = setting(
-        "1.33",
-        "Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars.",
-        check=checks.kubernetes_version,
-        allowed='"1.25" to "1.37"',
+    kubernetes_version: str = checks.kubernetes_version_setting(
+        "Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars."
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
     tls: TlsSettings = setting(TlsSettings, "The TLS ambassador (TlsAmbassador).")

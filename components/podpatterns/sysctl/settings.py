@@ -49,11 +49,8 @@ class SysctlInitSettings:
         allowed="list of name=value",
     )
     image: str = _image()
-    kubernetes_version: str = setting(
-        "1.33",
-        "Oldest Kubernetes minor version of the cluster; some safe sysctls need a newer one.",
-        check=checks.kubernetes_version,
-        allowed='"1.25" to "1.37"',
+    kubernetes_version: str = checks.kubernetes_version_setting(
+        "Oldest Kubernetes minor version of the cluster; some safe sysctls need a newer one."
     )
 
     def __post_init__(self) -> None:

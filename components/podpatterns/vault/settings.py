@@ -140,11 +140,8 @@ class VaultSettings:
     files: tuple[VaultFileSettings, ...] = setting(
         (), "The files to write, one agent template each (at least one when enabled)."
     )
-    mount_path: str = setting(
-        "/vault/secrets",
-        "Where the secrets directory is mounted, read-only, in the containers that read it.",
-        check=checks.absolute_path,
-        allowed="absolute path",
+    mount_path: str = checks.absolute_path_setting(
+        "/vault/secrets", "Where the secrets directory is mounted, read-only, in the containers that read it."
     )
     mount_into: tuple[str, ...] = setting(
         (),
