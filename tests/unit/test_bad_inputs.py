@@ -107,6 +107,21 @@ def bad(component: Component, change: Mapping[str, Any], key: str, allowed: str)
     return arguments(component, NAMES[component], args, key, allowed)
 
 
+def target(change: Mapping[str, Any], key: str, allowed: str) -> Case:
+    """A WorkloadTarget built with `change` to WEB's fields: refused where it is built, naming the field."""
+
+    def run(recording: Recording, _: Path) -> object:
+        fields = {**WEB.__dict__, **change}
+        return run_with_mocks(
+            lambda: TlsAmbassador("web-tls", {"target": WorkloadTarget(**fields), "upstream_port": 8081}) and None,
+            project="t",
+            stack="c",
+            recording=recording,
+        )
+
+    return Case(run, "WorkloadTarget", key, allowed)
+
+
 VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "role": "search"}
 ONE_FILE = [{"name": "password", "path": "search/elastic", "keys": ["password"]}]
 
@@ -120,6 +135,31 @@ def squatter(**parts: Any) -> PodContribution:
 
 
 CATALOGUE = [
+    # --- WorkloadTarget, checked where it is built
+    pytest.param(target({"name": "Storefront_App"}, "name", "must be a DNS-1123 label"), id="target-name-not-dns"),
+    pytest.param(target({"namespace": ""}, "namespace", "must be a DNS-1123 label"), id="target-namespace-empty"),
+    pytest.param(target({"app_port": 70000}, "app_port", "an int from 1 to 65535"), id="target-port-out-of-range"),
+    pytest.param(target({"app_port": "8080"}, "app_port", "an int from 1 to 65535"), id="target-port-as-text"),
+    pytest.param(
+        target({"labels": {"app": "web shop"}}, "labels", "label value 'web shop' (key 'app') is not allowed"),
+        id="target-label-value-with-a-space",
+    ),
+    pytest.param(
+        target({"labels": {"-app": "web"}}, "labels", "label key '-app' is not allowed"), id="target-label-key-bad"
+    ),
+    pytest.param(target({"labels": {}}, "labels", "non-empty mapping"), id="target-no-selector-labels"),
+    pytest.param(
+        target({"service_name": "9web"}, "service_name", "DNS-1035 label"), id="target-service-name-starts-with-digit"
+    ),
+    pytest.param(
+        target({"namespace": pulumi.Output.from_input("shop")}, "namespace", "no field of a WorkloadTarget can carry"),
+        id="target-namespace-output",
+    ),
+    pytest.param(target({"replicas": 0}, "replicas", "at least 1"), id="target-no-replicas"),
+    pytest.param(
+        bad(TlsAmbassador, {"target": {**WEB.__dict__, "name": "Web"}}, "target.name", "DNS-1123 label"),
+        id="target-mapping-name-not-dns",
+    ),
     # --- stack files: wrong types
     pytest.param(
         stack({"elasticsearch": {"nodes": "three"}}, "elasticsearch.nodes", "expected a whole number"),
