@@ -90,8 +90,9 @@ class PodSecurityError(ValueError):
         lines = "\n".join(f"  {violation}" for violation in found)
         super().__init__(
             f"the pod of {workload} breaks Pod Security {level!r}, which its namespace enforces; the API server "
-            f"would refuse it:\n{lines}\nFix each container's securityContext (kube.restricted_security_context "
-            "shows one that passes), or if the namespace really enforces a lower level, say so (pod_security)."
+            f"would refuse it:\n{lines}\nFix each container's securityContext (podpatterns.kube."
+            "restricted_security_context(uid) is one that passes), or, if the namespace really enforces a lower "
+            "level, say so (pod_security)."
         )
 
 

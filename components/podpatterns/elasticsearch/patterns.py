@@ -141,9 +141,10 @@ def planned_contributions(name: str, settings: AppSettings, target: WorkloadTarg
     if sysctl := _sysctl_args(settings, target):
         planned.append(SysctlInit.plan(f"{name}-sysctl", sysctl))
     if settings.vault.enabled:
-        planned.append(vault_contribution(settings.vault, target))
+        planned.append(vault_contribution(settings.vault, target, f"VaultSecretsInit '{name}-vault'"))
     if settings.tls.enabled:
-        planned.append(ambassador_contribution(_ambassador_layout(target), settings.tls))
+        layout = _ambassador_layout(target)
+        planned.append(ambassador_contribution(layout, settings.tls, f"TlsAmbassador '{name}-tls'"))
     if adapter := _adapter_args(settings, target):
         exporter, _, _ = parse_adapter_args(f"{name}-metrics", adapter)
         planned.append(adapter_contribution(exporter, target, f"PrometheusAdapter '{name}-metrics'"))

@@ -10,7 +10,9 @@ from .. import scanner
 from ..kube import selector_labels
 from ..logtail.naming import container_name
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
+from ..podsecurity import check_pod_security
 from ..settings import AppSettings
+from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
@@ -83,6 +85,9 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     sidecars = {tls.CONTAINER, *(container_name(file) for file in server_log_files(es, settings.logs))}
     pod = dataclasses.replace(pod, containers=outlasting(pod.containers, sidecars, es.termination_grace_period_seconds))
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
+    exempt = [SYSCTL_CONTAINER] if settings.sysctl.mode == "init" else []
+    workload = f"{es.workload} {ns}/{es.name}"
+    check_pod_security(workload, template["spec"], template["metadata"]["annotations"], settings.pod_security, exempt)
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:

@@ -30,12 +30,22 @@ class PrometheusAdapter(pulumi.ComponentResource):
     def __init__(self, name: str, args: PrometheusAdapterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         settings, target, groups = parse_adapter_args(name, args)
         super().__init__("podpatterns:index:PrometheusAdapter", name, None, opts)
-        self.contribution: PodContribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
+        self.contribution: PodContribution = adapter_contribution(settings, target, _source(name))
         """What the exporter adds to the target's pods (plain data, for Python programs)."""
         for role, manifest in owned_objects(settings, target, groups).items():
             register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
         self.job = pulumi.Output.from_input(job_name(settings, target))
         self.register_outputs({"job": self.job})
+
+    @staticmethod
+    def plan(name: str, args: PrometheusAdapterArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError."""
+        settings, target, _ = parse_adapter_args(name, args)
+        return adapter_contribution(settings, target, _source(name))
+
+
+def _source(name: str) -> str:
+    return f"PrometheusAdapter '{name}'"
 
 
 def parse_adapter_args(

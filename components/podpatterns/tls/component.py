@@ -45,6 +45,10 @@ def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[Ambassado
     return layout, settings
 
 
+def _source(name: str) -> str:
+    return f"TlsAmbassador '{name}'"
+
+
 def _secret(key: tls.PrivateKey) -> pulumi.Output[str]:
     """The key's PEM, a Pulumi secret whatever the provider declares: it must never reach state in clear."""
     return pulumi.Output.secret(key.private_key_pem)
@@ -111,7 +115,7 @@ class TlsAmbassador(pulumi.ComponentResource):
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
-        self.contribution: PodContribution = ambassador_contribution(layout, settings, rotation)
+        self.contribution: PodContribution = ambassador_contribution(layout, settings, _source(name), rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
         self.ca_certificate = ca.cert_pem
         self.certificate_expiry = server.validity_end_time
@@ -122,6 +126,15 @@ class TlsAmbassador(pulumi.ComponentResource):
                 "client_secrets": self.client_secrets,
             }
         )
+
+    @staticmethod
+    def plan(name: str, args: TlsAmbassadorArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError.
+
+        Its rotation annotation is empty: the hash of the certificate is known only once it is created.
+        """
+        layout, settings = parse_ambassador_args(name, args)
+        return ambassador_contribution(layout, settings, _source(name))
 
     def _key(self, name: str) -> tls.PrivateKey:
         settings = self._settings

@@ -129,9 +129,11 @@ def tls_secret(name: str, target: WorkloadTarget, certificate: object, key: obje
 
 
 def ambassador_contribution(
-    layout: AmbassadorLayout, settings: TlsSettings, rotation_hash: object = ""
+    layout: AmbassadorLayout, settings: TlsSettings, source: str, rotation_hash: object = ""
 ) -> PodContribution:
     """The nginx container, its volumes, the CA for the app, the Service port, the rotation annotation.
+
+    `source` names the component in conflict messages (`TlsAmbassador 'storefront-tls'`).
 
     `rotation_hash` (a string or a Pulumi output) changes whenever the certificate or the nginx
     configuration does, so that the pods roll.
@@ -155,7 +157,7 @@ def ambassador_contribution(
         ],
     }
     return PodContribution(
-        source=f"TlsAmbassador '{layout.target.name}'",
+        source=source,
         containers=[container],
         volumes=[
             # Only the ambassador mounts the key; 0444 because its uid owns no group the Secret files get.
