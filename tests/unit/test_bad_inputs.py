@@ -307,7 +307,7 @@ CATALOGUE = [
         id="stack-clients-without-mtls",
     ),
     pytest.param(
-        stack({"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "must be a DNS label"),
+        stack({"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "'*.ingest' is not a DNS label"),
         id="stack-client-name-not-a-label",
     ),
     pytest.param(

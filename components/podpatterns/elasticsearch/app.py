@@ -36,7 +36,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ElasticsearchAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         origin = f"ElasticsearchApp '{name}' arguments"
-        raw = plain_args(args, origin)
+        raw = plain_args(args, origin, ElasticsearchAppArgs)
         extra = contributions_from_args(raw.pop("contributions", []), origin)
         settings = parse(AppSettings, raw, origin=origin, style=KeyStyle())
         target = target_of(settings)

@@ -38,5 +38,7 @@ class LogTailSidecar(pulumi.ComponentResource):
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"LogTailSidecar '{name}' arguments"
-        settings, target = parse_pattern_args(LogTailSidecarSettings, plain_args(args, origin), origin, REQUIRED)
+        settings, target = parse_pattern_args(
+            LogTailSidecarSettings, plain_args(args, origin, LogTailSidecarArgs), origin, REQUIRED
+        )
         return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

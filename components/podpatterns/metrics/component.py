@@ -53,7 +53,7 @@ def parse_adapter_args(
 ) -> tuple[ExporterSettings, WorkloadTarget, list[Manifest]]:
     """The checked settings, target and rule groups; raises SettingsError naming the argument."""
     origin = f"PrometheusAdapter '{name}' arguments"
-    plain = plain_args(args, origin)
+    plain = plain_args(args, origin, PrometheusAdapterArgs)
     target = require_target(plain, origin)
     groups = _rule_groups(origin, plain.get("rule_groups", ()))
     raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups")}

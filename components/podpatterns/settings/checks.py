@@ -89,30 +89,49 @@ _LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
 
 
+def _every_entry(values: tuple[str, ...], check: Check, what: str) -> None:
+    """Run `check` on each entry of a list; raise one ValueError naming every bad entry by its index."""
+    bad = []
+    for index, value in enumerate(values):
+        try:
+            check(value)
+        except ValueError:
+            bad.append(f"[{index}] {value!r}")
+    if bad:
+        raise ValueError(f"{'; '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {what}")
+
+
+def _dns_name(value: str) -> None:
+    if len(value) > 253 or not _HOSTNAME.match(value):
+        raise ValueError(value)
+
+
 def dns_names(values: tuple[str, ...]) -> None:
     """Certificate DNS names: lowercase RFC 1123 host names, a leading '*.' allowed."""
-    for value in values:
-        if len(value) > 253 or not _HOSTNAME.match(value):
-            raise ValueError(
-                f"{value!r} is not a DNS name (lowercase RFC 1123, labels of at most 63 characters, "
-                "optionally starting with '*.')"
-            )
+    _every_entry(
+        values,
+        _dns_name,
+        "a DNS name (lowercase RFC 1123, labels of at most 63 characters, optionally starting with '*.')",
+    )
 
 
 def dns_labels(values: tuple[str, ...]) -> None:
     """Distinct DNS labels, such as the names that become part of object names."""
-    for value in values:
-        dns_label(63)(value)
+    _every_entry(
+        values,
+        dns_label(63),
+        "a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63)",
+    )
     if len(set(values)) != len(values):
         raise ValueError("must be distinct")
 
 
+def _ip_address(value: str) -> None:
+    ipaddress.ip_address(value)
+
+
 def ip_addresses(values: tuple[str, ...]) -> None:
-    for value in values:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
+    _every_entry(values, _ip_address, "an IPv4 or IPv6 address")
 
 
 def kubernetes_version_setting(doc: str) -> Any:

@@ -27,7 +27,7 @@ from .settings import TlsSettings
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
     """Check the arguments; raises SettingsError naming each bad argument."""
     origin = f"TlsAmbassador '{name}' arguments"
-    raw = plain_args(args, origin)
+    raw = plain_args(args, origin, TlsAmbassadorArgs)
     target = require_target(raw, origin)
     upstream_port, health_path = raw.pop("upstream_port", None), raw.pop("health_path", None)
     del raw["target"]

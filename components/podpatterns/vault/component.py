@@ -59,7 +59,7 @@ def _source(name: str) -> str:
 
 def _parse_args(name: str, args: VaultSecretsInitArgs) -> tuple[VaultSettings, WorkloadTarget]:
     origin = f"VaultSecretsInit '{name}' arguments"
-    plain = plain_args(args, origin)
+    plain = plain_args(args, origin, VaultSecretsInitArgs)
     return _parse(plain, origin), require_target(plain, origin)
 
 
