@@ -81,7 +81,12 @@ WEB = WorkloadTarget(
 VALID: dict[Component, dict[str, Any]] = {
     ElasticsearchApp: {"namespace": "search"},
     TlsAmbassador: {"target": WEB, "upstream_port": 8081},
-    PrometheusAdapter: {"target": WEB, "image": "nginx/nginx-prometheus-exporter:1.4.0", "port": 9113},
+    PrometheusAdapter: {
+        "target": WEB,
+        "image": "nginx/nginx-prometheus-exporter:1.4.0",
+        "port": 9113,
+        "health_path": "/",
+    },
     LogTailSidecar: {"target": WEB, "volume": "logs", "directory": "/var/log/web", "files": ["access.log"]},
     SysctlInit: {"target": WEB, "sysctls": ["vm.max_map_count=262144"]},
     VaultSecretsInit: {

@@ -65,8 +65,8 @@ def test_every_problem_is_reported_at_once() -> None:
     ],
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
-    # Not settings: the pod contributions, and the adapter's target and rule groups (structured data).
-    argument_keys = set(args_class.__annotations__) - {"contributions", "target", "rule_groups"}
+    # Not settings: the pod contributions, and the adapter's target, rule groups (structured data) and preset.
+    argument_keys = set(args_class.__annotations__) - {"contributions", "target", "rule_groups", "preset"}
     assert argument_keys == {f.name for f in dataclasses.fields(settings_class)}
 
 

@@ -66,7 +66,8 @@ def _tls_args(settings: AppSettings, target: WorkloadTarget) -> TlsAmbassadorArg
     args = {**_options(settings.tls), "target": target, "upstream_port": layout.upstream_port}
     if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in settings.tls.clients:
         args["clients"] = (*settings.tls.clients, EXPORTER_CLIENT)
-    return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path})
+    # Elasticsearch's own readiness probe asks through the ambassador (plan.py): no second one.
+    return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path, "app_readiness": False})
 
 
 def _adapter_args(settings: AppSettings, target: WorkloadTarget) -> PrometheusAdapterArgs | None:

@@ -13,7 +13,7 @@ from ..settings.inputs import plain_args
 from ..target import WorkloadTarget, require_target
 from .args import PrometheusAdapterArgs
 from .contribution import adapter_contribution, job_name, owned_objects
-from .settings import ExporterSettings
+from .settings import PRESETS, REQUIRED, ExporterSettings
 
 
 class PrometheusAdapter(pulumi.ComponentResource):
@@ -56,8 +56,12 @@ def parse_adapter_args(
     plain = plain_args(args, origin, PrometheusAdapterArgs)
     target = require_target(plain, origin)
     groups = _rule_groups(origin, plain.get("rule_groups", ()))
-    raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups")}
-    settings = parse(ExporterSettings, raw, origin=origin, style=KeyStyle())
+    preset = plain.get("preset")
+    if preset is not None and preset not in PRESETS:
+        allowed = ", ".join(PRESETS)
+        raise SettingsError(origin, [Problem("preset", f"{preset!r} is not allowed: must be one of {allowed}")])
+    raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups", "preset")}
+    settings = parse(ExporterSettings, {**(PRESETS[preset] if preset else {}), **raw}, origin, KeyStyle(), REQUIRED)
     if settings.port == target.app_port:
         problem = f"{settings.port} is the application's own port (target.app_port): choose another"
         raise SettingsError(origin, [Problem("port", problem)])

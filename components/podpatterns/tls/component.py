@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Sequence
+from typing import cast
 
 import pulumi
 import pulumi_tls as tls
@@ -23,26 +24,35 @@ from .contribution import (
 )
 from .settings import TlsSettings
 
+_COMPONENT_ONLY = ("target", "upstream_port", "health_path", "app_readiness")
+"""Arguments that are not TLS settings (those are shared with the stack's `tls` key)."""
+
 
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
-    """Check the arguments; raises SettingsError naming each bad argument."""
+    """Check the arguments; raises SettingsError naming every bad argument at once."""
     origin = f"TlsAmbassador '{name}' arguments"
     raw = plain_args(args, origin, TlsAmbassadorArgs)
     target = require_target(raw, origin)
-    upstream_port, health_path = raw.pop("upstream_port", None), raw.pop("health_path", None)
-    del raw["target"]
+    upstream_port, health_path = raw.get("upstream_port"), raw.get("health_path", "/")
+    app_readiness = raw.get("app_readiness", True)
     problems = []
-    if not isinstance(upstream_port, int | float) or not 1 <= upstream_port <= 65535:
+    if isinstance(upstream_port, float) and upstream_port.is_integer():
+        upstream_port = int(upstream_port)  # the component host sends every number as a float
+    if not isinstance(upstream_port, int) or isinstance(upstream_port, bool) or not 1 <= upstream_port <= 65535:
         problems.append(Problem("upstream_port", f"{upstream_port!r} is not allowed: a port from 1 to 65535"))
-    elif int(upstream_port) == target.app_port:
+    elif upstream_port == target.app_port:
         problems.append(Problem("upstream_port", f"{upstream_port} is the ambassador's own port (target.app_port)"))
-    if health_path is not None and not (isinstance(health_path, str) and health_path.startswith("/")):
+    if not (isinstance(health_path, str) and health_path.startswith("/")):
         problems.append(Problem("health_path", f"{health_path!r} is not allowed: an absolute URL path"))
+    if not isinstance(app_readiness, bool):
+        problems.append(Problem("app_readiness", f"{app_readiness!r} is not allowed: expected true or false"))
+    try:
+        settings = parse(TlsSettings, {k: v for k, v in raw.items() if k not in _COMPONENT_ONLY}, origin, KeyStyle())
+    except SettingsError as error:
+        problems += error.problems
     if problems:
         raise SettingsError(origin, problems)
-    settings = parse(TlsSettings, raw, origin=origin, style=KeyStyle())
-    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")
-    return layout, settings
+    return AmbassadorLayout(target, cast(int, upstream_port), health_path, app_readiness), settings
 
 
 def _source(name: str) -> str:
