@@ -149,3 +149,25 @@ def test_bad_pattern_arguments_are_refused_when_added() -> None:
         builder.add(TlsAmbassador, "storefront-tls", {"target": STOREFRONT, "upstream_port": 8443})
     with pytest.raises(ValueError, match="pod_security 'strict' is not one of restricted, baseline, privileged"):
         PodBuilder(STOREFRONT, httpd(), pod_security="strict")
+
+
+def test_the_sidecars_that_serve_or_read_the_app_stop_after_it_as_in_elasticsearch_pods() -> None:
+    built: dict[str, Any] = {}
+
+    def program() -> None:
+        builder = PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=60)
+        builder.add(TlsAmbassador, "storefront-tls", TLS_ARGS)
+        builder.add(LogTailSidecar, "storefront-logs", {**LOG_ARGS, "mode": "classic"})
+        builder.build()
+        built.update(builder.pod_spec())
+
+    assert run(program)[1] is None
+    assert built["terminationGracePeriodSeconds"] == 60
+    hooks = {c["name"]: c.get("lifecycle") for c in built["containers"]}
+    wait = {"preStop": {"exec": {"command": ["sleep", "50"]}}}  # the grace period less 10 s for their own stop
+    assert hooks == {"httpd": None, "tls-ambassador": wait, "tail-access-log": wait}
+
+
+def test_a_grace_period_too_short_for_the_sidecars_is_refused() -> None:
+    with pytest.raises(ValueError, match="termination_grace_period_seconds 5 must be a whole number above 10"):
+        PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=5)

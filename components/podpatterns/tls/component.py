@@ -79,6 +79,8 @@ class TlsAmbassador(pulumi.ComponentResource):
     """When the server certificate expires (RFC 3339); renewed early_renewal_hours before, at pulumi up."""
     client_secrets: dict[str, str]
     """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """nginx serves the app: a PodBuilder makes it stop after the app."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
