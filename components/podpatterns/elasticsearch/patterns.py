@@ -93,13 +93,13 @@ def _adapter_args(settings: AppSettings, target: WorkloadTarget) -> PrometheusAd
     )
 
 
-def _exporter_client_volume(settings: AppSettings, target: WorkloadTarget) -> PodContribution | None:
+def _exporter_client_volume(name: str, settings: AppSettings, target: WorkloadTarget) -> PodContribution | None:
     """The pod volume of the exporter's client certificate (its Secret holds the CA too)."""
     if not _exporter_needs_client_certificate(settings):
         return None
     secret = _ambassador_layout(target).client_secret_name(EXPORTER_CLIENT)
     volume = {"name": _EXPORTER_CLIENT_VOLUME, "secret": {"secretName": secret}}
-    return PodContribution(source=f"ElasticsearchApp '{target.name}' (exporter client certificate)", volumes=[volume])
+    return PodContribution(source=f"ElasticsearchApp '{name}' (exporter client certificate)", volumes=[volume])
 
 
 def _vault_args(settings: AppSettings, target: WorkloadTarget) -> VaultSecretsInitArgs | None:
@@ -149,7 +149,7 @@ def planned_contributions(name: str, settings: AppSettings, target: WorkloadTarg
     if adapter := _adapter_args(settings, target):
         exporter, _, _ = parse_adapter_args(f"{name}-metrics", adapter)
         planned.append(adapter_contribution(exporter, target, f"PrometheusAdapter '{name}-metrics'"))
-    if client_volume := _exporter_client_volume(settings, target):
+    if client_volume := _exporter_client_volume(name, settings, target):
         planned.append(client_volume)
     if logs := _log_tail_args(settings, target):
         planned.append(LogTailSidecar.plan(f"{name}-logs", logs))
@@ -171,7 +171,7 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
         patterns.contributions.append(patterns.tls.contribution)
     if adapter := _adapter_args(settings, target):
         patterns.contributions.append(PrometheusAdapter(f"{name}-metrics", adapter, opts).contribution)
-    if client_volume := _exporter_client_volume(settings, target):
+    if client_volume := _exporter_client_volume(name, settings, target):
         patterns.contributions.append(client_volume)
     if logs := _log_tail_args(settings, target):
         patterns.contributions.append(LogTailSidecar(f"{name}-logs", logs, opts).contribution)
