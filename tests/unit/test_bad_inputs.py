@@ -200,20 +200,51 @@ CATALOGUE = [
         id="stack-tls-off-with-mtls-required",
     ),
     pytest.param(
-        stack(
-            {"tls": {"dnsNames": ["ok.example.com", "Bad_Name", "also bad"]}},
-            "tls.dnsNames",
-            "[1] 'Bad_Name'; [2] 'also bad' are not a DNS name",
+        together(
+            stack(
+                {"tls": {"dnsNames": ["ok.example.com", "Bad_Name", "also bad"]}},
+                "tls.dnsNames",
+                "[1] 'Bad_Name' is not a DNS name",
+            ),
+            ("pod-patterns:tls.dnsNames", "[2] 'also bad' is not a DNS name"),
         ),
         id="stack-every-bad-dns-name",
     ),
     pytest.param(
-        stack(
-            {"tls": {"ipAddresses": ["10.0.0.1", "300.1.1.1", "fe80::1", "x"]}},
-            "tls.ipAddresses",
-            "[1] '300.1.1.1'; [3] 'x' are not an IPv4 or IPv6 address",
+        together(
+            stack(
+                {"tls": {"ipAddresses": ["10.0.0.1", "300.1.1.1", "fe80::1", "x"]}},
+                "tls.ipAddresses",
+                "[1] '300.1.1.1' is not an IPv4 or IPv6 address",
+            ),
+            ("pod-patterns:tls.ipAddresses", "[3] 'x' is not an IPv4 or IPv6 address"),
         ),
         id="stack-every-bad-ip-address",
+    ),
+    pytest.param(
+        together(
+            bad(SysctlInit, {"sysctls": ["VM.Max=1", "vm.swappiness=1", "vm.max_map_count"]}, "sysctls", "[0]"),
+            ("sysctls", "[0] 'VM.Max=1' is not name=value"),
+            ("sysctls", "[2] 'vm.max_map_count' is not name=value"),
+        ),
+        id="sysctl-every-malformed-entry",
+    ),
+    pytest.param(
+        together(
+            bad(
+                SysctlInit,
+                {"sysctls": ["kernel.msgmax=1", "vm.swappiness=1", "net.core.somaxconn=1"]},
+                "sysctls",
+                "[0]",
+            ),
+            ("sysctls", "[0] 'kernel.msgmax=1' kernel.msgmax is neither a safe namespaced"),
+            ("sysctls", "[2] 'net.core.somaxconn=1' net.core.somaxconn is neither a safe namespaced"),
+        ),
+        id="sysctl-every-unknown-entry",
+    ),
+    pytest.param(
+        bad(LogTailSidecar, {"files": ["a/b.log", "ok.log", "../c"]}, "files", "[0] 'a/b.log' is not a file name"),
+        id="logs-every-bad-file-name",
     ),
     pytest.param(
         together(
@@ -284,7 +315,10 @@ CATALOGUE = [
         id="app-tls-off-with-mtls-required",
     ),
     pytest.param(
-        bad(TlsAmbassador, {"dns_names": ["A", "ok.example", "b_c"]}, "dns_names", "[0] 'A'; [2] 'b_c' are not"),
+        together(
+            bad(TlsAmbassador, {"dns_names": ["A", "ok.example", "b_c"]}, "dns_names", "[0] 'A' is not a DNS name"),
+            ("dns_names", "[2] 'b_c' is not a DNS name"),
+        ),
         id="tls-every-bad-dns-name",
     ),
     pytest.param(
@@ -551,7 +585,9 @@ CATALOGUE = [
         id="stack-clients-without-mtls",
     ),
     pytest.param(
-        stack({"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "'*.ingest' is not a DNS label"),
+        stack(
+            {"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "[0] '*.ingest' must be a DNS label"
+        ),
         id="stack-client-name-not-a-label",
     ),
     pytest.param(

@@ -39,11 +39,14 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
+def _env_from_secret_key(value: str) -> None:
+    name, _, key = value.partition("=")
+    if not _ENV_NAME.match(name) or not _SECRET_KEY.match(key):
+        raise ValueError("must be ENV_NAME=secret-key, such as ES_USERNAME=username")
+
+
 def _env_from_secret_keys(values: tuple[str, ...]) -> None:
-    for value in values:
-        name, _, key = value.partition("=")
-        if not _ENV_NAME.match(name) or not _SECRET_KEY.match(key):
-            raise ValueError(f"{value!r} must be ENV_NAME=secret-key, such as ES_USERNAME=username")
+    checks.every_entry(values, _env_from_secret_key)
 
 
 @dataclass(frozen=True)

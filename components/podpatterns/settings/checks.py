@@ -89,49 +89,47 @@ _LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
 
 
-def _every_entry(values: tuple[str, ...], check: Check, what: str) -> None:
-    """Run `check` on each entry of a list; raise one ValueError naming every bad entry by its index."""
+def every_entry(values: tuple[str, ...], check: Check) -> None:
+    """Run `check` on each entry of a list; raise one ValueError naming every bad entry by its index and why."""
     bad = []
     for index, value in enumerate(values):
         try:
             check(value)
-        except ValueError:
-            bad.append(f"[{index}] {value!r}")
+        except ValueError as error:
+            named = repr(value) in str(error)  # some checks name the entry themselves
+            bad.append(f"[{index}] {error}" if named else f"[{index}] {value!r} {error}")
     if bad:
-        raise ValueError(f"{'; '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {what}")
+        raise ValueError("; ".join(bad))
 
 
 def _dns_name(value: str) -> None:
     if len(value) > 253 or not _HOSTNAME.match(value):
-        raise ValueError(value)
+        raise ValueError(
+            "is not a DNS name (lowercase RFC 1123, labels of at most 63 characters, optionally starting with '*.')"
+        )
 
 
 def dns_names(values: tuple[str, ...]) -> None:
     """Certificate DNS names: lowercase RFC 1123 host names, a leading '*.' allowed."""
-    _every_entry(
-        values,
-        _dns_name,
-        "a DNS name (lowercase RFC 1123, labels of at most 63 characters, optionally starting with '*.')",
-    )
+    every_entry(values, _dns_name)
 
 
 def dns_labels(values: tuple[str, ...]) -> None:
     """Distinct DNS labels, such as the names that become part of object names."""
-    _every_entry(
-        values,
-        dns_label(63),
-        "a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63)",
-    )
+    every_entry(values, dns_label(63))
     if len(set(values)) != len(values):
         raise ValueError("must be distinct")
 
 
 def _ip_address(value: str) -> None:
-    ipaddress.ip_address(value)
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError("is not an IPv4 or IPv6 address") from None
 
 
 def ip_addresses(values: tuple[str, ...]) -> None:
-    _every_entry(values, _ip_address, "an IPv4 or IPv6 address")
+    every_entry(values, _ip_address)
 
 
 def kubernetes_version_setting(doc: str) -> Any:
