@@ -21,6 +21,7 @@ import pulumi
 from .elasticsearch.shutdown import SIDECAR_STOP_MARGIN_SECONDS, outlasting
 from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from .podsecurity import LEVELS, check_pod_security
+from .settings.engine import Problem, SettingsError
 
 if TYPE_CHECKING:  # importing it here first would import the settings before the patterns they aggregate
     from .target import WorkloadTarget
@@ -82,14 +83,21 @@ class PodBuilder:
     termination_grace_period_seconds: int = 30
 
     def __post_init__(self) -> None:
+        problems = []
         if self.pod_security not in LEVELS:
-            raise ValueError(f"pod_security {self.pod_security!r} is not one of {', '.join(LEVELS)}")
+            allowed = ", ".join(LEVELS)
+            problems.append(Problem("pod_security", f"{self.pod_security!r} is not allowed: must be one of {allowed}"))
         grace = self.termination_grace_period_seconds
         if isinstance(grace, bool) or not isinstance(grace, int) or grace <= SIDECAR_STOP_MARGIN_SECONDS:
-            raise ValueError(
-                f"termination_grace_period_seconds {grace!r} must be a whole number above "
-                f"{SIDECAR_STOP_MARGIN_SECONDS}: the sidecars' own stop takes that long"
+            problems.append(
+                Problem(
+                    "termination_grace_period_seconds",
+                    f"{grace!r} is not allowed: must be a whole number above {SIDECAR_STOP_MARGIN_SECONDS} "
+                    "(the sidecars' own stop takes that long)",
+                )
             )
+        if problems:
+            raise SettingsError("PodBuilder", problems)
         self._planned: list[Planned[Any] | PodContribution] = []
         self._built: MergedPod | None = None
 

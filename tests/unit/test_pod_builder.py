@@ -147,7 +147,9 @@ def test_bad_pattern_arguments_are_refused_when_added() -> None:
     builder = PodBuilder(STOREFRONT, httpd())
     with pytest.raises(SettingsError, match="TlsAmbassador 'storefront-tls' arguments: upstream_port"):
         builder.add(TlsAmbassador, "storefront-tls", {"target": STOREFRONT, "upstream_port": 8443})
-    with pytest.raises(ValueError, match="pod_security 'strict' is not one of restricted, baseline, privileged"):
+    with pytest.raises(
+        SettingsError, match="PodBuilder: pod_security: 'strict' is not allowed: must be one of restricted"
+    ):
         PodBuilder(STOREFRONT, httpd(), pod_security="strict")
 
 
@@ -169,5 +171,7 @@ def test_the_sidecars_that_serve_or_read_the_app_stop_after_it_as_in_elasticsear
 
 
 def test_a_grace_period_too_short_for_the_sidecars_is_refused() -> None:
-    with pytest.raises(ValueError, match="termination_grace_period_seconds 5 must be a whole number above 10"):
+    with pytest.raises(
+        SettingsError, match="termination_grace_period_seconds: 5 is not allowed: must be a whole number above 10"
+    ):
         PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=5)
