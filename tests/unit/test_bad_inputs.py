@@ -183,6 +183,11 @@ def squatter(**parts: Any) -> PodContribution:
     return PodContribution(source="Team 'squatter'", **parts)
 
 
+def listener(port: int) -> PodContribution:
+    """A squatter's container listening on `port`."""
+    return squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": port}]}])
+
+
 CATALOGUE = [
     # --- stack files: nothing ignored silently
     pytest.param(
@@ -398,12 +403,8 @@ CATALOGUE = [
     ),
     pytest.param(
         conflict(
-            {
-                "contributions": [
-                    squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9300}]}])
-                ]
-            },
-            "ElasticsearchApp 'search'",
+            {"elasticsearch": {"name": "es"}, "contributions": [listener(9300)]},
+            "ElasticsearchApp 'search'",  # its Pulumi name, not the cluster's (es)
             "port 9300/TCP",
             "Team 'squatter'",
         ),
@@ -787,9 +788,7 @@ CATALOGUE = [
         conflict(
             {
                 "metrics": {"enabled": True},
-                "contributions": [
-                    squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9114}]}])
-                ],
+                "contributions": [listener(9114)],
             },
             "Team 'squatter'",
             "port 9114/TCP",
@@ -799,11 +798,7 @@ CATALOGUE = [
     ),
     pytest.param(
         conflict(
-            {
-                "contributions": [
-                    squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9201}]}])
-                ]
-            },
+            {"contributions": [listener(9201)]},
             "Team 'squatter'",
             "port 9201/TCP",
             "share one network namespace",
