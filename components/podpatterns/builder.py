@@ -141,7 +141,8 @@ class PodBuilder:
         pod = merge_pod(self.target.app_container, [self.app, *contributions], self.claim_templates)
         grace = self.termination_grace_period_seconds
         pod = dataclasses.replace(pod, containers=outlasting(pod.containers, self._outliving(), grace))
-        workload = f"workload {self.target.namespace}/{self.target.name}"
+        namespace = self.target.namespace
+        workload = f"workload {namespace}/{self.target.name}" if isinstance(namespace, str) else self.target.name
         check_pod_security(workload, pod.pod_spec(self.security_context), pod.annotations, self.pod_security)
         return pod
 

@@ -21,14 +21,16 @@ T = TypeVar("T")
 class WorkloadTarget:
     """A small description of the application a pattern is composed onto.
 
-    Checked where it is built: a bad field raises SettingsError naming it and what is allowed. No field
-    may be a Pulumi Output: the patterns compute object names, certificate names and the pod from them
-    before anything is registered, so every field must be known when the program is planned.
+    Checked where it is built: a bad field raises SettingsError naming it and what is allowed. Only
+    `namespace` may be a Pulumi Output (a Namespace's `metadata.name`, which then also orders the
+    patterns' objects after it): it goes only into object metadata and certificate names, which Pulumi
+    resolves at deploy time. The other fields shape object names and the pod, computed before anything
+    is registered, so they must be known when the program is planned.
     """
 
     name: str
     """Base name of the application's Kubernetes objects; patterns name theirs `<name>-<role>`. Required."""
-    namespace: str
+    namespace: pulumi.Input[str]
     """Namespace of the application's pods and Services; patterns create their objects there. Required."""
     labels: Mapping[str, str]
     """Selector labels of the application's pods. Required."""
@@ -49,12 +51,12 @@ class WorkloadTarget:
             raise SettingsError("WorkloadTarget", problems)
 
     @property
-    def service_dns_names(self) -> tuple[str, ...]:
+    def service_dns_names(self) -> tuple[pulumi.Input[str], ...]:
         """Every name the client Service answers to inside the cluster, shortest first."""
         return _dns_names(self.service_name, self.namespace)
 
     @property
-    def pod_dns_names(self) -> tuple[str, ...]:
+    def pod_dns_names(self) -> tuple[pulumi.Input[str], ...]:
         """Stable per-pod names through the headless Service (StatefulSet only), and its own names."""
         if self.headless_service_name is None:
             return ()
@@ -65,13 +67,11 @@ class WorkloadTarget:
         return tuple(names)
 
 
-def _dns_names(service: str, namespace: str) -> tuple[str, ...]:
-    return (
-        service,
-        f"{service}.{namespace}",
-        f"{service}.{namespace}.svc",
-        f"{service}.{namespace}.svc.cluster.local",
-    )
+def _dns_names(service: str, namespace: pulumi.Input[str]) -> tuple[pulumi.Input[str], ...]:
+    suffixes = ("", ".svc", ".svc.cluster.local")
+    if isinstance(namespace, str):
+        return (service, *(f"{service}.{namespace}{suffix}" for suffix in suffixes))
+    return (service, *(pulumi.Output.concat(service, ".", namespace, suffix) for suffix in suffixes))
 
 
 def parse_pattern_args(
@@ -115,17 +115,18 @@ _SERVICE_TEXT = (
 _NAME_FIELDS = {"name": _DNS_LABEL, "namespace": _DNS_LABEL, "app_container": _DNS_LABEL}
 _SERVICE_FIELDS = ("service_name", "headless_service_name")
 _OUTPUT = (
-    "is a Pulumi Output, which no field of a WorkloadTarget can carry: object and certificate names and the pod "
-    "are computed from it before anything is registered; pass the plain value (for a Namespace this program "
-    "creates, the name you give it, with depends_on the Namespace)"
+    "is a Pulumi Output, which only namespace can be: object names and the pod are computed from the other "
+    "fields before anything is registered; pass the plain value"
 )
+_CARRIES_OUTPUTS = ("namespace",)
 
 
 def target_problems(values: Mapping[str, Any], prefix: str) -> Iterator[Problem]:
     """Every problem of a target's field values, keys named `<prefix><field>`."""
     for field, value in values.items():
-        if isinstance(value, pulumi.Output):
+        if isinstance(value, pulumi.Output) and field not in _CARRIES_OUTPUTS:
             yield Problem(f"{prefix}{field}", _OUTPUT)
+    # An Output namespace is checked by the API server when its Namespace is created.
     plain = {field: value for field, value in values.items() if not isinstance(value, pulumi.Output)}
     for field, pattern in _NAME_FIELDS.items():
         if field in plain and not _matches(pattern, plain[field]):
@@ -186,6 +187,9 @@ def _target_from_mapping(raw: Mapping[str, Any], origin: str) -> WorkloadTarget:
                 problems.append(Problem(f"target.{name}", "is required"))
             continue
         wanted = _TARGET_TYPES.get(name, str)
+        if isinstance(value, pulumi.Output) and name in _CARRIES_OUTPUTS:
+            values[name] = value
+            continue
         if wanted is int and isinstance(value, float) and value.is_integer():
             value = int(value)  # the component host sends every number as a float
         if not isinstance(value, wanted) or isinstance(value, bool):

@@ -431,8 +431,8 @@ CATALOGUE = [
         target({"service_name": "9web"}, "service_name", "DNS-1035 label"), id="target-service-name-starts-with-digit"
     ),
     pytest.param(
-        target({"namespace": pulumi.Output.from_input("shop")}, "namespace", "no field of a WorkloadTarget can carry"),
-        id="target-namespace-output",
+        target({"service_name": pulumi.Output.from_input("web")}, "service_name", "which only namespace can be"),
+        id="target-service-name-output",
     ),
     pytest.param(target({"replicas": 0}, "replicas", "at least 1"), id="target-no-replicas"),
     pytest.param(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 from podpatterns import (
     LogTailSidecar,
@@ -175,3 +177,20 @@ def test_a_grace_period_too_short_for_the_sidecars_is_refused() -> None:
         SettingsError, match="termination_grace_period_seconds: 5 is not allowed: must be a whole number above 10"
     ):
         PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=5)
+
+
+def test_the_namespace_may_be_the_output_of_a_namespace_the_program_creates() -> None:
+    def program() -> None:
+        namespace = k8s.core.v1.Namespace("shop", metadata={"name": "shop"})
+        target = dataclasses.replace(STOREFRONT, namespace=namespace.metadata.name)
+        builder = PodBuilder(target, httpd())
+        builder.add(TlsAmbassador, "storefront-tls", {**TLS_ARGS, "target": target})
+        builder.build()
+
+    recording, error = run(program)
+    assert error is None
+    by_name = {r.name: r for r in recording.registrations}
+    assert by_name["storefront-tls-secret"].inputs["metadata"]["namespace"] == "shop"
+    assert "storefront.shop.svc" in by_name["storefront-tls-server-csr"].inputs["dnsNames"]
+    subject = by_name["storefront-tls-server-csr"].inputs["subject"]
+    assert subject["commonName"] == "storefront.shop.svc.cluster.local"

@@ -26,6 +26,8 @@ _UNKNOWN = (
     "must be known when the program is planned: a plain value, not the output of a resource created by this deployment"
 )
 _SECRET = "must not be a secret: it is written in clear into Kubernetes objects"
+_CARRIED = ("target.namespace",)
+"""Arguments kept as Outputs: a WorkloadTarget's namespace goes only where Pulumi resolves Inputs."""
 
 
 def plain_args(args: Mapping[str, Any], origin: str, accepted: Any) -> dict[str, Any]:
@@ -51,6 +53,8 @@ def unknown_keys(args: Mapping[str, Any], known: Collection[str]) -> list[Proble
 
 
 def _plain(value: Any, key: str, problems: list[Problem]) -> Any:
+    if isinstance(value, pulumi.Output) and key in _CARRIED:
+        return value
     if isinstance(value, pulumi.Output):
         value = _settled_value(value, key, problems)
     if isinstance(value, Mapping):

@@ -161,9 +161,9 @@ class TlsAmbassador(pulumi.ComponentResource):
         ca_key: tls.PrivateKey,
         ca: tls.SelfSignedCert,
         *,
-        common_name: str,
+        common_name: pulumi.Input[str],
         uses: Sequence[str],
-        dns_names: Sequence[str] = (),
+        dns_names: Sequence[pulumi.Input[str]] = (),
         ip_addresses: Sequence[str] = (),
     ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
         """A key and a certificate signed by the CA."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi
+
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..target import WorkloadTarget
@@ -53,7 +55,7 @@ class AmbassadorLayout:
         return f"{self.target.name}-client-{client}"
 
 
-def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[str]:
+def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[pulumi.Input[str]]:
     """Every name clients may use: the Services' names, per-pod names of a StatefulSet, localhost."""
     target = layout.target
     names = [*target.service_dns_names, *target.pod_dns_names, "localhost", *settings.dns_names]
