@@ -53,6 +53,18 @@ def test_every_problem_is_reported_at_once() -> None:
     assert len(lines) == 3
 
 
+def test_a_cross_key_check_on_a_bad_key_is_not_reported_from_its_default() -> None:
+    # cpuLimit is bad, so its default (1) stood in: "cpuRequest must not exceed cpuLimit 1" would mislead.
+    lines = problems({"tls": {"cpuRequest": "2", "cpuLimit": "lots"}})
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{ORIGIN}: pod-patterns:tls.cpuLimit: ")
+
+
+def test_a_cross_key_check_on_good_keys_is_reported_beside_a_bad_key() -> None:
+    lines = problems({"tls": {"cpuRequest": "2", "cpuLimit": "1", "memory": "lots"}})
+    assert [line.split(": ")[1] for line in lines] == ["pod-patterns:tls.memory", "pod-patterns:tls.cpuRequest"]
+
+
 @pytest.mark.parametrize(
     ("settings_class", "args_class"),
     [
