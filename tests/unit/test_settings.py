@@ -10,6 +10,7 @@ from podpatterns.elasticsearch.args import LogArgs, SysctlArgs
 from podpatterns.logtail.settings import LogSettings
 from podpatterns.metrics import ExporterSettings, MetricsSettings, PrometheusAdapterArgs
 from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
+from podpatterns.settings.stack import stray_namespace_problems
 from podpatterns.sysctl.settings import SysctlSettings
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
@@ -90,3 +91,10 @@ def test_reference_lists_every_key_with_default_and_doc() -> None:
         "Number of nodes, all master-eligible; more than one needs workload StatefulSet.",
     )
     assert all(doc for _, _, doc in rows.values())
+
+
+def test_only_near_misses_of_the_project_namespace_are_refused() -> None:
+    keys = ["pod-patterns:namespace", "kubernetes:context", "pulumi:tags", "tls:x", "podpatterns:tls", "pod_pattern:x"]
+    found = stray_namespace_problems("pod-patterns", keys)
+    assert [p.key for p in found] == ["pod_pattern:x", "podpatterns:tls"]
+    assert found[1].message == "config namespace 'podpatterns' is not this project's: did you mean 'pod-patterns:tls'?"
