@@ -1008,8 +1008,8 @@ def project(tmp_path: Path) -> Path:
 
 def test_the_catalogue_is_big_enough() -> None:
     ids = [param.id for param in CATALOGUE]
-    assert len(set(ids)) == len(ids) >= 100
-    assert sum(1 for i in ids if i and i.startswith("stack-")) >= 50
+    assert len(set(ids)) == len(ids) >= 165
+    assert sum(1 for i in ids if i and i.startswith("stack-")) >= 75
 
 
 @pytest.mark.parametrize("case", CATALOGUE)
