@@ -415,8 +415,8 @@ CATALOGUE = [
         id="app-unknown-pod-security-level",
     ),
     # --- WorkloadTarget, checked where it is built
-    pytest.param(target({"name": "Storefront_App"}, "name", "must be a DNS-1123 label"), id="target-name-not-dns"),
-    pytest.param(target({"namespace": ""}, "namespace", "must be a DNS-1123 label"), id="target-namespace-empty"),
+    pytest.param(target({"name": "Storefront_App"}, "name", "must be a DNS label"), id="target-name-not-dns"),
+    pytest.param(target({"namespace": ""}, "namespace", "must be a DNS label"), id="target-namespace-empty"),
     pytest.param(target({"app_port": 70000}, "app_port", "an int from 1 to 65535"), id="target-port-out-of-range"),
     pytest.param(target({"app_port": "8080"}, "app_port", "an int from 1 to 65535"), id="target-port-as-text"),
     pytest.param(
@@ -436,7 +436,7 @@ CATALOGUE = [
     ),
     pytest.param(target({"replicas": 0}, "replicas", "at least 1"), id="target-no-replicas"),
     pytest.param(
-        bad(TlsAmbassador, {"target": {**WEB.__dict__, "name": "Web"}}, "target.name", "DNS-1123 label"),
+        bad(TlsAmbassador, {"target": {**WEB.__dict__, "name": "Web"}}, "target.name", "must be a DNS label"),
         id="target-mapping-name-not-dns",
     ),
     # --- stack files: wrong types
