@@ -348,6 +348,13 @@ CATALOGUE = [
         id="adapter-unknown-preset",
     ),
     pytest.param(
+        together(
+            bad(PrometheusAdapter, {"preset": "nginx", "port": 8080}, "preset", "must be one of elasticsearch"),
+            ("port", "the application's own port"),
+        ),
+        id="adapter-every-problem-at-once",
+    ),
+    pytest.param(
         bad(PrometheusAdapter, {"args": ["--web.listen-address=:9999"]}, "args", "listen on ':9999'"),
         id="adapter-listen-address-disagrees-with-port",
     ),

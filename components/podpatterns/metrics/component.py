@@ -51,28 +51,32 @@ def _source(name: str) -> str:
 def parse_adapter_args(
     name: str, args: PrometheusAdapterArgs
 ) -> tuple[ExporterSettings, WorkloadTarget, list[Manifest]]:
-    """The checked settings, target and rule groups; raises SettingsError naming the argument."""
+    """The checked settings, target and rule groups; raises SettingsError naming every bad argument at once."""
     origin = f"PrometheusAdapter '{name}' arguments"
     plain = plain_args(args, origin, PrometheusAdapterArgs)
     target = require_target(plain, origin)
-    groups = _rule_groups(origin, plain.get("rule_groups", ()))
-    preset = plain.get("preset")
+    groups, preset = plain.get("rule_groups", ()), plain.get("preset")
+    problems = []
+    if not _are_rule_groups(groups):
+        problems.append(Problem("rule_groups", "must be a list of rule groups, each with a name and a list of rules"))
     if preset is not None and preset not in PRESETS:
-        allowed = ", ".join(PRESETS)
-        raise SettingsError(origin, [Problem("preset", f"{preset!r} is not allowed: must be one of {allowed}")])
+        problems.append(Problem("preset", f"{preset!r} is not allowed: must be one of {', '.join(PRESETS)}"))
     raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups", "preset")}
-    settings = parse(ExporterSettings, {**(PRESETS[preset] if preset else {}), **raw}, origin, KeyStyle(), REQUIRED)
-    if settings.port == target.app_port:
-        problem = f"{settings.port} is the application's own port (target.app_port): choose another"
-        raise SettingsError(origin, [Problem("port", problem)])
-    return settings, target, groups
+    try:
+        settings = parse(ExporterSettings, {**PRESETS.get(preset or "", {}), **raw}, origin, KeyStyle(), REQUIRED)
+    except SettingsError as error:
+        problems += error.problems
+    else:
+        if settings.port == target.app_port:
+            problem = f"{settings.port} is the application's own port (target.app_port): choose another"
+            problems.append(Problem("port", problem))
+    if problems:
+        raise SettingsError(origin, problems)
+    return settings, target, [dict(g) for g in groups]
 
 
-def _rule_groups(origin: str, groups: Any) -> list[Manifest]:
-    if not isinstance(groups, Sequence) or not all(_is_rule_group(g) for g in groups):
-        problem = Problem("rule_groups", "must be a list of rule groups, each with a name and a list of rules")
-        raise SettingsError(origin, [problem])
-    return [dict(g) for g in groups]
+def _are_rule_groups(groups: Any) -> bool:
+    return isinstance(groups, Sequence) and all(_is_rule_group(g) for g in groups)
 
 
 def _is_rule_group(group: Any) -> bool:
