@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from ..harness.stack import LOG_FILE, StackPod
+from ..support.stack_settings import stack_settings
 
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
 
@@ -96,16 +97,32 @@ def test_containers_share_the_network_but_not_files_or_processes(stack_pod: Stac
     assert "tests.standins.elasticsearch" not in in_tailer
 
 
+def documented_init_order(stack: str) -> list[tuple[str, str]]:
+    """(init container, what it must have done before the next starts), in the order the README gives, from
+    what the stack file asks for: the image's config copied, the node prepared, secrets fetched, then the
+    native sidecars (the renewing agent, the tailers) running."""
+    settings = stack_settings(stack)
+    order = [("config-init", "exited 0")]
+    order += [("sysctl-init", "exited 0")] if settings.sysctl.mode == "init" else []
+    order += [("vault-agent-init", "exited 0")] if settings.vault.enabled else []
+    order += [("vault-agent", "ready")] if settings.vault.enabled and settings.vault.renew else []
+    if settings.logs.enabled and settings.logs.mode != "classic":
+        order += [
+            (f"tail-{file.replace('.', '-')}", "ready")
+            for file in settings.logs.files or [f"{settings.elasticsearch.name}.log"]
+        ]
+    return order
+
+
 def test_init_containers_complete_in_order_before_the_app_starts(stack_pod: StackPod) -> None:
     pod = stack_pod.pod
     events = [(name, what) for _, name, what in pod.events]
-    spec = pod.spec
-    order = [c["name"] for c in spec["initContainers"]]
+    expected = documented_init_order(stack_pod.stack)
+    assert [c["name"] for c in pod.spec["initContainers"]] == [name for name, _ in expected]
     app_started = events.index(("elasticsearch", "started"))
     previous = -1
-    for name in order:
-        sidecar = next(c for c in spec["initContainers"] if c["name"] == name).get("restartPolicy") == "Always"
-        started, done = events.index((name, "started")), events.index((name, "ready" if sidecar else "exited 0"))
+    for name, done_when in expected:
+        started, done = events.index((name, "started")), events.index((name, done_when))
         assert previous < started < done < app_started, events
         previous = done
     # What they did is there when the app starts: the image's config copied, the node prepared, secrets.
