@@ -55,6 +55,8 @@ class ImageContext:
     directory: Path
     vault_kv: Mapping[str, Mapping[str, Any]]
     vault_agent: Path | None
+    vault_server: Mapping[str, Any] = field(default_factory=dict)
+    """What the Vault server accepts (tests/standins/vault: address, auth mount, roles, CA)."""
 
 
 def repository(image: str) -> str:
@@ -140,6 +142,7 @@ def _vault(context: ImageContext, image: str) -> Image:
         shutil.copy2(context.vault_agent, layer / "usr" / "local" / "bin" / "vault")
         (layer / "vault-standin").mkdir()
         (layer / "vault-standin" / "kv.json").write_text(json.dumps(context.vault_kv))
+        (layer / "vault-standin" / "server.json").write_text(json.dumps(context.vault_server))
     return Image(entrypoint=("vault",), user=100, layer=layer)
 
 
