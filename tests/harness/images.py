@@ -110,6 +110,11 @@ _IMAGE_CONFIG = {
 }
 
 
+def _outside(prefix: Path) -> Path:
+    """`prefix`, or the project directory when it lies inside it (bound already)."""
+    return PROJECT_DIR if prefix.resolve().is_relative_to(PROJECT_DIR) else prefix.resolve()
+
+
 def _elasticsearch(context: ImageContext, image: str) -> Image:
     layer = context.directory / "elasticsearch"
     config = layer / ELASTICSEARCH_HOME.lstrip("/") / "config"
@@ -129,7 +134,8 @@ def _elasticsearch(context: ImageContext, image: str) -> Image:
             "PYTHONDONTWRITEBYTECODE": "1",
         },
         layer=layer,
-        binds=(PROJECT_DIR, Path(sys.base_prefix).resolve()),
+        # The project, Python, and its virtual environment when it lies elsewhere (the mutation gate's copies).
+        binds=tuple(dict.fromkeys((PROJECT_DIR, Path(sys.base_prefix).resolve(), _outside(Path(sys.prefix))))),
     )
 
 
