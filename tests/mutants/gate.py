@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,6 +124,8 @@ class Outcome:
     seconds: float
     detail: str
     """The first failing test, or pytest's last line."""
+    ran: bool = True
+    """False when every test skipped (root or a program missing, on a laptop; under CI tests never skip)."""
 
 
 def run_tests(root: Path, tests: Sequence[str], *, stop_at_first_failure: bool) -> subprocess.CompletedProcess[str]:
@@ -171,7 +174,10 @@ def run_mutant(mutation: Mutation, worker_root: Path) -> Outcome:
     if result.returncode in (4, 5):
         raise GateError(f"mutation '{mutation.name}': pytest could not run {list(mutation.tests)}:\n{output[-2000:]}")
     killed = result.returncode in (1, 2)
-    return Outcome(mutation, killed, time.monotonic() - started, _first_failure(output) if killed else "all passed")
+    seconds = time.monotonic() - started
+    if not killed and re.search(r"\d+ skipped", output) and not re.search(r"\d+ passed", output):
+        return Outcome(mutation, False, seconds, "every test skipped here: " + _first_failure(output), ran=False)
+    return Outcome(mutation, killed, seconds, _first_failure(output) if killed else "all passed")
 
 
 def check_baseline(root: Path, mutations: Sequence[Mutation]) -> None:
@@ -210,6 +216,7 @@ def run_gate(mutations: Sequence[Mutation], jobs: int) -> list[Outcome]:
 
 def _print_outcome(outcome: Outcome) -> None:
     verdict = "killed  " if outcome.killed else ("allowed " if outcome.mutation.survives else "SURVIVED")
+    verdict = verdict if outcome.ran else "not run "
     print(f"{verdict} {outcome.mutation.name} ({outcome.seconds:.0f} s): {outcome.detail}", flush=True)
 
 
@@ -221,7 +228,9 @@ def verdict(outcomes: Sequence[Outcome]) -> tuple[int, list[str]]:
     failed = False
     for outcome in sorted(outcomes, key=lambda o: o.mutation.name):
         mutation = outcome.mutation
-        if not outcome.killed and mutation.survives:
+        if not outcome.ran:
+            lines.append(f"  not judged here {mutation.name}: {outcome.detail}")
+        elif not outcome.killed and mutation.survives:
             lines.append(f"  allowlisted survivor {mutation.name}: {mutation.survives}")
         elif not outcome.killed:
             failed = True

@@ -92,3 +92,12 @@ def test_verdict_fails_on_a_survivor_and_on_a_stale_allowlisting() -> None:
     assert lines[0] == "mutation score: 0/1 killed (0%)"
     assert "SURVIVED answer-changed" in lines[1]
     assert verdict([Outcome(allowed, True, 1.0, "")])[0] == 1
+
+
+def test_a_selection_that_only_skips_is_not_judged(project: Path) -> None:
+    (project / "checks" / "test_answer.py").write_text(
+        "import pytest\n\n\ndef test_answer():\n    pytest.skip('needs root')\n"
+    )
+    outcome = run_mutant(mutation(), project)
+    assert (outcome.killed, outcome.ran) == (False, False)
+    assert verdict([outcome])[0] == 0
