@@ -97,7 +97,8 @@ def test_the_exporter_reads_elasticsearch_through_the_ambassador(stack_pod: Stac
     scrape = stack_pod.pod.in_cluster(["curl", "--silent", "--fail", f"http://{stack_pod.pod.ip}:9114/metrics"])
     assert "elasticsearch_cluster_health_up 1" in scrape.stdout
     assert "standin: GET /_nodes/_local/stats" in stack_pod.served()
-    client = '"O=pod-patterns,CN=metrics-exporter"' if stack_pod.stack == "prod" else '"-"'
+    mtls = stack_settings(stack_pod.stack).tls.mtls != "off"
+    client = '"O=pod-patterns,CN=metrics-exporter"' if mtls else '"-"'
     # The ambassador flushes its log once a second: wait for the line (wait_for_log's own deadline).
     log = stack_pod.pod.wait_for_log("tls-ambassador", '"GET /_nodes/_local/stats HTTP/1.1" 200')
     lines = [line for line in log.splitlines() if "/_nodes/_local/stats" in line]

@@ -52,7 +52,8 @@ def wait_for_more(stream_pod: StackPod, before: int, client: str, *, from_the_po
 
 def test_https_reaches_the_app_and_each_connection_is_logged(stream_pod: StackPod) -> None:
     mark = marker()
-    client = '"O=pod-patterns,CN=ingest"' if stream_pod.client_certificate() else '"-"'  # RFC 2253 order
+    mtls = stack_settings(stream_pod.stack).tls.mtls != "off"
+    client = '"O=pod-patterns,CN=ingest"' if mtls else '"-"'  # RFC 2253 order
     before = logged(stream_pod, client, from_the_pod=False)
     result = stream_pod.pod.in_cluster(stream_pod.https(f"/_cluster/health?stream={mark}"))
     assert result.returncode == 0, result.stderr
