@@ -19,6 +19,7 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..behaviour.conftest import require_program, require_root
+from ..standins.vault.server import VAULT_SERVER
 from ..support.certs import materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
@@ -39,6 +40,7 @@ class Cluster:
         *,
         vault_agent: Path | None = None,
         vault_kv: Mapping[str, Mapping[str, Any]] | None = None,
+        vault_server: Mapping[str, Any] = VAULT_SERVER,
         extra_objects: Sequence[Manifest] = (),
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
     ) -> None:
@@ -51,7 +53,9 @@ class Cluster:
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
         }
-        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent)
+        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt, which also signed Vault's
+        server = {**vault_server, "ca": self._ca}
+        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server)
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}
@@ -59,7 +63,6 @@ class Cluster:
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")
-        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt
         self.pods = 0
 
     def __enter__(self) -> Cluster:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pulumi
 from google.protobuf import struct_pb2
 from podpatterns.package import COMPONENTS, NAME, VERSION
 from podpatterns.render import Recording, run_with_mocks
@@ -25,7 +26,8 @@ def construct(
     dependencies: Mapping[str, list[str]] | None = None,
     recording: Recording | None = None,
 ) -> tuple[Recording, dict[str, Any]]:
-    """Construct `component` through the host; returns what was registered and the component's state."""
+    """Construct `component` through the host; returns what was registered and the component's state, its
+    outputs resolved (as the engine would hand them to the calling program)."""
     state: dict[str, Any] = {}
     recording = recording or Recording(stack="host-test")
 
@@ -36,5 +38,8 @@ def construct(
         inputs = _sync_await(ProviderServicer._construct_inputs(struct, deps))
         provider = ComponentProvider(COMPONENTS, NAME, version=VERSION)
         state.update(provider.construct("it", f"{NAME}:index:{component}", inputs, None).state)
+        for key, value in state.items():
+            pulumi.export(key, value)
 
-    return run_with_mocks(program, project="host", stack="test", recording=recording), state
+    run_with_mocks(program, project="host", stack="test", recording=recording)
+    return recording, {key: recording.outputs[key] for key in state}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from google.protobuf import struct_pb2
 from podpatterns.render import Recording, kubernetes_objects
+from podpatterns.render.offline import deploy_time_placeholder
 from pulumi.provider.server import ComponentInitError
 from pulumi.runtime import rpc
 
@@ -46,7 +47,15 @@ def test_whole_numbers_arrive_as_floats_and_are_used_as_integers() -> None:
     assert "elasticsearch-2.elasticsearch-headless.search.svc" in request.inputs["dnsNames"]
     (server_key,) = [r for r in recording.registrations if r.name == "it-tls-server-key"]
     assert server_key.inputs["rsaBits"] == 3072
-    assert set(state) >= {"namespace", "serviceName", "endpoint", "caCertificate", "clientSecrets"}
+    assert {k: state[k] for k in ("namespace", "serviceName", "endpoint", "clientSecrets")} == {
+        "namespace": "search",
+        "serviceName": "elasticsearch",
+        "endpoint": "https://elasticsearch.search.svc:9200",
+        "clientSecrets": {},
+    }
+    assert state["caCertificate"] == deploy_time_placeholder(
+        "tls:index/selfSignedCert:SelfSignedCert", "it-tls-ca", "certPem"
+    )
 
 
 def test_a_pattern_gets_its_target_as_a_mapping_with_float_ports() -> None:
@@ -55,12 +64,14 @@ def test_a_pattern_gets_its_target_as_a_mapping_with_float_ports() -> None:
     nginx_conf = next(iter(config["data"].values()))
     assert "listen 8443 ssl" in nginx_conf
     assert "127.0.0.1:8080" in nginx_conf
-    assert "caCertificate" in state
+    assert state["caCertificate"] == deploy_time_placeholder(
+        "tls:index/selfSignedCert:SelfSignedCert", "it-ca", "certPem"
+    )
 
 
 def test_sysctl_and_log_tail_through_the_host() -> None:
     _, state = construct("SysctlInit", {"target": WEB_TARGET, "sysctls": ["vm.max_map_count=262144"]})
-    assert "privileged" in state
+    assert state == {"privileged": True}  # vm.* is node-level: a privileged init container
     _, state = construct(
         "LogTailSidecar",
         {
@@ -71,7 +82,7 @@ def test_sysctl_and_log_tail_through_the_host() -> None:
             "runAsUser": 101,
         },
     )
-    assert "containerNames" in state
+    assert state == {"containerNames": ["tail-access-log"], "native": True}  # Kubernetes 1.29+ by default
 
 
 def test_an_input_with_dependencies_is_used_when_its_value_is_known() -> None:

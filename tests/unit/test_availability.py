@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from podpatterns.elasticsearch import plan_cluster
 from podpatterns.elasticsearch.patterns import planned_contributions
 from podpatterns.elasticsearch.plan import target_of
 from podpatterns.elasticsearch.shutdown import SIDECAR_STOP_MARGIN_SECONDS
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
 from podpatterns.settings.model import ElasticsearchSettings
 
 THREE_NODES = {"nodes": 3, "workload": "StatefulSet"}
@@ -67,6 +68,16 @@ def test_grace_period_default_and_bounds() -> None:
     assert (
         pod_spec(plan(elasticsearch={"termination_grace_period_seconds": 300}))["terminationGracePeriodSeconds"] == 300
     )
+    # 30 to 3600: below 30 s a loaded node cannot leave the cluster cleanly (and a classic sidecar's preStop
+    # sleep, the grace period less 10 s, would be all but gone); the bounds are accepted, one beyond refused.
+    for bound in (30, 3600):
+        assert (
+            pod_spec(plan(elasticsearch={"termination_grace_period_seconds": bound}))["terminationGracePeriodSeconds"]
+            == bound
+        )
+    for beyond in (29, 3601):
+        with pytest.raises(SettingsError, match=r"elasticsearch\.termination_grace_period_seconds.*30 to 3600"):
+            plan(elasticsearch={"termination_grace_period_seconds": beyond})
 
 
 def test_classic_sidecars_outlive_elasticsearch() -> None:

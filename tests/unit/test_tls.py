@@ -12,6 +12,8 @@ from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.tls import TlsAmbassadorArgs
 
+from ..support.mocks import distinct_per_input
+
 WEB = WorkloadTarget(
     name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8443, service_name="web"
 )
@@ -212,17 +214,44 @@ def test_a_plain_deployment_of_another_service_uses_the_same_component() -> None
     ]
 
 
+def rotation(**extra: Any) -> tuple[str, str, str]:
+    """(the rotation annotation, the nginx configuration, the server certificate) with distinct certificates."""
+    annotations: list[str] = []
+
+    def program() -> None:
+        ambassador = TlsAmbassador("web-tls", {"target": WEB, "upstream_port": 8080, **extra})  # type: ignore[typeddict-item]
+        ambassador.contribution.pod_annotations["pod-patterns.io/tls-sha256"].apply(annotations.append)  # type: ignore[attr-defined]
+
+    recording = run_with_mocks(program, project="test", stack="unit", computed=distinct_per_input)
+    certificate = inputs(recording, "web-tls-secret")["stringData"]["tls.crt"]
+    return annotations[0], inputs(recording, "web-tls-config")["data"]["nginx.conf"], certificate
+
+
+def test_mocks_issue_a_distinct_certificate_per_resource_and_per_input() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": ["billing"]})
+    _, _, default = rotation()
+    _, _, longer = rotation(validity_hours=4000)
+    assert default == rotation()[2]
+    assert default != longer
+    (server,) = [r for r in recording.registrations if r.name == "web-tls-server-cert"]
+    (client,) = [r for r in recording.registrations if r.name == "web-tls-client-billing-cert"]
+    assert server.inputs["caCertPem"] == client.inputs["caCertPem"]  # one CA
+    assert (
+        inputs(recording, "web-tls-secret")["stringData"]["tls.crt"]
+        != inputs(recording, "web-tls-client-billing-secret")["stringData"]["tls.crt"]
+    )
+
+
 def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> None:
-    def annotation(**extra: Any) -> str:
-        holder: list[str] = []
-
-        def program() -> None:
-            ambassador = TlsAmbassador("web-tls", {"target": WEB, "upstream_port": 8080, **extra})
-            ambassador.contribution.pod_annotations["pod-patterns.io/tls-sha256"].apply(holder.append)  # type: ignore[attr-defined]
-
-        run_with_mocks(program, project="test", stack="unit")
-        return holder[0]
-
-    assert len(annotation()) == 64
-    assert annotation() == annotation()
-    assert annotation() != annotation(access_log=False)  # a changed nginx.conf rolls the pods
+    annotation, conf, certificate = rotation()
+    assert len(annotation) == 64
+    assert annotation == rotation()[0]
+    # Only the certificate changes (a renewal: here a new validity, or one more name): the pods roll.
+    for renewal in ({"validity_hours": 4000}, {"dns_names": ["web.example.com"]}):
+        renewed, renewed_conf, renewed_certificate = rotation(**renewal)
+        assert (renewed_conf, renewed_certificate != certificate) == (conf, True)
+        assert renewed != annotation, renewal
+    # Only the configuration changes: the pods roll too.
+    changed, changed_conf, same_certificate = rotation(access_log=False)
+    assert (changed_conf != conf, same_certificate) == (True, certificate)
+    assert changed != annotation

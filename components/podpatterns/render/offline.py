@@ -88,11 +88,22 @@ class Recording:
     """Every pod the program merged (`merge_pod`), for the pod diagrams."""
 
 
+ComputedValue = Callable[[str, str, str, Mapping[str, Any]], Any]
+"""(resource type, name, attribute, inputs) -> the value standing for what the provider computes."""
+
+
+def _placeholder(resource_type: str, name: str, attribute: str, inputs: Mapping[str, Any]) -> str:
+    return deploy_time_placeholder(resource_type, name, attribute)
+
+
 class _Mocks(pulumi.runtime.Mocks):
+    def __init__(self, computed: ComputedValue) -> None:
+        self.computed = computed
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
         for attribute in COMPUTED_OUTPUTS.get(args.typ, ()):
-            state.setdefault(attribute, deploy_time_placeholder(args.typ, args.name, attribute))
+            state.setdefault(attribute, self.computed(args.typ, args.name, attribute, args.inputs))
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
@@ -100,8 +111,8 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, recording: Recording) -> None:
-        self.mocks = _Mocks()
+    def __init__(self, recording: Recording, computed: ComputedValue) -> None:
+        self.mocks = _Mocks(computed)
         super().__init__(self.mocks)
         self.recording = recording
         self.lock = threading.Lock()
@@ -213,10 +224,12 @@ def run_with_mocks(
     config: Mapping[str, str] | None = None,
     secret_keys: Sequence[str] = (),
     recording: Recording | None = None,
+    computed: ComputedValue = _placeholder,
 ) -> Recording:
     """Run `program` as a Pulumi program under mocks and record what it registers and exports.
 
-    Pass `recording` to keep what was registered even when the program raises.
+    Pass `recording` to keep what was registered even when the program raises. `computed` makes the
+    values providers compute (keys, certificates; default: `deploy_time_placeholder`).
     """
     recording = recording or Recording(stack=f"{project}-{stack}")
     # A fresh context per run: Pulumi keeps its global state (root stack, config) in context variables.
@@ -230,6 +243,7 @@ def run_with_mocks(
             config=dict(config or {}),
             secret_keys=list(secret_keys),
             recording=recording,
+            computed=computed,
         )
     )
 
@@ -242,9 +256,10 @@ def _run_isolated(
     config: dict[str, str],
     secret_keys: list[str],
     recording: Recording,
+    computed: ComputedValue,
 ) -> Recording:
     pulumi.runtime.set_all_config(config, secret_keys)
-    monitor = _RecordingMonitor(recording)
+    monitor = _RecordingMonitor(recording, computed)
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
 
     async def run_and_collect_outputs() -> None:
