@@ -42,11 +42,16 @@ PROGRAM_NAME = re.compile(r"[a-z][a-z0-9+_-]*|/[\w./+-]+")
 COMMAND_NAME = re.compile(r"argv|command|cmd", re.IGNORECASE)
 
 
-def packages_of(install_list: Path) -> set[str]:
-    """The packages the install step (scripts/lib/debian.sh) installs from `install_list` on this release."""
-    script = 'source scripts/lib/debian.sh && debian_packages_for_this_release "$1"'
+def packages_of(install_list: Path, release: str = "") -> set[str]:
+    """The packages the install step (scripts/lib/debian.sh) installs from `install_list` on `release`
+    (a Debian VERSION_CODENAME; default: this machine's)."""
+    script = 'source scripts/lib/debian.sh && debian_packages_for_release "$1" "$2"'
     listed = subprocess.run(
-        ["bash", "-c", script, "bash", install_list], cwd=PROJECT_DIR, check=True, capture_output=True, text=True
+        ["bash", "-c", script, "bash", install_list, release],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return set(listed.stdout.split())
 
@@ -246,3 +251,11 @@ def test_every_program_and_loaded_file_has_a_package_in_its_install_list(
             elif need.declared and need.declared not in shipped_by:
                 unlisted.append(f"{need.path} ({need.where}) names package {need.declared}; it is in {shipped_by}")
     assert not unlisted, "\n".join(sorted(set(unlisted)))
+
+
+def test_a_list_line_may_name_the_releases_it_is_for(tmp_path: Path) -> None:
+    install_list = tmp_path / "packages.txt"
+    install_list.write_text("# a comment\neverywhere\n\nnpm trixie\nold-name bookworm\nboth bookworm trixie\n")
+    assert packages_of(install_list, "bookworm") == {"everywhere", "old-name", "both"}
+    assert packages_of(install_list, "trixie") == {"everywhere", "npm", "both"}
+    assert packages_of(install_list, "forky") == {"everywhere"}
