@@ -141,7 +141,11 @@ def test_preview_runs_pulumi_per_stack_only_with_credentials_and_comments_on_the
     assert preview["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert sorted(preview["strategy"]["matrix"]["stack"]) == STACKS
     assert preview["strategy"]["fail-fast"] is False
-    pulumi = step_using(preview, "pulumi/actions")
+    setup, pulumi = [s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions@")]
+    assert "with" not in setup  # the CLI alone, for Pulumi's own install of the program's requirements.txt
+    runs = [s.get("run") for s in preview["steps"]]
+    assert runs.index("pulumi install") > preview["steps"].index(setup)
+    assert not [run for run in runs if run and "pip install ." in run]
     assert pulumi["with"] == {
         "command": "preview",
         "stack-name": "${{ matrix.stack }}",
