@@ -6,8 +6,8 @@ from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
 from ..logtail.settings import LogSettings
 from ..podmodel import Manifest, PodContribution
 from ..quantity import java_heap
-from ..templating import read_template
 from ..settings import ElasticsearchSettings
+from ..templating import read_template
 from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, USER_ID
 
 CONTAINER = "elasticsearch"
@@ -47,8 +47,9 @@ def app_contribution(
 
     The image's config directory must be writable (Elasticsearch creates its keystore there), so an
     init container copies it into an emptyDir, and elasticsearch.yml is mounted over it from the
-    ConfigMap. `readiness` is the command of the readiness probe, `lifecycle` its hooks. The logs emptyDir (the JVM's gc.log
-    always, the server logs when log tailing is on) has a sizeLimit so that logs cannot fill the node's disk.
+    ConfigMap. `readiness` is the command of the readiness probe, `lifecycle` its hooks. The logs emptyDir
+    (the JVM's gc.log always, the server logs when log tailing is on) has a sizeLimit so that logs cannot fill
+    the node's disk.
     """
     loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
