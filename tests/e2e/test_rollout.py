@@ -53,17 +53,19 @@ def test_a_deleted_pod_stops_elasticsearch_first_then_its_sidecars_none_killed(
 def test_a_joining_node_is_ready_only_once_the_cluster_is_green_then_while_it_answers(
     recordings: dict[str, Recording], vault_agent: Path, tmp_path: Path
 ) -> None:
-    with Cluster(recordings["prod"], tmp_path, vault_agent=vault_agent, vault_kv=PROD_KV) as cluster:
-        with cluster.run(cluster.workload("elasticsearch"), ready=False) as pod:
-            set_health(pod, "yellow")  # the node has joined; its replicas are still recovering
-            assert pod.ready("elasticsearch") is not None
-            assert pod.ready("elasticsearch") is not None  # asked again: still recovering, still not ready
-            set_health(pod, "green")
-            assert pod.ready("elasticsearch") is None
-            # From then on, local health: a later yellow (another node restarting) keeps this one in the Service.
-            set_health(pod, "yellow")
-            assert pod.ready("elasticsearch") is None
-            asked = [x for x in (pod.volumes["logs"].path / "elasticsearch.log").read_text().splitlines()]
+    with (
+        Cluster(recordings["prod"], tmp_path, vault_agent=vault_agent, vault_kv=PROD_KV) as cluster,
+        cluster.run(cluster.workload("elasticsearch"), ready=False) as pod,
+    ):
+        set_health(pod, "yellow")  # the node has joined; its replicas are still recovering
+        assert pod.ready("elasticsearch") is not None
+        assert pod.ready("elasticsearch") is not None  # asked again: still recovering, still not ready
+        set_health(pod, "green")
+        assert pod.ready("elasticsearch") is None
+        # From then on, local health: a later yellow (another node restarting) keeps this one in the Service.
+        set_health(pod, "yellow")
+        assert pod.ready("elasticsearch") is None
+        asked = (pod.volumes["logs"].path / "elasticsearch.log").read_text().splitlines()
     health = [x.split()[2] for x in asked if x.startswith("standin: GET /_cluster/health")]
     assert health == [
         "/_cluster/health?wait_for_status=green&timeout=1s",
