@@ -57,7 +57,7 @@ def test_multi_node_cluster() -> None:
     assert plan.manifests["pdb"]["spec"]["maxUnavailable"] == 1
     anti = spec["template"]["spec"]["affinity"]["podAntiAffinity"]
     assert anti["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"] == "kubernetes.io/hostname"
-    assert "elasticsearch-1.elasticsearch-headless.search.svc.cluster.local" in plan.target.pod_dns_names
+    assert "*.elasticsearch-headless.search.svc.cluster.local" in plan.target.pod_dns_names  # every ordinal
 
 
 def test_preferred_anti_affinity_is_the_default() -> None:

@@ -221,6 +221,8 @@ class RolloutArgs(TypedDict, total=False):
     """Seconds a stopping pod keeps serving before Elasticsearch gets SIGTERM (a preStop wait), so that Services and proxies stop sending it requests first; the only wait in a pod's stop. Allowed: 0 to 60. Default: 5."""
     seconds_per_node: pulumi.Input[int]
     """Time a rollout may take per node (stop, start, recovery to green); pulumi up waits nodes times this for the workload (customTimeouts) before it reports a failure. Allowed: 60 to 7200. Default: 600."""
+    voting_exclusions: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Nodes already excluded from the voting configuration (POST /_cluster/voting_config_exclusions), which a change of nodes may therefore remove together; clear it once they are gone. See docs/operations.md. Allowed: node names. Default: none."""
 
 
 class ElasticsearchAppArgs(TypedDict, total=False):

@@ -27,6 +27,8 @@ class ClusterPlan:
     pod: MergedPod
     manifests: dict[str, Manifest]
     """Kubernetes objects by role (namespace, config, client, headless, workload, pdb), in creation order."""
+    claim_patches: dict[str, Manifest]
+    """Each node's data claim at storageSize (role data-<ordinal>), applied as patches after the workload."""
 
 
 def target_of(settings: AppSettings) -> WorkloadTarget:
@@ -100,4 +102,5 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
     manifests.update(network_policies(settings, target_of(settings)))
-    return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests)
+    patches = objects.claim_patches(es, ns) if es.persistent else {}
+    return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests, claim_patches=patches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import checks
 from .engine import setting
 
 _TIME_VALUE = re.compile(r"^(\d+)([smh])$")
@@ -48,6 +49,14 @@ class RolloutSettings:
         "for the workload (customTimeouts) before it reports a failure.",
         minimum=60,
         maximum=7200,
+    )
+
+    voting_exclusions: tuple[str, ...] = setting(
+        (),
+        "Nodes already excluded from the voting configuration (POST /_cluster/voting_config_exclusions), which "
+        "a change of nodes may therefore remove together; clear it once they are gone. See docs/operations.md.",
+        check=checks.dns_labels,
+        allowed="node names",
     )
 
     @property
