@@ -11,6 +11,7 @@ from podpatterns import PodContribution, TlsAmbassador, WorkloadTarget, merge_po
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.tls import TlsAmbassadorArgs
+from podpatterns.tls.contribution import expiry_metrics
 
 WEB = WorkloadTarget(
     name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8443, service_name="web"
@@ -95,7 +96,7 @@ def test_secret_holds_certificate_key_and_ca_with_the_key_a_pulumi_secret() -> N
     recording, _ = run({"target": WEB, "upstream_port": 8080})
     (secret,) = [r for r in recording.registrations if r.name == "web-tls-secret"]
     assert secret.inputs["type"] == "kubernetes.io/tls"
-    assert set(secret.inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+    assert set(secret.inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt", "expiry.prom"}
     assert any("stringData.tls.key".startswith(path) for path in secret.secret_paths)
 
 
@@ -116,15 +117,16 @@ def test_nginx_configuration_from_the_template() -> None:
 def test_mode_stream_ends_tls_at_the_tcp_level() -> None:
     recording, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "mode": "stream", "access_log": False})
     conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
-    stream = conf[conf.index("\nstream {") :]
-    assert "\nhttp {" not in conf
+    stream = conf[conf.index("\nstream {") : conf.index("\nhttp {")]
+    http = conf[conf.index("\nhttp {") :]
+    assert "listen 9117;" in http  # the only HTTP: the certificates' expiry metrics
     assert "server 127.0.0.1:8080;" in stream
     assert "listen 8443 ssl;" in stream
     assert "proxy_pass app;" in stream
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in stream  # the same TLS block as mode http
     assert "ssl_session_cache shared:ambassador:10m;" in stream
     assert "access_log off;" in stream
-    assert "location" not in conf  # no HTTP: no readiness location either
+    assert "location" not in stream  # no HTTP in front of the app: no readiness location either
     assert "@" not in conf
     assert ambassador.contribution.containers[0]["readinessProbe"] == {
         "tcpSocket": {"port": 8443},
@@ -185,7 +187,10 @@ def test_a_plain_deployment_of_another_service_uses_the_same_component() -> None
     web = PodContribution(source="Deployment 'web'", containers=[{"name": "web", "image": "shop/web:2.1.0"}])
     pod = merge_pod("web", [web, ambassador.contribution])
     nginx = pod.containers[1]
-    assert nginx["ports"] == [{"name": "https", "containerPort": 8443, "protocol": "TCP"}]
+    assert nginx["ports"] == [
+        {"name": "https", "containerPort": 8443, "protocol": "TCP"},
+        {"name": "tls-expiry", "containerPort": 9117, "protocol": "TCP"},
+    ]
     assert nginx["securityContext"]["runAsNonRoot"] is True
     assert nginx["securityContext"]["readOnlyRootFilesystem"] is True
     assert "livenessProbe" not in pod.containers[0]
@@ -209,3 +214,10 @@ def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> 
     assert len(annotation()) == 64
     assert annotation() == annotation()
     assert annotation() != annotation(access_log=False)  # a changed nginx.conf rolls the pods
+
+
+def test_expiry_metrics_give_each_certificates_end_of_validity_in_unix_seconds() -> None:
+    text = expiry_metrics({"server": "2026-03-01T00:00:00Z", "ca": "2036-01-01T00:00:00+00:00"})
+    assert "# TYPE podpatterns_tls_certificate_not_after_seconds gauge\n" in text
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="server"} 1772323200\n' in text
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"} 2082758400\n' in text

@@ -16,6 +16,7 @@ from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
 from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .metrics import tls_expiry_pod_monitor
 from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
 from .shutdown import app_prestop, outlasting
@@ -102,5 +103,7 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
     manifests.update(network_policies(settings, target_of(settings)))
+    if monitor := tls_expiry_pod_monitor(settings, target_of(settings)):
+        manifests["tls-expiry-monitor"] = monitor
     patches = objects.claim_patches(es, ns) if es.persistent else {}
     return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests, claim_patches=patches)

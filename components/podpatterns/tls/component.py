@@ -16,6 +16,7 @@ from .contribution import (
     AmbassadorLayout,
     ambassador_contribution,
     config_map,
+    expiry_metrics,
     nginx_config,
     server_dns_names,
     server_ip_addresses,
@@ -93,11 +94,12 @@ class TlsAmbassador(pulumi.ComponentResource):
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )
-        register(
-            f"{name}-secret",
-            tls_secret(layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem),
-            child,
+        ends = pulumi.Output.all(server=server.validity_end_time, ca=ca.validity_end_time)
+        expiry = ends.apply(expiry_metrics)
+        secret = tls_secret(
+            layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem, expiry=expiry
         )
+        register(f"{name}-secret", secret, child)
         self.client_secrets = {}
         for client in settings.clients:
             client_key, client_cert = self._issue(
