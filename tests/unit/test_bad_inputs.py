@@ -192,6 +192,10 @@ CATALOGUE = [
         id="stack-heap-above-memory-limit",
     ),
     pytest.param(
+        stack({"tls": {"caOverlap": "previous"}}, "tls.caOverlap", "previous needs caGeneration 2 or more"),
+        id="stack-ca-overlap-previous-of-the-first-ca",
+    ),
+    pytest.param(
         stack({"elasticsearch": {"memory": "900Ti"}}, "elasticsearch.memory", "must be at most 256Gi"),
         id="stack-memory-above-the-sane-bound",
     ),

@@ -221,3 +221,23 @@ def test_expiry_metrics_give_each_certificates_end_of_validity_in_unix_seconds()
     assert "# TYPE podpatterns_tls_certificate_not_after_seconds gauge\n" in text
     assert 'podpatterns_tls_certificate_not_after_seconds{certificate="server"} 1772323200\n' in text
     assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"} 2082758400\n' in text
+
+
+def test_a_ca_rotation_trusts_both_cas_and_switches_the_signer_only_in_its_second_step() -> None:
+    def issuer_and_trust(**tls: object) -> tuple[str, str, str]:
+        recording, _ = run({"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": ["a"], **tls})
+        server = inputs(recording, "web-tls-server-cert")["caCertPem"]
+        client = inputs(recording, "web-tls-client-a-cert")["caCertPem"]
+        assert client == server  # one signer for every certificate
+        return (
+            server,
+            inputs(recording, "web-tls-secret")["stringData"]["ca.crt"],
+            inputs(recording, "web-tls-client-a-secret")["stringData"]["ca.crt"],
+        )
+
+    first = "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca certPem]"
+    second = "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca-2 certPem]"
+    assert issuer_and_trust() == (first, first, first)
+    assert issuer_and_trust(ca_overlap="next") == (first, first + second, first + second)
+    assert issuer_and_trust(ca_generation=2, ca_overlap="previous") == (second, second + first, second + first)
+    assert issuer_and_trust(ca_generation=2) == (second, second, second)
