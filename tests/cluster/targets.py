@@ -10,10 +10,11 @@ from pathlib import Path
 
 import yaml
 from podpatterns.podmodel import Manifest
-from podpatterns.render import kubernetes_objects, run_offline
+from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
 from ..package.host import construct
+from ..support.certs import materialize
 from .kube import (
     ROLLOUT_TIMEOUT,
     Kube,
@@ -31,16 +32,24 @@ TARGETS = [*STACKS, *EXAMPLES]
 RESTRICTED_LABELS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
 
 
-def example_objects(example: str) -> list[Manifest]:
-    """The example rendered offline: the Python program as a stack, the YAML program's resources through the host."""
-    if example == "python-webapp":
-        return kubernetes_objects(run_offline(PROJECT_DIR / "examples" / example, "dev"))
-    program = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
-    objects: list[Manifest] = []
-    for resource in program["resources"].values():
-        recording, _ = construct(resource["type"].rsplit(":", 1)[1], resource["properties"])
-        objects += kubernetes_objects(recording)
+def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manifest]:
+    """A stack's or an example's objects rendered offline, with real keys and certificates where the program asked
+    pulumi-tls for them (so the server's checks of TLS Secrets run on real PEM)."""
+    objects = []
+    for recording in recordings_of(target, recordings):
+        made = materialize(recording)
+        objects += [made.resolve(manifest) for manifest in kubernetes_objects(recording)]
     return objects
+
+
+def recordings_of(target: str, stacks: dict[str, Recording]) -> list[Recording]:
+    """The stack's recording; the Python example run as a stack; the YAML example's resources through the host."""
+    if target in stacks:
+        return [stacks[target]]
+    if target == "python-webapp":
+        return [run_offline(PROJECT_DIR / "examples" / target, "dev")]
+    program = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
+    return [construct(r["type"].rsplit(":", 1)[1], r["properties"])[0] for r in program["resources"].values()]
 
 
 def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
