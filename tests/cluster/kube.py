@@ -48,6 +48,17 @@ class Kube:
             stdin=documents, check=check,
         )  # fmt: skip
 
+    def resource_versions(self, manifests: Iterable[Manifest]) -> dict[str, str]:
+        """The live objects' resourceVersions by `kind/namespace/name`: a version changes whenever its object does."""
+        documents = yaml.safe_dump_all(list(manifests), sort_keys=False)
+        listed = json.loads(self.run("get", "--filename=-", "--output=json", stdin=documents).stdout)["items"]
+        return {
+            f"{o['kind']}/{o['metadata'].get('namespace', '')}/{o['metadata']['name']}": o["metadata"][
+                "resourceVersion"
+            ]
+            for o in listed
+        }
+
     def server_minor(self) -> int:
         """The API server's minor version, e.g. 36 for v1.36.3."""
         return int(self.json("version")["serverVersion"]["minor"].rstrip("+"))

@@ -32,6 +32,14 @@ def test_the_server_accepts_every_object_with_strict_validation(kube: Kube, depl
         assert live["metadata"]["uid"], manifest["kind"]
 
 
+def test_applying_the_same_render_again_changes_nothing(kube: Kube, deployment: Deployment) -> None:
+    """No field of ours fights the server's defaults: a second apply is a no-op (what `pulumi preview` relies on)."""
+    before = kube.resource_versions(deployment.manifests)
+    assert len(before) == len(deployment.manifests)
+    kube.apply([m for m in deployment.manifests if m["kind"] != "Namespace"])
+    assert kube.resource_versions(deployment.manifests) == before
+
+
 def test_every_rollout_completes(deployment: Deployment) -> None:
     assert deployment.rollouts, "every target has a workload"
     for workload, status in deployment.rollouts.items():
