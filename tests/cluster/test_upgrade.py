@@ -7,6 +7,7 @@ server to refuse exactly those, replaces them, and then every rollout must compl
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 
@@ -49,20 +50,18 @@ def assert_rolled_out(statuses: dict[str, subprocess.CompletedProcess[str]]) -> 
     assert all(s.returncode == 0 for s in statuses.values()), {w: s.stderr for w, s in statuses.items()}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_previous_golden_render_upgrades_to_the_current_one(
-    stack: str, kube: Kube, rendered: dict[str, list[Manifest]]
-) -> None:
-    commit, previous = golden_before_last_change(stack)
+def upgrade(kube: Kube, previous: list[Manifest], current: list[Manifest], label: str) -> dict[str, list[str]]:
+    """Rolls out `previous`, applies `current`: the server must refuse exactly the objects whose immutable fields
+    changed; those are replaced (deleted, applied again) and every rollout must complete. Returns the replaced."""
     suffix = unique_suffix()
-    before, after = with_namespaces(moved(previous, suffix)), with_namespaces(moved(rendered[stack], suffix))
+    before, after = with_namespaces(moved(previous, suffix)), with_namespaces(moved(current, suffix))
     replaced = needs_replacement(before, after)
     try:
         apply_all(kube, before, suffix)
         assert_rolled_out(rollouts(kube, before))
-        upgrade = apply_all(kube, after, suffix, check=False)
-        refused = {f"{kind}/{name}" for kind, name in REFUSED.findall(upgrade.stderr)}
-        assert refused == set(replaced), f"golden of {commit[:12]} -> current render: {upgrade.stderr}"
+        applied = apply_all(kube, after, suffix, check=False)
+        refused = {f"{kind}/{name}" for kind, name in REFUSED.findall(applied.stderr)}
+        assert refused == set(replaced), f"{label}: {applied.stderr}"
         for manifest in after:
             if key(manifest) in replaced:
                 namespace = manifest["metadata"]["namespace"]
@@ -73,3 +72,22 @@ def test_the_previous_golden_render_upgrades_to_the_current_one(
     finally:
         volumes = volumes_for_claims(before, suffix) + volumes_for_claims(after, suffix)
         delete_namespaces(kube, namespaces(before), volumes)
+    return replaced
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_previous_golden_render_upgrades_to_the_current_one(
+    stack: str, kube: Kube, rendered: dict[str, list[Manifest]]
+) -> None:
+    commit, previous = golden_before_last_change(stack)
+    upgrade(kube, previous, rendered[stack], f"the golden render of {commit[:12]} -> the current render")
+
+
+def test_a_new_storage_size_needs_the_statefulset_replaced(kube: Kube, rendered: dict[str, list[Manifest]]) -> None:
+    """prod with another `elasticsearch.storageSize`: the claim templates are immutable, the server says so."""
+    current = copy.deepcopy(rendered["prod"])
+    (statefulset,) = [m for m in current if m["kind"] == "StatefulSet"]
+    (claim,) = statefulset["spec"]["volumeClaimTemplates"]
+    claim["spec"]["resources"]["requests"]["storage"] = "200Gi"
+    replaced = upgrade(kube, rendered["prod"], current, "prod with 200Gi of storage")
+    assert replaced == {"StatefulSet/elasticsearch": ["volumeClaimTemplates"]}
