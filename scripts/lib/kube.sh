@@ -41,7 +41,7 @@ ensure_kube_binaries() {
     ldflags+=" -X $package.gitTreeState=clean"
   done
   echo "cluster: building etcd $(kube_pinned go.etcd.io/etcd/server/v3), Kubernetes $version and kwok" \
-    "$(kube_pinned sigs.k8s.io/kwok) into $bin (once per machine; about 15 minutes on two cores)" >&2
+    "$(kube_pinned sigs.k8s.io/kwok) into $bin (once per machine: 30 min on two busy cores)" >&2
   mkdir -p "$bin.partial"
   log="$bin.partial/build.log"
   for program in "${KUBE_PROGRAMS[@]}"; do
