@@ -65,7 +65,6 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
         "networkpolicy_search-staging_elasticsearch.yaml",
-        "persistentvolumeclaim_search-staging_data-elasticsearch-0.yaml",  # a patch of the claim: its size
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
