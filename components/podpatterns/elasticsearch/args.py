@@ -73,7 +73,7 @@ class TlsArgs(TypedDict, total=False):
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
-    """http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    """http: nginx proxies HTTP requests (a log line per request, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
     ca_generation: pulumi.Input[int]
     """The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap). Allowed: at least 1. Default: 1."""
     ca_overlap: pulumi.Input[str]

@@ -68,10 +68,9 @@ class TlsSettings:
     access_log: bool = setting(True, "Log every request (mode stream: every connection) to the ambassador's stdout.")
     mode: str = setting(
         "http",
-        "http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, "
-        "upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log "
-        "line per connection, client certificates checked at the handshake only); the faster, see "
-        "docs/performance.md.",
+        "http: nginx proxies HTTP requests (a log line per request, upstream keepalive); stream: TLS ends at the "
+        "TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at "
+        "the handshake only); the faster, see docs/performance.md.",
         choices=("http", "stream"),
     )
 
