@@ -5,23 +5,23 @@ conflict found later by `merge_pod` would leave them in the deployment. The buil
 for its pure contribution (`plan`), merges the whole pod and checks it against the namespace's Pod Security
 level, and only then constructs the patterns, in the order they were added.
 
-The pod stops as an ElasticsearchApp's does: the classic containers of patterns that serve or read the app
+The pod stops as an ElasticsearchApp's does: the containers of patterns that serve or read the app
 (`outlives_app`: the TLS ambassador, classic log tailers) outlive it (elasticsearch/shutdown.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import pulumi
 
-from .elasticsearch.shutdown import SIDECAR_STOP_MARGIN_SECONDS, outlasting
+from .elasticsearch.shutdown import outlasting
 from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from .podsecurity import LEVELS, check_pod_security
 from .settings.engine import Problem, SettingsError
+from .tls.contribution import CONTAINER as AMBASSADOR_CONTAINER
 
 if TYPE_CHECKING:  # importing it here first would import the settings before the patterns they aggregate
     from .target import WorkloadTarget
@@ -47,6 +47,7 @@ class Planned(Generic[P]):
     def __init__(self, pattern: type[P], name: str, args: Any, opts: pulumi.ResourceOptions | None) -> None:
         self.contribution = pattern.plan(name, args)
         self.outlives_app: bool = getattr(pattern, "outlives_app", False)
+        self.keeps_its_sidecar_kind: bool = getattr(pattern, "keeps_its_sidecar_kind", False)
         self._pattern, self._name, self._args, self._opts = pattern, name, args, opts
         self._resource: P | None = None
 
@@ -71,8 +72,10 @@ class PodBuilder:
     the merged pod is checked against it before anything is registered ("baseline" checks less,
     "privileged" turns the check off: say so only when the namespace really is privileged).
     `claim_templates` names StatefulSet volume claims the containers may mount besides the pod's volumes.
-    `termination_grace_period_seconds` (Kubernetes' default, 30) goes into `pod_spec()`; the classic sidecars
-    of patterns that serve or read the app wait it less 10 s in a preStop hook, so they stop after the app.
+    `termination_grace_period_seconds` (Kubernetes' default, 30) goes into `pod_spec()`.
+    `native_sidecars` (default true: Kubernetes 1.29 and later): the containers of patterns that serve or read
+    the app become native sidecars, which the kubelet stops after the app; false (older clusters) keeps them
+    classic, with a preStop hook that waits until the app has closed its port. Either way, no fixed sleep.
     """
 
     target: WorkloadTarget
@@ -81,6 +84,7 @@ class PodBuilder:
     pod_security: str = "restricted"
     claim_templates: Sequence[str] = ()
     termination_grace_period_seconds: int = 30
+    native_sidecars: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -88,12 +92,10 @@ class PodBuilder:
             allowed = ", ".join(LEVELS)
             problems.append(Problem("pod_security", f"{self.pod_security!r} is not allowed: must be one of {allowed}"))
         grace = self.termination_grace_period_seconds
-        if isinstance(grace, bool) or not isinstance(grace, int) or grace <= SIDECAR_STOP_MARGIN_SECONDS:
+        if isinstance(grace, bool) or not isinstance(grace, int) or not 1 <= grace <= 3600:
             problems.append(
                 Problem(
-                    "termination_grace_period_seconds",
-                    f"{grace!r} is not allowed: must be a whole number above {SIDECAR_STOP_MARGIN_SECONDS} "
-                    "(the sidecars' own stop takes that long)",
+                    "termination_grace_period_seconds", f"{grace!r} is not allowed: must be a whole number 1 to 3600"
                 )
             )
         if problems:
@@ -122,11 +124,11 @@ class PodBuilder:
         self._built = self._merge([p.create() if isinstance(p, Planned) else p for p in self._planned])
         return self._built
 
-    def _outliving(self) -> set[str]:
+    def _outliving(self, *, own_kind: bool) -> set[str]:
         return {
             container["name"]
             for planned in self._planned
-            if isinstance(planned, Planned) and planned.outlives_app
+            if isinstance(planned, Planned) and planned.outlives_app and planned.keeps_its_sidecar_kind == own_kind
             for container in planned.contribution.containers
         }
 
@@ -138,13 +140,24 @@ class PodBuilder:
         return {**spec, "terminationGracePeriodSeconds": self.termination_grace_period_seconds}
 
     def _merge(self, contributions: list[PodContribution]) -> MergedPod:
-        pod = merge_pod(self.target.app_container, [self.app, *contributions], self.claim_templates)
-        grace = self.termination_grace_period_seconds
-        pod = dataclasses.replace(pod, containers=outlasting(pod.containers, self._outliving(), grace))
+        app_port = self._app_listen_port(contributions)
+        converted, own_kind = self._outliving(own_kind=False), self._outliving(own_kind=True)
+        parts = outlasting([self.app, *contributions], converted, native=self.native_sidecars, app_port=app_port)
+        # Log tailers keep the kind their `mode` chose: the classic ones wait for the app.
+        parts = outlasting(parts, own_kind, native=False, app_port=app_port)
+        pod = merge_pod(self.target.app_container, parts, self.claim_templates)
         namespace = self.target.namespace
         workload = f"workload {namespace}/{self.target.name}" if isinstance(namespace, str) else self.target.name
         check_pod_security(workload, pod.pod_spec(self.security_context), pod.annotations, self.pod_security)
         return pod
+
+    def _app_listen_port(self, contributions: list[PodContribution]) -> int:
+        """Where the app itself listens: behind an ambassador, the loopback port it proxies to."""
+        for contribution in contributions:
+            ports = contribution.loopback_connections.get(AMBASSADOR_CONTAINER)
+            if ports:
+                return ports[0]
+        return self.target.app_port
 
     def _check_open(self) -> None:
         if self._built is not None:

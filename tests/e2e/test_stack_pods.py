@@ -135,3 +135,15 @@ def test_init_containers_complete_in_order_before_the_app_starts(stack_pod: Stac
     if settings.vault.enabled:
         secret = pod.exec("elasticsearch", ["cat", "/vault/secrets/bootstrap-password"])
         assert secret.stdout == "correct horse battery staple"
+
+
+def test_the_ambassador_serves_the_certificates_expiry_metrics_from_their_secret(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    served = pod.in_cluster(["curl", "--silent", "--fail", "--max-time", "5", f"http://{pod.ip}:9117/metrics"])
+    assert served.returncode == 0, served.stderr
+    secret = stack_pod.cluster.get(stack_pod.namespace, "Secret", "elasticsearch-tls")
+    assert secret is not None
+    assert served.stdout == secret["stringData"]["expiry.prom"]  # what pulumi-tls said, written with the certs
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"}' in served.stdout
+    other = pod.in_cluster(["curl", "--silent", "--write-out", "%{http_code}", f"http://{pod.ip}:9117/tls.key"])
+    assert other.stdout.endswith("404")  # only the metrics, never another file of the Secret

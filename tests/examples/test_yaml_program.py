@@ -75,7 +75,8 @@ def test_the_resources_construct_through_the_host(program: dict[str, Any]) -> No
     objects = kubernetes_objects(recording)
     (statefulset,) = [m for m in objects if m["kind"] == "StatefulSet"]
     assert statefulset["spec"]["replicas"] == 3
-    containers = {c["name"] for c in statefulset["spec"]["template"]["spec"]["containers"]}
+    pod = statefulset["spec"]["template"]["spec"]
+    containers = {c["name"] for c in pod["containers"] + pod["initContainers"]}  # native sidecars included
     assert {"elasticsearch", "tls-ambassador", "metrics-exporter", "debug"} <= containers
     assert {m["kind"] for m in objects} >= {"PodMonitor", "PrometheusRule", "PodDisruptionBudget"}
 

@@ -2,7 +2,8 @@
 
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
-(tests/support/certs.py). Like a real cluster, every namespace also holds the `kube-root-ca.crt`
+(tests/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
+real cluster, every namespace also holds the `kube-root-ca.crt`
 ConfigMap. The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
 container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
 (runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
@@ -20,7 +21,7 @@ from podpatterns.render import Recording, kubernetes_objects
 
 from ..behaviour.conftest import require_program, require_root
 from ..standins.vault.server import VAULT_SERVER
-from ..support.certs import materialize, self_signed
+from ..support.certs import Materialized, materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
 from .runner import PodSpec, RunningPod, run_pod
@@ -43,12 +44,15 @@ class Cluster:
         vault_server: Mapping[str, Any] = VAULT_SERVER,
         extra_objects: Sequence[Manifest] = (),
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
+        previous_certificates: Materialized | None = None,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
         for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
             require_program(program, package)
         self.workdir = workdir
-        made = materialize(recording)
+        made = materialize(recording, previous_certificates)
+        self.certificates = made
+        """The real keys and certificates behind the render's placeholders (for the next deploy's cluster)."""
         rendered = [made.resolve(m) for m in kubernetes_objects(recording)] + list(extra_objects)
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
@@ -90,8 +94,11 @@ class Cluster:
         return f"{name}.{namespace}.svc.cluster.local"
 
     @contextmanager
-    def run(self, workload: Manifest, hosts: Mapping[str, str] | None = None) -> Iterator[RunningPod]:
-        """One pod of `workload` (a StatefulSet's first ordinal), started and ready."""
+    def run(
+        self, workload: Manifest, hosts: Mapping[str, str] | None = None, *, ready: bool = True
+    ) -> Iterator[RunningPod]:
+        """One pod of `workload` (a StatefulSet's first ordinal), started and ready (`ready` False: running, its
+        readiness probes left to the test)."""
         self.pods += 1
         meta = workload["metadata"]
         namespace = meta.get("namespace", "default")
@@ -106,5 +113,5 @@ class Cluster:
             sysctls=self.sysctls,
             hosts=hosts or {},
         )
-        with run_pod(pod, self.network, self.workdir / f"pod{self.pods}") as running:
+        with run_pod(pod, self.network, self.workdir / f"pod{self.pods}", ready=ready) as running:
             yield running

@@ -42,8 +42,11 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "└─ podpatterns:index:ElasticsearchApp elasticsearch" in summary
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
     assert "main    elasticsearch           9300/transport" in summary
-    assert "main    tls-ambassador          9200/https" in summary
-    assert "ConfigMap, Namespace, NetworkPolicy x2, PodDisruptionBudget, Service x2, StatefulSet" in summary
+    assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
+    assert (
+        "ConfigMap, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, PodDisruptionBudget, PodMonitor, "
+        "Service x2, StatefulSet" in summary
+    )
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary

@@ -139,7 +139,8 @@ def test_the_patterns_are_created_by_build_with_their_deploy_time_contributions(
     assert types[0] == "podpatterns:index:TlsAmbassador"
     assert "kubernetes:core/v1:Secret" in types
     spec = created["spec"]
-    assert [c["name"] for c in spec["containers"]] == ["httpd", "tls-ambassador"]
+    assert [c["name"] for c in spec["containers"]] == ["httpd"]
+    assert [c["name"] for c in spec["initContainers"]] == ["tls-ambassador"]  # a native sidecar
     assert spec["securityContext"] == {"fsGroup": 33}
     # The planned pod had an empty rotation hash; the built one hashes the created certificate.
     assert isinstance(created["pod"].annotations["pod-patterns.io/tls-sha256"], pulumi.Output)
@@ -155,28 +156,50 @@ def test_bad_pattern_arguments_are_refused_when_added() -> None:
         PodBuilder(STOREFRONT, httpd(), pod_security="strict")
 
 
-def test_the_sidecars_that_serve_or_read_the_app_stop_after_it_as_in_elasticsearch_pods() -> None:
+def built_pod_spec(**builder_args: Any) -> dict[str, Any]:
     built: dict[str, Any] = {}
 
     def program() -> None:
-        builder = PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=60)
+        builder = PodBuilder(STOREFRONT, httpd(), **builder_args)
         builder.add(TlsAmbassador, "storefront-tls", TLS_ARGS)
         builder.add(LogTailSidecar, "storefront-logs", {**LOG_ARGS, "mode": "classic"})
         builder.build()
         built.update(builder.pod_spec())
 
     assert run(program)[1] is None
-    assert built["terminationGracePeriodSeconds"] == 60
-    hooks = {c["name"]: c.get("lifecycle") for c in built["containers"]}
-    wait = {"preStop": {"exec": {"command": ["sleep", "50"]}}}  # the grace period less 10 s for their own stop
-    assert hooks == {"httpd": None, "tls-ambassador": wait, "tail-access-log": wait}
+    return built
 
 
-def test_a_grace_period_too_short_for_the_sidecars_is_refused() -> None:
-    with pytest.raises(
-        SettingsError, match="termination_grace_period_seconds: 5 is not allowed: must be a whole number above 10"
-    ):
-        PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=5)
+def test_the_ambassador_is_a_native_sidecar_and_classic_tailers_wait_for_the_app() -> None:
+    spec = built_pod_spec(termination_grace_period_seconds=60)
+    assert spec["terminationGracePeriodSeconds"] == 60
+    (ambassador,) = [c for c in spec["initContainers"] if c.get("restartPolicy") == "Always"]
+    assert ambassador["name"] == "tls-ambassador"
+    assert "lifecycle" not in ambassador  # the kubelet stops it after the app: no hook, no sleep
+    # The tailer stays the classic container its mode chose, waiting for httpd to close its port.
+    hooks = {c["name"]: c.get("lifecycle") for c in spec["containers"]}
+    assert hooks["httpd"] is None
+    assert hooks["tail-access-log"]["preStop"]["exec"]["command"][-2:] == ["wait-for-app-exit", "8080"]
+
+
+def test_before_1_29_the_sidecars_wait_for_the_app_to_close_its_own_port() -> None:
+    spec = built_pod_spec(native_sidecars=False)
+    hooks = {
+        c["name"]: c.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command") for c in spec["containers"]
+    }
+    assert hooks["httpd"] is None
+    for sidecar in ("tls-ambassador", "tail-access-log"):
+        # httpd's own port behind the ambassador (8080), not the ambassador's, which would never close first
+        assert hooks[sidecar][-2:] == ["wait-for-app-exit", "8080"]
+
+
+def test_a_grace_period_out_of_range_is_refused() -> None:
+    for beyond in (0, 3601, True):
+        with pytest.raises(
+            SettingsError,
+            match=r"termination_grace_period_seconds: .* is not allowed: must be a whole number 1 to 3600",
+        ):
+            PodBuilder(STOREFRONT, httpd(), termination_grace_period_seconds=beyond)
 
 
 def test_the_namespace_may_be_the_output_of_a_namespace_the_program_creates() -> None:

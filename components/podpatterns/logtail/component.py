@@ -25,6 +25,8 @@ class LogTailSidecar(pulumi.ComponentResource):
     """Whether the tailers run as native sidecars."""
     outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
     """Classic tailers read the app's last lines: a PodBuilder makes them stop after the app."""
+    keeps_its_sidecar_kind = True
+    """Its `mode` chooses native or classic tailers: a PodBuilder hooks the classic ones, never converts them."""
 
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)

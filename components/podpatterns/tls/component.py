@@ -17,6 +17,7 @@ from .contribution import (
     AmbassadorLayout,
     ambassador_contribution,
     config_map,
+    expiry_metrics,
     nginx_config,
     server_dns_names,
     server_ip_addresses,
@@ -88,16 +89,10 @@ class TlsAmbassador(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         self._settings, self._child = settings, child
 
-        ca_key = self._key(f"{name}-ca-key")
-        ca = tls.SelfSignedCert(
-            f"{name}-ca",
-            private_key_pem=ca_key.private_key_pem,
-            is_ca_certificate=True,
-            validity_period_hours=settings.ca_validity_hours,
-            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
-            subject={"common_name": f"{layout.target.name} TLS ambassador CA", "organization": "pod-patterns"},
-            opts=child,
-        )
+        cas = {generation: self._ca(name, layout, generation) for generation in settings.trusted_ca_generations}
+        ca_key, ca = cas[settings.ca_generation]
+        # Every ca.crt (the ambassador's for client certificates, the app's, the clients') trusts them all.
+        bundle = pulumi.Output.concat(*(certificate.cert_pem for _, certificate in cas.values()))
         server_key, server = self._issue(
             f"{name}-server",
             ca_key,
@@ -109,18 +104,22 @@ class TlsAmbassador(pulumi.ComponentResource):
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )
-        register(
-            f"{name}-secret",
-            tls_secret(layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem),
-            child,
+        ends = pulumi.Output.all(
+            server=server.validity_end_time,
+            **{_ca_label(settings, g): c.validity_end_time for g, (_, c) in cas.items()},
         )
+        expiry = ends.apply(expiry_metrics)
+        secret = tls_secret(
+            layout.secret_name, layout.target, server.cert_pem, _secret(server_key), bundle, expiry=expiry
+        )
+        register(f"{name}-secret", secret, child)
         self.client_secrets = {}
         for client in settings.clients:
             client_key, client_cert = self._issue(
                 f"{name}-client-{client}", ca_key, ca, common_name=client, uses=["digital_signature", "client_auth"]
             )
             secret_name = layout.client_secret_name(client)
-            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), ca.cert_pem)
+            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), bundle)
             register(f"{name}-client-{client}-secret", secret, child)
             self.client_secrets[client] = secret_name
 
@@ -129,7 +128,7 @@ class TlsAmbassador(pulumi.ComponentResource):
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
         self.contribution: PodContribution = ambassador_contribution(layout, settings, _source(name), rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
-        self.ca_certificate = ca.cert_pem
+        self.ca_certificate = bundle
         self.certificate_expiry = server.validity_end_time
         self.register_outputs(
             {
@@ -147,6 +146,22 @@ class TlsAmbassador(pulumi.ComponentResource):
         """
         layout, settings = parse_ambassador_args(name, args)
         return ambassador_contribution(layout, settings, _source(name))
+
+    def _ca(self, name: str, layout: AmbassadorLayout, generation: int) -> tuple[tls.PrivateKey, tls.SelfSignedCert]:
+        """The CA of one generation: `<name>-ca` for the first (its name before rotations existed), then
+        `<name>-ca-<generation>`."""
+        ca_name = f"{name}-ca" if generation == 1 else f"{name}-ca-{generation}"
+        ca_key = self._key(f"{ca_name}-key")
+        ca = tls.SelfSignedCert(
+            ca_name,
+            private_key_pem=ca_key.private_key_pem,
+            is_ca_certificate=True,
+            validity_period_hours=self._settings.ca_validity_hours,
+            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
+            subject={"common_name": _ca_common_name(layout, generation), "organization": "pod-patterns"},
+            opts=self._child,
+        )
+        return ca_key, ca
 
     def _key(self, name: str) -> tls.PrivateKey:
         settings = self._settings
@@ -187,3 +202,13 @@ class TlsAmbassador(pulumi.ComponentResource):
             opts=self._child,
         )
         return key, certificate
+
+
+def _ca_common_name(layout: AmbassadorLayout, generation: int) -> str:
+    suffix = "" if generation == 1 else f" {generation}"
+    return f"{layout.target.name} TLS ambassador CA{suffix}"
+
+
+def _ca_label(settings: TlsSettings, generation: int) -> str:
+    """The expiry metric's `certificate` label: ca for the signing CA, ca-<generation> for the other one."""
+    return "ca" if generation == settings.ca_generation else f"ca-{generation}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import pulumi
 
@@ -22,6 +24,11 @@ CA_DIR = "/etc/pod-patterns/tls-ca"
 """Where the application container finds the CA certificate (and nothing else of the Secret)."""
 ROTATION_ANNOTATION = "pod-patterns.io/tls-sha256"
 UPSTREAM_HEALTH_PATH = "/_ambassador/upstream-health"
+EXPIRY_PORT = 9117
+"""Where the ambassador serves its certificates' expiry (plain HTTP /metrics), named `tls-expiry`."""
+EXPIRY_KEY = "expiry.prom"
+"""The key of the TLS Secret holding those metrics."""
+EXPIRY_METRIC = "podpatterns_tls_certificate_not_after_seconds"
 ACCESS_LOG_BUFFER = "buffer=64k flush=1s"
 """One write per 64 KiB of log lines or per second, instead of one per request (see the template's comment)."""
 
@@ -70,12 +77,16 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
     tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
     access_log = f"/dev/stdout ambassador {ACCESS_LOG_BUFFER}" if settings.access_log else "off"
+    expiry = render_template(
+        "nginx-ambassador-expiry.conf", expiry_port=EXPIRY_PORT, tls_dir=TLS_DIR, expiry_key=EXPIRY_KEY
+    )
     common = {
         "workers": 1,
         "access_log": access_log,
         "upstream_port": layout.upstream_port,
         "listen_port": layout.listen_port,
         "tls": tls,
+        "expiry_server": expiry.rstrip("\n"),
     }
     if settings.mode == "stream":
         # No HTTP here, so no per-location check: 'required' refuses a connection without a valid
@@ -122,14 +133,21 @@ def config_map(layout: AmbassadorLayout, nginx_conf: str) -> Manifest:
     }
 
 
-def tls_secret(name: str, target: WorkloadTarget, certificate: object, key: object, ca: object) -> Manifest:
-    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller)."""
+def tls_secret(
+    name: str, target: WorkloadTarget, certificate: object, key: object, ca: object, *, expiry: object = None
+) -> Manifest:
+    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller).
+
+    `expiry`: the certificates' expiry metrics (`expiry_metrics`), served by the ambassador; none for clients."""
+    data = {"tls.crt": certificate, "tls.key": key, "ca.crt": ca}
+    if expiry is not None:
+        data[EXPIRY_KEY] = expiry
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": metadata(name, target.namespace, common_labels(target.name, "tls-ambassador")),
         "type": "kubernetes.io/tls",
-        "stringData": {"tls.crt": certificate, "tls.key": key, "ca.crt": ca},
+        "stringData": data,
     }
 
 
@@ -157,6 +175,28 @@ def readiness_probes(layout: AmbassadorLayout, settings: TlsSettings) -> Manifes
     }
 
 
+def expiry_metrics(not_after: Mapping[str, str]) -> str:
+    """Prometheus text for each certificate's end of validity (RFC 3339, as pulumi-tls gives it) by name.
+
+    A value that is not a time (the offline render's deploy-time placeholder) is written as it is.
+    """
+    lines = [
+        f"# HELP {EXPIRY_METRIC} When the certificate expires (Unix time): the ambassador's server certificate, "
+        "and the CA it and its clients trust.",
+        f"# TYPE {EXPIRY_METRIC} gauge",
+    ]
+    for certificate, end in not_after.items():
+        lines.append(f'{EXPIRY_METRIC}{{certificate="{certificate}"}} {_unix_seconds(end)}')
+    return "\n".join(lines) + "\n"
+
+
+def _unix_seconds(rfc3339: str) -> str:
+    try:
+        return str(int(datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()))
+    except ValueError:
+        return rfc3339
+
+
 def ambassador_contribution(
     layout: AmbassadorLayout, settings: TlsSettings, source: str, rotation_hash: object = ""
 ) -> PodContribution:
@@ -173,7 +213,10 @@ def ambassador_contribution(
         "image": settings.image,
         "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": ["nginx", "-c", f"{CONFIG_DIR}/{CONFIG_KEY}", "-g", "daemon off;"],
-        "ports": [{"name": "https", "containerPort": listen, "protocol": "TCP"}],
+        "ports": [
+            {"name": "https", "containerPort": listen, "protocol": "TCP"},
+            {"name": "tls-expiry", "containerPort": EXPIRY_PORT, "protocol": "TCP"},
+        ],
         **readiness_probes(layout, settings),
         "livenessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 10, "failureThreshold": 6},
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
