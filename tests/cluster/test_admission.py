@@ -5,6 +5,7 @@ Pods are created with `--dry-run=server`: the API server runs every admission pl
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,8 @@ import pytest
 from podpatterns.podmodel import Manifest
 
 from ..conftest import STACKS
+from ..manifests.test_pod_security import CASES
+from ..support.pod_security import violations
 from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
 from .targets import RESTRICTED_LABELS
 
@@ -127,3 +130,60 @@ def test_a_workload_that_breaks_the_level_is_accepted_but_its_pods_are_not(
     assert failures, f"no FailedCreate event in {EVENT_TIMEOUT} s"
     assert all("violates PodSecurity" in f for f in failures), failures
     assert all('"sysctl-init"' in f for f in failures), failures
+
+
+@pytest.fixture(scope="module")
+def restricted_dev(kube: Kube, rendered: dict[str, list[Manifest]]) -> Iterator[list[Manifest]]:
+    """dev's objects but its Deployment, in a fresh restricted namespace (dev enforces restricted)."""
+    staged: list[list[Manifest]] = []
+    yield settle(kube, staged, moved(rendered["dev"], unique_suffix()))
+    delete_namespaces(kube, [name for manifests in staged for name in namespaces(manifests)])
+
+
+# Cases of the offline catalogue (tests/manifests/test_pod_security.py) whose pod the API server finds invalid before
+# Pod Security sees it, and what makes each valid again so that admission is what refuses it.
+MADE_VALID = {
+    # "cannot set allowPrivilegeEscalation to false and privileged to true"
+    ("Privileged Containers", 0): lambda pod, container: container["securityContext"].pop("allowPrivilegeEscalation"),
+    # "`hostUsers` must be false to use `Unmasked`"
+    ("/proc Mount Type", 0): lambda pod, container: pod.update(hostUsers=False),
+}
+# A hostProcess container is valid only in a Windows pod on the host's network whose every container is one: no
+# valid Linux pod has it, and the server refuses the case as invalid.
+INVALID_ANYWAY = {("HostProcess", 0): "hostProcess"}
+
+
+@pytest.mark.parametrize(("control", "index"), [(c, i) for c, changes in CASES.items() for i in range(len(changes))])
+def test_the_server_refuses_every_pod_the_offline_checker_refuses(
+    control: str, index: int, kube: Kube, restricted_dev: list[Manifest]
+) -> None:
+    """tests/support/pod_security.py stands in for the admission controller offline: the real one must agree."""
+    (workload,) = workloads(restricted_dev)
+    template = copy.deepcopy(workload["spec"]["template"])
+    spec, container = template["spec"], template["spec"]["containers"][0]
+    CASES[control][index](spec, container, template["metadata"])
+    if (control, index) in MADE_VALID:
+        MADE_VALID[control, index](spec, container)
+    assert control in {v.control for v in violations(spec, template["metadata"].get("annotations"))}
+    probe = pod("probe", workload["metadata"]["namespace"], spec)
+    probe["metadata"]["annotations"] = template["metadata"].get("annotations", {})
+    admitted, error = create_dry_run(kube, probe)
+    assert not admitted
+    if (control, index) in INVALID_ANYWAY:
+        assert "is invalid" in error, error
+        assert INVALID_ANYWAY[control, index] in error, error
+    else:
+        assert "violates PodSecurity" in error, error
+
+
+def test_the_server_admits_the_pods_the_offline_checker_admits(kube: Kube, restricted_dev: list[Manifest]) -> None:
+    """The catalogue's allowed exceptions (a safe sysctl, NET_BIND_SERVICE, a localhost seccomp profile) pass."""
+    (workload,) = workloads(restricted_dev)
+    spec = copy.deepcopy(pod_template_spec(workload))
+    spec["securityContext"]["sysctls"] = [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "80"}]
+    container = spec["containers"][0]["securityContext"]
+    container["capabilities"] = {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+    container["seccompProfile"] = {"type": "Localhost", "localhostProfile": "p.json"}
+    assert violations(spec) == []
+    admitted, error = create_dry_run(kube, pod("probe", workload["metadata"]["namespace"], spec))
+    assert admitted, error
