@@ -187,3 +187,17 @@ def test_the_server_admits_the_pods_the_offline_checker_admits(kube: Kube, restr
     assert violations(spec) == []
     admitted, error = create_dry_run(kube, pod("probe", workload["metadata"]["namespace"], spec))
     assert admitted, error
+
+
+def test_strict_field_validation_is_really_on(kube: Kube, restricted_dev: list[Manifest]) -> None:
+    """The check every apply of these tests relies on: an unknown field is refused (server-side apply types every
+    patch against the schema), not dropped."""
+    (workload,) = workloads(restricted_dev)
+    misspelt = copy.deepcopy(workload)
+    misspelt["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = "Always"
+    done = kube.run(
+        "apply", "--server-side", "--validate=strict", "--dry-run=server", "--filename=-",
+        stdin=json.dumps(misspelt), check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert '[name="elasticsearch"].imagePullPolcy: field not declared in schema' in done.stderr, done.stderr
