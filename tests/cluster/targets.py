@@ -63,11 +63,11 @@ def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
 
 
 @dataclass(frozen=True)
-class Deployment:
+class Applied:
     """Objects applied in namespaces of their own (the suffix) and what the server and the controllers made of them."""
 
     manifests: list[Manifest]
-    applied: subprocess.CompletedProcess[str]
+    apply_result: subprocess.CompletedProcess[str]
     rollouts: dict[str, subprocess.CompletedProcess[str]]
     """`kubectl rollout status` of each Deployment and StatefulSet, by `kind/name`."""
 
@@ -96,13 +96,13 @@ def rollouts(kube: Kube, manifests: Sequence[Manifest]) -> dict[str, subprocess.
 
 
 @contextmanager
-def deployed(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Deployment]:
+def applied(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Applied]:
     """The objects applied in fresh namespaces and rolled out; the namespaces and volumes are deleted afterwards."""
     suffix = unique_suffix()
     manifests = with_namespaces(moved(objects, suffix))
     try:
-        applied = apply_all(kube, manifests, suffix)
-        yield Deployment(manifests, applied, rollouts(kube, manifests))
+        result = apply_all(kube, manifests, suffix)
+        yield Applied(manifests, result, rollouts(kube, manifests))
     finally:
         delete_namespaces(kube, namespaces(manifests), volumes_for_claims(manifests, suffix))
 
