@@ -80,6 +80,10 @@ class TlsSettings:
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the ambassador.")
 
     def __post_init__(self) -> None:
+        if not self.enabled and self.mtls != "off":
+            raise KeyedValueError(
+                "mtls", f"mtls {self.mtls} contradicts enabled false: without the ambassador there is no TLS"
+            )
         checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.early_renewal_hours >= self.validity_hours:
             raise KeyedValueError(
