@@ -28,8 +28,12 @@ from .kube import (
 
 EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]
+
+
 # An example that declares no Namespace object is applied into one at the strictest level, as a user should have.
-RESTRICTED_LABELS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+def level_labels(level: str) -> dict[str, str]:
+    """A namespace's labels that enforce, audit and warn at a Pod Security level (its latest version)."""
+    return {f"pod-security.kubernetes.io/{mode}": level for mode in ("enforce", "audit", "warn")}
 
 
 def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manifest]:
@@ -56,9 +60,8 @@ def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
     """The objects, after a restricted Namespace for each namespace they use but do not declare."""
     declared = set(namespaces(manifests))
     used = sorted({m["metadata"]["namespace"] for m in manifests if "namespace" in m["metadata"]} - declared)
-    added = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": RESTRICTED_LABELS}} for n in used
-    ]
+    labels = level_labels("restricted")
+    added = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": labels}} for n in used]
     return [*added, *manifests]
 
 
