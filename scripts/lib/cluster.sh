@@ -29,6 +29,11 @@ cluster_kubectl() {
   "${KUBE_BIN:-$(kube_bin_dir)}/kubectl" --kubeconfig "$CLUSTER_DIR/kubeconfig" "$@"
 }
 
+# Whether a cluster that started in CLUSTER_DIR still answers.
+cluster_answers() {
+  [ -f "$CLUSTER_DIR/ready" ] && cluster_kubectl get --raw /readyz >/dev/null 2>&1
+}
+
 cluster_env() {
   [ -f "$CLUSTER_DIR/ready" ] || cluster_fail "no cluster is up in $CLUSTER_DIR: run scripts/cluster up" || return
   echo "KUBECONFIG=$CLUSTER_DIR/kubeconfig"
@@ -162,7 +167,7 @@ cluster_wait() {
 cluster_up() {
   local started=$SECONDS
   if [ -f "$CLUSTER_DIR/ready" ]; then
-    if cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
+    if cluster_answers; then
       echo "cluster: already up in $CLUSTER_DIR" >&2
       cluster_env
       return
@@ -257,7 +262,7 @@ cluster_for_tests() {
     echo "cluster: Go is not installed: the tests of tests/cluster will skip" >&2
     return 0
   fi
-  [ -f "$CLUSTER_DIR/ready" ] || trap cluster_down EXIT
+  cluster_answers || trap cluster_down EXIT
   local settings
   settings=$(cluster_up)
   export ${settings?}

@@ -14,13 +14,14 @@ kube_pinned() {
 # The directory of the built programs for the pinned versions (it may not exist yet).
 kube_bin_dir() {
   local key
-  key=$( (cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum"; go env GOVERSION; echo "$KUBE_BUILD_REVISION") | sha256sum | cut -c1-16)
+  key=$( (cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum"; go env GOVERSION; echo "$KUBE_BUILD_REVISION") |
+    sha256sum | cut -c1-16)
   echo "${PODPATTERNS_CACHE:-$HOME/.cache/pod-patterns}/kube-$key/bin"
 }
 
 # Builds the programs unless the cache has them; prints nothing on a warm machine. Stops naming what failed.
 ensure_kube_binaries() {
-  local bin version minor staging ldflags log
+  local bin version minor ldflags log
   command -v go >/dev/null || { echo "cluster: go is not installed: install Go 1.26 (https://go.dev/dl/)" >&2; return 1; }
   bin=$(kube_bin_dir)
   [ -f "$bin/.complete" ] && return 0

@@ -28,8 +28,12 @@ from .kube import (
 
 EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]
+
+
 # An example that declares no Namespace object is applied into one at the strictest level, as a user should have.
-RESTRICTED_LABELS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+def level_labels(level: str) -> dict[str, str]:
+    """A namespace's labels that enforce, audit and warn at a Pod Security level (its latest version)."""
+    return {f"pod-security.kubernetes.io/{mode}": level for mode in ("enforce", "audit", "warn")}
 
 
 def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manifest]:
@@ -56,18 +60,17 @@ def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
     """The objects, after a restricted Namespace for each namespace they use but do not declare."""
     declared = set(namespaces(manifests))
     used = sorted({m["metadata"]["namespace"] for m in manifests if "namespace" in m["metadata"]} - declared)
-    added = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": RESTRICTED_LABELS}} for n in used
-    ]
+    labels = level_labels("restricted")
+    added = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": labels}} for n in used]
     return [*added, *manifests]
 
 
 @dataclass(frozen=True)
-class Deployment:
+class Applied:
     """Objects applied in namespaces of their own (the suffix) and what the server and the controllers made of them."""
 
     manifests: list[Manifest]
-    applied: subprocess.CompletedProcess[str]
+    apply_result: subprocess.CompletedProcess[str]
     rollouts: dict[str, subprocess.CompletedProcess[str]]
     """`kubectl rollout status` of each Deployment and StatefulSet, by `kind/name`."""
 
@@ -96,13 +99,13 @@ def rollouts(kube: Kube, manifests: Sequence[Manifest]) -> dict[str, subprocess.
 
 
 @contextmanager
-def deployed(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Deployment]:
+def applied(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Applied]:
     """The objects applied in fresh namespaces and rolled out; the namespaces and volumes are deleted afterwards."""
     suffix = unique_suffix()
     manifests = with_namespaces(moved(objects, suffix))
     try:
-        applied = apply_all(kube, manifests, suffix)
-        yield Deployment(manifests, applied, rollouts(kube, manifests))
+        result = apply_all(kube, manifests, suffix)
+        yield Applied(manifests, result, rollouts(kube, manifests))
     finally:
         delete_namespaces(kube, namespaces(manifests), volumes_for_claims(manifests, suffix))
 
