@@ -14,7 +14,7 @@ from typing import Any
 from podpatterns.render import Recording
 
 from .kube import Kube, workloads
-from .targets import deployed, target_objects
+from .targets import applied, target_objects
 
 
 def ready(pod: dict[str, Any]) -> bool:
@@ -31,7 +31,7 @@ def watched(stream: str) -> list[tuple[str, dict[str, Any]]]:
 def test_a_prod_rollout_replaces_one_pod_at_a_time_highest_ordinal_first(
     kube: Kube, recordings: dict[str, Recording], tmp_path: Path
 ) -> None:
-    with deployed(kube, target_objects("prod", recordings)) as deployment:
+    with applied(kube, target_objects("prod", recordings)) as deployment:
         (statefulset,) = [w for w in workloads(deployment.manifests) if w["kind"] == "StatefulSet"]
         name, namespace = statefulset["metadata"]["name"], statefulset["metadata"]["namespace"]
         assert deployment.rollouts[f"StatefulSet/{name}"].returncode == 0

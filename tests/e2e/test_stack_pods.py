@@ -7,6 +7,8 @@ import json
 import uuid
 from pathlib import Path
 
+from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
+
 from ..harness.stack import LOG_FILE, StackPod
 from ..support.stack_settings import stack_settings
 
@@ -100,12 +102,15 @@ def test_containers_share_the_network_but_not_files_or_processes(stack_pod: Stac
 def documented_init_order(stack: str) -> list[tuple[str, str]]:
     """(init container, what it must have done before the next starts), in the order the README gives, from
     what the stack file asks for: the image's config copied, the node prepared, secrets fetched, then the
-    native sidecars (the renewing agent, the tailers) running."""
+    native sidecars (the renewing agent, from 1.29 the ambassador and the exporter, the tailers) running."""
     settings = stack_settings(stack)
     order = [("config-init", "exited 0")]
     order += [("sysctl-init", "exited 0")] if settings.sysctl.mode == "init" else []
     order += [("vault-agent-init", "exited 0")] if settings.vault.enabled else []
     order += [("vault-agent", "ready")] if settings.vault.enabled and settings.vault.renew else []
+    if settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR:  # they serve and read Elasticsearch: stopped after it
+        order += [("tls-ambassador", "ready")] if settings.tls.enabled else []
+        order += [("metrics-exporter", "ready")] if settings.metrics.enabled else []
     if settings.logs.enabled and settings.logs.mode != "classic":
         order += [
             (f"tail-{file.replace('.', '-')}", "ready")
