@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from google.protobuf import struct_pb2
 from podpatterns.render import Recording, kubernetes_objects
+from podpatterns.settings import SettingsError
+from pulumi.errors import InputPropertyError
 from pulumi.provider.server import ComponentInitError
 from pulumi.runtime import rpc
 
-from .host import construct
+from .host import EngineOutput, construct
 
 WEB_TARGET = {
     "name": "web",
@@ -74,31 +78,73 @@ def test_sysctl_and_log_tail_through_the_host() -> None:
     assert "containerNames" in state
 
 
-def test_an_input_with_dependencies_is_used_when_its_value_is_known() -> None:
+NAMESPACE_URN = "urn:pulumi:test::host::kubernetes:core/v1:Namespace::ns"
+PET_URN = "urn:pulumi:test::host::random:index/randomPet:RandomPet::pet"
+
+
+def test_an_input_with_dependencies_is_used_and_its_dependency_reaches_every_child() -> None:
     # A value from another resource arrives as an Output carrying that resource as a dependency.
     recording, _ = construct(
         "ElasticsearchApp",
-        {"namespace": "from-another-stack", "createNamespace": False},
-        {"namespace": ["urn:pulumi:test::host::kubernetes:core/v1:Namespace::ns"]},
+        {"namespace": EngineOutput("from-another-stack", [NAMESPACE_URN]), "createNamespace": False},
     )
     namespaces = {m["metadata"].get("namespace") for m in kubernetes_objects(recording)}
     assert namespaces == {"from-another-stack"}
+    children = [r for r in recording.registrations if r.custom]
+    assert children
+    assert all(NAMESPACE_URN in r.dependencies for r in children)
 
 
-def test_an_unknown_input_is_refused_naming_it_before_anything_is_registered() -> None:
+def test_an_object_argument_that_is_an_output_arrives_whole() -> None:
+    # The whole object depends on another resource: the SDK's own provider would have used {} (all defaults).
+    target = EngineOutput({**WEB_TARGET, "namespace": "orders-ns"}, [NAMESPACE_URN])
+    recording, _ = construct("TlsAmbassador", {"target": target, "upstreamPort": 8080})
+    (config,) = [m for m in kubernetes_objects(recording) if m["kind"] == "ConfigMap"]
+    assert config["metadata"]["namespace"] == "orders-ns"
+    assert "listen 8443 ssl" in next(iter(config["data"].values()))
+    assert all(NAMESPACE_URN in r.dependencies for r in recording.registrations if r.custom)
+
+
+def test_another_resources_output_nested_in_an_object_argument_arrives_with_its_dependency() -> None:
+    target = {**WEB_TARGET, "namespace": EngineOutput("orders-ns", [NAMESPACE_URN])}
+    recording, _ = construct("TlsAmbassador", {"target": target, "upstreamPort": 8080})
+    (secret,) = [m for m in kubernetes_objects(recording) if m["kind"] == "Secret"]
+    assert secret["metadata"]["namespace"] == "orders-ns"
+    (request,) = [r for r in recording.registrations if r.name == "it-server-csr"]
+    assert "web.orders-ns.svc" in request.inputs["dnsNames"]
+    assert NAMESPACE_URN in request.dependencies
+
+
+@pytest.mark.parametrize(
+    ("component", "values", "argument"),
+    [
+        ("ElasticsearchApp", {"namespace": EngineOutput(known=False, dependencies=[PET_URN])}, "namespace"),
+        (
+            "TlsAmbassador",
+            {"target": EngineOutput(known=False, dependencies=[PET_URN]), "upstreamPort": 8080},
+            "target",
+        ),
+        (
+            "TlsAmbassador",
+            {
+                "target": {**WEB_TARGET, "namespace": EngineOutput(known=False, dependencies=[PET_URN])},
+                "upstreamPort": 1,
+            },
+            "target.namespace",
+        ),
+        ("ElasticsearchApp", {"elasticsearch": {"nodes": EngineOutput(known=False)}}, "elasticsearch.nodes"),
+    ],
+)
+def test_an_unknown_input_is_refused_naming_it_before_anything_is_registered(
+    component: str, values: dict[str, Any], argument: str
+) -> None:
     recording = Recording(stack="host-test")
-    with pytest.raises(ComponentInitError) as raised:
-        construct(
-            "ElasticsearchApp",
-            {"namespace": rpc.UNKNOWN},
-            {"namespace": ["urn:pulumi:test::host::random:index/randomPet:RandomPet::pet"]},
-            recording=recording,
-        )
-    assert str(raised.value).startswith("ElasticsearchApp 'it' arguments: namespace: must be known")  # SettingsError's
-    assert "arguments: namespace: must be known when the program is planned" in str(raised.value)
-    assert not recording.registrations
+    with pytest.raises((ComponentInitError, InputPropertyError)) as raised:
+        construct(component, values, recording=recording)
+    assert f"{argument}: must be known when the program is planned" in str(raised.value)
+    assert [r.type for r in recording.registrations] == []
 
 
-def test_a_secret_input_is_refused() -> None:
-    with pytest.raises(ComponentInitError, match=r"namespace: must not be a secret"):
-        construct("ElasticsearchApp", {"namespace": {rpc._special_sig_key: rpc._special_secret_sig, "value": "x"}})
+def test_a_secret_input_is_refused_naming_it() -> None:
+    with pytest.raises(SettingsError, match=r"arguments: target.namespace: must not be a secret"):
+        construct("TlsAmbassador", {"target": {**WEB_TARGET, "namespace": EngineOutput("x", secret=True)}})

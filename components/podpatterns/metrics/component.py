@@ -6,7 +6,7 @@ from typing import Any
 import pulumi
 
 from ..podmodel import Manifest, PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
@@ -33,7 +33,7 @@ class PrometheusAdapter(pulumi.ComponentResource):
         self.contribution: PodContribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
         """What the exporter adds to the target's pods (plain data, for Python programs)."""
         for role, manifest in owned_objects(settings, target, groups).items():
-            register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            register(f"{name}-{role}", manifest, child_options(self, opts))
         self.job = pulumi.Output.from_input(job_name(settings, target))
         self.register_outputs({"job": self.job})
 

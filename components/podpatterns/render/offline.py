@@ -7,6 +7,7 @@ registration is recorded with its parent and inputs. Values that only exist at d
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import json
@@ -24,7 +25,6 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from ..podmodel import MergedPod, observe_merged_pods
 from .urn import make_urn
@@ -75,6 +75,8 @@ class Registration:
     """Dotted paths of inputs that were Pulumi secrets (their values in `inputs` are unwrapped)."""
     aliases: tuple[AliasSpec, ...] = ()
     """The resource's aliases: the URNs it may have had before (see `render.replacements`)."""
+    dependencies: tuple[str, ...] = ()
+    """URNs of the resources it depends on, as the engine records them in the state."""
 
 
 @dataclass
@@ -112,7 +114,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            _ensure_event_loop()  # type: ignore[no-untyped-call]
+            _event_loop()  # deserializing makes futures; this runs in one of the mock monitor's threads
             secret_paths: list[str] = []
             inputs = _unwrap_secrets(rpc.deserialize_properties(request.object), "", secret_paths)
             registration = Registration(
@@ -124,10 +126,21 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs,
                 tuple(secret_paths),
                 tuple(_alias_spec(alias) for alias in request.aliases),
+                tuple(sorted(request.dependencies)),
             )
             with self.lock:
                 self.recording.registrations.append(registration)
         return response
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop, made on first use (Pulumi's runtime and mocks use the thread's loop)."""
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:  # no loop in this thread yet
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
 
 
 def _alias_spec(alias: Any) -> AliasSpec:
@@ -255,7 +268,7 @@ def _run_isolated(
 
     with observe_merged_pods() as pods:
         try:
-            _sync_await(run_pulumi_func(run_and_collect_outputs))
+            _event_loop().run_until_complete(run_pulumi_func(run_and_collect_outputs))
         finally:
             recording.pods.extend(pods)
     return recording

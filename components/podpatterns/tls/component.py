@@ -7,7 +7,7 @@ import pulumi
 import pulumi_tls as tls
 
 from ..podmodel import PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
 from ..settings.inputs import plain_args
 from ..target import require_target
@@ -69,7 +69,7 @@ class TlsAmbassador(pulumi.ComponentResource):
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
         super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        child = child_options(self, opts)
         self._settings, self._child = settings, child
 
         ca_key = self._key(f"{name}-ca-key")

@@ -6,7 +6,7 @@ from typing import Any
 import pulumi
 
 from ..podmodel import PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.checks import kubernetes_version as check_kubernetes_version
 from ..settings.engine import Problem
@@ -38,7 +38,7 @@ class VaultSecretsInit(pulumi.ComponentResource):
         super().__init__("podpatterns:index:VaultSecretsInit", name, None, opts)
 
         created = {
-            role: register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            role: register(f"{name}-{role}", manifest, child_options(self, opts))
             for role, manifest in vault_manifests(settings, target).items()
         }
         self.contribution: PodContribution = vault_contribution(settings, target)
