@@ -3,11 +3,13 @@
 from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, TlsAmbassador
 """
 
+from .contribution_data import PodContributionData
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
+from .podtemplate import PodTemplateMerge, PodTemplateMergeArgs
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .sysctl.args import SysctlInitArgs
 from .sysctl.component import SysctlInit
@@ -27,6 +29,9 @@ __all__ = [
     "MergedPod",
     "PodConflictError",
     "PodContribution",
+    "PodContributionData",
+    "PodTemplateMerge",
+    "PodTemplateMergeArgs",
     "PrometheusAdapter",
     "PrometheusAdapterArgs",
     "SettingsError",

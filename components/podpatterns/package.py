@@ -16,6 +16,7 @@ from pulumi.provider.experimental.schema import generate_schema
 from .elasticsearch import ElasticsearchApp
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter
+from .podtemplate import PodTemplateMerge
 from .sysctl.component import SysctlInit
 from .tls import TlsAmbassador
 from .vault.component import VaultSecretsInit
@@ -31,6 +32,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     LogTailSidecar,
     SysctlInit,
     VaultSecretsInit,
+    PodTemplateMerge,
 ]
 
 

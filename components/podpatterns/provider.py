@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental.analyzer import PropertyDefinition
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
@@ -30,7 +29,7 @@ from pulumi.runtime import rpc
 
 from .resources import dependencies_of
 from .settings.engine import Problem, SettingsError
-from .settings.inputs import MUST_BE_KNOWN, MUST_NOT_BE_SECRET
+from .settings.inputs import MUST_NOT_BE_SECRET
 
 Path = tuple[str | int, ...]
 
@@ -74,16 +73,20 @@ class PodPatternsProvider(ComponentProvider):
         component_name: str,
         property_path: str,
     ) -> pulumi.Inputs:
-        """The SDK's mapping of schema names to Python names, refusing an Output still there (a value not known yet).
+        """The SDK's mapping of schema names to Python names, with an Output left as it is, unmapped.
 
-        The SDK would replace an object by `{}` (all defaults) and fail on a number; every other value is refused
-        by the component in the same words.
+        After `settle`, an Output is a value not known yet. The SDK would replace an object by `{}` (all
+        defaults), fail on a number, or map it to nothing in a list; the component refuses it, naming the
+        argument, or waits for it (PodTemplateMerge).
         """
-        for schema_name in properties:
-            if isinstance(inputs, dict) and isinstance(inputs.get(schema_name), pulumi.Output):
-                path = f"{property_path}.{schema_name}" if property_path else schema_name
-                raise InputPropertyError(path, f"{path}: {MUST_BE_KNOWN}")
-        return super().map_input_properties(inputs, properties, mapping, component_name, property_path)
+        if isinstance(inputs, pulumi.Output):
+            return inputs
+        pending = {
+            key: value for key, value in inputs.items() if isinstance(value, pulumi.Output) and key in properties
+        }
+        others = {key: prop for key, prop in properties.items() if key not in pending}
+        mapped = super().map_input_properties(inputs, others, mapping, component_name, property_path)
+        return {**mapped, **{mapping[key]: value for key, value in pending.items()}}
 
 
 def _state_of(key: str, result: ConstructResult) -> Any:

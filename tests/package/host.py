@@ -50,7 +50,8 @@ def construct(
         pulumi.export("state", pulumi.Output.all(**result.state) if result.state else {})
 
     run_with_mocks(program, project="host", stack="test", recording=recording)
-    state = {key: value for key, value in recording.outputs["state"].items() if value is not None}
+    # Empty when not known yet (during a preview).
+    state = {key: value for key, value in (recording.outputs["state"] or {}).items() if value is not None}
     return recording, state
 
 

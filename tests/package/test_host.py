@@ -148,3 +148,40 @@ def test_an_unknown_input_is_refused_naming_it_before_anything_is_registered(
 def test_a_secret_input_is_refused_naming_it() -> None:
     with pytest.raises(SettingsError, match=r"arguments: target.namespace: must not be a secret"):
         construct("TlsAmbassador", {"target": {**WEB_TARGET, "namespace": EngineOutput("x", secret=True)}})
+
+
+ORDERS_TEMPLATE = {
+    "metadata": {"labels": {"app": "web"}},
+    "spec": {"containers": [{"name": "web", "image": "example.com/web:1", "ports": [{"containerPort": 8080}]}]},
+}
+
+
+def test_a_patterns_contribution_is_an_output_that_pod_template_merge_takes_from_any_language() -> None:
+    _, tls = construct("TlsAmbassador", {"target": WEB_TARGET, "upstreamPort": 8080})
+    contribution = tls["podContribution"]
+    assert contribution["source"].startswith("TlsAmbassador ")
+    assert [c["name"] for c in contribution["containers"]] == ["tls-ambassador"]
+    assert set(contribution) >= {"volumes", "appVolumeMounts", "servicePorts", "podAnnotations", "loopbackConnections"}
+
+    _, merged = construct(
+        "PodTemplateMerge", {"template": ORDERS_TEMPLATE, "appContainer": "web", "contributions": [contribution]}
+    )
+    spec = merged["template"]["spec"]
+    assert [c["name"] for c in spec["containers"]] == ["web", "tls-ambassador"]
+    assert "pod-patterns.io/tls-sha256" in merged["template"]["metadata"]["annotations"]
+    assert [p["port"] for p in merged["servicePorts"]] == [8443]
+
+
+def test_pod_template_merge_reports_conflicts_as_merge_pod_does() -> None:
+    clash = {"source": "a debug shell", "containers": [{"name": "web"}]}
+    with pytest.raises(ComponentInitError, match=r"container name 'web' is claimed by the pod template given to Pod"):
+        construct("PodTemplateMerge", {"template": ORDERS_TEMPLATE, "appContainer": "web", "contributions": [clash]})
+
+
+def test_pod_template_merge_waits_for_a_contribution_not_known_yet() -> None:
+    # During a preview, a TlsAmbassador created in the same deployment has no certificate yet.
+    contribution = EngineOutput(known=False, dependencies=[PET_URN])
+    values = {"template": ORDERS_TEMPLATE, "appContainer": "web", "contributions": [contribution]}
+    recording, merged = construct("PodTemplateMerge", values)
+    assert merged == {}  # unknown, never defaults
+    assert [r.type for r in recording.registrations] == ["podpatterns:index:PodTemplateMerge"]

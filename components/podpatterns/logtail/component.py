@@ -2,6 +2,7 @@
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
@@ -23,6 +24,8 @@ class LogTailSidecar(pulumi.ComponentResource):
     """One container per file, `tail-<file>`: `kubectl logs <pod> -c <name>` shows that file."""
     native: pulumi.Output[bool]
     """Whether the tailers run as native sidecars."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
@@ -32,7 +35,10 @@ class LogTailSidecar(pulumi.ComponentResource):
         names = [c["name"] for c in [*contribution.containers, *contribution.native_sidecars]]
         self.container_names = pulumi.Output.from_input(names)
         self.native = pulumi.Output.from_input(bool(contribution.native_sidecars))
-        self.register_outputs({"container_names": self.container_names, "native": self.native})
+        self.pod_contribution = contribution_data(contribution)
+        self.register_outputs(
+            {"container_names": self.container_names, "native": self.native, "pod_contribution": self.pod_contribution}
+        )
 
     @staticmethod
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:

@@ -256,6 +256,7 @@ def _run_isolated(
     secret_keys: list[str],
     recording: Recording,
 ) -> Recording:
+    loop = _event_loop()  # before the mocks, which make futures on this thread's loop
     pulumi.runtime.set_all_config(config, secret_keys)
     monitor = _RecordingMonitor(recording)
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
@@ -268,7 +269,7 @@ def _run_isolated(
 
     with observe_merged_pods() as pods:
         try:
-            _event_loop().run_until_complete(run_pulumi_func(run_and_collect_outputs))
+            loop.run_until_complete(run_pulumi_func(run_and_collect_outputs))
         finally:
             recording.pods.extend(pods)
     return recording

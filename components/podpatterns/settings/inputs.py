@@ -13,6 +13,7 @@ from typing import Any
 
 import pulumi
 
+from ..contribution_data import contribution_from_data
 from ..podmodel import PodContribution
 from .engine import Problem, SettingsError
 
@@ -29,6 +30,13 @@ def plain_args(args: Mapping[str, Any], origin: str) -> dict[str, Any]:
     if problems:
         raise SettingsError(origin, problems)
     return plain
+
+
+def holds_outputs(value: Any) -> bool:
+    """Whether `value` is an Output or holds one in its mappings and sequences, at any depth."""
+    problems: list[Problem] = []
+    _plain(value, "", problems)
+    return bool(problems)
 
 
 def _plain(value: Any, key: str, problems: list[Problem]) -> Any:
@@ -73,12 +81,8 @@ def contributions_from_args(values: Any, origin: str) -> list[PodContribution]:
             _CONTRIBUTION_KEYS[k]: dict(v) if k == "podAnnotations" else _plain(v, f"{key}.{k}", problems)
             for k, v in value.items()
         }
-        if len(problems) > known_before:
-            continue
-        for ports_by_container in ("loopback_ports", "loopback_connections"):
-            if ports_by_container in fields:  # the component host sends every number as a float
-                fields[ports_by_container] = {c: [int(p) for p in ps] for c, ps in fields[ports_by_container].items()}
-        contributions.append(PodContribution(**fields))
+        if len(problems) == known_before:
+            contributions.append(contribution_from_data(fields))
     if problems:
         raise SettingsError(origin, problems)
     return contributions

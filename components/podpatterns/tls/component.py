@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_tls as tls
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..resources import child_options, register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
@@ -65,6 +66,8 @@ class TlsAmbassador(pulumi.ComponentResource):
     """When the server certificate expires (RFC 3339); renewed early_renewal_hours before, at pulumi up."""
     client_secrets: dict[str, str]
     """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge, any language); a renewal rolls the pods."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
@@ -113,6 +116,7 @@ class TlsAmbassador(pulumi.ComponentResource):
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
         self.contribution: PodContribution = ambassador_contribution(layout, settings, rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
+        self.pod_contribution = contribution_data(self.contribution)
         self.ca_certificate = ca.cert_pem
         self.certificate_expiry = server.validity_end_time
         self.register_outputs(
@@ -120,6 +124,7 @@ class TlsAmbassador(pulumi.ComponentResource):
                 "ca_certificate": self.ca_certificate,
                 "certificate_expiry": self.certificate_expiry,
                 "client_secrets": self.client_secrets,
+                "pod_contribution": self.pod_contribution,
             }
         )
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
@@ -29,6 +30,8 @@ class VaultSecretsInit(pulumi.ComponentResource):
     """The ServiceAccount the pod must run as (the Vault role binds it)."""
     config_map_name: pulumi.Output[str]
     """The ConfigMap holding the agent's configuration."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: VaultSecretsInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         origin = f"VaultSecretsInit '{name}' arguments"
@@ -45,8 +48,13 @@ class VaultSecretsInit(pulumi.ComponentResource):
         """What the pattern adds to the target's pod (plain data, for Python programs)."""
         self.service_account_name = created["service-account"].metadata.name  # type: ignore[attr-defined]
         self.config_map_name = created["agent-config"].metadata.name  # type: ignore[attr-defined]
+        self.pod_contribution = contribution_data(self.contribution)
         self.register_outputs(
-            {"service_account_name": self.service_account_name, "config_map_name": self.config_map_name}
+            {
+                "service_account_name": self.service_account_name,
+                "config_map_name": self.config_map_name,
+                "pod_contribution": self.pod_contribution,
+            }
         )
 
 
