@@ -34,7 +34,7 @@ class EngineOutput:
 
 
 def construct(
-    component: str, values: Mapping[str, Any], recording: Recording | None = None
+    component: str, values: Mapping[str, Any], recording: Recording | None = None, name: str = "it"
 ) -> tuple[Recording, dict[str, Any]]:
     """Construct `component` through the provider; returns what was registered and the component's state.
 
@@ -45,7 +45,7 @@ def construct(
     def program() -> None:
         inputs = {key: _as_sent(value) for key, value in values.items()}
         provider = PodPatternsProvider(COMPONENTS, NAME, version=VERSION)
-        result = provider.construct("it", f"{NAME}:index:{component}", inputs, None)
+        result = provider.construct(name, f"{NAME}:index:{component}", inputs, None)
         pulumi.export("urn", result.urn)
         pulumi.export("state", pulumi.Output.all(**result.state) if result.state else {})
 
