@@ -1,4 +1,4 @@
-// Wrapper module that pins the Kubernetes resource provider (the 4.25.0 tag) built by scripts/pulumi-build.
+// Wrapper module that pins the Kubernetes resource provider (the 4.25.0 tag) built by scripts/lib/pulumi.sh.
 module podpatterns.local/toolchain/pulumi/kubernetes
 
 go 1.26

@@ -1,4 +1,4 @@
-// Wrapper module that builds the bridged Terraform TLS provider (package "tls") by scripts/pulumi-build.
+// Wrapper module of the bridged Terraform TLS provider (package "tls"), built by scripts/lib/pulumi.sh.
 // The published pulumi-tls provider module is not served by the module proxy here, so the provider mapping
 // (info/) and the shim are our own; the dependency set is that of pulumi-tls's releases.
 module podpatterns.local/toolchain/pulumi/tls

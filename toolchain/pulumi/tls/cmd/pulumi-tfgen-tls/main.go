@@ -1,5 +1,5 @@
 // Command pulumi-tfgen-tls writes the package schema and bridge-metadata.json that pulumi-resource-tls embeds
-// (run by scripts/pulumi-build as `pulumi-tfgen-tls schema --out DIR`).
+// (run by scripts/lib/pulumi.sh as `pulumi-tfgen-tls schema --out DIR`).
 package main
 
 import (
