@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .output import INDEX
+
 MAX_LINES_PER_STACK = 400
 """Longer diffs are cut there (GitHub keeps at most 1 MiB of summary per step); the full one is local."""
 
@@ -44,7 +46,8 @@ def stacks(base: Path, head: Path) -> list[str]:
 def _files(directory: Path) -> dict[str, str]:
     if not directory.is_dir():
         return {}
-    return {str(p.relative_to(directory)): p.read_text() for p in sorted(directory.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(directory.rglob("*")) if p.is_file() and p.name != INDEX)  # the index repeats the names
+    return {str(p.relative_to(directory)): p.read_text() for p in files}
 
 
 def _error(side: Path, stack: str) -> str:
