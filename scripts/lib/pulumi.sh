@@ -5,6 +5,7 @@
 PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
 # Part of every cache key: raise it when the build steps below change, so that machines rebuild.
 PULUMI_BUILD_REVISION=1
+PULUMI_MODULES=(cli tls kubernetes yaml)  # in build order: the CLI first, then what the quickest tests need
 # The provider releases the binaries stand for; the SDKs pinned in requirements.txt match them (tests check it).
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_TLS_VERSION=5.3.0
@@ -33,10 +34,10 @@ pulumi_bin_dir() {
   echo "$(pulumi_cache)/pulumi-$1-$(_pulumi_key "$1")/bin"
 }
 
-# PULUMI_HOME with the providers installed: keyed by the CLI and both providers.
+# PULUMI_HOME with the providers and the YAML host installed as plugins: keyed by every module.
 pulumi_home_dir() {
   local key
-  key=$(for module in cli kubernetes tls; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
+  key=$(for module in "${PULUMI_MODULES[@]}"; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
   echo "$(pulumi_cache)/pulumi-home-$key"
 }
 
@@ -50,17 +51,14 @@ _pulumi_go_build() {
   (cd "$1" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly nice -n 5 go build -trimpath -ldflags "-s -w $3" -o "$2" "$4")
 }
 
-# The CLI (version linked in: the Automation API parses `pulumi version`), our Python language host with Pulumi's
-# pulumi-language-python-exec beside it (from the SDK module, as upstream ships it), and the YAML language host.
+# The CLI (version linked in: the Automation API parses `pulumi version`) and our Python language host with Pulumi's
+# pulumi-language-python-exec beside it (from the SDK module, as upstream ships it).
 _pulumi_build_cli() {
   local src=$1 out=$2 version sdk
   version=$(pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3)
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
   _pulumi_go_build "$src" "$out/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || return
   _pulumi_go_build "$src" "$out/pulumi-language-python" "$ldflags" ./cmd/pulumi-language-python || return
-  _pulumi_go_build "$src" "$out/pulumi-language-yaml" \
-    "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned cli github.com/pulumi/pulumi-yaml)" \
-    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml || return
   sdk=$(_pulumi_module_dir cli github.com/pulumi/pulumi/sdk/v3) || return
   install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
 }
@@ -81,6 +79,13 @@ _pulumi_build_tls() {
   _pulumi_go_build "$src" "$src/pulumi-tfgen-tls" "$ldflags" ./cmd/pulumi-tfgen-tls || return
   (cd "$src" && ./pulumi-tfgen-tls schema --out cmd/pulumi-resource-tls) || return
   _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
+}
+
+# The YAML language host, installed as a plugin (it needs an older pulumi/pkg/v3 than the CLI's).
+_pulumi_build_yaml() {
+  _pulumi_go_build "$1" "$2/pulumi-language-yaml" \
+    "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" \
+    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
 # Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.
@@ -108,7 +113,7 @@ _pulumi_ensure_module() {
 ensure_pulumi() {
   command -v go >/dev/null || { echo "pulumi: go is not installed: install Go 1.26 (https://go.dev/dl/)" >&2; return 1; }
   local module home
-  for module in cli kubernetes tls; do
+  for module in "${PULUMI_MODULES[@]}"; do
     _pulumi_ensure_module "$module" || return
   done
   home=$(pulumi_home_dir)
@@ -118,6 +123,8 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir kubernetes)/pulumi-resource-kubernetes" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource tls "$PULUMI_TLS_VERSION" \
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
+  PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language yaml \
+    "$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" --file "$(pulumi_bin_dir yaml)/pulumi-language-yaml" >&2 || return
   touch "$home/.complete"
 }
 
