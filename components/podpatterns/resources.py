@@ -20,6 +20,7 @@ _CLASSES = {
     ("v1", "Secret"): ("pulumi_kubernetes.core.v1", "Secret"),
     ("v1", "Service"): ("pulumi_kubernetes.core.v1", "Service"),
     ("v1", "ServiceAccount"): ("pulumi_kubernetes.core.v1", "ServiceAccount"),
+    ("v1", "PersistentVolumeClaim"): ("pulumi_kubernetes.core.v1", "PersistentVolumeClaim"),
     ("apps/v1", "Deployment"): ("pulumi_kubernetes.apps.v1", "Deployment"),
     ("apps/v1", "StatefulSet"): ("pulumi_kubernetes.apps.v1", "StatefulSet"),
     ("policy/v1", "PodDisruptionBudget"): ("pulumi_kubernetes.policy.v1", "PodDisruptionBudget"),
@@ -55,9 +56,15 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
-def register(logical_name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
-    """Create the typed pulumi-kubernetes resource for `manifest` (imported on first use: the SDK is large)."""
+def register(
+    logical_name: str, manifest: Manifest, opts: pulumi.ResourceOptions, *, patch: bool = False
+) -> pulumi.CustomResource:
+    """Create the typed pulumi-kubernetes resource for `manifest` (imported on first use: the SDK is large).
+
+    `patch`: a server-side apply patch of an object that exists already (`<Kind>Patch`), not the object itself.
+    """
     module_name, class_name = _CLASSES[(manifest["apiVersion"], manifest["kind"])]
+    class_name += "Patch" if patch else ""
     resource_class: Any = getattr(importlib.import_module(module_name), class_name)
     # Top-level fields are keyword arguments, snake_case in Python (automountServiceAccountToken, ...).
     fields = {_snake(key): value for key, value in manifest.items() if key not in ("apiVersion", "kind")}

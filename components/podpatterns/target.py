@@ -33,7 +33,7 @@ class WorkloadTarget:
     headless_service_name: str | None = None
     """The headless Service of a StatefulSet, whose pods have stable DNS names. Default: none."""
     replicas: int | None = None
-    """Number of StatefulSet pods named through the headless Service. Default: 1."""
+    """Number of StatefulSet pods (their names are covered by wildcard, see pod_dns_names). Default: 1."""
 
     @property
     def service_dns_names(self) -> tuple[str, ...]:
@@ -42,14 +42,12 @@ class WorkloadTarget:
 
     @property
     def pod_dns_names(self) -> tuple[str, ...]:
-        """Stable per-pod names through the headless Service (StatefulSet only), and its own names."""
+        """The headless Service's own names (StatefulSet only), and its pods' stable names by wildcard
+        (`*.<headless>.<namespace>.svc`, ...): scaling adds pods without changing a certificate's names."""
         if self.headless_service_name is None:
             return ()
-        names = list(_dns_names(self.headless_service_name, self.namespace))
-        for ordinal in range(self.replicas or 1):
-            pod = f"{self.name}-{ordinal}.{self.headless_service_name}"
-            names.extend(_dns_names(pod, self.namespace))
-        return tuple(names)
+        names = _dns_names(self.headless_service_name, self.namespace)
+        return (*names, *(f"*.{name}" for name in names))
 
 
 def _dns_names(service: str, namespace: str) -> tuple[str, ...]:

@@ -1,10 +1,20 @@
 # Sourced by scripts/test and bench/run: installs the Debian packages of a list (default: scripts/debian-packages.txt,
-# what the behaviour tests run). As root it installs what is missing; otherwise it says what is missing.
+# what the tests start). A line is a package, optionally followed by the releases (VERSION_CODENAME) it is for.
+# As root it installs what is missing; otherwise it says what is missing.
+
+# The packages of list $1 for this machine's Debian release, one a line.
+debian_packages_for_this_release() {
+  local release package releases
+  release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  while read -r package releases; do
+    case $package in '' | '#'*) continue ;; esac
+    if [ -z "$releases" ] || [[ " $releases " == *" $release "* ]]; then echo "$package"; fi
+  done <"$1"
+}
+
 ensure_debian_packages() {
-  local list=${1:-scripts/debian-packages.txt} wanted missing=()
-  wanted=$(grep -v '^#' "$list" | xargs || true)  # grep exits 1 on an empty list
-  [ -n "$wanted" ] || return 0
-  for package in $wanted; do
+  local list=${1:-scripts/debian-packages.txt} package missing=()
+  for package in $(debian_packages_for_this_release "$list"); do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -87,8 +87,11 @@ class Cluster:
         return f"{name}.{namespace}.svc.cluster.local"
 
     @contextmanager
-    def run(self, workload: Manifest, hosts: Mapping[str, str] | None = None) -> Iterator[RunningPod]:
-        """One pod of `workload` (a StatefulSet's first ordinal), started and ready."""
+    def run(
+        self, workload: Manifest, hosts: Mapping[str, str] | None = None, *, ready: bool = True
+    ) -> Iterator[RunningPod]:
+        """One pod of `workload` (a StatefulSet's first ordinal), started and ready (`ready` False: running, its
+        readiness probes left to the test)."""
         self.pods += 1
         meta = workload["metadata"]
         namespace = meta.get("namespace", "default")
@@ -103,5 +106,5 @@ class Cluster:
             sysctls=self.sysctls,
             hosts=hosts or {},
         )
-        with run_pod(pod, self.network, self.workdir / f"pod{self.pods}") as running:
+        with run_pod(pod, self.network, self.workdir / f"pod{self.pods}", ready=ready) as running:
             yield running

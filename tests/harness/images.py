@@ -2,7 +2,7 @@
 
 | image | runs | from |
 |---|---|---|
-| nginx | nginx | Debian nginx-light |
+| nginx | nginx | Debian nginx, with libnginx-mod-stream |
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
 | elasticsearch | the Elasticsearch API stand-in, with the image's config directory | tests/standins |
@@ -75,7 +75,7 @@ def tag(image: str) -> str:
 
 
 def _nginx(context: ImageContext, image: str) -> Image:
-    nginx = require_program("nginx", "nginx-light")
+    nginx = require_program("nginx", "nginx")
     return Image(entrypoint=(nginx, "-g", "daemon off;"))
 
 

@@ -7,7 +7,8 @@ ready when their startup and readiness probes pass. Each container runs in the p
 namespace with its own mount and PID namespaces (rootfs.py), as its rendered user, with its
 command, args and env as rendered; its stdout and stderr are its log. On exit, even after a
 failure: containers stopped (SIGTERM to PID 1, then SIGKILL to the process group), sidecars after
-the containers, then the pod's namespaces.
+the containers, then the pod's namespaces. `RunningPod.terminate()` deletes the pod as the kubelet does
+(preStop hooks, SIGTERM, native sidecars after the app, SIGKILL at the end of the grace period).
 """
 
 from __future__ import annotations
@@ -145,6 +146,47 @@ class RunningPod:
         """argv in the cluster namespace (outside the pod, on the host's filesystem)."""
         return self.cluster.run(argv, timeout=timeout)
 
+    def terminate(self) -> float:
+        """Delete the pod as the kubelet does; the seconds from the deletion to the last container's exit.
+
+        Each regular container runs its preStop hook, then gets SIGTERM; once they have all exited, the native
+        sidecars are stopped the same way, in reverse order of their start. What still runs when the pod's
+        `terminationGracePeriodSeconds` ends is killed ("killed" event). Events: "deleted" (pod, at the start),
+        "preStop exited N", "SIGTERM", "exited N".
+        """
+        start = time.monotonic()
+        deadline = start + float(self.spec.get("terminationGracePeriodSeconds", 30))
+        self.events.append((start, "", "deleted"))
+        sidecars = [c for c in self.containers.values() if c.spec.get("restartPolicy") == "Always"]
+        regular = [c for c in self.containers.values() if c.name in {s["name"] for s in self.spec["containers"]}]
+        for group in (regular, *([sidecar] for sidecar in reversed(sidecars))):
+            threads = [threading.Thread(target=self._terminate_one, args=(c, deadline)) for c in group]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        return max(t for t, _, what in self.events if what.startswith(("exited", "killed"))) - start
+
+    def _terminate_one(self, container: Container, deadline: float) -> None:
+        if container.process.poll() is not None:
+            return
+        hook = container.spec.get("lifecycle", {}).get("preStop", {}).get("exec")
+        if hook:
+            done = self.exec(container.name, hook["command"], timeout=max(deadline - time.monotonic(), 0.1))
+            self.events.append((time.monotonic(), container.name, f"preStop exited {done.returncode}"))
+        pid = container.pid1()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        self.events.append((time.monotonic(), container.name, "SIGTERM"))
+        try:
+            container.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            self.events.append((time.monotonic(), container.name, f"exited {container.process.returncode}"))
+        except subprocess.TimeoutExpired:
+            os.killpg(container.process.pid, signal.SIGKILL)
+            container.process.wait()
+            self.events.append((time.monotonic(), container.name, "killed"))
+
     def stop(self, container: str) -> int:
         """Stop one container as the kubelet would (SIGTERM, then SIGKILL after the grace); its exit status."""
         return _stop(self.containers[container], self.events)
@@ -166,8 +208,8 @@ class RunningPod:
 
 
 @contextmanager
-def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path) -> Iterator[RunningPod]:
-    """The pod, started and ready; torn down on exit, also when starting it failed."""
+def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool = True) -> Iterator[RunningPod]:
+    """The pod, started and (`ready`: else only running) ready; torn down on exit, also when starting it failed."""
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     workdir.mkdir(parents=True)
@@ -179,7 +221,7 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path) -> Iterator[Ru
         hosts = workdir / "hosts"  # as the kubelet writes it, plus the Services' names asked for
         aliases = "".join(f"{address}\t{name}\n" for name, address in pod.hosts.items())
         hosts.write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n{network.ip}\t{pod.name}\n{aliases}")
-        _start_all(running, pod, network, workdir, hosts)
+        _start_all(running, pod, network, workdir, hosts, ready=ready)
         yield running
     finally:
         for container in reversed(running.containers.values()):
@@ -187,7 +229,9 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path) -> Iterator[Ru
         network.pause.stop()
 
 
-def _start_all(running: RunningPod, pod: PodSpec, network: PodNetwork, workdir: Path, hosts: Path) -> None:
+def _start_all(
+    running: RunningPod, pod: PodSpec, network: PodNetwork, workdir: Path, hosts: Path, *, ready: bool
+) -> None:
     for spec in pod.spec.get("initContainers", []):
         container = _start(running, pod, network=network, spec=spec, workdir=workdir, hosts=hosts)
         if spec.get("restartPolicy") == "Always":
@@ -201,10 +245,11 @@ def _start_all(running: RunningPod, pod: PodSpec, network: PodNetwork, workdir: 
     for container in started:
         _wait_running(running, container)
     for container in started:
-        for kind in ("startupProbe", "readinessProbe"):
+        for kind in ("startupProbe", "readinessProbe") if ready else ("startupProbe",):
             if kind in container.spec:
                 _wait_probe(running, container, container.spec[kind], kind)
-        running.events.append((time.monotonic(), container.name, "ready"))
+        if ready:
+            running.events.append((time.monotonic(), container.name, "ready"))
     for container in running.containers.values():  # a sidecar that died after its start fails the pod too
         if container.spec.get("restartPolicy") == "Always" or container in started:
             _check_alive(running, container)

@@ -42,8 +42,11 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "└─ podpatterns:index:ElasticsearchApp elasticsearch" in summary
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
     assert "main    elasticsearch           9300/transport" in summary
-    assert "main    tls-ambassador          9200/https" in summary
-    assert "ConfigMap, Namespace, NetworkPolicy x2, PodDisruptionBudget, Service x2, StatefulSet" in summary
+    assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
+    assert (
+        "ConfigMap, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, PodDisruptionBudget, Service x2, "
+        "StatefulSet" in summary
+    )
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
@@ -62,6 +65,7 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
         "networkpolicy_search-staging_elasticsearch.yaml",
+        "persistentvolumeclaim_search-staging_data-elasticsearch-0.yaml",  # a patch of the claim: its size
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
@@ -116,3 +120,44 @@ def test_command_line_entry_point(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "Wrote 7 objects to" in result.stdout
+
+
+def files_under(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def test_a_project_or_its_stacks_directory_is_refused_and_left_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path, "config:\n  pod-patterns:namespace: shop\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "my-ingress.yaml").write_text("kind: Ingress\n")
+    before = files_under(project)
+    for out in (project, project / "stacks"):
+        assert render("dev", out) == 4
+        error = capsys.readouterr().err
+        assert f"error: {out} is not empty and no render wrote it" in error
+        assert "--force" in error
+    assert files_under(project) == before
+
+
+def test_force_renders_into_a_project_directory_without_touching_its_files(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, "config:\n  pod-patterns:namespace: shop\n")
+    before = files_under(project)
+    assert render("dev", project, PROJECT_DIR, "--force") == 0
+    after = files_under(project)
+    assert {name: after[name] for name in before} == before
+    assert "namespace_search-dev.yaml" in after
+
+
+def test_a_second_render_replaces_only_its_own_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert render("dev", out) == 0
+    (out / "notes.md").write_text("the user's\n")
+    (out / "diagrams" / "sketch.mmd").write_text("flowchart LR\n")
+    assert render("prod", out) == 0
+    names = set(files_under(out))
+    assert "notes.md" in names
+    assert "diagrams/sketch.mmd" in names
+    assert not any("search-dev" in name for name in names)  # the dev render's files, and only them, are gone
+    assert "statefulset_search-prod_elasticsearch.yaml" in names

@@ -47,7 +47,7 @@ def test_whole_numbers_arrive_as_floats_and_are_used_as_integers() -> None:
         in (config["data"]["elasticsearch.yml"])
     )
     (request,) = [r for r in recording.registrations if r.name == "it-tls-server-csr"]
-    assert "elasticsearch-2.elasticsearch-headless.search.svc" in request.inputs["dnsNames"]
+    assert "*.elasticsearch-headless.search.svc" in request.inputs["dnsNames"]
     (server_key,) = [r for r in recording.registrations if r.name == "it-tls-server-key"]
     assert server_key.inputs["rsaBits"] == 3072
     assert set(state) >= {"namespace", "serviceName", "endpoint", "caCertificate", "clientSecrets"}

@@ -112,3 +112,30 @@ def test_a_base_that_is_no_commit_is_refused(repo: Path) -> None:
     assert result.returncode == 2
     assert "error: no-such-branch is not a commit of this repository" in result.stderr
     assert result.stdout == ""
+
+
+def test_replace_only_changes_are_labelled_replace_with_downtime(repo: Path) -> None:
+    git(repo, "checkout", "--quiet", "-B", "replace", "base")
+    prod = repo / "stacks" / "Pulumi.prod.yaml"
+    prod.write_text(prod.read_text().replace("storageSize: 100Gi", "storageSize: 200Gi"))
+    config = repo / "components" / "podpatterns" / "elasticsearch" / "config.py"
+    config.write_text(config.read_text().replace('return f"{cluster}-headless"', 'return f"{cluster}-nodes"'))
+    git(repo, "commit", "--quiet", "-am", "bigger claims in prod, the headless Service renamed")
+
+    result = manifest_diff(repo, "base")
+    assert result.returncode == 0, result.stderr
+    by_stack = sections(result.stdout)
+    prod_lines = [line for line in by_stack["prod"].splitlines() if "REPLACE (downtime)" in line]
+    assert prod_lines == [
+        "- **REPLACE (downtime): StatefulSet search-prod/elasticsearch: spec.serviceName changed, which Kubernetes "
+        "cannot update in place**",
+        "- **REPLACE (downtime): StatefulSet search-prod/elasticsearch: spec.volumeClaimTemplates changed, which "
+        "Kubernetes cannot update in place (ElasticsearchApp ignores this field on its StatefulSet (ignoreChanges) "
+        "and grows the claims by patches; a smaller size or another StorageClass is refused at preview "
+        "(docs/operations.md))**",
+    ]
+    staging = [line for line in by_stack["staging"].splitlines() if "REPLACE (downtime)" in line]
+    assert len(staging) == 1  # the serviceName only: its storage did not change
+    assert "spec.serviceName" in staging[0]
+    assert "REPLACE" not in by_stack["dev"]  # a Deployment has no serviceName
+    git(repo, "checkout", "--quiet", "base")

@@ -19,6 +19,9 @@ override the configuration, for use outside a pod.
 
 `PUT /_standin/health/<green|yellow|red>` changes the status from outside the process (e.g. from
 another network namespace through nsenter); in-process, use `ElasticsearchStandIn.status`.
+`/_cluster/health?wait_for_status=S` answers 408 (timed out) while the status is worse than S, as
+Elasticsearch does once its `timeout` has passed. `PUT /_all/_settings` (or `/<index>/_settings`) keeps
+the index settings it is sent and logs them ("standin: index settings {...}").
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
@@ -71,6 +75,8 @@ class ElasticsearchStandIn:
         self.node = node
         self.heap_used_bytes = GIB // 2
         self.requests: list[str] = []
+        self.index_settings: dict[str, Any] = {}
+        """What `PUT /<indices>/_settings` set, merged."""
         self.authorizations: list[str | None] = []
         """The Authorization header of each request (None when absent)."""
         self._server = _Server((host, port), _handler(self))
@@ -123,6 +129,11 @@ class ElasticsearchStandIn:
             "version": {"number": VERSION, "build_flavor": "default", "lucene_version": "9.12.0"},
             "tagline": "You Know, for Search",
         }
+
+    def health_wait_failed(self, path: str) -> bool:
+        """A `wait_for_status` the cluster has not reached: Elasticsearch answers 408 after its timeout."""
+        wanted = parse_qs(urlsplit(path).query).get("wait_for_status", ["red"])[0]
+        return wanted in STATUSES and STATUSES.index(self.status) > STATUSES.index(wanted)
 
     def health(self) -> dict[str, Any]:
         unassigned = {"green": 0, "yellow": 1, "red": 2}[self.status]
@@ -249,9 +260,19 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             standin.authorizations.append(self.headers.get("Authorization"))
             body = standin.answer(self.path)
             missing = {"error": f"no handler for {self.path}", "status": 404}
+            if body is not None and self.path.startswith("/_cluster/health") and standin.health_wait_failed(self.path):
+                self._reply(408, {**body, "timed_out": True})
+                return
             self._reply(404 if body is None else 200, missing if body is None else body)
 
         def do_PUT(self) -> None:
+            if urlsplit(self.path).path.endswith("/_settings"):
+                length = int(self.headers.get("Content-Length", 0))
+                sent = json.loads(self.rfile.read(length) or b"{}")
+                standin.index_settings.update(sent.get("settings", sent))
+                _log(f"standin: index settings {json.dumps(sent, sort_keys=True)}")
+                self._reply(200, {"acknowledged": True})
+                return
             status = self.path.removeprefix("/_standin/health/")
             if status not in STATUSES:
                 self._reply(400, {"error": f"status must be one of {', '.join(STATUSES)}"})

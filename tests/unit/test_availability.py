@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from podpatterns.elasticsearch import plan_cluster
 from podpatterns.elasticsearch.patterns import planned_contributions
 from podpatterns.elasticsearch.plan import target_of
-from podpatterns.elasticsearch.shutdown import SIDECAR_STOP_MARGIN_SECONDS
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
 from podpatterns.settings.model import ElasticsearchSettings
 
 THREE_NODES = {"nodes": 3, "workload": "StatefulSet"}
@@ -65,27 +65,62 @@ def test_grace_period_default_and_bounds() -> None:
     assert ElasticsearchSettings().termination_grace_period_seconds == 120
     assert pod_spec(plan())["terminationGracePeriodSeconds"] == 120
     assert (
-        pod_spec(plan(elasticsearch={"termination_grace_period_seconds": 300}))["terminationGracePeriodSeconds"] == 300
+        pod_spec(plan(elasticsearch={"termination_grace_period_seconds": 300}, rollout={"delayed_timeout": "7m"}))[
+            "terminationGracePeriodSeconds"
+        ]
+        == 300
     )
 
 
-def test_classic_sidecars_outlive_elasticsearch() -> None:
+def test_a_delayed_timeout_shorter_than_a_worst_case_restart_is_refused_by_key() -> None:
+    with pytest.raises(SettingsError) as refused:
+        plan(elasticsearch={"termination_grace_period_seconds": 300})  # 300 s + 120 s to start > the default 5m
+    assert "rollout: delayedTimeout 5m is shorter than a worst-case restart (420 s" in str(refused.value)
+
+
+def test_before_1_29_classic_sidecars_wait_for_the_app_to_close_its_port_with_no_fixed_sleep() -> None:
     spec = pod_spec(
-        plan(logs={"enabled": True, "mode": "classic"}, elasticsearch={"termination_grace_period_seconds": 300})
+        plan(kubernetes_version="1.28", logs={"enabled": True, "mode": "classic"}, metrics={"enabled": True})
     )
     hooks = {c["name"]: pre_stop(c) for c in spec["containers"]}
-    delay = str(300 - SIDECAR_STOP_MARGIN_SECONDS)
-    assert hooks == {
-        "elasticsearch": None,  # stops at once, with the whole grace period for itself
-        "tls-ambassador": ["sleep", delay],
-        "tail-elasticsearch-log": ["sleep", delay],
-    }
+    assert set(hooks) == {"elasticsearch", "tls-ambassador", "metrics-exporter", "tail-elasticsearch-log"}
+    for sidecar in ("tls-ambassador", "metrics-exporter", "tail-elasticsearch-log"):
+        command = hooks[sidecar]
+        assert command is not None
+        assert command[:2] == ["sh", "-c"]
+        assert command[-2:] == ["wait-for-app-exit", "9201"]  # Elasticsearch's port behind the ambassador
+        assert "/proc/net/tcp" in command[2]  # polls the app's listening socket, never a fixed long sleep
+    assert not any(c.get("restartPolicy") for c in spec["initContainers"])
 
 
-def test_native_sidecars_need_no_hook() -> None:
-    spec = pod_spec(plan(logs={"enabled": True, "mode": "native"}, metrics={"enabled": True}))
-    (tailer,) = [c for c in spec["initContainers"] if c["name"] == "tail-elasticsearch-log"]
-    assert tailer["restartPolicy"] == "Always"  # the kubelet stops it after Elasticsearch
-    assert pre_stop(tailer) is None
-    hooks = {c["name"]: pre_stop(c) for c in spec["containers"]}
-    assert hooks == {"elasticsearch": None, "tls-ambassador": ["sleep", "110"], "metrics-exporter": None}
+def test_from_1_29_the_ambassador_and_exporter_are_native_sidecars_without_hooks() -> None:
+    spec = pod_spec(plan(kubernetes_version="1.29", logs={"enabled": True}, metrics={"enabled": True}))
+    assert [c["name"] for c in spec["containers"]] == ["elasticsearch"]
+    native = [c for c in spec["initContainers"] if c.get("restartPolicy") == "Always"]
+    assert {c["name"] for c in native} == {"tail-elasticsearch-log", "tls-ambassador", "metrics-exporter"}
+    assert all(pre_stop(c) is None for c in native)  # the kubelet stops them after Elasticsearch
+    classic = [c["name"] for c in spec["initContainers"] if "restartPolicy" not in c]
+    order = [c["name"] for c in spec["initContainers"]]
+    assert order[: len(classic)] == classic  # classic init containers complete before the sidecars start
+
+
+def test_elasticsearch_prestop_sets_delayed_timeout_then_waits_only_for_endpoint_removal() -> None:
+    spec = pod_spec(plan(rollout={"delayed_timeout": "7m", "endpoint_removal_seconds": 3}))
+    (app,) = [c for c in spec["containers"] if c["name"] == "elasticsearch"]
+    command = pre_stop(app)
+    assert command is not None
+    assert command[-4:] == ["elasticsearch-prestop", "http://127.0.0.1:9201", "7m", "3"]
+    assert '"$1/_all/_settings"' in command[2]
+
+
+def test_readiness_waits_for_green_once_on_several_nodes_and_yellow_on_one() -> None:
+    def readiness(**raw: Any) -> list[str]:
+        (app,) = [c for c in pod_spec(plan(**raw))["containers"] if c["name"] == "elasticsearch"]
+        command: list[str] = app["readinessProbe"]["exec"]["command"]
+        return command
+
+    three = readiness(elasticsearch=THREE_NODES)
+    assert three[-3:] == ["elasticsearch-readiness", "http://127.0.0.1:9201", "green"]
+    assert "wait_for_status=$2" in three[2]
+    assert readiness()[-1] == "yellow"  # one node's replicas never assign: it would never be ready
+    assert readiness(tls={"enabled": False})[-2] == "http://127.0.0.1:9200"  # never through TLS either way

@@ -192,6 +192,18 @@ CATALOGUE = [
         id="stack-heap-above-memory-limit",
     ),
     pytest.param(
+        stack({"elasticsearch": {"memory": "900Ti"}}, "elasticsearch.memory", "must be at most 256Gi"),
+        id="stack-memory-above-the-sane-bound",
+    ),
+    pytest.param(
+        stack({"elasticsearch": {"memory": "64Gi", "heap": "32Gi"}}, "elasticsearch.heap", "at most 31g"),
+        id="stack-heap-above-compressed-oops",
+    ),
+    pytest.param(
+        stack({"rollout": {"delayedTimeout": "5 minutes"}}, "rollout.delayedTimeout", "time value in one unit"),
+        id="stack-delayed-timeout-not-a-time-value",
+    ),
+    pytest.param(
         stack({"elasticsearch": {"cpuLimit": "2 cores"}}, "elasticsearch.cpuLimit", "a CPU quantity"),
         id="stack-cpu-not-a-quantity",
     ),

@@ -31,6 +31,9 @@ def test_children_are_parented_and_named_after_the_component() -> None:
     assert sorted(r.name for r in children) == [
         "search-client",
         "search-config",
+        "search-data-0",  # each claim, patched to the storage size
+        "search-data-1",
+        "search-data-2",
         "search-headless",
         "search-namespace",
         "search-network",

@@ -91,8 +91,10 @@ def test_the_app_creates_the_adapter_as_its_child() -> None:
     assert adapter.type == "podpatterns:index:PrometheusAdapter"
     assert adapter.parent == app.urn
     assert by_name["search-metrics-cluster-exporter"].parent == adapter.urn
-    containers = by_name["search-workload"].inputs["spec"]["template"]["spec"]["containers"]
-    assert [c["name"] for c in containers] == ["elasticsearch", "tls-ambassador", "metrics-exporter"]
+    spec = by_name["search-workload"].inputs["spec"]["template"]["spec"]
+    assert [c["name"] for c in spec["containers"]] == ["elasticsearch"]
+    sidecars = [c["name"] for c in spec["initContainers"] if c.get("restartPolicy") == "Always"]
+    assert sidecars == ["tls-ambassador", "metrics-exporter"]  # native: they outlive Elasticsearch
 
 
 def kinds(objects: list[Manifest]) -> set[str]:
@@ -108,8 +110,10 @@ def test_stacks_run_the_adapter_everywhere_and_the_operator_objects_in_prod(
             for m in objects
             if m["kind"] in ("Deployment", "StatefulSet") and m["metadata"]["name"] == "elasticsearch"
         ]
-        names = [c["name"] for c in workload["spec"]["template"]["spec"]["containers"]]
-        assert names == ["elasticsearch", "tls-ambassador", "metrics-exporter"], stack
+        pod = workload["spec"]["template"]["spec"]
+        assert [c["name"] for c in pod["containers"]] == ["elasticsearch"], stack
+        native = {c["name"] for c in pod["initContainers"] if c.get("restartPolicy") == "Always"}
+        assert {"tls-ambassador", "metrics-exporter"} <= native, stack
         (service,) = [m for m in objects if m["kind"] == "Service" and m["metadata"]["name"] == "elasticsearch"]
         assert "metrics" in [p["name"] for p in service["spec"]["ports"]]
         assert workload["spec"]["template"]["metadata"]["annotations"]["prometheus.io/scrape"] == "true"

@@ -33,6 +33,8 @@ def test_empty_config_gives_documented_defaults() -> None:
     assert settings.create_namespace is True
     assert settings.elasticsearch.nodes == 1
     assert settings.elasticsearch.heap_bytes == 2**30  # half of the 2Gi default
+    big = load({"elasticsearch": {"memory": "64Gi"}})
+    assert big.elasticsearch.heap_bytes == 31 * 2**30  # not half: capped for compressed object pointers
 
 
 def test_config_text_is_coerced_as_the_cli_passes_it() -> None:

@@ -72,7 +72,7 @@ def validate_workflows(*paths: Path) -> subprocess.CompletedProcess[str]:
 
 def test_workflows_match_githubs_workflow_schema() -> None:
     paths = sorted(WORKFLOWS.glob("*.yml"))
-    assert [p.name for p in paths] == ["preview.yml", "test.yml"]
+    assert [p.name for p in paths] == ["preview.yml", "renew-certificates.yml", "test.yml"]
     result = validate_workflows(*paths)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -86,7 +86,7 @@ def test_the_schema_rejects_a_broken_workflow(tmp_path: Path) -> None:
     assert "runs-on" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["test.yml", "preview.yml"])
+@pytest.mark.parametrize("name", ["test.yml", "preview.yml", "renew-certificates.yml"])
 def test_actions_are_pinned_and_jobs_bounded(name: str) -> None:
     workflow = load(name)
     for job_name, job in workflow["jobs"].items():
@@ -97,11 +97,12 @@ def test_actions_are_pinned_and_jobs_bounded(name: str) -> None:
         assert PINNED.match(action), f"{name}: {action} is not pinned to a commit SHA or release"
         if not re.search(r"@[0-9a-f]{40}$", action):
             assert action.startswith("pulumi/actions@v"), f"{name}: {action} must be pinned to a commit SHA"
-    assert workflow["concurrency"]["cancel-in-progress"] is True
+    # A pulumi up is never cancelled (it would leave the stack locked); checks and previews are.
+    assert workflow["concurrency"]["cancel-in-progress"] is (name != "renew-certificates.yml")
     assert "${{" in workflow["concurrency"]["group"]
 
 
-@pytest.mark.parametrize("name", ["test.yml", "preview.yml"])
+@pytest.mark.parametrize("name", ["test.yml", "preview.yml", "renew-certificates.yml"])
 def test_shell_steps_parse(name: str) -> None:
     for step in steps(load(name)):
         if "run" in step:
@@ -168,7 +169,7 @@ def test_everyone_gets_the_offline_manifest_diff_without_secrets() -> None:
 
 
 def test_no_job_checks_out_with_persisted_credentials() -> None:
-    for name in ("test.yml", "preview.yml"):
+    for name in ("test.yml", "preview.yml", "renew-certificates.yml"):
         for job in load(name)["jobs"].values():
             for step in job.get("steps", []):
                 if step.get("uses", "").startswith("actions/checkout@"):
@@ -179,3 +180,27 @@ def test_scripts_the_workflows_run_exist_and_are_executable() -> None:
     for script in ("scripts/test", "scripts/manifest-diff"):
         path = PROJECT_DIR / script
         assert path.stat().st_mode & 0o111, f"{script} is not executable"
+
+
+def test_certificates_are_renewed_by_a_daily_pulumi_up_of_every_stack_one_at_a_time() -> None:
+    workflow = load("renew-certificates.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    (schedule,) = workflow["on"]["schedule"]
+    fields = schedule["cron"].split()
+    assert fields[0].isdigit()
+    assert fields[1].isdigit()
+    assert fields[2:] == ["*", "*", "*"]  # daily: well inside the 30-day early-renewal window
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    assert job["strategy"]["matrix"]["stack"] == ["dev", "staging", "prod"]
+    assert job["strategy"]["max-parallel"] == 1
+    assert job["timeout-minutes"] >= 30  # at least a whole prod rollout (3 nodes x 600 s)
+    pulumi = step_using(job, "pulumi/actions")
+    assert pulumi["with"] == {
+        "command": "up",
+        "stack-name": "${{ matrix.stack }}",
+        "refresh": True,
+        "policyPacks": "policy",
+    }
+    assert pulumi["env"] == {"PULUMI_ACCESS_TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}"}

@@ -10,6 +10,7 @@ from .args import ElasticsearchAppArgs
 from .config import HTTP_PORT
 from .patterns import create_patterns, planned_contributions
 from .plan import plan_cluster, target_of
+from .rollout import workload_options
 
 
 class ElasticsearchApp(pulumi.ComponentResource):
@@ -52,8 +53,13 @@ class ElasticsearchApp(pulumi.ComponentResource):
         # The same plan again, now with the contributions' deploy-time values (certificate hashes).
         plan = plan_cluster(settings, [*patterns.contributions, *extra])
         created = {
-            role: register(f"{name}-{role}", m, child) for role, m in plan.manifests.items() if role != "namespace"
+            role: register(f"{name}-{role}", m, _options(child, role, name, settings))
+            for role, m in plan.manifests.items()
+            if role != "namespace"
         }
+        claims = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[created["workload"]]))
+        for role, patch in plan.claim_patches.items():
+            register(f"{name}-{role}", patch, claims, patch=True)
 
         client = created["client"]
         self.namespace = client.metadata.namespace  # type: ignore[attr-defined]
@@ -75,3 +81,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
                 "client_secrets": self.client_secrets,
             }
         )
+
+
+def _options(child: pulumi.ResourceOptions, role: str, name: str, settings: AppSettings) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions.merge(child, workload_options(name, settings)) if role == "workload" else child

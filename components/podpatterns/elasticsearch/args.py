@@ -40,7 +40,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     anti_affinity: pulumi.Input[str]
     """Pod anti-affinity across nodes for a multi-node cluster: required refuses to co-locate two Elasticsearch pods on one Kubernetes node, preferred only avoids it. Allowed: one of preferred, required. Default: "preferred"."""
     termination_grace_period_seconds: pulumi.Input[int]
-    """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; classic sidecars wait this less 10 s before they stop. Allowed: 30 to 3600. Default: 120."""
+    """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; a pod whose app exits sooner is gone sooner (no fixed wait). Allowed: 30 to 3600. Default: 120."""
 
 
 class TlsArgs(TypedDict, total=False):
@@ -212,6 +212,19 @@ class NetworkArgs(TypedDict, total=False):
     """Port Vault's pods listen on (a Service may map another). Unset: the port of vault.address. Allowed: 1 to 65535. Default: none."""
 
 
+class RolloutArgs(TypedDict, total=False):
+    """How a rollout restarts the nodes one by one without costing the cluster its shards."""
+
+    delayed_timeout: pulumi.Input[str]
+    """index.unassigned.node_left.delayed_timeout that every index gets just before a node stops (its preStop hook sets it on _all): how long the cluster waits for a restarting node before it copies that node's shards elsewhere. Must exceed terminationGracePeriodSeconds plus a node's start. Allowed: Elasticsearch time value (90s, 5m, 1h). Default: "5m"."""
+    endpoint_removal_seconds: pulumi.Input[int]
+    """Seconds a stopping pod keeps serving before Elasticsearch gets SIGTERM (a preStop wait), so that Services and proxies stop sending it requests first; the only wait in a pod's stop. Allowed: 0 to 60. Default: 5."""
+    seconds_per_node: pulumi.Input[int]
+    """Time a rollout may take per node (stop, start, recovery to green); pulumi up waits nodes times this for the workload (customTimeouts) before it reports a failure. Allowed: 60 to 7200. Default: 600."""
+    voting_exclusions: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Nodes already excluded from the voting configuration (POST /_cluster/voting_config_exclusions), which a change of nodes may therefore remove together; clear it once they are gone. See docs/operations.md. Allowed: node names. Default: none."""
+
+
 class ElasticsearchAppArgs(TypedDict, total=False):
     """An Elasticsearch cluster and the patterns composed onto it."""
 
@@ -237,3 +250,5 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts. Default: every key's own default."""
     network: pulumi.Input[NetworkArgs]
     """NetworkPolicies: default deny for the app's pods, then only the connections they need. Default: every key's own default."""
+    rollout: pulumi.Input[RolloutArgs]
+    """Rollouts: how nodes stop and restart, and how long pulumi up waits for them. Default: every key's own default."""

@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+import yaml
+
 from ..kube import common_labels, metadata, selector_labels
 from ..podmodel import Manifest, MergedPod
 from ..scanner import AcceptedFinding, skip_annotations
 from ..settings import ElasticsearchSettings
-from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name
+from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name, node_names
+from .guard import STORAGE_ANNOTATION, storage_annotation
 from .pod import CONFIG_FILE_KEY, DATA_VOLUME
 
 CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
+BOOTSTRAP_ONLY_SETTINGS = ("cluster.initial_master_nodes",)
 
 
 POD_SECURITY_LABEL = "pod-security.kubernetes.io"
@@ -47,8 +51,15 @@ def config_map(settings: ElasticsearchSettings, ns: str, name: str, elasticsearc
 
 
 def config_hash(elasticsearch_yml: str) -> str:
-    """Carried as a pod annotation: a changed elasticsearch.yml rolls the pods (subPath mounts never update)."""
-    return hashlib.sha256(elasticsearch_yml.encode()).hexdigest()
+    """Carried as a pod annotation: a changed elasticsearch.yml rolls the pods (subPath mounts never update).
+
+    Settings read only at the cluster's bootstrap (`cluster.initial_master_nodes`, which lists the nodes) are left
+    out, as ECK drops them once the cluster has formed: scaling out then starts the new nodes without restarting
+    the others, which keep the old list, unused.
+    """
+    config = yaml.safe_load(elasticsearch_yml)
+    rolling = {key: value for key, value in config.items() if key not in BOOTSTRAP_ONLY_SETTINGS}
+    return hashlib.sha256(yaml.safe_dump(rolling, sort_keys=False).encode()).hexdigest()
 
 
 def client_service(settings: ElasticsearchSettings, ns: str, pod: MergedPod) -> Manifest:
@@ -172,7 +183,28 @@ def workload(
     }
     if settings.persistent:
         spec["volumeClaimTemplates"] = [_volume_claim_template(settings)]
+        storage = storage_annotation(str(settings.storage_size), settings.storage_class)
+        meta["annotations"] = {**meta.get("annotations", {}), STORAGE_ANNOTATION: storage}
     return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta, "spec": spec}
+
+
+def claim_patches(settings: ElasticsearchSettings, ns: str) -> dict[str, Manifest]:
+    """Each node's PersistentVolumeClaim at storageSize, by role `data-<ordinal>`: registered as server-side apply
+    patches, so that a larger storageSize grows the claims in place (where the StorageClass allows expansion)
+    while the StatefulSet's immutable claim template is left as it was."""
+    patches = {}
+    for node in node_names(settings.name, settings.nodes):
+        claim = f"{DATA_VOLUME}-{node}"
+        # Force: the StatefulSet controller created the claim and owns its size.
+        meta = metadata(claim, ns, selector_labels(settings.name), {"pulumi.com/patchForce": "true"})
+        spec = {"resources": {"requests": {"storage": settings.storage_size}}}
+        patches[f"{DATA_VOLUME}-{node.rsplit('-', 1)[1]}"] = {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": meta,
+            "spec": spec,
+        }
+    return patches
 
 
 def _volume_claim_template(settings: ElasticsearchSettings) -> Manifest:

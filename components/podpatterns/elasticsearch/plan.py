@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import scanner
 from ..kube import selector_labels
 from ..logtail.naming import container_name
+from ..logtail.settings import NATIVE_SIDECAR_MINOR
+from ..metrics import contribution as metrics
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..settings import AppSettings
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
-from .config import HEALTH_PATH, HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
 from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
-from .shutdown import outlasting
+from .shutdown import app_prestop, outlasting
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class ClusterPlan:
     pod: MergedPod
     manifests: dict[str, Manifest]
     """Kubernetes objects by role (namespace, config, client, headless, workload, pdb), in creation order."""
+    claim_patches: dict[str, Manifest]
+    """Each node's data claim at storageSize (role data-<ordinal>), applied as patches after the workload."""
 
 
 def target_of(settings: AppSettings) -> WorkloadTarget:
@@ -44,21 +47,12 @@ def target_of(settings: AppSettings) -> WorkloadTarget:
     )
 
 
-def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
-    """Where Elasticsearch serves HTTP, and how its readiness is probed.
-
-    Behind the TLS ambassador it moves to 127.0.0.1:9201, so the only way in is TLS on 9200. In mode
-    http the pod is ready only when Elasticsearch answers through the ambassador. Mode stream has no
-    HTTP location of its own (and with required client certificates, no way in without one): the probe
-    asks Elasticsearch on 127.0.0.1:9201, and the ambassador's own TCP readiness probe holds the pod back
-    until it listens; a pod is ready when all its containers are.
-    """
+def _http_listener(settings: AppSettings) -> tuple[str, int]:
+    """Where Elasticsearch serves HTTP: behind the TLS ambassador it moves to 127.0.0.1:9201, so that the only
+    way in is TLS on 9200 (the ambassador has its own TCP readiness probe)."""
     if not settings.tls.enabled:
-        return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
-    if settings.tls.mode == "stream":
-        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(f"http://127.0.0.1:{LOOPBACK_HTTP_PORT}{HEALTH_PATH}")
-    url = f"https://127.0.0.1:{HTTP_PORT}{tls.UPSTREAM_HEALTH_PATH}"
-    return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
+        return "0.0.0.0", HTTP_PORT
+    return "127.0.0.1", LOOPBACK_HTTP_PORT
 
 
 def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
@@ -73,15 +67,25 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
-    host, port, readiness = _http_listener(settings)
+    host, port = _http_listener(settings)
+    local_url = f"http://127.0.0.1:{port}"
     yml = elasticsearch_yml(es, http_host=host, http_port=port, allow_mmap=settings.sysctl.mode != "none")
     base = app_contribution(
-        es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness, logs=settings.logs
+        es,
+        config_map=config_map_name,
+        http_host=host,
+        http_port=port,
+        readiness=readiness_command(local_url, es.nodes),
+        lifecycle=app_prestop(local_url, settings.rollout.delayed_timeout, settings.rollout.endpoint_removal_seconds),
+        logs=settings.logs,
     )
+    native = settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR
+    parts = outlasting([base, *contributions], {tls.CONTAINER, metrics.CONTAINER}, native=native, app_port=port)
+    # The log tailers follow logs.mode: those still regular containers (classic) wait for the app.
+    tailers = {container_name(file) for file in server_log_files(es, settings.logs)}
+    parts = outlasting(parts, tailers, native=False, app_port=port)
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
-    pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
-    sidecars = {tls.CONTAINER, *(container_name(file) for file in server_log_files(es, settings.logs))}
-    pod = dataclasses.replace(pod, containers=outlasting(pod.containers, sidecars, es.termination_grace_period_seconds))
+    pod = merge_pod(CONTAINER, parts, claim_templates=claim_templates)
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
 
     manifests: dict[str, Manifest] = {}
@@ -98,4 +102,5 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
     manifests.update(network_policies(settings, target_of(settings)))
-    return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests)
+    patches = objects.claim_patches(es, ns) if es.persistent else {}
+    return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests, claim_patches=patches)

@@ -7,6 +7,7 @@ from ..logtail.settings import LogSettings
 from ..podmodel import Manifest, PodContribution
 from ..quantity import java_heap
 from ..settings import ElasticsearchSettings
+from ..templating import read_template
 from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, USER_ID
 
 CONTAINER = "elasticsearch"
@@ -15,6 +16,7 @@ CONFIG_FILE_KEY = "elasticsearch.yml"
 DATA_VOLUME = "data"
 LOGS_VOLUME = "logs"
 _CONFIG_COPY_MOUNT = "/mnt/config"
+READINESS_NAME = "elasticsearch-readiness"
 
 
 def server_log_files(settings: ElasticsearchSettings, logs: LogSettings) -> tuple[str, ...]:
@@ -38,14 +40,16 @@ def app_contribution(
     http_host: str,
     http_port: int,
     readiness: list[str],
+    lifecycle: Manifest,
     logs: LogSettings,
 ) -> PodContribution:
     """Elasticsearch's container and volumes, with a root filesystem it cannot write.
 
     The image's config directory must be writable (Elasticsearch creates its keystore there), so an
     init container copies it into an emptyDir, and elasticsearch.yml is mounted over it from the
-    ConfigMap. `readiness` is the command of the readiness probe. The logs emptyDir (the JVM's gc.log
-    always, the server logs when log tailing is on) has a sizeLimit so that logs cannot fill the node's disk.
+    ConfigMap. `readiness` is the command of the readiness probe, `lifecycle` its hooks. The logs emptyDir
+    (the JVM's gc.log always, the server logs when log tailing is on) has a sizeLimit so that logs cannot fill
+    the node's disk.
     """
     loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
@@ -58,7 +62,12 @@ def app_contribution(
         volumes.append({"name": DATA_VOLUME, "emptyDir": {}})
     return PodContribution(
         source=f"ElasticsearchApp '{settings.name}'",
-        containers=[_app_container(settings, http_port=None if loopback else http_port, readiness=readiness)],
+        containers=[
+            {
+                **_app_container(settings, http_port=None if loopback else http_port, readiness=readiness),
+                "lifecycle": lifecycle,
+            }
+        ],
         # The official image logs to the console unless told otherwise; the tailers read the files.
         app_env=[{"name": "ES_LOG_STYLE", "value": "file"}] if logs.enabled else [],
         init_containers=[_config_init_container(settings)],
@@ -104,11 +113,12 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
     return container
 
 
-def readiness_command(url: str, ca_file: str | None = None) -> list[str]:
-    """curl from inside the pod: kubelet's httpGet goes to the pod IP, and Elasticsearch may listen on
-    127.0.0.1 only. `ca_file` verifies a TLS ambassador in between."""
-    tls = ["--cacert", ca_file] if ca_file else []
-    return ["curl", "--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", *tls, url]
+def readiness_command(url: str, nodes: int) -> list[str]:
+    """The readiness script (templates/elasticsearch-readiness.sh) for Elasticsearch at `url` inside the pod
+    (kubelet's httpGet goes to the pod IP, and Elasticsearch may listen on 127.0.0.1 only): ready once the
+    cluster is green after the node (re)joined, yellow for a single node (its replicas never assign)."""
+    status = "yellow" if nodes == 1 else "green"
+    return ["sh", "-c", read_template("elasticsearch-readiness.sh"), READINESS_NAME, url, status]
 
 
 def _readiness_probe(command: list[str]) -> Manifest:

@@ -1,33 +1,63 @@
-"""How an Elasticsearch pod stops: Elasticsearch first, then the sidecars that serve and read it.
+"""How an Elasticsearch pod stops: Elasticsearch first, then the sidecars that serve and read it, with no fixed sleep.
 
-On deletion the kubelet sends SIGTERM to every regular container at once and kills what still runs after
-`terminationGracePeriodSeconds` (120 s by default: Elasticsearch stops accepting requests, finishes those
-in flight, flushes and closes its shards and leaves the cluster; a loaded node can take a minute, and the
-Elastic Helm chart gives it the same 120 s). Native sidecars (init containers with `restartPolicy:
-Always`, Kubernetes 1.29+) are stopped by the kubelet only after the app has exited. Classic sidecars
-(the TLS ambassador always, the log tailers in classic mode) get a preStop `sleep` instead: the kubelet
-sends them SIGTERM only when it ends, so they keep proxying Elasticsearch's last answers and streaming its
-last log lines. The sleep is the grace period less a margin for their own stop, so they outlive
-Elasticsearch whenever it stops within its grace period; the price is that such a pod always takes that
-long to terminate.
+On deletion the kubelet runs the preStop hooks, then sends SIGTERM to every regular container at once, and kills
+what still runs after `terminationGracePeriodSeconds` (120 s by default: time for Elasticsearch to finish its
+requests, flush, close its shards and leave the cluster; the Elastic Helm chart gives the same). The pod is gone
+as soon as its last container has exited: it takes as long as Elasticsearch needs, not the grace period.
+
+- Elasticsearch's preStop sets `index.unassigned.node_left.delayed_timeout` on every index (so that the restart
+  does not re-replicate the node's shards), then waits `rollout.endpointRemovalSeconds` (5 s) for the Services
+  and proxies to drop the pod. That is the only wait.
+- From Kubernetes 1.29 the sidecars that serve or read Elasticsearch (the TLS ambassador, the exporter, the log
+  tailers) are native sidecars (init containers with `restartPolicy: Always`): the kubelet stops them only after
+  the app has exited, in reverse order of their start.
+- Before 1.29 they are classic containers with a preStop hook that waits until the app has closed its HTTP port
+  (wait-for-app-exit.sh): they too get SIGTERM only after the app has stopped serving.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from ..podmodel import Manifest
+from ..podmodel import Manifest, PodContribution
+from ..templating import read_template
 
-SIDECAR_STOP_MARGIN_SECONDS = 10
-"""Left to a classic sidecar after its preStop sleep: nginx finishes its requests, the tailer its last polls."""
-
-
-def sidecar_stop_delay(grace_period_seconds: int) -> int:
-    return grace_period_seconds - SIDECAR_STOP_MARGIN_SECONDS
+PRESTOP_NAME = "elasticsearch-prestop"
+SIDECAR_PRESTOP_NAME = "wait-for-app-exit"
 
 
-def outlasting(containers: Sequence[Manifest], sidecars: set[str], grace_period_seconds: int) -> list[Manifest]:
-    """`containers`, the classic sidecars named in `sidecars` with a preStop sleep (their images have `sleep`)."""
-    delay = str(sidecar_stop_delay(grace_period_seconds))
-    hook = {"preStop": {"exec": {"command": ["sleep", delay]}}}
-    return [{**c, "lifecycle": hook} if c["name"] in sidecars else c for c in containers]
+def app_prestop(url: str, delayed_timeout: str, endpoint_removal_seconds: int) -> Manifest:
+    """Elasticsearch's lifecycle: set delayed_timeout on every index, then wait for endpoint removal."""
+    script = read_template("elasticsearch-prestop.sh")
+    command = ["sh", "-c", script, PRESTOP_NAME, url, delayed_timeout, str(endpoint_removal_seconds)]
+    return {"preStop": {"exec": {"command": command}}}
+
+
+def _classic_sidecar_prestop(app_port: int) -> Manifest:
+    command = ["sh", "-c", read_template("wait-for-app-exit.sh"), SIDECAR_PRESTOP_NAME, str(app_port)]
+    return {"preStop": {"exec": {"command": command}}}
+
+
+def outlasting(
+    contributions: Sequence[PodContribution], sidecars: set[str], *, native: bool, app_port: int
+) -> list[PodContribution]:
+    """`contributions` with their regular containers named in `sidecars` made to outlive the app.
+
+    `native` (Kubernetes 1.29+): they become native sidecars, which the pod model starts after the classic init
+    containers. Else they stay classic, with a preStop hook that waits for the app to close `app_port`.
+    """
+    hook = _classic_sidecar_prestop(app_port)
+    changed = []
+    for contribution in contributions:
+        moved = [c for c in contribution.containers if c["name"] in sidecars]
+        kept = [c for c in contribution.containers if c["name"] not in sidecars]
+        if not moved:
+            changed.append(contribution)
+        elif native:
+            native_sidecars = [*contribution.native_sidecars, *moved]
+            changed.append(dataclasses.replace(contribution, containers=kept, native_sidecars=native_sidecars))
+        else:
+            hooked = [{**c, "lifecycle": hook} if c in moved else c for c in contribution.containers]
+            changed.append(dataclasses.replace(contribution, containers=hooked))
+    return changed

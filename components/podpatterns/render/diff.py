@@ -1,6 +1,7 @@
 """python -m podpatterns.render.diff --base DIR --head DIR [--base-label TEXT] [--head-label TEXT]
 
-Markdown for a pull request's job summary: per stack, the unified diff between two offline renders
+Markdown for a pull request's job summary: per stack, every change Kubernetes cannot make in place, labelled
+"REPLACE (downtime)" (render/replace_only.py), the unified diff between two offline renders
 (`DIR/<stack>/`: manifests, `urns.txt`, `diagrams/`), as `scripts/manifest-diff` lays them out, and
 each added or changed pod diagram drawn as it now is. A stack
 whose render failed has `DIR/<stack>.error` (the render's stderr) instead, shown as such.
@@ -15,6 +16,9 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .output import INDEX
+from .replace_only import replacements
 
 MAX_LINES_PER_STACK = 400
 """Longer diffs are cut there (GitHub keeps at most 1 MiB of summary per step); the full one is local."""
@@ -32,6 +36,8 @@ class StackDiff:
     """Pod diagrams added or changed, as they are now: shown as pictures too."""
     base_error: str = ""
     head_error: str = ""
+    replacements: list[str] = field(default_factory=list)
+    """Objects `pulumi up` would delete and recreate, one line each, labelled REPLACE (downtime)."""
 
 
 def stacks(base: Path, head: Path) -> list[str]:
@@ -44,7 +50,8 @@ def stacks(base: Path, head: Path) -> list[str]:
 def _files(directory: Path) -> dict[str, str]:
     if not directory.is_dir():
         return {}
-    return {str(p.relative_to(directory)): p.read_text() for p in sorted(directory.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(directory.rglob("*")) if p.is_file() and p.name != INDEX)  # the index repeats the names
+    return {str(p.relative_to(directory)): p.read_text() for p in files}
 
 
 def _error(side: Path, stack: str) -> str:
@@ -77,6 +84,7 @@ def compare(base: Path, head: Path, stack: str) -> StackDiff:
         changed=changed,
         lines=lines,
         new_diagrams={name: new[name] for name in sorted(new) if name.endswith(".mmd") and new[name] != old.get(name)},
+        replacements=replacements(old, new),
     )
 
 
@@ -102,6 +110,7 @@ def _headline(diff: StackDiff) -> str:
 
 def _stack_section(diff: StackDiff) -> list[str]:
     lines = [f"### {diff.stack}: {_headline(diff)}", ""]
+    lines += [f"- **{line}**" for line in diff.replacements] + ([""] if diff.replacements else [])
     for side, error in (("head", diff.head_error), ("base", diff.base_error)):
         if error:
             tail = "\n".join(error.splitlines()[-20:])  # the message, or a traceback's end

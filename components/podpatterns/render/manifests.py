@@ -9,6 +9,7 @@ import yaml
 
 from ..podmodel import Manifest
 from .offline import Recording
+from .output import write_render
 
 _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
 
@@ -58,28 +59,16 @@ def to_yaml(manifest: Manifest) -> str:
     return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120)
 
 
-def write_diagrams(diagrams: dict[str, str], out: Path) -> list[Path]:
-    """Replace the Mermaid files in `out/diagrams` with one `<name>.mmd` per pod diagram."""
-    directory = out / "diagrams"
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.mmd"):
-        stale.unlink()
-    written = []
-    for name, text in sorted(diagrams.items()):
-        path = directory / f"{name}.mmd"
-        path.write_text(text)
-        written.append(path)
-    return written
+def manifest_files(objects: list[Manifest]) -> dict[str, str]:
+    """One YAML file per object: file name -> text."""
+    return {file_name(manifest): to_yaml(manifest) for manifest in objects}
+
+
+def diagram_files(diagrams: dict[str, str]) -> dict[str, str]:
+    """One Mermaid file per pod diagram, in `diagrams/`: relative path -> text."""
+    return {f"diagrams/{name}.mmd": text for name, text in diagrams.items()}
 
 
 def write_manifests(objects: list[Manifest], out: Path) -> list[Path]:
-    """Replace the YAML files in `out` with one file per object."""
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*.yaml"):
-        stale.unlink()
-    written = []
-    for manifest in objects:
-        path = out / file_name(manifest)
-        path.write_text(to_yaml(manifest))
-        written.append(path)
-    return written
+    """Write one file per object into `out`, replacing only what a previous render wrote there (see output)."""
+    return write_render(out, manifest_files(objects))

@@ -75,6 +75,9 @@ class Registration:
     """Dotted paths of inputs that were Pulumi secrets (their values in `inputs` are unwrapped)."""
     aliases: tuple[AliasSpec, ...] = ()
     """The resource's aliases: the URNs it may have had before (see `render.replacements`)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The engine-side resource options it was registered with, where set: customTimeouts ({create, update,
+    delete}), ignoreChanges, and hooks (the names of the hooks bound per step, e.g. {"beforeUpdate": [...]})."""
     dependencies: tuple[str, ...] = ()
     """URNs of the resources it depends on, as the engine records them in the state."""
 
@@ -126,6 +129,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs,
                 tuple(secret_paths),
                 tuple(_alias_spec(alias) for alias in request.aliases),
+                _options(request),
                 tuple(sorted(request.dependencies)),
             )
             with self.lock:
@@ -141,6 +145,24 @@ def _event_loop() -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         return loop
+
+
+def _options(request: Any) -> dict[str, Any]:
+    """The options of a `RegisterResourceRequest` that change how the engine deploys, as plain data."""
+    options: dict[str, Any] = {}
+    timeouts = {k: v for k in ("create", "update", "delete") if (v := getattr(request.customTimeouts, k))}
+    if timeouts:
+        options["customTimeouts"] = timeouts
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
+    hooks = {
+        step: list(names)
+        for step in ("before_create", "before_update", "before_delete", "after_create", "after_update")
+        if (names := getattr(request.hooks, step))
+    }
+    if hooks:
+        options["hooks"] = hooks
+    return options
 
 
 def _alias_spec(alias: Any) -> AliasSpec:

@@ -18,11 +18,20 @@ from ..vault.settings import VaultSettings, renewal_problem
 from . import checks
 from .engine import KeyedValueError, setting
 from .network import NetworkSettings, vault_egress_problem
+from .rollout import RolloutSettings
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
 
 MIN_MEMORY = 512 * 2**20
+
+MAX_HEAP = 31 * 2**30
+"""Below ~32 GiB the JVM keeps compressed object pointers; above it a bigger heap holds less."""
+MAX_MEMORY = 256 * 2**30
+"""A sane upper bound per node: past the 31g heap cap, more memory only feeds the filesystem cache."""
+
+NODE_START_SECONDS = 120
+"""A generous time for a node's pod to be scheduled, start and rejoin (image already on the node)."""
 
 BUILT_IN_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 """Every cluster has these: the stack must not create (nor, on destroy, delete) one."""
@@ -89,7 +98,7 @@ class ElasticsearchSettings:
     termination_grace_period_seconds: int = setting(
         120,
         "Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) "
-        "before it is killed; classic sidecars wait this less 10 s before they stop.",
+        "before it is killed; a pod whose app exits sooner is gone sooner (no fixed wait).",
         minimum=30,
         maximum=3600,
     )
@@ -114,6 +123,14 @@ class ElasticsearchSettings:
         checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.memory_bytes < MIN_MEMORY:
             raise KeyedValueError("memory", "must be at least 512Mi")
+        if self.memory_bytes > MAX_MEMORY:
+            raise KeyedValueError(
+                "memory", "must be at most 256Gi: the heap stops at 31g; run more nodes for more capacity"
+            )
+        if self.heap and parse_memory(self.heap) > MAX_HEAP:
+            raise KeyedValueError(
+                "heap", "must be at most 31g (31Gi): above ~32 GiB the JVM loses compressed object pointers"
+            )
         if self.heap_bytes > self.memory_bytes * HEAP_SHARE_LIMIT:
             raise KeyedValueError(
                 "heap",
@@ -127,8 +144,8 @@ class ElasticsearchSettings:
 
     @property
     def heap_bytes(self) -> int:
-        """The JVM heap: the `heap` setting, or half the memory limit."""
-        return parse_memory(self.heap) if self.heap else self.memory_bytes // 2
+        """The JVM heap: the `heap` setting, or half the memory limit capped at 31g (compressed oops)."""
+        return parse_memory(self.heap) if self.heap else min(self.memory_bytes // 2, MAX_HEAP)
 
     @property
     def persistent(self) -> bool:
@@ -166,8 +183,12 @@ class AppSettings:
     network: NetworkSettings = setting(
         NetworkSettings, "NetworkPolicies: default deny for the app's pods, then only the connections they need."
     )
+    rollout: RolloutSettings = setting(
+        RolloutSettings, "Rollouts: how nodes stop and restart, and how long pulumi up waits for them."
+    )
 
     def __post_init__(self) -> None:
+        self._check_rollout()
         if self.create_namespace and self.namespace in BUILT_IN_NAMESPACES:
             raise KeyedValueError(
                 "namespace",
@@ -185,6 +206,17 @@ class AppSettings:
                 "logs",
                 f"mode native needs kubernetesVersion 1.{NATIVE_SIDECAR_MINOR} or newer (native sidecars); "
                 "use auto or classic",
+            )
+
+    def _check_rollout(self) -> None:
+        """A restarting node must be back before the cluster gives up on it and re-replicates its shards."""
+        restart = self.elasticsearch.termination_grace_period_seconds + NODE_START_SECONDS
+        if self.rollout.delayed_timeout_seconds < restart:
+            raise KeyedValueError(
+                "rollout",
+                f"delayedTimeout {self.rollout.delayed_timeout} is shorter than a worst-case restart ({restart} s: "
+                f"terminationGracePeriodSeconds plus {NODE_START_SECONDS} s to start): every restart would "
+                "re-replicate the node's shards",
             )
 
     @property

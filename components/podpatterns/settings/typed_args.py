@@ -22,6 +22,7 @@ from ..vault.settings import VaultFileSettings, VaultSettings
 from .engine import rule_of
 from .model import AppSettings, ElasticsearchSettings
 from .network import NetworkSettings, PeerSettings
+from .rollout import RolloutSettings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,7 @@ NESTED = {
     MetricsSettings: "MetricsArgs",
     NetworkSettings: "NetworkArgs",
     PeerSettings: "NetworkPeerArgs",
+    RolloutSettings: "RolloutArgs",
 }
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
 
@@ -210,6 +212,7 @@ MODULES = (
                     MetricsSettings,
                     PeerSettings,
                     NetworkSettings,
+                    RolloutSettings,
                 )
             ),
             ArgsClass(

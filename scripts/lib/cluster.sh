@@ -1,0 +1,275 @@
+# Sourced by scripts/cluster (after scripts/lib/kube.sh): start, describe and stop the loopback control plane.
+CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
+CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
+CLUSTER_ZONES=(a b c)
+CLUSTER_START_TIMEOUT=${PODPATTERNS_CLUSTER_START_TIMEOUT:-90}  # seconds; a warm start takes well under 20
+# The kwok stages that make the fake nodes and their pods behave (read from the pinned kwok module, never copied).
+KWOK_STAGES=(node/fast/node-initialize node/heartbeat/node-heartbeat pod/fast/pod-ready pod/fast/pod-complete
+  pod/fast/pod-delete)
+# The prometheus-operator CRDs the stacks' monitors and rules need, from the module pinned in toolchain/crds.
+CRD_MODULE=github.com/prometheus-operator/prometheus-operator
+CRDS=(podmonitors servicemonitors prometheusrules)
+
+cluster_fail() {
+  echo "cluster: $*" >&2
+  return 1
+}
+
+# PID of a started process if it is still alive and still ours (its command line names the cluster's directory).
+cluster_pid() {
+  local file="$CLUSTER_DIR/pids/$1" pid
+  [ -f "$file" ] || return 1
+  pid=$(<"$file")
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$CLUSTER_DIR" || return 1
+  echo "$pid"
+}
+
+cluster_kubectl() {
+  "${KUBE_BIN:-$(kube_bin_dir)}/kubectl" --kubeconfig "$CLUSTER_DIR/kubeconfig" "$@"
+}
+
+cluster_env() {
+  [ -f "$CLUSTER_DIR/ready" ] || cluster_fail "no cluster is up in $CLUSTER_DIR: run scripts/cluster up" || return
+  echo "KUBECONFIG=$CLUSTER_DIR/kubeconfig"
+  echo "PODPATTERNS_KUBE_BIN=$(kube_bin_dir)"
+}
+
+cluster_down() {
+  local name pid
+  for name in "${CLUSTER_PROCESSES[@]}"; do
+    pid=$(cluster_pid "$name") && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for name in "${CLUSTER_PROCESSES[@]}"; do
+    pid=$(cluster_pid "$name") || continue
+    for _ in $(seq 50); do
+      [ -d "/proc/$pid" ] || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$CLUSTER_DIR"
+}
+
+# Free loopback ports: the one asked for (it must be free) or ephemeral ones.
+cluster_ports() {
+  python3 - "$@" <<'EOF'
+import socket
+import sys
+
+wanted = [int(port) for port in sys.argv[1:]]
+sockets = []
+for port in wanted + [0] * (6 - len(wanted)):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError as error:
+        sys.exit(f"cluster: port {port} is busy ({error.strerror}): free it or set PODPATTERNS_CLUSTER_PORT to another port")
+    sockets.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in sockets))
+EOF
+}
+
+cluster_pki() {
+  local pki=$CLUSTER_DIR/pki
+  mkdir -p "$pki"
+  (
+    cd "$pki"
+    openssl ecparam -name prime256v1 -genkey -noout -out ca.key
+    openssl req -x509 -new -key ca.key -subj /CN=pod-patterns-test-ca -days 7 -out ca.crt \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+    leaf apiserver /CN=kube-apiserver serverAuth \
+      "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+    leaf admin /O=system:masters/CN=pod-patterns-admin clientAuth
+    openssl ecparam -name prime256v1 -genkey -noout -out service-accounts.key
+    openssl ec -in service-accounts.key -pubout -out service-accounts.pub
+  ) 2>"$CLUSTER_DIR/logs/pki.log" || cluster_fail "generating the certificates with openssl failed: $CLUSTER_DIR/logs/pki.log"
+}
+
+# A key and a certificate signed by the cluster's CA: leaf NAME SUBJECT EXTENDED-KEY-USAGE [EXTENSION]
+leaf() {
+  openssl ecparam -name prime256v1 -genkey -noout -out "$1.key"
+  openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
+  printf 'keyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n%s\n' "$3" "${4:-}" >"$1.ext"
+  openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 8)" -days 7 \
+    -extfile "$1.ext" -out "$1.crt"
+}
+
+cluster_kubeconfig() {
+  cat >"$CLUSTER_DIR/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: pod-patterns
+  cluster:
+    server: https://127.0.0.1:$1
+    certificate-authority: $CLUSTER_DIR/pki/ca.crt
+users:
+- name: admin
+  user:
+    client-certificate: $CLUSTER_DIR/pki/admin.crt
+    client-key: $CLUSTER_DIR/pki/admin.key
+contexts:
+- name: pod-patterns
+  context: {cluster: pod-patterns, user: admin}
+current-context: pod-patterns
+EOF
+}
+
+# Starts a program detached, its output in logs/NAME.log, its PID in pids/NAME.
+cluster_start() {
+  local name=$1
+  shift
+  setsid "$KUBE_BIN/$name" "$@" </dev/null >"$CLUSTER_DIR/logs/$name.log" 2>&1 &
+  echo $! >"$CLUSTER_DIR/pids/$name"
+}
+
+# The directory of a pinned module in the module cache (downloaded and checked against the go.sum of its wrapper).
+module_dir() {
+  (cd "$1" && GOWORK=off GOFLAGS=-mod=readonly go mod download -json "$2") | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
+}
+
+# Waits until a command succeeds; fails naming the process that died or the step that timed out.
+cluster_wait() {
+  local what=$1 deadline=$((SECONDS + CLUSTER_START_TIMEOUT)) name
+  shift
+  until "$@" >/dev/null 2>&1; do
+    for name in "${CLUSTER_PROCESSES[@]}"; do
+      if ! cluster_pid "$name" >/dev/null; then
+        tail -n 15 "$CLUSTER_DIR/logs/$name.log" >&2
+        cluster_fail "$name exited while waiting for $what (its log is above)" || return
+      fi
+    done
+    if [ $SECONDS -ge $deadline ]; then
+      for name in "${CLUSTER_PROCESSES[@]}"; do
+        echo "--- the end of $name's log:" >&2
+        tail -n 5 "$CLUSTER_DIR/logs/$name.log" | cut -c1-400 >&2
+      done
+      cluster_fail "timed out after ${CLUSTER_START_TIMEOUT}s waiting for $what (the logs' ends are above;" \
+        "PODPATTERNS_CLUSTER_START_TIMEOUT sets the limit)" || return
+    fi
+    sleep 0.2
+  done
+}
+
+cluster_up() {
+  local started=$SECONDS
+  if [ -f "$CLUSTER_DIR/ready" ]; then
+    if cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
+      echo "cluster: already up in $CLUSTER_DIR" >&2
+      cluster_env
+      return
+    fi
+    echo "cluster: $CLUSTER_DIR is left from a cluster that no longer answers: removing it" >&2
+  fi
+  cluster_down
+  ensure_kube_binaries
+  KUBE_BIN=$(kube_bin_dir)
+  command -v openssl >/dev/null || cluster_fail "openssl is not installed: apt-get install openssl" || return
+  mkdir -p "$CLUSTER_DIR"/{logs,pids,kwok}
+  trap cluster_down EXIT  # a failed or interrupted start leaves nothing running
+  local ports etcd_port peer_port api_port manager_port scheduler_port kwok_port kwok_dir crd_dir stage crd
+  ports=$(cluster_ports ${PODPATTERNS_CLUSTER_PORT:+"$PODPATTERNS_CLUSTER_PORT"})
+  read -r api_port etcd_port peer_port manager_port scheduler_port kwok_port <<<"$ports"
+  cluster_pki
+  cluster_kubeconfig "$api_port"
+  kwok_dir=$(module_dir "$KUBE_MODULE" sigs.k8s.io/kwok)
+  crd_dir=$(module_dir toolchain/crds "$CRD_MODULE")
+  for stage in "${KWOK_STAGES[@]}"; do
+    [ -f "$kwok_dir/kustomize/stage/$stage.yaml" ] ||
+      cluster_fail "kwok's stage $stage is not in $kwok_dir/kustomize/stage: pin a kwok that ships it" || return
+    cat "$kwok_dir/kustomize/stage/$stage.yaml"
+    echo "---"
+  done >"$CLUSTER_DIR/kwok/stages.yaml"
+
+  cluster_start etcd --name=pod-patterns --data-dir="$CLUSTER_DIR/etcd" \
+    --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
+    --initial-cluster="pod-patterns=http://127.0.0.1:$peer_port" --unsafe-no-fsync --quota-backend-bytes=1073741824
+  local pki=$CLUSTER_DIR/pki
+  cluster_start kube-apiserver --etcd-servers="http://127.0.0.1:$etcd_port" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+    --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" --client-ca-file="$pki/ca.crt" \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$pki/service-accounts.pub" \
+    --service-account-signing-key-file="$pki/service-accounts.key" \
+    --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC \
+    --enable-admission-plugins=PodSecurity --allow-privileged=true --profiling=false
+  local common=(--kubeconfig="$CLUSTER_DIR/kubeconfig" --authentication-kubeconfig="$CLUSTER_DIR/kubeconfig"
+    --authorization-kubeconfig="$CLUSTER_DIR/kubeconfig" --leader-elect=false --bind-address=127.0.0.1)
+  cluster_start kube-controller-manager "${common[@]}" --secure-port="$manager_port" \
+    --service-account-private-key-file="$pki/service-accounts.key" --root-ca-file="$pki/ca.crt" \
+    --cert-dir="$CLUSTER_DIR/controller-manager"
+  cluster_start kube-scheduler "${common[@]}" --secure-port="$scheduler_port" --cert-dir="$CLUSTER_DIR/scheduler"
+  cluster_start kwok --kubeconfig="$CLUSTER_DIR/kubeconfig" --config="$CLUSTER_DIR/kwok/stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --server-address="127.0.0.1:$kwok_port" --cidr=10.244.0.0/16 --node-ip=127.0.0.1
+
+  cluster_wait "the API server (/readyz)" cluster_kubectl get --raw /readyz
+  local zone nodes=("${CLUSTER_ZONES[@]/#/node/kwok-node-}")
+  for zone in "${CLUSTER_ZONES[@]}"; do
+    cat <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$zone
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
+  labels: {kubernetes.io/hostname: kwok-node-$zone, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok,
+    topology.kubernetes.io/zone: zone-$zone}
+status:
+  allocatable: {cpu: "64", memory: 256Gi, pods: "250"}
+  capacity: {cpu: "64", memory: 256Gi, pods: "250"}
+---
+EOF
+  done | cluster_kubectl apply --server-side -f - >/dev/null
+  for crd in "${CRDS[@]}"; do
+    cluster_kubectl apply --server-side -f "$crd_dir/example/prometheus-operator-crd/monitoring.coreos.com_$crd.yaml" \
+      >/dev/null
+  done
+  cluster_wait "kwok to make the nodes Ready" cluster_kubectl wait --for=condition=Ready --timeout=1s "${nodes[@]}"
+  cluster_wait "the controller manager (the default ServiceAccount)" \
+    cluster_kubectl get serviceaccount default --namespace default
+  cluster_wait "the scheduler (/readyz)" curl --fail --silent --insecure "https://127.0.0.1:$scheduler_port/readyz"
+  local established=()
+  for crd in "${CRDS[@]}"; do established+=("crd/$crd.monitoring.coreos.com"); done
+  cluster_wait "the CRDs to be established" cluster_kubectl wait --for=condition=Established --timeout=1s \
+    "${established[@]}"
+  trap - EXIT
+  touch "$CLUSTER_DIR/ready"
+  echo "cluster: up in $((SECONDS - started)) s: Kubernetes $(kube_pinned k8s.io/kubernetes) at" \
+    "https://127.0.0.1:$api_port; use it with: export \$(scripts/cluster env); \$PODPATTERNS_KUBE_BIN/kubectl get nodes" >&2
+  cluster_env
+}
+
+# For scripts/test: when the selected tests may need the cluster, starts it once for every pytest worker, exports
+# what `env` prints and stops it on exit (a cluster that was already up is left up). Without Go the cluster tests
+# skip, except under CI=true, where a failed start stops the run.
+cluster_for_tests() {
+  cluster_wanted "$@" || return 0
+  if ! command -v go >/dev/null && [ "${CI:-}" != true ]; then
+    echo "cluster: Go is not installed: the tests of tests/cluster will skip" >&2
+    return 0
+  fi
+  [ -f "$CLUSTER_DIR/ready" ] || trap cluster_down EXIT
+  local settings
+  settings=$(cluster_up)
+  export ${settings?}
+}
+
+# Whether pytest's arguments select tests that use the cluster: no path (the whole suite), or a path that is one of
+# CLUSTER_TEST_PATHS, inside one or contains one.
+CLUSTER_TEST_PATHS=(tests/cluster)
+cluster_wanted() {
+  local arg path wanted any_path=false
+  for arg in "$@"; do
+    path=${arg%%::*}
+    path=${path%/}
+    [ -e "$path" ] || continue
+    any_path=true
+    for wanted in "${CLUSTER_TEST_PATHS[@]}"; do
+      case "$wanted/" in "$path"/*) return 0 ;; esac
+      case "$path/" in "$wanted"/*) return 0 ;; esac
+    done
+  done
+  ! $any_path
+}

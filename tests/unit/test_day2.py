@@ -1,0 +1,107 @@
+"""Issue 18: what `pulumi up` waits for and refuses on a running cluster, and what scaling out restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+from podpatterns.elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, plan_cluster
+from podpatterns.elasticsearch.guard import STORAGE_ANNOTATION, UnsafeChangeError, refusals
+from podpatterns.elasticsearch.patterns import planned_contributions
+from podpatterns.elasticsearch.plan import target_of
+from podpatterns.elasticsearch.rollout import guard
+from podpatterns.render import Recording
+from podpatterns.render.offline import Registration, run_with_mocks
+from podpatterns.settings import AppSettings, KeyStyle, parse
+
+PROD_LIKE = {"nodes": 3, "storage_size": "100Gi", "storage_class": "fast-ssd"}
+
+
+def settings(**raw: Any) -> AppSettings:
+    return parse(AppSettings, {"namespace": "search", **raw}, "test", KeyStyle())
+
+
+def run(args: ElasticsearchAppArgs) -> Recording:
+    return run_with_mocks(lambda: ElasticsearchApp("search", args) and None, project="t", stack="u")
+
+
+def registered(recording: Recording, name: str) -> Registration:
+    (found,) = [r for r in recording.registrations if r.name == name]
+    return found
+
+
+def workload_inputs(**es: Any) -> dict[str, Any]:
+    """The StatefulSet's inputs as the engine records them (and hands to the guard as old or new inputs)."""
+    inputs: dict[str, Any] = dict(registered(run({"elasticsearch": es}), "search-workload").inputs)
+    return inputs
+
+
+def test_the_statefulset_waits_nodes_times_the_budget_ignores_its_claim_templates_and_is_guarded() -> None:
+    recording = run({"elasticsearch": PROD_LIKE, "rollout": {"seconds_per_node": 900}})
+    options = registered(recording, "search-workload").options
+    assert options == {
+        "customTimeouts": {"create": "2700s", "update": "2700s"},  # 3 nodes x 900 s
+        "ignoreChanges": ["spec.volumeClaimTemplates"],
+        "hooks": {"before_update": ["search-workload-guard"]},
+    }
+    assert registered(recording, "search-client").options == {}
+
+
+def test_a_deployment_gets_the_timeout_of_one_node() -> None:
+    options = registered(run({"elasticsearch": {"workload": "Deployment"}}), "search-workload").options
+    assert options == {"customTimeouts": {"create": "600s", "update": "600s"}}
+
+
+def test_each_claim_is_patched_to_the_storage_size_after_the_workload() -> None:
+    recording = run({"elasticsearch": PROD_LIKE})
+    names = [r.name for r in recording.registrations]
+    patches = [r for r in recording.registrations if r.type == "kubernetes:core/v1:PersistentVolumeClaimPatch"]
+    claims = sorted(p.inputs["metadata"]["name"] for p in patches)
+    assert claims == ["data-elasticsearch-0", "data-elasticsearch-1", "data-elasticsearch-2"]
+    assert all(p.inputs["spec"] == {"resources": {"requests": {"storage": "100Gi"}}} for p in patches)
+    assert all(names.index(p.name) > names.index("search-workload") for p in patches)
+    workload = registered(recording, "search-workload").inputs
+    assert workload["metadata"]["annotations"][STORAGE_ANNOTATION] == "100Gi fast-ssd"
+
+
+def test_storage_may_grow_but_not_shrink_nor_change_class() -> None:
+    old = workload_inputs(**PROD_LIKE)
+    assert refusals(old, workload_inputs(**{**PROD_LIKE, "storage_size": "200Gi"})) == []
+    (shrink,) = refusals(old, workload_inputs(**{**PROD_LIKE, "storage_size": "50Gi"}))
+    assert shrink.startswith("elasticsearch.storageSize: the claims hold 100Gi and a claim cannot shrink")
+    (moved,) = refusals(old, workload_inputs(**{**PROD_LIKE, "storage_class": "standard"}))
+    assert moved.startswith("elasticsearch.storageClass: the claims were made with StorageClass fast-ssd")
+    assert "snapshot" in moved
+
+
+def test_scaling_refuses_to_drop_quorum_unless_the_nodes_were_excluded_from_voting() -> None:
+    three, five = workload_inputs(**PROD_LIKE), workload_inputs(**{**PROD_LIKE, "nodes": 5})
+    assert refusals(three, five) == []  # scaling out
+    (two_at_once,) = refusals(five, three)
+    assert two_at_once.startswith("elasticsearch.nodes: going from 5 to 3 nodes removes 2 master-eligible nodes")
+    assert "voting_config_exclusions?node_names=elasticsearch-3,elasticsearch-4" in two_at_once
+    assert refusals(five, three, voting_exclusions=("elasticsearch-4", "elasticsearch-3")) == []
+    (single,) = refusals(three, workload_inputs(storage_size="100Gi", storage_class="fast-ssd"))
+    assert single.startswith("elasticsearch.nodes: going from 3 nodes to 1 switches the last node to")
+
+
+def test_the_guard_hook_fails_the_update_naming_the_key() -> None:
+    hook = guard("search", voting_exclusions=())
+    old, new = workload_inputs(**PROD_LIKE), workload_inputs(**{**PROD_LIKE, "nodes": 1})
+    args = pulumi.ResourceHookArgs("urn", "id", "search-workload", "t", new_inputs=new, old_inputs=old)
+    with pytest.raises(UnsafeChangeError, match=r"ElasticsearchApp 'search': .*\nelasticsearch\.nodes: going from 3"):
+        hook(args)
+    assert hook(pulumi.ResourceHookArgs("urn", "id", "search-workload", "t", new_inputs=old, old_inputs=old)) is None
+
+
+def test_scaling_out_leaves_the_existing_pods_and_the_certificate_as_they_are() -> None:
+    def template_and_names(nodes: int) -> tuple[Any, tuple[str, ...]]:
+        app = settings(elasticsearch={**PROD_LIKE, "nodes": nodes})
+        plan = plan_cluster(app, planned_contributions("search", app, target_of(app)))
+        return plan.manifests["workload"]["spec"]["template"], plan.target.pod_dns_names  # in the server certificate
+
+    (template3, names3), (template5, names5) = template_and_names(3), template_and_names(5)
+    assert template3 == template5  # no rolling restart: the pods of the three nodes are not replaced
+    assert names3 == names5  # pods are named by wildcard: no new certificate
+    assert "*.elasticsearch-headless.search.svc.cluster.local" in names3
