@@ -60,7 +60,7 @@ ensure_kube_binaries() {
       return 1
     fi
   done
-  rm -rf "$bin"
+  rm -rf "$bin" "$log"
   mv "$bin.partial" "$bin"
   touch "$bin/.complete"
 }

@@ -137,22 +137,10 @@ pulumi_env() {
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 }
 
-# For scripts/test: builds the engine when the selected tests use it (no path given, or a path in or around
-# tests/engine). Without Go those tests skip, except under CI=true, where a failed build stops the run.
-PULUMI_TEST_PATHS=(tests/engine)
+# For scripts/test: builds the engine when the selected tests use it (tests_wanted: scripts/lib/cluster.sh). Without
+# Go those tests skip, except under CI=true, where a failed build stops the run.
 pulumi_for_tests() {
-  local arg path wanted any_path=false selected=false
-  for arg in "$@"; do
-    path=${arg%%::*}
-    path=${path%/}
-    [ -e "$path" ] || continue
-    any_path=true
-    for wanted in "${PULUMI_TEST_PATHS[@]}"; do
-      case "$wanted/" in "$path"/*) selected=true ;; esac
-      case "$path/" in "$wanted"/*) selected=true ;; esac
-    done
-  done
-  $any_path && ! $selected && return 0
+  tests_wanted tests/engine "$@" || return 0
   if ! command -v go >/dev/null && [ "${CI:-}" != true ]; then
     echo "pulumi: Go is not installed: the tests of tests/engine will skip" >&2
     return 0
