@@ -16,13 +16,13 @@ import yaml
 from podpatterns import package
 from podpatterns.render import Recording, kubernetes_objects
 
-from ..package.host import EngineOutput, construct
+from ..package.host import construct
+from ..package.yaml_program import evaluate, urn
 
 PROGRAM = Path(__file__).resolve().parents[2] / "examples" / "yaml" / "Pulumi.yaml"
 Types = dict[str, Any]
 """The schema's object types by their reference, #/types/<token>."""
 INTERPOLATION = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
-WHOLE_INTERPOLATION = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_.]+)\}")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -97,7 +97,8 @@ def test_the_dev_stack_from_yaml_is_the_same_pod_as_the_python_render(
 
 
 def test_the_orders_workload_gets_the_ambassador_and_the_log_tail(program: dict[str, Any]) -> None:
-    states, recordings = _run_offline(program)
+    made = evaluate(program)
+    states, recordings = made.states, made.recordings
     template = states["orders-pod"]["template"]
     containers = {c["name"] for c in template["spec"]["containers"]}
     assert containers == {"orders", "tls-ambassador"}
@@ -109,45 +110,13 @@ def test_the_orders_workload_gets_the_ambassador_and_the_log_tail(program: dict[
     assert secret["metadata"]["namespace"] == "shop"
     children = [r for r in recordings["orders-tls"].registrations if r.custom]
     assert children
-    assert all(_urn("shop") in r.dependencies for r in children)
+    assert all(urn("shop") in r.dependencies for r in children)
+    (deployment,) = [m for m in made.manifests if m["kind"] == "Deployment"]
+    assert deployment["spec"]["template"] == template
 
 
 def _ours(program: dict[str, Any]) -> dict[str, Any]:
     return {name: r for name, r in program["resources"].items() if r["type"].startswith("podpatterns:")}
-
-
-def _urn(resource: str) -> str:
-    return f"urn:pulumi:test::search-yaml::{resource}"
-
-
-def _run_offline(program: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Recording]]:
-    """The program's components constructed through the provider in order, each `${resource.path}` replaced by
-    that resource's value as the engine would send it: an output carrying the resource as a dependency."""
-    states: dict[str, Any] = {}
-    recordings: dict[str, Recording] = {}
-    for name, resource in program["resources"].items():
-        properties = _resolve(resource["properties"], states)
-        if resource["type"].startswith("podpatterns:"):
-            component = resource["type"].rsplit(":", 1)[-1]
-            recordings[name], states[name] = construct(component, properties)
-        else:  # a Kubernetes object: its outputs are its inputs
-            states[name] = properties
-    return states, recordings
-
-
-def _resolve(value: Any, states: dict[str, Any]) -> Any:
-    if isinstance(value, str) and (match := WHOLE_INTERPOLATION.fullmatch(value)):
-        resource, path = match.groups()
-        found: Any = states[resource]
-        for step in path.split("."):
-            found = found[step]
-        found = found.value if isinstance(found, EngineOutput) else found
-        return EngineOutput(found, [_urn(resource)])
-    if isinstance(value, dict):
-        return {k: _resolve(v, states) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(v, states) for v in value]
-    return value
 
 
 def _objects_by_kind_and_name(recording: Recording) -> dict[tuple[str, str], Any]:
