@@ -5,7 +5,7 @@
 PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
 # Part of every cache key: raise it when the build steps below change, so that machines rebuild.
 PULUMI_BUILD_REVISION=1
-PULUMI_MODULES=(cli tls kubernetes yaml)  # in build order: the CLI first, then what the quickest tests need
+PULUMI_MODULES=(cli tls kubernetes yaml languages)  # in build order: the CLI first, then what the quickest tests need
 # The provider releases the binaries stand for; the SDKs pinned in requirements.txt match them (tests check it).
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_TLS_VERSION=5.3.0
@@ -88,6 +88,14 @@ _pulumi_build_yaml() {
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
+# Our SDK generator (Pulumi's code generators), as the Node.js and Go language hosts of `pulumi package gen-sdk`: the
+# name it runs under chooses the language.
+_pulumi_build_languages() {
+  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
+  _pulumi_go_build "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
+  cp "$2/pulumi-language-nodejs" "$2/pulumi-language-go"
+}
+
 # Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.
 _pulumi_ensure_module() {
   local module=$1 bin log
@@ -125,6 +133,12 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language yaml \
     "$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" --file "$(pulumi_bin_dir yaml)/pulumi-language-yaml" >&2 || return
+  local language
+  for language in nodejs go; do
+    PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language "$language" \
+      "$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)" \
+      --file "$(pulumi_bin_dir languages)/pulumi-language-$language" >&2 || return
+  done
   touch "$home/.complete"
 }
 
