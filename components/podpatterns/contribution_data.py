@@ -7,7 +7,7 @@ Keys are snake_case here and camelCase in the schema (the SDK maps them); the Ku
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 from .podmodel import PodContribution
 
@@ -15,8 +15,8 @@ from .podmodel import PodContribution
 class PodContributionData(TypedDict, total=False):
     """What a pattern adds to a workload's pod: merge it into the pod template with PodTemplateMerge."""
 
-    source: str
-    """Who contributes, as conflict messages name it, e.g. TlsAmbassador 'orders-tls' on orders."""
+    source: Required[str]
+    """Who contributes, as conflict messages name it, e.g. TlsAmbassador 'orders-tls' on orders. Required."""
     containers: list[dict[str, Any]]
     """Regular containers (Kubernetes JSON), running beside the application for the pod's whole life."""
     init_containers: list[dict[str, Any]]
