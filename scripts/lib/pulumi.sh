@@ -133,19 +133,14 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language yaml \
     "$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" --file "$(pulumi_bin_dir yaml)/pulumi-language-yaml" >&2 || return
-  local language
-  for language in nodejs go; do
-    PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language "$language" \
-      "$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)" \
-      --file "$(pulumi_bin_dir languages)/pulumi-language-$language" >&2 || return
-  done
   touch "$home/.complete"
 }
 
 # The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
 # downloads. The caller's backend, passphrase and kubeconfig are kept.
 pulumi_env() {
-  export PATH="$(pulumi_bin_dir cli):$PATH"
+  # The Node.js and Go hosts (our SDK generator) are bundled kinds of plugin: the CLI finds them on PATH only.
+  export PATH="$(pulumi_bin_dir cli):$(pulumi_bin_dir languages):$PATH"
   export PULUMI_HOME="$(pulumi_home_dir)"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
