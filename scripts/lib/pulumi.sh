@@ -77,7 +77,8 @@ _pulumi_build_kubernetes() {
 _pulumi_build_tls() {
   local src=$1 out=$2 ldflags="-X podpatterns.local/toolchain/pulumi/tls/info.Version=$PULUMI_TLS_VERSION"
   _pulumi_go_build "$src" "$src/pulumi-tfgen-tls" "$ldflags" ./cmd/pulumi-tfgen-tls || return
-  (cd "$src" && ./pulumi-tfgen-tls schema --out cmd/pulumi-resource-tls) || return
+  # No docs nor examples in the schema: converting them needs the upstream repository and a converter plugin.
+  (cd "$src" && ./pulumi-tfgen-tls schema --skip-docs --skip-examples --out cmd/pulumi-resource-tls) || return
   _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
 }
 

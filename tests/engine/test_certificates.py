@@ -70,6 +70,9 @@ def test_up_renews_the_leaf_in_its_renewal_window_and_only_then(certificates: Pr
     leaf["outputs"]["validityEndTime"] = "2000-01-01T00:00:00Z"
     (tmp_path / "state.json").write_text(json.dumps(state))
     certificates.run("stack", "import", "--stack", "test", "--file", str(tmp_path / "state.json"))
+    # A plain preview already plans the new leaf: the bridge runs the provider's plan modifier (no refresh needed).
+    steps = json.loads(certificates.run("preview", "--stack", "test", "--json").stdout)["steps"]
+    assert {s["op"] for s in steps if s["urn"].endswith("::leaf") and CERT_TYPE in s["urn"]} == {"replace"}
     certificates.run("up", "--stack", "test", "--yes", "--skip-preview", "--refresh")
 
     after = certificates.outputs("test")

@@ -117,11 +117,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		args = append(args, "--root_directory", info.GetRootDirectory())
 	}
 	args = append(append(args, program), req.GetArgs()...)
-	config, err := json.Marshal(req.GetConfig())
+	// Never JSON null: the SDK iterates over both.
+	config, err := json.Marshal(orEmpty(req.GetConfig()))
 	if err != nil {
 		return nil, err
 	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	secretKeys, err := json.Marshal(append([]string{}, req.GetConfigSecretKeys()...))
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +166,13 @@ func (h *host) RunPlugin(
 		return err
 	}
 	return stream.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code}})
+}
+
+func orEmpty(config map[string]string) map[string]string {
+	if config == nil {
+		return map[string]string{}
+	}
+	return config
 }
 
 // streamWriter forwards a plugin's standard output or error to the engine.
