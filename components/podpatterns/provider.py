@@ -27,7 +27,6 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 from pulumi.runtime import rpc
 
-from .resources import dependencies_of
 from .settings.engine import Problem, SettingsError
 from .settings.inputs import MUST_NOT_BE_SECRET
 
@@ -95,8 +94,8 @@ def _state_of(key: str, result: ConstructResult) -> Any:
 
 def with_dependency(options: pulumi.ResourceOptions | None, dependency: pulumi.Output[Any]) -> pulumi.ResourceOptions:
     """`options` that also depend on the resources behind `dependency` (an Output that resolves to nothing)."""
-    extra = pulumi.ResourceOptions(depends_on=[*dependencies_of(options), dependency])
-    return pulumi.ResourceOptions.merge(options, extra)
+    # merge() concatenates the two depends_on, whatever form the caller's has.
+    return pulumi.ResourceOptions.merge(options, pulumi.ResourceOptions(depends_on=[dependency]))
 
 
 def settle(inputs: Mapping[str, Any], origin: str) -> pulumi.Output[dict[str, Any]]:
