@@ -132,16 +132,23 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir kubernetes)/pulumi-resource-kubernetes" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource tls "$PULUMI_TLS_VERSION" \
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
-  PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language yaml \
-    "$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" --file "$(pulumi_bin_dir yaml)/pulumi-language-yaml" >&2 || return
+  # The CLI refuses to install the language hosts it bundles (YAML, Node.js, Go) and looks for them next to itself:
+  # one directory of hard links to the CLI and every host.
+  mkdir -p "$home/bin"
+  ln -f "$(pulumi_bin_dir cli)"/pulumi* "$(pulumi_bin_dir yaml)"/pulumi-language-yaml \
+    "$(pulumi_bin_dir languages)"/pulumi-language-* "$home/bin/" || return
   touch "$home/.complete"
+}
+
+# The directory of the CLI and its language hosts (see ensure_pulumi).
+pulumi_tools_dir() {
+  echo "$(pulumi_home_dir)/bin"
 }
 
 # The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
 # downloads. The caller's backend, passphrase and kubeconfig are kept.
 pulumi_env() {
-  # The Node.js and Go hosts (our SDK generator) are bundled kinds of plugin: the CLI finds them on PATH only.
-  export PATH="$(pulumi_bin_dir cli):$(pulumi_bin_dir languages):$PATH"
+  export PATH="$(pulumi_tools_dir):$PATH"
   export PULUMI_HOME="$(pulumi_home_dir)"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

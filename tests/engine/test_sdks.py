@@ -21,14 +21,8 @@ BUILD_TIMEOUT = 1800  # seconds: a cold Go build of Pulumi's SDK on two busy cor
 
 
 def generate(engine: Engine, language: str, out: Path) -> None:
-    """`pulumi package gen-sdk components --language LANGUAGE --out OUT`, with our SDK generator on PATH."""
-    languages = subprocess.run(
-        ["bash", "-c", "source scripts/lib/pulumi.sh && pulumi_bin_dir languages"],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if not (Path(languages) / ".complete").exists():
-        unavailable("the SDK generator is not built: scripts/test builds it (or run scripts/pulumi version once)")
-    project = Project(engine, PROJECT_DIR, out.parent / "backend", path=f"{languages}:{os.environ['PATH']}")
+    """`pulumi package gen-sdk components --language LANGUAGE --out OUT` (our SDK generator is the host)."""
+    project = Project(engine, PROJECT_DIR, out.parent / "backend")
     project.run("package", "gen-sdk", str(PROJECT_DIR / "components"), "--language", language, "--out", str(out))
 
 
