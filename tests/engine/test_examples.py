@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, namespaces, volumes_for_claims, workloads
-from ..cluster.targets import EXAMPLES, example_objects, with_namespaces
+from ..cluster.targets import EXAMPLES, target_objects, with_namespaces
 from ..conftest import PROJECT_DIR
 from .cli import Engine, copy_project
 from .live import key, kubernetes_urn_keys, rendered_keys
@@ -26,14 +26,15 @@ def _pointing_at_the_checkout(project: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine, kube: Kube, tmp_path: Path) -> None:
-    expected = example_objects(example)
+    expected = target_objects(example, {})
     # What a user has before running the example: the namespaces it uses, a volume for each claim (no provisioner).
     prepared = [m for m in with_namespaces(expected) if m["kind"] == "Namespace" and m not in expected]
     volumes = volumes_for_claims(expected, "")
     project = copy_project(engine, PROJECT_DIR / "examples" / example, tmp_path / example)
     _pointing_at_the_checkout(project.directory)
     try:
-        kube.apply(prepared + volumes)
+        if prepared + volumes:  # the YAML example declares every namespace it uses
+            kube.apply(prepared + volumes)
         project.stack_init("dev")
         project.run("up", "--stack", "dev", "--yes", "--skip-preview")
         assert kubernetes_urn_keys(project.export("dev")) == rendered_keys(expected)

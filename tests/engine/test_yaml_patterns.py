@@ -20,6 +20,7 @@ from podpatterns.render import Recording, kubernetes_objects
 
 from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, unique_suffix
 from ..conftest import PROJECT_DIR
+from ..examples.test_yaml_program import YAML_NAMESPACE, in_namespace
 from .cli import Engine, Project, copy_project
 from .live import differences, state_resources
 
@@ -44,12 +45,12 @@ def example(engine: Engine, kube: Kube, tmp_path_factory: pytest.TempPathFactory
         yield project, suffix
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
-        delete_namespaces(kube, [f"shop{suffix}", f"search-dev{suffix}"])
+        delete_namespaces(kube, [f"shop-yaml{suffix}", f"{YAML_NAMESPACE}{suffix}"])
 
 
 def test_the_orders_pods_have_the_ambassador_and_the_log_tail(example: tuple[Project, str], kube: Kube) -> None:
     project, suffix = example
-    namespace = ["--namespace", f"shop{suffix}"]
+    namespace = ["--namespace", f"shop-yaml{suffix}"]
     kube.run("rollout", "status", "deployment/orders", *namespace, f"--timeout={ROLLOUT_TIMEOUT}")
     template = kube.json("get", "deployment", "orders", *namespace)["spec"]["template"]
     assert [c["name"] for c in template["spec"]["containers"]] == ["orders", "tls-ambassador"]
@@ -68,7 +69,7 @@ def test_the_namespace_passed_nested_is_a_dependency_in_the_state(example: tuple
     resources = project.export("dev")["deployment"]["resources"]
     (namespace,) = [r["urn"] for r in resources if r["urn"].endswith("::shop")]
     secret = next(r for r in resources if r["urn"].endswith("::orders-tls-secret"))
-    assert secret["outputs"]["metadata"]["namespace"] == f"shop{suffix}"
+    assert secret["outputs"]["metadata"]["namespace"] == f"shop-yaml{suffix}"
     assert namespace in secret["dependencies"]
 
 
@@ -87,7 +88,7 @@ def test_a_renewal_changes_the_template_hash_and_rolls_the_pods(
 
     after = project.outputs("dev")["ordersTemplateHash"]
     assert after != before
-    namespace = ["--namespace", f"shop{suffix}"]
+    namespace = ["--namespace", f"shop-yaml{suffix}"]
     kube.run("rollout", "status", "deployment/orders", *namespace, f"--timeout={ROLLOUT_TIMEOUT}")
     live = kube.json("get", "deployment", "orders", *namespace)
     assert live["spec"]["template"]["metadata"]["annotations"][HASH] == after
@@ -99,7 +100,8 @@ def test_the_dev_stack_in_yaml_deploys_the_python_renders_pod(
 ) -> None:
     _, suffix = example
     (rendered,) = [m for m in kubernetes_objects(recordings["dev"]) if m["kind"] == "Deployment"]
-    live = kube.json("get", "deployment", rendered["metadata"]["name"], "--namespace", f"search-dev{suffix}")
+    rendered = in_namespace(rendered, rendered["metadata"]["namespace"], f"{YAML_NAMESPACE}{suffix}")
+    live = kube.json("get", "deployment", rendered["metadata"]["name"], "--namespace", f"{YAML_NAMESPACE}{suffix}")
     expected, deployed = _without_hash(rendered["spec"]["template"]), _without_hash(live["spec"]["template"])
     assert differences(expected, deployed) == []
 
