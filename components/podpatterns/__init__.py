@@ -4,12 +4,14 @@ from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, Tl
 """
 
 from .builder import Planned, PodBuilder
+from .contribution_data import PodContributionData
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
 from .podsecurity import PodSecurityError
+from .podtemplate import PodTemplateMerge, PodTemplateMergeArgs
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .sysctl.args import SysctlInitArgs
 from .sysctl.component import SysctlInit
@@ -31,7 +33,10 @@ __all__ = [
     "PodBuilder",
     "PodConflictError",
     "PodContribution",
+    "PodContributionData",
     "PodSecurityError",
+    "PodTemplateMerge",
+    "PodTemplateMergeArgs",
     "PrometheusAdapter",
     "PrometheusAdapterArgs",
     "SettingsError",

@@ -268,17 +268,23 @@ cluster_for_tests() {
   export ${settings?}
 }
 
-# Whether pytest's arguments select tests that use the cluster: no path (the whole suite), or a path that is one of
-# CLUSTER_TEST_PATHS, inside one or contains one.
-CLUSTER_TEST_PATHS=(tests/cluster)
+# Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine)
 cluster_wanted() {
-  local arg path wanted any_path=false
+  tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
+}
+
+# Whether pytest's arguments ($2...) select tests under the paths in $1 (separated by spaces): no path (the whole
+# suite), or a path that is one of them, inside one or contains one.
+tests_wanted() {
+  local paths=$1 arg path wanted any_path=false
+  shift
   for arg in "$@"; do
     path=${arg%%::*}
     path=${path%/}
     [ -e "$path" ] || continue
     any_path=true
-    for wanted in "${CLUSTER_TEST_PATHS[@]}"; do
+    for wanted in $paths; do
       case "$wanted/" in "$path"/*) return 0 ;; esac
       case "$path/" in "$wanted"/*) return 0 ;; esac
     done

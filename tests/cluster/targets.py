@@ -7,13 +7,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..package.host import construct
+from ..package.yaml_program import evaluate
 from ..support.certs import materialize
 from .kube import (
     ROLLOUT_TIMEOUT,
@@ -43,17 +44,23 @@ def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manife
     for recording in recordings_of(target, recordings):
         made = materialize(recording)
         objects += [made.resolve(manifest) for manifest in kubernetes_objects(recording)]
+    if target == "yaml":  # and the program's own Kubernetes objects
+        objects += evaluate(_yaml_example()).manifests
     return objects
 
 
 def recordings_of(target: str, stacks: dict[str, Recording]) -> list[Recording]:
-    """The stack's recording; the Python example run as a stack; the YAML example's resources through the host."""
+    """The stack's recording; the Python example run as a stack; the YAML example's components through the host."""
     if target in stacks:
         return [stacks[target]]
     if target == "python-webapp":
         return [run_offline(PROJECT_DIR / "examples" / target, "dev")]
-    program = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
-    return [construct(r["type"].rsplit(":", 1)[1], r["properties"])[0] for r in program["resources"].values()]
+    return list(evaluate(_yaml_example()).recordings.values())
+
+
+def _yaml_example() -> dict[str, Any]:
+    program: dict[str, Any] = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
+    return program
 
 
 def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:

@@ -2,6 +2,7 @@
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
@@ -27,6 +28,8 @@ class LogTailSidecar(pulumi.ComponentResource):
     """Classic tailers read the app's last lines: a PodBuilder makes them stop after the app."""
     keeps_its_sidecar_kind = True
     """Its `mode` chooses native or classic tailers: a PodBuilder hooks the classic ones, never converts them."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
@@ -36,7 +39,10 @@ class LogTailSidecar(pulumi.ComponentResource):
         names = [c["name"] for c in [*contribution.containers, *contribution.native_sidecars]]
         self.container_names = pulumi.Output.from_input(names)
         self.native = pulumi.Output.from_input(bool(contribution.native_sidecars))
-        self.register_outputs({"container_names": self.container_names, "native": self.native})
+        self.pod_contribution = contribution_data(contribution)
+        self.register_outputs(
+            {"container_names": self.container_names, "native": self.native, "pod_contribution": self.pod_contribution}
+        )
 
     @staticmethod
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:

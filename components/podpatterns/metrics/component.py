@@ -5,8 +5,9 @@ from typing import Any
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import Manifest, PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
@@ -26,6 +27,8 @@ class PrometheusAdapter(pulumi.ComponentResource):
 
     job: pulumi.Output[str]
     """The Prometheus job the PodMonitors set."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: PrometheusAdapterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         settings, target, groups = parse_adapter_args(name, args)
@@ -33,9 +36,10 @@ class PrometheusAdapter(pulumi.ComponentResource):
         self.contribution: PodContribution = adapter_contribution(settings, target, _source(name))
         """What the exporter adds to the target's pods (plain data, for Python programs)."""
         for role, manifest in owned_objects(settings, target, groups).items():
-            register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            register(f"{name}-{role}", manifest, child_options(self, opts))
         self.job = pulumi.Output.from_input(job_name(settings, target))
-        self.register_outputs({"job": self.job})
+        self.pod_contribution = contribution_data(self.contribution)
+        self.register_outputs({"job": self.job, "pod_contribution": self.pod_contribution})
 
     @staticmethod
     def plan(name: str, args: PrometheusAdapterArgs) -> PodContribution:

@@ -7,6 +7,7 @@ registration is recorded with its parent and inputs. Values that only exist at d
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import json
@@ -24,7 +25,6 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from ..podmodel import MergedPod, observe_merged_pods
 from .urn import make_urn
@@ -78,6 +78,8 @@ class Registration:
     options: Mapping[str, Any] = field(default_factory=dict)
     """The engine-side resource options it was registered with, where set: customTimeouts ({create, update,
     delete}), ignoreChanges, and hooks (the names of the hooks bound per step, e.g. {"beforeUpdate": [...]})."""
+    dependencies: tuple[str, ...] = ()
+    """URNs of the resources it depends on, as the engine records them in the state."""
 
 
 @dataclass
@@ -126,7 +128,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            _ensure_event_loop()  # type: ignore[no-untyped-call]
+            _event_loop()  # deserializing makes futures; this runs in one of the mock monitor's threads
             secret_paths: list[str] = []
             inputs = _unwrap_secrets(rpc.deserialize_properties(request.object), "", secret_paths)
             registration = Registration(
@@ -139,10 +141,21 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 tuple(secret_paths),
                 tuple(_alias_spec(alias) for alias in request.aliases),
                 _options(request),
+                tuple(sorted(request.dependencies)),
             )
             with self.lock:
                 self.recording.registrations.append(registration)
         return response
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop, made on first use (Pulumi's runtime and mocks use the thread's loop)."""
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:  # no loop in this thread yet
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
 
 
 def _options(request: Any) -> dict[str, Any]:
@@ -280,6 +293,7 @@ def _run_isolated(
     recording: Recording,
     computed: ComputedValue,
 ) -> Recording:
+    loop = _event_loop()  # before the mocks, which make futures on this thread's loop
     pulumi.runtime.set_all_config(config, secret_keys)
     monitor = _RecordingMonitor(recording, computed)
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
@@ -292,7 +306,7 @@ def _run_isolated(
 
     with observe_merged_pods() as pods:
         try:
-            _sync_await(run_pulumi_func(run_and_collect_outputs))
+            loop.run_until_complete(run_pulumi_func(run_and_collect_outputs))
         finally:
             recording.pods.extend(pods)
     return recording

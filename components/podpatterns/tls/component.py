@@ -7,8 +7,9 @@ from typing import cast
 import pulumi
 import pulumi_tls as tls
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
 from ..settings.inputs import plain_args
 from ..target import require_target
@@ -82,11 +83,13 @@ class TlsAmbassador(pulumi.ComponentResource):
     """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
     outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
     """nginx serves the app: a PodBuilder makes it stop after the app."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge, any language); a renewal rolls the pods."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
         super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        child = child_options(self, opts)
         self._settings, self._child = settings, child
 
         cas = {generation: self._ca(name, layout, generation) for generation in settings.trusted_ca_generations}
@@ -128,6 +131,7 @@ class TlsAmbassador(pulumi.ComponentResource):
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
         self.contribution: PodContribution = ambassador_contribution(layout, settings, _source(name), rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
+        self.pod_contribution = contribution_data(self.contribution)
         self.ca_certificate = bundle
         self.certificate_expiry = server.validity_end_time
         self.register_outputs(
@@ -135,6 +139,7 @@ class TlsAmbassador(pulumi.ComponentResource):
                 "ca_certificate": self.ca_certificate,
                 "certificate_expiry": self.certificate_expiry,
                 "client_secrets": self.client_secrets,
+                "pod_contribution": self.pod_contribution,
             }
         )
 

@@ -1,0 +1,166 @@
+# Sourced by scripts/pulumi and scripts/test: the real Pulumi engine, built from the pinned wrapper modules under
+# toolchain/pulumi (the CLI with a Python language host, the kubernetes provider, the tls provider) into a cache
+# outside the checkout, one directory per module keyed by its files and the Go version, and a PULUMI_HOME there
+# with the two providers installed as plugins. A machine that built them once only reuses them.
+PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
+# Part of every cache key: raise it when the build steps below change, so that machines rebuild.
+PULUMI_BUILD_REVISION=1
+PULUMI_MODULES=(cli tls kubernetes yaml languages)  # in build order: the CLI first, then what the quickest tests need
+# The provider releases the binaries stand for; the SDKs pinned in requirements.txt match them (tests check it).
+PULUMI_KUBERNETES_VERSION=4.25.0
+PULUMI_TLS_VERSION=5.3.0
+
+pulumi_cache() {
+  echo "${PODPATTERNS_CACHE:-$HOME/.cache/pod-patterns}"
+}
+
+# The pinned version of a module required by a wrapper: pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3
+pulumi_pinned() {
+  awk -v module="$2" '$1 == module && $2 ~ /^v/ { print $2; exit }' "$PULUMI_TOOLCHAIN/$1/go.mod"
+}
+
+# The key of a wrapper module: its files (go.mod, go.sum, our Go sources), the Go version and the build revision.
+_pulumi_key() {
+  (
+    cd "$PULUMI_TOOLCHAIN/$1" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
+      xargs sha256sum
+    go env GOVERSION
+    echo "$PULUMI_BUILD_REVISION"
+  ) | sha256sum | cut -c1-16
+}
+
+# The directory of a module's built programs (it may not exist yet).
+pulumi_bin_dir() {
+  echo "$(pulumi_cache)/pulumi-$1-$(_pulumi_key "$1")/bin"
+}
+
+# PULUMI_HOME with the providers and the YAML host installed as plugins: keyed by every module.
+pulumi_home_dir() {
+  local key
+  key=$(for module in "${PULUMI_MODULES[@]}"; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
+  echo "$(pulumi_cache)/pulumi-home-$key"
+}
+
+# The directory of a module in the module cache, downloading it if needed: _pulumi_module_dir WRAPPER MODULE
+_pulumi_module_dir() {
+  (cd "$PULUMI_TOOLCHAIN/$1" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' "$2")
+}
+
+# go build in the wrapper's copy: _pulumi_go_build SRC OUT LDFLAGS PACKAGE
+_pulumi_go_build() {
+  (cd "$1" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly nice -n 5 go build -trimpath -ldflags "-s -w $3" -o "$2" "$4")
+}
+
+# The CLI (version linked in: the Automation API parses `pulumi version`) and our Python language host with Pulumi's
+# pulumi-language-python-exec beside it (from the SDK module, as upstream ships it).
+_pulumi_build_cli() {
+  local src=$1 out=$2 version sdk
+  version=$(pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3)
+  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+  _pulumi_go_build "$src" "$out/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || return
+  _pulumi_go_build "$src" "$out/pulumi-language-python" "$ldflags" ./cmd/pulumi-language-python || return
+  sdk=$(_pulumi_module_dir cli github.com/pulumi/pulumi/sdk/v3) || return
+  install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
+}
+
+# The kubernetes provider: our main embeds the schema and terraform mapping copied from the provider module.
+_pulumi_build_kubernetes() {
+  local src=$1 out=$2 dir
+  dir=$(_pulumi_module_dir kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4) || return
+  install -m 0644 "$dir/cmd/pulumi-resource-kubernetes/schema.json" \
+    "$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$src/"
+  _pulumi_go_build "$src" "$out/pulumi-resource-kubernetes" \
+    "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_VERSION" .
+}
+
+# The tls provider: tfgen writes the schema and bridge metadata from our mapping, then the provider embeds them.
+_pulumi_build_tls() {
+  local src=$1 out=$2 ldflags="-X podpatterns.local/toolchain/pulumi/tls/info.Version=$PULUMI_TLS_VERSION"
+  _pulumi_go_build "$src" "$src/pulumi-tfgen-tls" "$ldflags" ./cmd/pulumi-tfgen-tls || return
+  # No docs nor examples in the schema: converting them needs the upstream repository and a converter plugin.
+  (cd "$src" && ./pulumi-tfgen-tls schema --skip-docs --skip-examples --out cmd/pulumi-resource-tls) || return
+  _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
+}
+
+# The YAML language host, installed as a plugin (it needs an older pulumi/pkg/v3 than the CLI's).
+_pulumi_build_yaml() {
+  _pulumi_go_build "$1" "$2/pulumi-language-yaml" \
+    "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" \
+    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
+
+# Our SDK generator (Pulumi's code generators), as the Node.js and Go language hosts of `pulumi package gen-sdk`: the
+# name it runs under chooses the language.
+_pulumi_build_languages() {
+  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
+  _pulumi_go_build "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
+  cp "$2/pulumi-language-nodejs" "$2/pulumi-language-go"
+}
+
+# Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.
+_pulumi_ensure_module() {
+  local module=$1 bin log
+  bin=$(pulumi_bin_dir "$module")
+  [ -f "$bin/.complete" ] && return 0
+  echo "pulumi: building $module from $PULUMI_TOOLCHAIN/$module into $bin (once per machine)" >&2
+  rm -rf "$bin.partial" && mkdir -p "$bin.partial/src"
+  log=$bin.partial/build.log
+  # A copy of the wrapper, so that the files copied in at build time never land in the checkout.
+  cp -R "$PULUMI_TOOLCHAIN/$module/." "$bin.partial/src/"
+  if ! "_pulumi_build_$module" "$bin.partial/src" "$bin.partial" >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    echo "pulumi: building $module failed; the whole log is $log. Check that the Go module proxy is reachable" \
+      "and that Go is 1.26 or newer ($(go env GOVERSION))" >&2
+    return 1
+  fi
+  rm -rf "$bin.partial/src" "$bin"
+  mv "$bin.partial" "$bin"
+  touch "$bin/.complete"
+}
+
+# Builds what is missing and installs the providers into PULUMI_HOME. Prints nothing on a warm machine.
+ensure_pulumi() {
+  command -v go >/dev/null || { echo "pulumi: go is not installed: install Go 1.26 (https://go.dev/dl/)" >&2; return 1; }
+  local module home
+  for module in "${PULUMI_MODULES[@]}"; do
+    _pulumi_ensure_module "$module" || return
+  done
+  home=$(pulumi_home_dir)
+  [ -f "$home/.complete" ] && return 0
+  rm -rf "$home" && mkdir -p "$home"
+  PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource kubernetes "$PULUMI_KUBERNETES_VERSION" \
+    --file "$(pulumi_bin_dir kubernetes)/pulumi-resource-kubernetes" >&2 || return
+  PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource tls "$PULUMI_TLS_VERSION" \
+    --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
+  # The CLI refuses to install the language hosts it bundles (YAML, Node.js, Go) and looks for them next to itself:
+  # one directory of hard links to the CLI and every host.
+  mkdir -p "$home/bin"
+  ln -f "$(pulumi_bin_dir cli)"/pulumi* "$(pulumi_bin_dir yaml)"/pulumi-language-yaml \
+    "$(pulumi_bin_dir languages)"/pulumi-language-* "$home/bin/" || return
+  touch "$home/.complete"
+}
+
+# The directory of the CLI and its language hosts (see ensure_pulumi).
+pulumi_tools_dir() {
+  echo "$(pulumi_home_dir)/bin"
+}
+
+# The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
+# downloads. The caller's backend, passphrase and kubeconfig are kept.
+pulumi_env() {
+  export PATH="$(pulumi_tools_dir):$PATH"
+  export PULUMI_HOME="$(pulumi_home_dir)"
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+}
+
+# For scripts/test: builds the engine when the selected tests use it (tests_wanted: scripts/lib/cluster.sh). Without
+# Go those tests skip, except under CI=true, where a failed build stops the run.
+pulumi_for_tests() {
+  tests_wanted tests/engine "$@" || return 0
+  if ! command -v go >/dev/null && [ "${CI:-}" != true ]; then
+    echo "pulumi: Go is not installed: the tests of tests/engine will skip" >&2
+    return 0
+  fi
+  ensure_pulumi
+}

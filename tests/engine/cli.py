@@ -1,0 +1,115 @@
+"""The real Pulumi CLI (built by scripts/lib/pulumi.sh) on a copy of a project, with a file backend of the test's own.
+
+Each test's project is a copy in a temporary directory: `pulumi stack init` writes an encryption salt into the stack
+file and the tests change settings, so the checkout's files are never touched. The copy's Pulumi.yaml points its
+virtualenv at the checkout's .venv (where scripts/test installed the library and its SDKs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..conftest import PROJECT_DIR
+
+PASSPHRASE = "pod-patterns-engine-tests"
+COMMAND_TIMEOUT = 1800  # seconds; pulumi-kubernetes waits up to 10 minutes for a rollout
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where scripts/lib/pulumi.sh put the CLI (with its language hosts) and the PULUMI_HOME with the providers."""
+
+    bin_dir: Path
+    home: Path
+    kubeconfig: Path
+
+
+@dataclass(frozen=True)
+class Project:
+    """A copy of a Pulumi project with its own backend; `run` is `pulumi ARGS` in it."""
+
+    engine: Engine
+    directory: Path
+    backend: Path
+    path: str = field(default_factory=lambda: os.environ["PATH"])
+    """PATH after the CLI's directory (where the language host finds python3 when no interpreter is chosen)."""
+    python: Path | None = PROJECT_DIR / ".venv" / "bin" / "python"
+    """The interpreter of Python plugins (the component package, the policy pack): PULUMI_PYTHON_CMD."""
+
+    def env(self) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "PATH": f"{self.engine.bin_dir}:{self.path}",
+            "PULUMI_HOME": str(self.engine.home),
+            "PULUMI_BACKEND_URL": f"file://{self.backend}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "KUBECONFIG": str(self.engine.kubeconfig),
+            "NO_COLOR": "1",
+        }
+        env.pop("PULUMI_PYTHON_CMD", None)
+        if self.python:
+            env["PULUMI_PYTHON_CMD"] = str(self.python)
+        return env
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """`pulumi ARGS --non-interactive`; with `check`, a failure raises with the command's output."""
+        command = [str(self.engine.bin_dir / "pulumi"), *args, "--non-interactive"]
+        done = subprocess.run(
+            command, cwd=self.directory, env=self.env(), capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+            check=False,
+        )  # fmt: skip
+        if check and done.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def stack_init(self, stack: str) -> None:
+        self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+
+    def config_set(self, stack: str, key: str, value: Any) -> None:
+        """Sets a (possibly structured) key: `value` is written as JSON into the stack file's config."""
+        self.run(
+            "config", "set", "--stack", stack, "--path", key, json.dumps(value) if not isinstance(value, str) else value
+        )
+
+    def outputs(self, stack: str) -> dict[str, Any]:
+        return dict(json.loads(self.run("stack", "output", "--stack", stack, "--json", "--show-secrets").stdout))
+
+    def export(self, stack: str) -> dict[str, Any]:
+        return dict(json.loads(self.run("stack", "export", "--stack", stack).stdout))
+
+    def stack_file(self, stack: str) -> Path:
+        settings = yaml.safe_load((self.directory / "Pulumi.yaml").read_text())
+        return self.directory / settings.get("stackConfigDir", ".") / f"Pulumi.{stack}.yaml"
+
+
+def copy_project(engine: Engine, source: Path, destination: Path, entries: tuple[str, ...] = ()) -> Project:
+    """A copy of the project at `source` (only `entries` when given) whose Python runs on the checkout's .venv."""
+    ignore = shutil.ignore_patterns(".venv", "venv", "__pycache__")
+    if entries:
+        destination.mkdir()
+        for entry in entries:
+            if (source / entry).is_dir():
+                shutil.copytree(source / entry, destination / entry, ignore=ignore)
+            else:
+                shutil.copy2(source / entry, destination / entry)
+    else:
+        shutil.copytree(source, destination, ignore=ignore)
+    settings_file = destination / "Pulumi.yaml"
+    settings = yaml.safe_load(settings_file.read_text())
+    runtime = settings.get("runtime")
+    if isinstance(runtime, dict) and runtime.get("name") == "python":
+        runtime.setdefault("options", {})["virtualenv"] = str(PROJECT_DIR / ".venv")
+        settings_file.write_text(yaml.safe_dump(settings, sort_keys=False))
+    backend = destination.parent / f"{destination.name}-state"
+    backend.mkdir()
+    return Project(engine, destination, backend)

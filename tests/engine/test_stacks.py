@@ -1,0 +1,266 @@
+"""`pulumi up`, `preview`, `refresh` and `destroy` of every stack with the real engine, against the test cluster.
+
+One deployment per stack (a module fixture), the tests in the order a stack lives: created and compared with the
+offline render, previewed unchanged, previewed with changes, its state checked for plaintext secrets, its
+certificate renewed, refreshed, destroyed. One file: the tests run in one worker, one after the other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import yaml
+from podpatterns.podmodel import Manifest
+from podpatterns.render import kubernetes_objects, run_offline
+from podpatterns.settings import SettingsError
+from podpatterns.tls.contribution import ROTATION_ANNOTATION
+
+from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, volumes_for_claims, workloads
+from ..conftest import PROJECT_DIR, STACKS
+from .cli import Engine, Project, copy_project
+from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
+
+STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
+CERT_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
+PRIVATE_KEY_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+VAULT_TOKEN = re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{20,}")
+
+
+@dataclass
+class Deployment:
+    project: Project
+    stack: str
+    manifests: list[Manifest]
+    """The stack's offline render, what `pulumi up` must have created."""
+    volumes: list[Manifest] = field(default_factory=list)
+    destroyed: bool = False
+
+    def render(self) -> list[Manifest]:
+        return kubernetes_objects(run_offline(self.project.directory, self.stack))
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def deployment(
+    request: pytest.FixtureRequest, engine: Engine, kube: Kube, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    """The stack created by `pulumi up` in a project copy of its own; destroyed afterwards if a test did not."""
+    stack = request.param
+    project = copy_project(engine, PROJECT_DIR, tmp_path_factory.mktemp(f"engine-{stack}") / "project", STACK_ENTRIES)
+    project.stack_init(stack)
+    deployed = Deployment(project, stack, [])
+    deployed.manifests = deployed.render()
+    # The cluster has no volume provisioner: a volume bound ahead to each claim the StatefulSet will make.
+    deployed.volumes = volumes_for_claims(deployed.manifests, "")
+    if deployed.volumes:
+        kube.apply(deployed.volumes)
+    try:
+        project.run("up", "--stack", stack, "--yes", "--skip-preview")
+        yield deployed
+    finally:
+        if not deployed.destroyed:
+            project.run("destroy", "--stack", stack, "--yes", check=False)
+        for volume in deployed.volumes:
+            kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)
+
+
+def test_up_creates_what_the_offline_render_shows(deployment: Deployment, kube: Kube) -> None:
+    state = deployment.project.export(deployment.stack)
+    assert kubernetes_urn_keys(state) == rendered_keys(deployment.manifests)
+    problems = []
+    for manifest in deployment.manifests:
+        kind, namespace, name = key(manifest)
+        group = manifest["apiVersion"].rpartition("/")[0]
+        where = ["--namespace", namespace] if namespace else []
+        live = kube.json("get", f"{kind}.{group}" if group else kind, name, *where)
+        problems += [f"{kind} {namespace}/{name}{d}" for d in differences(manifest, live)]
+    assert not problems, "\n".join(problems)
+
+
+def test_rollouts_complete(deployment: Deployment, kube: Kube) -> None:
+    for workload in workloads(deployment.manifests):
+        kind, namespace, name = key(workload)
+        kube.run(
+            "rollout", "status", f"{kind.lower()}/{name}", "--namespace", namespace, f"--timeout={ROLLOUT_TIMEOUT}"
+        )
+
+
+def test_second_preview_changes_nothing(deployment: Deployment) -> None:
+    done = deployment.project.run("preview", "--stack", deployment.stack, "--diff", "--expect-no-changes", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _preview_with(deployment: Deployment, changes: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """`pulumi preview --json` with `changes` (dotted config paths) set in the stack file, restored afterwards."""
+    stack_file = deployment.project.stack_file(deployment.stack)
+    original = stack_file.read_text()
+    try:
+        for path, value in changes.items():
+            deployment.project.config_set(deployment.stack, path, value)
+        return deployment.project.run("preview", "--stack", deployment.stack, "--json", check=False)
+    finally:
+        stack_file.write_text(original)
+
+
+def _rendered_operations(before: list[Manifest], after: list[Manifest]) -> dict[tuple[str, str, str], str]:
+    """What the offline renders say must happen to each object: create, update or delete."""
+    old, new = {key(m): m for m in before}, {key(m): m for m in after}
+    operations = {k: "create" for k in new.keys() - old.keys()} | {k: "delete" for k in old.keys() - new.keys()}
+    return operations | {k: "update" for k in new.keys() & old.keys() if old[k] != new[k]}
+
+
+def _operations(preview: dict[str, Any]) -> dict[tuple[str, str, str], str]:
+    """The operation on each Kubernetes object a `pulumi preview --json` would change (other resources by URN)."""
+    found = {}
+    for step in preview.get("steps", []):
+        if step["op"] == "same":
+            continue
+        state = step.get("newState") or step.get("oldState") or {}
+        inputs = state.get("inputs", {})
+        is_object = state.get("type", "").startswith("kubernetes:") and "kind" in inputs
+        found[key(inputs) if is_object else ("", "", step["urn"])] = step["op"]
+    return found
+
+
+def _expect_rendered_preview(deployment: Deployment, changes: dict[str, Any]) -> dict[tuple[str, str, str], str]:
+    """The preview of `changes` does exactly what the offline render of them says: the same operations on the same
+    objects, or, when the render refuses the settings, a failed preview with the render's message. Returns the
+    operations (empty when refused)."""
+    stack_file = deployment.project.stack_file(deployment.stack)
+    original = stack_file.read_text()
+    try:
+        for path, value in changes.items():
+            deployment.project.config_set(deployment.stack, path, value)
+        changed = deployment.render()
+    except SettingsError as error:
+        changed, refusal = [], str(error)
+    else:
+        refusal = ""
+    finally:
+        stack_file.write_text(original)
+    done = _preview_with(deployment, changes)
+    if refusal:
+        assert done.returncode != 0
+        assert refusal in done.stdout + done.stderr, done.stdout + done.stderr
+        return {}
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = _rendered_operations(deployment.manifests, changed)
+    assert expected, f"the offline render shows no change for {changes}"
+    assert _operations(json.loads(done.stdout)) == expected
+    return expected
+
+
+def _stack_setting(deployment: Deployment, section: str, name: str) -> Any:
+    config = yaml.safe_load(deployment.project.stack_file(deployment.stack).read_text())["config"]
+    return config[f"pod-patterns:{section}"].get(name)
+
+
+def test_node_count_change_previews_as_exactly_the_rendered_update(deployment: Deployment) -> None:
+    """Two more nodes (the count of master-eligible nodes stays odd); refused on a single-node Deployment."""
+    nodes = int(_stack_setting(deployment, "elasticsearch", "nodes"))
+    _expect_rendered_preview(deployment, {"pod-patterns:elasticsearch.nodes": nodes + 2})
+
+
+def test_pattern_setting_change_previews_as_exactly_the_rendered_update(deployment: Deployment) -> None:
+    _expect_rendered_preview(deployment, {"pod-patterns:tls.accessLog": False})
+
+
+def _scaled(size: str, factor: float) -> str:
+    """A byte quantity times `factor`, in its own unit: 20Gi, 2.0 -> 40Gi."""
+    number, unit = re.fullmatch(r"(\d+)(\D*)", size).groups()  # type: ignore[union-attr]
+    return f"{int(int(number) * factor)}{unit}"
+
+
+def test_storage_size_changes_grow_the_claims_in_place_and_a_shrink_is_refused(deployment: Deployment) -> None:
+    """A larger storageSize patches the claims and annotates the StatefulSet (no replacement); a smaller one fails
+    the preview in the library's before_update hook, naming the key. On a Deployment stack it is a settings error."""
+    size = _stack_setting(deployment, "elasticsearch", "storageSize")
+    operations = _expect_rendered_preview(
+        deployment, {"pod-patterns:elasticsearch.storageSize": _scaled(size or "10Gi", 2)}
+    )
+    if size is None:
+        assert operations == {}, "storageSize on a Deployment stack is refused"
+        return
+    assert {kind for kind, _, _ in operations} == {"StatefulSet", "PersistentVolumeClaim"}
+    assert set(operations.values()) == {"update"}
+    shrink = _preview_with(deployment, {"pod-patterns:elasticsearch.storageSize": _scaled(size, 0.5)})
+    assert shrink.returncode != 0
+    assert "elasticsearch.storageSize" in shrink.stdout + shrink.stderr, shrink.stdout + shrink.stderr
+
+
+def test_state_holds_no_plaintext_secret(deployment: Deployment) -> None:
+    exported = deployment.project.run("stack", "export", "--stack", deployment.stack).stdout
+    assert not PRIVATE_KEY_PEM.search(exported)
+    assert not VAULT_TOKEN.search(exported)
+    state = json.loads(exported)
+    keys = state_resources(state, "tls:index/privateKey:PrivateKey")
+    assert keys, "no private key in the state"
+    for resource in keys:
+        secret = resource["outputs"]["privateKeyPem"]
+        assert set(secret) == {"4dabf18193072939515e22adb298388d", "ciphertext"}, secret
+
+
+def _leaf_certificates(deployment: Deployment) -> dict[str, str]:
+    state = deployment.project.export(deployment.stack)
+    return {r["urn"]: r["outputs"]["certPem"] for r in state_resources(state, CERT_TYPE)}
+
+
+def _template_hashes(deployment: Deployment, kube: Kube) -> dict[str, str]:
+    hashes = {}
+    for workload in workloads(deployment.manifests):
+        kind, namespace, name = key(workload)
+        live = kube.json("get", kind.lower(), name, "--namespace", namespace)
+        hashes[f"{kind}/{name}"] = live["spec"]["template"]["metadata"].get("annotations", {}).get(ROTATION_ANNOTATION)
+    return hashes
+
+
+def test_up_refresh_renews_the_certificate_in_its_renewal_window(deployment: Deployment, kube: Kube) -> None:
+    """`pulumi up --refresh`, as the renew-certificates workflow runs it daily, renews a leaf in its window.
+
+    The window is reached by moving the recorded end of validity into the past (time cannot be moved).
+    """
+    before, hashes_before = _leaf_certificates(deployment), _template_hashes(deployment, kube)
+    state = deployment.project.export(deployment.stack)
+    past = "2000-01-01T00:00:00Z"
+    for resource in state_resources(state, CERT_TYPE):
+        resource["outputs"]["validityEndTime"] = past
+    state_file = deployment.project.directory.parent / "renewal-state.json"
+    state_file.write_text(json.dumps(state))
+    deployment.project.run("stack", "import", "--stack", deployment.stack, "--file", str(state_file))
+
+    deployment.project.run("up", "--stack", deployment.stack, "--refresh", "--yes", "--skip-preview")
+
+    after, hashes_after = _leaf_certificates(deployment), _template_hashes(deployment, kube)
+    assert before.keys() == after.keys()
+    assert all(after[urn] != before[urn] for urn in before)
+    assert all(hashes_after[w] != hashes_before[w] for w in hashes_before), (hashes_before, hashes_after)
+    test_rollouts_complete(deployment, kube)
+    done = deployment.project.run("preview", "--stack", deployment.stack, "--expect-no-changes", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_refresh_finds_nothing_changed(deployment: Deployment) -> None:
+    done = deployment.project.run("refresh", "--stack", deployment.stack, "--yes", "--expect-no-changes", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_destroy_leaves_nothing(deployment: Deployment, kube: Kube) -> None:
+    state = deployment.project.export(deployment.stack)
+    created = kubernetes_urn_keys(state)
+    deployment.project.run("destroy", "--stack", deployment.stack, "--yes")
+    deployment.destroyed = True
+    namespaces = {name for kind, _, name in created if kind == "Namespace"}
+    assert namespaces
+    live_namespaces = {n["metadata"]["name"] for n in kube.json("get", "namespaces")["items"]}
+    assert not namespaces & live_namespaces
+    secrets = {
+        (s["metadata"]["namespace"], s["metadata"]["name"])
+        for s in kube.json("get", "secrets", "--all-namespaces")["items"]
+    }
+    assert not {(ns, name) for kind, ns, name in created if kind == "Secret"} & secrets
+    assert not deployment.project.export(deployment.stack)["deployment"].get("resources")

@@ -1,0 +1,71 @@
+"""What scripts/pulumi builds and runs: the pinned versions, the installed plugins, its defaults and what it keeps."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from ..conftest import PROJECT_DIR
+from .cli import Engine
+
+LIBRARY = PROJECT_DIR / "scripts" / "lib" / "pulumi.sh"
+
+
+def _shell_variable(name: str) -> str:
+    match = re.search(rf"^{name}=(\S+)$", LIBRARY.read_text(), re.MULTILINE)
+    assert match, f"{name} not set in {LIBRARY}"
+    return match.group(1)
+
+
+def _requirement(package: str) -> str:
+    match = re.search(rf"^{package}==(\S+)$", (PROJECT_DIR / "requirements.txt").read_text(), re.MULTILINE)
+    assert match, f"requirements.txt pins no {package}"
+    return match.group(1)
+
+
+def test_the_sdks_are_pinned_to_the_provider_versions_built() -> None:
+    assert _requirement("pulumi-kubernetes") == _shell_variable("PULUMI_KUBERNETES_VERSION")
+    assert _requirement("pulumi-tls") == _shell_variable("PULUMI_TLS_VERSION")
+
+
+def test_the_cli_reports_its_pinned_version_and_has_both_providers(built_engine: Engine) -> None:
+    go_mod = (PROJECT_DIR / "toolchain" / "pulumi" / "cli" / "go.mod").read_text()
+    (pinned,) = re.findall(r"github.com/pulumi/pulumi/pkg/v3 (v\S+)", go_mod)
+    assert re.search(rf"github.com/pulumi/pulumi/sdk/v3 {re.escape(pinned)}\b", go_mod)
+    env = {**os.environ, "PULUMI_HOME": str(built_engine.home), "PULUMI_SKIP_UPDATE_CHECK": "true"}
+
+    def pulumi(*args: str) -> str:
+        command = [str(built_engine.bin_dir / "pulumi"), *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+
+    assert pulumi("version") == f"{pinned}\n"
+    plugins = pulumi("plugin", "ls")
+    for name, variable in [("kubernetes", "PULUMI_KUBERNETES_VERSION"), ("tls", "PULUMI_TLS_VERSION")]:
+        version = re.escape(_shell_variable(variable))
+        assert re.search(rf"^{name}\s+resource\s+{version}\s", plugins, re.MULTILINE), plugins
+
+
+def _scripts_pulumi(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PROJECT_DIR / "scripts" / "pulumi"), "whoami", "--verbose"], cwd=cwd, env=env, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+
+
+def test_scripts_pulumi_says_its_defaults_and_keeps_the_callers_settings(built_engine: Engine, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    defaults = _scripts_pulumi(env, tmp_path)
+    assert defaults.returncode == 0, defaults.stderr
+    assert f"PULUMI_BACKEND_URL=file://{PROJECT_DIR}/.pulumi-state" in defaults.stderr
+    assert "PULUMI_CONFIG_PASSPHRASE=" in defaults.stderr
+    assert f"Backend URL: file://{PROJECT_DIR}/.pulumi-state" in defaults.stdout
+
+    backend = tmp_path / "state"
+    backend.mkdir()
+    callers = {"PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": "x"}
+    kept = _scripts_pulumi({**env, **callers}, tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert "scripts/pulumi:" not in kept.stderr
+    assert f"Backend URL: file://{backend}" in kept.stdout
