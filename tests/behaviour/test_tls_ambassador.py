@@ -55,6 +55,7 @@ def test_mutual_tls_required_in_prod(stack_pod: StackPod, tmp_path: Path) -> Non
     resolve = f"{stack_pod.host}:{TLS_PORT}:{stack_pod.pod.ip}"
     url = f"https://{stack_pod.host}:{TLS_PORT}/_cluster/health?tls={mark}"
     curl = ["curl", "--silent", "--max-time", "5", "--resolve", resolve, "--cacert", stack_pod.ca, *STATUS]
+    curl += stack_pod.login()  # Elasticsearch's own user: the certificate alone opens the ambassador only
     assert stack_pod.pod.in_cluster([*curl, url]).stdout == "403"
     assert stack_pod.pod.in_cluster([*curl, *issued, url]).stdout == "200"
     cert, key = tmp_path / "intruder.crt", tmp_path / "intruder.key"

@@ -17,6 +17,14 @@ placeholders from the environment: `cluster.name`, `node.name`, `http.host` (def
 `<path.logs>/<cluster.name>.log`, as Elasticsearch 8 images do, else to stdout. `--host`/`--port`
 override the configuration, for use outside a pod.
 
+With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8) it refuses to start, as
+Elasticsearch would, without transport TLS files (PEM, inside the config directory) or without a keystore
+(tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`, and answers 401 to any request
+without the `elastic` user and that password.
+
+`POST /_bulk` reads the body as it arrives and answers how many bytes it got; `GET /_standin/bytes/<n>` answers
+n bytes, written as they are made (a large search or scroll answer).
+
 `PUT /_standin/health/<green|yellow|red>` changes the status from outside the process (e.g. from
 another network namespace through nsenter); in-process, use `ElasticsearchStandIn.status`.
 """
@@ -39,6 +47,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import yaml
+
+from .elasticsearch_keystore import FILE as KEYSTORE_FILE
+from .elasticsearch_keystore import KeystoreError, read_keystore
 
 CLUSTER = "standin-cluster"
 NODE = "standin-0"
@@ -64,8 +75,11 @@ class ElasticsearchStandIn:
         status: str = "green",
         cluster: str = CLUSTER,
         node: str = NODE,
+        password: str | None = None,
     ) -> None:
         self.status = status
+        self.password = password
+        """Security on: the elastic user's password (the keystore's bootstrap.password); None: no users."""
         self.nodes = nodes
         self.cluster = cluster
         self.node = node
@@ -245,13 +259,20 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            if not self._authenticated():
+                return
             standin.requests.append(self.path)
             standin.authorizations.append(self.headers.get("Authorization"))
+            if self.path.startswith("/_standin/bytes/"):
+                self._stream(int(self.path.removeprefix("/_standin/bytes/")))
+                return
             body = standin.answer(self.path)
             missing = {"error": f"no handler for {self.path}", "status": 404}
             self._reply(404 if body is None else 200, missing if body is None else body)
 
         def do_PUT(self) -> None:
+            if not self._authenticated():
+                return
             status = self.path.removeprefix("/_standin/health/")
             if status not in STATUSES:
                 self._reply(400, {"error": f"status must be one of {', '.join(STATUSES)}"})
@@ -259,16 +280,59 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             standin.status = status
             self._reply(200, {"status": status})
 
+        def do_POST(self) -> None:
+            """`/_bulk` (and `/<index>/_bulk`): the body read as it arrives, in 64 KiB pieces, and counted."""
+            if not self._authenticated():
+                return
+            standin.requests.append(self.path)
+            if not self.path.split("?", 1)[0].endswith("/_bulk"):
+                self._reply(404, {"error": f"no handler for POST {self.path}", "status": 404})
+                return
+            remaining = int(self.headers.get("Content-Length", "0"))
+            received = 0
+            while remaining:
+                piece = self.rfile.read(min(remaining, 65536))
+                if not piece:
+                    break
+                received += len(piece)
+                remaining -= len(piece)
+            self._reply(200, {"took": 1, "errors": False, "items": [], "standin_bytes_received": received})
+
+        def _stream(self, size: int) -> None:
+            """`size` bytes of JSON-safe filler (a large search or scroll answer), written as they are made."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            piece = b"x" * 65536
+            while size:
+                self.wfile.write(piece[: min(size, len(piece))])
+                size -= min(size, len(piece))
+
         def handle(self) -> None:
             # Clients drop idle keep-alive connections: not our error.
             with contextlib.suppress(ConnectionResetError):
                 super().handle()
 
-        def _reply(self, code: int, body: Any) -> None:
+        def _authenticated(self) -> bool:
+            """Security on: the elastic user with its password, else 401 as Elasticsearch answers."""
+            if standin.password is None or _credentials(self.headers.get("Authorization")) == (
+                "elastic",
+                standin.password,
+            ):
+                return True
+            self.close_connection = True  # the request body, if any, is left unread
+            error = {"type": "security_exception", "reason": f"missing or wrong authentication for [{self.path}]"}
+            self._reply(401, {"error": error, "status": 401}, {"WWW-Authenticate": 'Basic realm="security"'})
+            return False
+
+        def _reply(self, code: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
             data = json.dumps(body).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
@@ -292,11 +356,18 @@ def _log(line: str) -> None:
         _Log.sink.flush()
 
 
+def _credentials(authorization: str | None) -> tuple[str, str] | None:
+    """(user, password) of HTTP basic authentication, else None."""
+    if not authorization or not authorization.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+    return user, password
+
+
 def _user(authorization: str | None) -> str:
     """` user=NAME` for HTTP basic authentication (never the password), else nothing."""
-    if not authorization or not authorization.startswith("Basic "):
-        return ""
-    return " user=" + base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")[0]
+    credentials = _credentials(authorization)
+    return f" user={credentials[0]}" if credentials else ""
 
 
 @dataclass(frozen=True)
@@ -310,6 +381,36 @@ class NodeConfig:
     log_file: Path | None
     """Where ES_LOG_STYLE=file puts the server log; None: stdout."""
     nodes: int
+    security: dict[str, Any]
+    """The xpack.security.* settings; {"xpack.security.enabled": False} when security is off."""
+
+
+_TRANSPORT_FILES = ("key", "certificate")
+
+
+def security_password(config_dir: Path, security: Mapping[str, Any]) -> str | None:
+    """Security on: the bootstrap password from the keystore, after checking what Elasticsearch would refuse to
+    start without (SystemExit naming it); None when security is off."""
+    if not security.get("xpack.security.enabled", True):
+        return None
+    if security.get("xpack.security.transport.ssl.enabled") is not True:
+        raise SystemExit("security is on but transport TLS is off: Elasticsearch refuses to form a cluster")
+    paths = [security.get(f"xpack.security.transport.ssl.{name}") for name in _TRANSPORT_FILES]
+    paths += list(security.get("xpack.security.transport.ssl.certificate_authorities", []))
+    for relative in paths:
+        if not relative or Path(relative).is_absolute():
+            raise SystemExit(f"transport TLS file {relative!r}: must be a path inside the config directory")
+        text = (config_dir / relative).read_text()  # unreadable: an error naming it, as Elasticsearch's
+        if "-----BEGIN " not in text:
+            raise SystemExit(f"transport TLS file {config_dir / relative} holds no PEM")
+    try:
+        entries = read_keystore(config_dir / KEYSTORE_FILE)
+    except KeystoreError as error:
+        raise SystemExit(f"security is on: {error}") from None
+    if "bootstrap.password" not in entries:
+        raise SystemExit("security is on but the keystore has no bootstrap.password: the elastic user has none")
+    _log(f"standin: security on, transport TLS, keystore entries {', '.join(sorted(entries))}")
+    return entries["bootstrap.password"]
 
 
 def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
@@ -326,6 +427,7 @@ def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
         port=int(settings.get("http.port", 9200)),
         log_file=logs / f"{cluster}.log" if env.get("ES_LOG_STYLE") == "file" else None,
         nodes=len(settings.get("cluster.initial_master_nodes", [])) or 1,
+        security={key: value for key, value in settings.items() if key.startswith("xpack.security.")},
     )
 
 
@@ -341,8 +443,15 @@ def main() -> None:
     if config.log_file is not None:
         _Log.sink = config.log_file.open("a")
     host, port = options.host or config.host, options.port or config.port
+    password = security_password(options.config, config.security)
     standin = ElasticsearchStandIn(
-        host, port, nodes=config.nodes, status=options.status, cluster=config.cluster, node=config.node
+        host,
+        port,
+        nodes=config.nodes,
+        status=options.status,
+        cluster=config.cluster,
+        node=config.node,
+        password=password,
     )
     # As a container's PID 1 a process ignores SIGTERM unless it handles it: stop as Elasticsearch does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -87,6 +87,7 @@ VALID: dict[Component, dict[str, Any]] = {
     VaultSecretsInit: {
         "target": WEB,
         "address": "https://vault.vault.svc:8200",
+        "ca_config_map": "vault-ca",
         "role": "web",
         "files": [{"name": "db.json", "path": "shop/web/db", "keys": ["user"], "format": "json"}],
     },
@@ -107,7 +108,8 @@ def bad(component: Component, change: Mapping[str, Any], key: str, allowed: str)
     return arguments(component, NAMES[component], args, key, allowed)
 
 
-VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "role": "search"}
+VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "caConfigMap": "vault-ca", "role": "search"}
+VAULT_ARGS = {"enabled": True, "address": "https://vault.vault.svc:8200", "ca_config_map": "vault-ca", "role": "search"}
 ONE_FILE = [{"name": "password", "path": "search/elastic", "keys": ["password"]}]
 
 
@@ -502,7 +504,7 @@ CATALOGUE = [
     pytest.param(
         conflict(
             {
-                "vault": {**VAULT_ON, "files": ONE_FILE},
+                "vault": {**VAULT_ARGS, "files": ONE_FILE},
                 "contributions": [squatter(init_containers=[{"name": "vault-agent-init", "image": "x:1"}])],
             },
             "Team 'squatter'",

@@ -55,15 +55,21 @@ def _http_listener(settings: AppSettings) -> tuple[str, int, list[str]]:
     """
     if not settings.tls.enabled:
         return "0.0.0.0", HTTP_PORT, readiness_command(f"http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}")
+    # Security on: the probe logs in as elastic, with the bootstrap password Vault's agent wrote.
+    password = f"{settings.vault.mount_path}/{settings.security.bootstrap_password_file}"
+    login = password if settings.security.enabled else None
     if settings.tls.mode == "stream":
-        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(f"http://127.0.0.1:{LOOPBACK_HTTP_PORT}{HEALTH_PATH}")
+        url = f"http://127.0.0.1:{LOOPBACK_HTTP_PORT}{HEALTH_PATH}"
+        return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, password_file=login)
     url = f"https://127.0.0.1:{HTTP_PORT}{tls.UPSTREAM_HEALTH_PATH}"
-    return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt")
+    return "127.0.0.1", LOOPBACK_HTTP_PORT, readiness_command(url, f"{tls.CA_DIR}/ca.crt", login)
 
 
 def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
     """The scanner checks the Elasticsearch workload fails on purpose (README "Security")."""
-    accepted = [scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    accepted = [scanner.PULL_IF_NOT_PRESENT, scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    if settings.metrics.enabled and settings.metrics.credentials_secret:
+        accepted.append(scanner.EXPORTER_CREDENTIALS_ENV)
     if settings.sysctl.mode == "init":
         accepted += scanner.PRIVILEGED_SYSCTL_INIT
     return accepted
@@ -74,7 +80,10 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
     host, port, readiness = _http_listener(settings)
-    yml = elasticsearch_yml(es, http_host=host, http_port=port, allow_mmap=settings.sysctl.mode != "none")
+    allow_mmap = settings.sysctl.mode != "none"
+    yml = elasticsearch_yml(
+        es, http_host=host, http_port=port, allow_mmap=allow_mmap, security=settings.security.enabled
+    )
     base = app_contribution(
         es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness, logs=settings.logs
     )
@@ -93,7 +102,7 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
-        manifests["headless"] = objects.headless_service(es, ns)
+        manifests["headless"] = objects.headless_service(es, ns, tls=settings.tls.enabled)
     manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)

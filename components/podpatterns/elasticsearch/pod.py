@@ -7,11 +7,14 @@ from ..logtail.settings import LogSettings
 from ..podmodel import Manifest, PodContribution
 from ..quantity import java_heap
 from ..settings import ElasticsearchSettings
+from ..templating import read_template
 from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, USER_ID
 
 CONTAINER = "elasticsearch"
 CONFIG_INIT_CONTAINER = "config-init"
 CONFIG_FILE_KEY = "elasticsearch.yml"
+CONFIG_VOLUME = "config"
+"""An emptyDir over the image's config directory: Elasticsearch and the keystore tool write there."""
 DATA_VOLUME = "data"
 LOGS_VOLUME = "logs"
 _CONFIG_COPY_MOUNT = "/mnt/config"
@@ -49,7 +52,7 @@ def app_contribution(
     """
     loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
-        {"name": "config", "emptyDir": {}},
+        {"name": CONFIG_VOLUME, "emptyDir": {}},
         {"name": "config-file", "configMap": {"name": config_map}},
         {"name": "tmp", "emptyDir": {}},
         {"name": LOGS_VOLUME, "emptyDir": {"sizeLimit": logs.size_limit}},
@@ -87,7 +90,7 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(USER_ID, group=0),
         "volumeMounts": [
-            {"name": "config", "mountPath": CONFIG_DIR},
+            {"name": CONFIG_VOLUME, "mountPath": CONFIG_DIR},
             {
                 "name": "config-file",
                 "mountPath": f"{CONFIG_DIR}/{CONFIG_FILE_KEY}",
@@ -104,11 +107,15 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
     return container
 
 
-def readiness_command(url: str, ca_file: str | None = None) -> list[str]:
+def readiness_command(url: str, ca_file: str | None = None, password_file: str | None = None) -> list[str]:
     """curl from inside the pod: kubelet's httpGet goes to the pod IP, and Elasticsearch may listen on
-    127.0.0.1 only. `ca_file` verifies a TLS ambassador in between."""
+    127.0.0.1 only. `ca_file` verifies a TLS ambassador in between; with `password_file` (security on) curl logs
+    in as the elastic user (templates/elasticsearch-ready.sh: the password never on a command line)."""
     tls = ["--cacert", ca_file] if ca_file else []
-    return ["curl", "--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", *tls, url]
+    curl = ["--fail", "--silent", "--show-error", "--max-time", "4", "--output", "/dev/null", *tls, url]
+    if password_file:
+        return ["sh", "-c", read_template("elasticsearch-ready.sh"), "elasticsearch-ready", password_file, *curl]
+    return ["curl", *curl]
 
 
 def _readiness_probe(command: list[str]) -> Manifest:
@@ -130,5 +137,5 @@ def _config_init_container(settings: ElasticsearchSettings) -> Manifest:
         "command": ["cp", "-R", f"{CONFIG_DIR}/.", _CONFIG_COPY_MOUNT],
         "resources": resources("50m", "200m", "64Mi", "64Mi"),
         "securityContext": restricted_security_context(USER_ID, group=0),
-        "volumeMounts": [{"name": "config", "mountPath": _CONFIG_COPY_MOUNT}],
+        "volumeMounts": [{"name": CONFIG_VOLUME, "mountPath": _CONFIG_COPY_MOUNT}],
     }

@@ -22,6 +22,7 @@ from ..vault.settings import VaultFileSettings, VaultSettings
 from .engine import rule_of
 from .model import AppSettings, ElasticsearchSettings
 from .network import NetworkSettings, PeerSettings
+from .security import KeystoreEntrySettings, SecuritySettings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,8 @@ NESTED = {
     MetricsSettings: "MetricsArgs",
     NetworkSettings: "NetworkArgs",
     PeerSettings: "NetworkPeerArgs",
+    KeystoreEntrySettings: "KeystoreEntryArgs",
+    SecuritySettings: "SecurityArgs",
 }
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
 
@@ -202,7 +205,9 @@ MODULES = (
             *(
                 ArgsClass(NESTED[settings], settings.__doc__ or "", settings)
                 for settings in (
+                    KeystoreEntrySettings,
                     ElasticsearchSettings,
+                    SecuritySettings,
                     TlsSettings,
                     VaultSettings,
                     LogSettings,

@@ -42,14 +42,16 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     mtls: pulumi.Input[str]
     """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
     clients: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
+    """Clients to issue certificates for, each into a Secret <app>-client-<name>: `name` in the app's namespace, or `namespace/name` delivered into the client's own namespace (which must exist), where its pods mount it. Allowed: distinct name or namespace/name, DNS labels. Default: none."""
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
     """http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    max_clients: pulumi.Input[int]
+    """Client connections the ambassador holds at once (a Beats or Logstash fleet keeps one each); nginx gets twice as many worker_connections (each request also holds one to the app) and file descriptors to match. memory must hold 28 MiB + 43 KiB per client (224Mi: 4,096). Allowed: 64 to 65536. Default: 4096."""
     cpu_request: pulumi.Input[str]
     """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
     cpu_limit: pulumi.Input[str]
     """CPU limit of the ambassador (one nginx worker). Allowed: CPU quantity. Default: "1"."""
     memory: pulumi.Input[str]
-    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "64Mi"."""
+    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "224Mi"."""

@@ -1,10 +1,8 @@
 """TlsAmbassador: certificates from pulumi-tls, their Secret, the nginx configuration, the pod contribution."""
 
 import hashlib
-from collections.abc import Sequence
 
 import pulumi
-import pulumi_tls as tls
 
 from ..podmodel import PodContribution
 from ..resources import register
@@ -21,7 +19,8 @@ from .contribution import (
     server_ip_addresses,
     tls_secret,
 )
-from .settings import TlsSettings
+from .issuer import CertificateAuthority, secret_pem
+from .settings import TlsSettings, client_parts
 
 
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
@@ -45,11 +44,6 @@ def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[Ambassado
     return layout, settings
 
 
-def _secret(key: tls.PrivateKey) -> pulumi.Output[str]:
-    """The key's PEM, a Pulumi secret whatever the provider declares: it must never reach state in clear."""
-    return pulumi.Output.secret(key.private_key_pem)
-
-
 class TlsAmbassador(pulumi.ComponentResource):
     """An nginx container that terminates TLS in the pod, in front of an application on 127.0.0.1.
 
@@ -64,49 +58,38 @@ class TlsAmbassador(pulumi.ComponentResource):
     certificate_expiry: pulumi.Output[str]
     """When the server certificate expires (RFC 3339); renewed early_renewal_hours before, at pulumi up."""
     client_secrets: dict[str, str]
-    """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
+    """Client name to the Secret holding its certificate, key and the CA (mutual TLS): `<secret>` in the target's
+    namespace, `<namespace>/<secret>` for a client delivered into its own namespace."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
         super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
-        self._settings, self._child = settings, child
 
-        ca_key = self._key(f"{name}-ca-key")
-        ca = tls.SelfSignedCert(
-            f"{name}-ca",
-            private_key_pem=ca_key.private_key_pem,
-            is_ca_certificate=True,
-            validity_period_hours=settings.ca_validity_hours,
-            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
-            subject={"common_name": f"{layout.target.name} TLS ambassador CA", "organization": "pod-patterns"},
-            opts=child,
-        )
-        server_key, server = self._issue(
+        authority = CertificateAuthority(name, f"{layout.target.name} TLS ambassador CA", settings, child)
+        ca = authority.certificate
+        server_key, server = authority.issue(
             f"{name}-server",
-            ca_key,
-            ca,
             common_name=layout.target.service_dns_names[-1],
-            # key_encipherment only means something for RSA key exchange.
-            uses=["digital_signature", "server_auth"]
-            + (["key_encipherment"] if settings.key_algorithm == "RSA" else []),
+            uses=authority.key_uses("server_auth"),
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )
         register(
             f"{name}-secret",
-            tls_secret(layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem),
+            tls_secret(layout.secret_name, layout.target, server.cert_pem, secret_pem(server_key), ca.cert_pem),
             child,
         )
         self.client_secrets = {}
-        for client in settings.clients:
-            client_key, client_cert = self._issue(
-                f"{name}-client-{client}", ca_key, ca, common_name=client, uses=["digital_signature", "client_auth"]
+        for namespace, client in map(client_parts, settings.clients):
+            client_key, client_cert = authority.issue(
+                f"{name}-client-{client}", common_name=client, uses=["digital_signature", "client_auth"]
             )
             secret_name = layout.client_secret_name(client)
-            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), ca.cert_pem)
+            pem = secret_pem(client_key)
+            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, pem, ca.cert_pem, namespace=namespace)
             register(f"{name}-client-{client}-secret", secret, child)
-            self.client_secrets[client] = secret_name
+            self.client_secrets[client] = f"{namespace}/{secret_name}" if namespace else secret_name
 
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
@@ -122,43 +105,3 @@ class TlsAmbassador(pulumi.ComponentResource):
                 "client_secrets": self.client_secrets,
             }
         )
-
-    def _key(self, name: str) -> tls.PrivateKey:
-        settings = self._settings
-        if settings.key_algorithm == "RSA":
-            return tls.PrivateKey(name, algorithm="RSA", rsa_bits=settings.rsa_bits, opts=self._child)
-        # Explicit curve: the provider's ECDSA default is P224, which many clients refuse.
-        return tls.PrivateKey(name, algorithm="ECDSA", ecdsa_curve=settings.ecdsa_curve, opts=self._child)
-
-    def _issue(
-        self,
-        name: str,
-        ca_key: tls.PrivateKey,
-        ca: tls.SelfSignedCert,
-        *,
-        common_name: str,
-        uses: Sequence[str],
-        dns_names: Sequence[str] = (),
-        ip_addresses: Sequence[str] = (),
-    ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
-        """A key and a certificate signed by the CA."""
-        key = self._key(f"{name}-key")
-        request = tls.CertRequest(
-            f"{name}-csr",
-            private_key_pem=key.private_key_pem,
-            subject={"common_name": common_name, "organization": "pod-patterns"},
-            dns_names=list(dns_names),
-            ip_addresses=list(ip_addresses),
-            opts=self._child,
-        )
-        certificate = tls.LocallySignedCert(
-            f"{name}-cert",
-            cert_request_pem=request.cert_request_pem,
-            ca_private_key_pem=ca_key.private_key_pem,
-            ca_cert_pem=ca.cert_pem,
-            validity_period_hours=self._settings.validity_hours,
-            early_renewal_hours=self._settings.early_renewal_hours,
-            allowed_uses=list(uses),
-            opts=self._child,
-        )
-        return key, certificate

@@ -20,6 +20,8 @@ CA_DIR = "/etc/pod-patterns/tls-ca"
 """Where the application container finds the CA certificate (and nothing else of the Secret)."""
 ROTATION_ANNOTATION = "pod-patterns.io/tls-sha256"
 UPSTREAM_HEALTH_PATH = "/_ambassador/upstream-health"
+RLIMIT_HEADROOM = 64
+"""File descriptors beyond the connections: log files, the listening sockets, the pid file."""
 ACCESS_LOG_BUFFER = "buffer=64k flush=1s"
 """One write per 64 KiB of log lines or per second, instead of one per request (see the template's comment)."""
 
@@ -65,8 +67,12 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
     tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
     access_log = f"/dev/stdout ambassador {ACCESS_LOG_BUFFER}" if settings.access_log else "off"
+    worker_connections = 2 * settings.max_clients
     common = {
         "workers": 1,
+        "max_clients": settings.max_clients,
+        "worker_connections": worker_connections,
+        "rlimit_nofile": worker_connections + RLIMIT_HEADROOM,
         "access_log": access_log,
         "upstream_port": layout.upstream_port,
         "listen_port": layout.listen_port,
@@ -117,12 +123,15 @@ def config_map(layout: AmbassadorLayout, nginx_conf: str) -> Manifest:
     }
 
 
-def tls_secret(name: str, target: WorkloadTarget, certificate: object, key: object, ca: object) -> Manifest:
-    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller)."""
+def tls_secret(
+    name: str, target: WorkloadTarget, certificate: object, key: object, ca: object, *, namespace: str | None = None
+) -> Manifest:
+    """A kubernetes.io/tls Secret in the target's namespace (or `namespace`); the values may be Pulumi outputs
+    (kept secret by the caller)."""
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": metadata(name, target.namespace, common_labels(target.name, "tls-ambassador")),
+        "metadata": metadata(name, namespace or target.namespace, common_labels(target.name, "tls-ambassador")),
         "type": "kubernetes.io/tls",
         "stringData": {"tls.crt": certificate, "tls.key": key, "ca.crt": ca},
     }
