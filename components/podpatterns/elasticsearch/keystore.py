@@ -8,7 +8,7 @@ from ..settings import AppSettings
 from ..templating import read_template
 from ..vault.contribution import SECRETS_VOLUME
 from .config import CONFIG_DIR, USER_ID
-from .pod import CONFIG_VOLUME, image
+from .pod import CONFIG_VOLUME, TMP_VOLUME, image
 
 CONTAINER = "keystore-init"
 
@@ -34,12 +34,14 @@ def keystore_contribution(settings: AppSettings) -> PodContribution | None:
         "image": image(settings.elasticsearch),
         "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": keystore_command(entries, mount_path),
-        # elasticsearch-keystore is a Java tool: a small heap, and room for the JVM.
-        "env": [{"name": "ES_JAVA_OPTS", "value": "-Xms32m -Xmx64m"}],
+        # elasticsearch-keystore is a Java tool: a small heap (CLI_JAVA_OPTS: Elasticsearch 8's CLI tools do not
+        # read ES_JAVA_OPTS), room for the JVM, and a writable /tmp (the pod's tmp emptyDir).
+        "env": [{"name": "CLI_JAVA_OPTS", "value": "-Xms32m -Xmx64m"}],
         "resources": resources("100m", "1", "256Mi", "256Mi"),
         "securityContext": restricted_security_context(USER_ID, group=0),
         "volumeMounts": [
             {"name": CONFIG_VOLUME, "mountPath": CONFIG_DIR},
+            {"name": TMP_VOLUME, "mountPath": "/tmp"},
             {"name": SECRETS_VOLUME, "mountPath": mount_path, "readOnly": True},
         ],
     }

@@ -16,6 +16,7 @@ CONFIG_FILE_KEY = "elasticsearch.yml"
 CONFIG_VOLUME = "config"
 """An emptyDir over the image's config directory: Elasticsearch and the keystore tool write there."""
 DATA_VOLUME = "data"
+TMP_VOLUME = "tmp"
 LOGS_VOLUME = "logs"
 _CONFIG_COPY_MOUNT = "/mnt/config"
 
@@ -54,7 +55,7 @@ def app_contribution(
     volumes: list[Manifest] = [
         {"name": CONFIG_VOLUME, "emptyDir": {}},
         {"name": "config-file", "configMap": {"name": config_map}},
-        {"name": "tmp", "emptyDir": {}},
+        {"name": TMP_VOLUME, "emptyDir": {}},
         {"name": LOGS_VOLUME, "emptyDir": {"sizeLimit": logs.size_limit}},
     ]
     if not settings.persistent:
@@ -97,7 +98,7 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
                 "subPath": CONFIG_FILE_KEY,
                 "readOnly": True,
             },
-            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": TMP_VOLUME, "mountPath": "/tmp"},
             {"name": LOGS_VOLUME, "mountPath": LOGS_DIR},
             {"name": DATA_VOLUME, "mountPath": DATA_DIR},
         ],
