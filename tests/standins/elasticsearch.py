@@ -17,7 +17,8 @@ placeholders from the environment: `cluster.name`, `node.name`, `http.host` (def
 `<path.logs>/<cluster.name>.log`, as Elasticsearch 8 images do, else to stdout. `--host`/`--port`
 override the configuration, for use outside a pod.
 
-With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8) it refuses to start, as
+With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8; off without an elasticsearch.yml,
+as outside a pod) it refuses to start, as
 Elasticsearch would, without transport TLS files (PEM, inside the config directory) or without a keystore
 (tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`, and answers 401 to any request
 without the `elastic` user and that password.
@@ -427,7 +428,10 @@ def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
         port=int(settings.get("http.port", 9200)),
         log_file=logs / f"{cluster}.log" if env.get("ES_LOG_STYLE") == "file" else None,
         nodes=len(settings.get("cluster.initial_master_nodes", [])) or 1,
-        security={key: value for key, value in settings.items() if key.startswith("xpack.security.")},
+        # Without an elasticsearch.yml (the stand-in outside a pod, e.g. bench/run footprint): no security.
+        security={key: value for key, value in settings.items() if key.startswith("xpack.security.")}
+        if path.exists()
+        else {"xpack.security.enabled": False},
     )
 
 
