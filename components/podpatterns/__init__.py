@@ -3,11 +3,13 @@
 from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, TlsAmbassador
 """
 
+from .builder import Planned, PodBuilder
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
+from .podsecurity import PodSecurityError
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .sysctl.args import SysctlInitArgs
 from .sysctl.component import SysctlInit
@@ -25,8 +27,11 @@ __all__ = [
     "LogTailSidecar",
     "LogTailSidecarArgs",
     "MergedPod",
+    "Planned",
+    "PodBuilder",
     "PodConflictError",
     "PodContribution",
+    "PodSecurityError",
     "PrometheusAdapter",
     "PrometheusAdapterArgs",
     "SettingsError",

@@ -11,6 +11,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from podpatterns import WorkloadTarget
+from podpatterns.elasticsearch.config import HEALTH_PATH, LOOPBACK_HTTP_PORT
+from podpatterns.tls import TlsSettings
+from podpatterns.tls.contribution import AmbassadorLayout, readiness_probes
 
 from ..harness.stack import TLS_PORT, StackPod
 from ..support.certs import self_signed
@@ -77,3 +81,26 @@ def test_the_exporter_reads_elasticsearch_through_the_ambassador(stack_pod: Stac
     log = stack_pod.pod.wait_for_log("tls-ambassador", '"GET /_nodes/_local/stats HTTP/1.1" 200', timeout=3)
     lines = [line for line in log.splitlines() if "/_nodes/_local/stats" in line]
     assert all(line.endswith(client) for line in lines), lines
+
+
+def test_zz_a_generic_apps_readiness_through_the_ambassador_follows_the_app(stack_pod: StackPod) -> None:
+    """The readiness probe TlsAmbassador gives a workload that is not Elasticsearch (`app_readiness`), run in
+    this pod's ambassador: it passes through TLS (prod: without a client certificate, under mutual TLS required)
+    while the app answers, and fails once it is gone. Runs last for its pod (zz): it stops Elasticsearch."""
+    pod = stack_pod.pod
+    target = WorkloadTarget(
+        name="elasticsearch",
+        namespace="search",
+        labels={"app": "elasticsearch"},
+        app_container="elasticsearch",
+        app_port=TLS_PORT,
+        service_name="elasticsearch",
+    )
+    layout = AmbassadorLayout(target, LOOPBACK_HTTP_PORT, HEALTH_PATH, app_readiness=True)
+    command = readiness_probes(layout, TlsSettings())["readinessProbe"]["exec"]["command"]
+    ready = pod.exec("tls-ambassador", command)
+    assert ready.returncode == 0, ready.stderr
+    pod.stop("elasticsearch")
+    gone = pod.exec("tls-ambassador", command)
+    assert gone.returncode != 0
+    assert "502" in gone.stderr  # nginx answers, the app behind it does not

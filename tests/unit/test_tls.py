@@ -127,6 +127,23 @@ def test_mode_stream_ends_tls_at_the_tcp_level() -> None:
     assert "access_log off;" in stream
     assert "location" not in conf  # no HTTP: no readiness location either
     assert "@" not in conf
+    # Ready once nginx has listened and the app answers its health path on loopback.
+    container = ambassador.contribution.containers[0]
+    assert container["startupProbe"]["tcpSocket"] == {"port": 8443}
+    assert container["readinessProbe"]["exec"]["command"][-1] == "http://127.0.0.1:8080/"
+
+
+def test_a_generic_app_is_ready_only_when_it_answers_through_the_ambassador() -> None:
+    _, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "health_path": "/healthz"})
+    probe = ambassador.contribution.containers[0]["readinessProbe"]
+    command = probe["exec"]["command"]
+    assert command[0] == "curl"
+    assert command[-3:] == ["--cacert", "/etc/nginx/tls/ca.crt", "https://127.0.0.1:8443/_ambassador/upstream-health"]
+    assert "startupProbe" not in ambassador.contribution.containers[0]
+
+
+def test_without_app_readiness_the_probe_is_tcp() -> None:
+    _, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "app_readiness": False})
     assert ambassador.contribution.containers[0]["readinessProbe"] == {
         "tcpSocket": {"port": 8443},
         "periodSeconds": 5,

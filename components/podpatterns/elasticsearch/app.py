@@ -36,11 +36,13 @@ class ElasticsearchApp(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ElasticsearchAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         origin = f"ElasticsearchApp '{name}' arguments"
-        raw = plain_args(args, origin)
+        raw = plain_args(args, origin, ElasticsearchAppArgs)
         extra = contributions_from_args(raw.pop("contributions", []), origin)
         settings = parse(AppSettings, raw, origin=origin, style=KeyStyle())
         target = target_of(settings)
-        plan = plan_cluster(settings, [*planned_contributions(name, settings, target), *extra])  # conflicts fail here
+        plan = plan_cluster(
+            settings, [*planned_contributions(name, settings, target), *extra], name
+        )  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
         self.target: WorkloadTarget = target
         """How patterns see this cluster (plain data, known at plan time, for Python programs)."""
@@ -52,7 +54,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
         patterns = create_patterns(name, settings, target, child)
         # The same plan again, now with the contributions' deploy-time values (certificate hashes).
-        plan = plan_cluster(settings, [*patterns.contributions, *extra])
+        plan = plan_cluster(settings, [*patterns.contributions, *extra], name)
         created = {
             role: register(f"{name}-{role}", m, child) for role, m in plan.manifests.items() if role != "namespace"
         }

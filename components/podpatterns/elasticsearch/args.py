@@ -251,6 +251,8 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Create the namespace (false: it exists already, owned by someone else). Default: true."""
     kubernetes_version: pulumi.Input[str]
     """Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars. Allowed: "1.25" to "1.37". Default: "1.33"."""
+    pod_security: pulumi.Input[str]
+    """Pod Security level the pods are checked against before anything is deployed (the namespace's enforce level when createNamespace is false); privileged turns the check off. The sysctl init container of sysctl.mode init is exempt: its namespace is labelled privileged. Allowed: one of restricted, baseline, privileged. Default: "restricted"."""
     elasticsearch: pulumi.Input[ElasticsearchArgs]
     """The Elasticsearch cluster. Default: every key's own default."""
     security: pulumi.Input[SecurityArgs]

@@ -18,9 +18,9 @@ def keystore_command(entries: tuple[tuple[str, str], ...], secrets_dir: str) -> 
     return ["sh", "-c", read_template("keystore-init.sh"), CONTAINER, *(f"{s}={secrets_dir}/{f}" for s, f in entries)]
 
 
-def keystore_contribution(settings: AppSettings) -> PodContribution | None:
+def keystore_contribution(name: str, settings: AppSettings) -> PodContribution | None:
     """An init container after Vault's agent: it writes `elasticsearch.keystore` into the config emptyDir, where
-    Elasticsearch reads it at startup; None when no secure setting is configured.
+    Elasticsearch reads it at startup; None when no secure setting is configured. `name`: the component's.
 
     The keystore is made anew at every start from what Vault holds then: a pod never keeps one from an earlier
     start, and a rotated S3 key or password takes effect at the next rolling restart.

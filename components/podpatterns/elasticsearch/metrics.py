@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 
 from ..metrics import PrometheusAdapterArgs
-from ..metrics.contribution import job_name
-from ..metrics.settings import EXPORTER_PORT, ExporterSettings
+from ..metrics.contribution import default_job_name
+from ..metrics.settings import EXPORTER_CA_DIR, EXPORTER_PORT
 from ..podmodel import Manifest
 from ..settings import AppSettings
 from ..target import WorkloadTarget
@@ -66,10 +66,11 @@ def adapter_args(
     """The adapter's arguments for this cluster. With TLS, pass the https URIs, the pod volume holding
     the CA (and its Secret, for the cluster-wide exporter when there are several nodes)."""
     metrics = settings.metrics
-    ca_file = f"{ExporterSettings().ca_dir}/{CA_FILE}" if ca_volume else None
+    ca_file = f"{EXPORTER_CA_DIR}/{CA_FILE}" if ca_volume else None
     pod_collectors = () if settings.elasticsearch.nodes > 1 else metrics.cluster_collectors
     args: PrometheusAdapterArgs = {
         "target": target,
+        "preset": "elasticsearch",
         "image": metrics.image,
         "port": EXPORTER_PORT,
         "upstream_port": HTTP_PORT,  # its own node, through the TLS ambassador when there is one
@@ -112,7 +113,7 @@ def alert_rule_groups(settings: AppSettings, target: WorkloadTarget) -> list[Man
     text = importlib.resources.files("podpatterns").joinpath("templates/elasticsearch-alerts.yaml").read_text()
     values: dict[str, Any] = {
         "cluster": settings.elasticsearch.name,
-        "job": job_name(ExporterSettings(), target),
+        "job": default_job_name(target),
         "nodes": settings.elasticsearch.nodes,
         "yellow_for": metrics.yellow_for,
         "heap_percent": metrics.heap_percent,

@@ -10,7 +10,9 @@ from .. import scanner
 from ..kube import selector_labels
 from ..logtail.naming import container_name
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
+from ..podsecurity import check_pod_security
 from ..settings import AppSettings
+from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
@@ -75,8 +77,12 @@ def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
     return accepted
 
 
-def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:
-    """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
+def plan_cluster(
+    settings: AppSettings, contributions: Sequence[PodContribution], component: str | None = None
+) -> ClusterPlan:
+    """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError.
+
+    `component` is the ElasticsearchApp's Pulumi name, for messages (default: the cluster's name)."""
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
     host, port, readiness = _http_listener(settings)
@@ -87,11 +93,16 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     base = app_contribution(
         es, config_map=config_map_name, http_host=host, http_port=port, readiness=readiness, logs=settings.logs
     )
+    if component is not None:
+        base = dataclasses.replace(base, source=f"ElasticsearchApp '{component}'")
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, [base, *contributions], claim_templates=claim_templates)
     sidecars = {tls.CONTAINER, *(container_name(file) for file in server_log_files(es, settings.logs))}
     pod = dataclasses.replace(pod, containers=outlasting(pod.containers, sidecars, es.termination_grace_period_seconds))
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
+    exempt = [SYSCTL_CONTAINER] if settings.sysctl.mode == "init" else []
+    workload = f"{es.workload} {ns}/{es.name}" + (f" (ElasticsearchApp '{component}')" if component else "")
+    check_pod_security(workload, template["spec"], template["metadata"]["annotations"], settings.pod_security, exempt)
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:

@@ -28,18 +28,19 @@ def secret_name(target: WorkloadTarget) -> str:
     return f"{target.name}-transport-tls"
 
 
-def node_dns_names(target: WorkloadTarget) -> list[str]:
+def node_dns_names(target: WorkloadTarget) -> list[pulumi.Input[str]]:
     """Each pod's names through the headless Service (StatefulSet), else the client Service's."""
     return list(target.pod_dns_names or target.service_dns_names)
 
 
-def transport_contribution(target: WorkloadTarget, rotation_hash: object = "") -> PodContribution:
+def transport_contribution(name: str, target: WorkloadTarget, rotation_hash: object = "") -> PodContribution:
     """The node certificate, key and CA in Elasticsearch's config directory, read-only, for its container only.
 
-    `rotation_hash` (a string or a Pulumi output) changes with the certificate, so that a renewal rolls the pods.
+    `name`: the component's. `rotation_hash` (a string or a Pulumi output) changes with the certificate, so that a
+    renewal rolls the pods.
     """
     return PodContribution(
-        source=f"ElasticsearchApp '{target.name}' (transport TLS)",
+        source=f"ElasticsearchApp '{name}' (transport TLS)",
         # 0440 with the pod's fsGroup: Elasticsearch's user reads the key, no other uid of the pod does.
         volumes=[{"name": VOLUME, "secret": {"secretName": secret_name(target), "defaultMode": 0o440}}],
         app_volume_mounts=[{"name": VOLUME, "mountPath": f"{CONFIG_DIR}/{TRANSPORT_CERTS}", "readOnly": True}],
@@ -64,4 +65,4 @@ def create_transport_tls(
     )
     register(f"{name}-transport-secret", manifest, opts)
     rotation = certificate.cert_pem.apply(lambda pem: hashlib.sha256(pem.encode()).hexdigest())
-    return transport_contribution(target, rotation)
+    return transport_contribution(name, target, rotation)

@@ -23,6 +23,8 @@ class LogTailSidecar(pulumi.ComponentResource):
     """One container per file, `tail-<file>`: `kubectl logs <pod> -c <name>` shows that file."""
     native: pulumi.Output[bool]
     """Whether the tailers run as native sidecars."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """Classic tailers read the app's last lines: a PodBuilder makes them stop after the app."""
 
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
@@ -38,5 +40,7 @@ class LogTailSidecar(pulumi.ComponentResource):
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"LogTailSidecar '{name}' arguments"
-        settings, target = parse_pattern_args(LogTailSidecarSettings, plain_args(args, origin), origin, REQUIRED)
+        settings, target = parse_pattern_args(
+            LogTailSidecarSettings, plain_args(args, origin, LogTailSidecarArgs), origin, REQUIRED
+        )
         return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

@@ -26,7 +26,11 @@ MONITORING_API = "monitoring.coreos.com/v1"
 
 def job_name(settings: ExporterSettings, target: WorkloadTarget) -> str:
     """The Prometheus job the PodMonitors set and the alert rules select."""
-    return settings.job or f"{target.name}-metrics"
+    return settings.job or default_job_name(target)
+
+
+def default_job_name(target: WorkloadTarget) -> str:
+    return f"{target.name}-metrics"
 
 
 def cluster_exporter_name(target: WorkloadTarget) -> str:
@@ -125,7 +129,7 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
 def _accepted(settings: ExporterSettings) -> dict[str, str]:
     """Scanner findings the cluster-wide exporter accepts: pulled if not present, a tag-pinned image, credentials
     in env (README "Security")."""
-    pinned_by_tag = [] if pinned_by_digest(settings.image) else [TAG_PINNED_IMAGE]
+    pinned_by_tag = [] if pinned_by_digest(settings.image or "") else [TAG_PINNED_IMAGE]
     credentials = [EXPORTER_CREDENTIALS_ENV] if settings.credentials_secret else []
     return skip_annotations([PULL_IF_NOT_PRESENT, *pinned_by_tag, *credentials])
 

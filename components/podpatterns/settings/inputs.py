@@ -11,7 +11,9 @@ the argument.
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping, Sequence
+import difflib
+import re
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -24,18 +26,35 @@ _UNKNOWN = (
     "must be known when the program is planned: a plain value, not the output of a resource created by this deployment"
 )
 _SECRET = "must not be a secret: it is written in clear into Kubernetes objects"
+_CARRIED = ("target.namespace",)
+"""Arguments kept as Outputs: a WorkloadTarget's namespace goes only where Pulumi resolves Inputs."""
 
 
-def plain_args(args: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    """`args` with every Output, at any depth, replaced by its value; raises SettingsError naming any that cannot be."""
-    problems: list[Problem] = []
+def plain_args(args: Mapping[str, Any], origin: str, accepted: Any) -> dict[str, Any]:
+    """`args` with every Output, at any depth, replaced by its value; raises SettingsError naming any that cannot be,
+    and every key that `accepted` (the component's arguments TypedDict) does not have, with the closest it has."""
+    problems = unknown_keys(args, accepted.__required_keys__ | accepted.__optional_keys__)
     plain = {key: _plain(value, key, problems) for key, value in args.items()}
     if problems:
         raise SettingsError(origin, problems)
     return plain
 
 
+def unknown_keys(args: Mapping[str, Any], known: Collection[str]) -> list[Problem]:
+    """A problem for each key of `args` not in `known`, spelled as given: `upstreamPort` suggests `upstream_port`."""
+    problems = []
+    for key in sorted(set(args) - set(known)):
+        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", str(key)).lower()
+        close = [snake] if snake in known else difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        allowed = ", ".join(sorted(known))
+        problems.append(Problem(str(key), f"unknown argument; {hint}arguments are snake_case: {allowed}"))
+    return problems
+
+
 def _plain(value: Any, key: str, problems: list[Problem]) -> Any:
+    if isinstance(value, pulumi.Output) and key in _CARRIED:
+        return value
     if isinstance(value, pulumi.Output):
         value = _settled_value(value, key, problems)
     if isinstance(value, Mapping):

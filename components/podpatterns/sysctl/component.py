@@ -34,5 +34,7 @@ class SysctlInit(pulumi.ComponentResource):
     def plan(name: str, args: SysctlInitArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"SysctlInit '{name}' arguments"
-        settings, target = parse_pattern_args(SysctlInitSettings, plain_args(args, origin), origin, REQUIRED)
+        settings, target = parse_pattern_args(
+            SysctlInitSettings, plain_args(args, origin, SysctlInitArgs), origin, REQUIRED
+        )
         return sysctl_contribution(settings, source=f"SysctlInit '{name}' on {target.name}")

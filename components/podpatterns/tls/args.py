@@ -21,6 +21,8 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     """The port the application listens on at 127.0.0.1, 1 to 65535, not target.app_port. Required."""
     health_path: pulumi.Input[str]
     """The application's health URL path, for in-pod readiness probes through TLS. Default: "/"."""
+    app_readiness: pulumi.Input[bool]
+    """The ambassador's readiness probe asks health_path through itself (mode http: over TLS; stream: on 127.0.0.1:upstream_port), so the pod is Ready only once the application answers. false when the application's own probe does (ElasticsearchApp). Default: true."""
     image: pulumi.Input[str]
     """nginx image, pinned to a version. Allowed: image with a version tag or digest. Default: "docker.io/library/nginx:1.27.3-alpine"."""
     key_algorithm: pulumi.Input[str]

@@ -1,6 +1,7 @@
 """TlsAmbassador: certificates from pulumi-tls, their Secret, the nginx configuration, the pod contribution."""
 
 import hashlib
+from typing import cast
 
 import pulumi
 
@@ -22,26 +23,39 @@ from .contribution import (
 from .issuer import CertificateAuthority, secret_pem
 from .settings import TlsSettings, client_parts
 
+_COMPONENT_ONLY = ("target", "upstream_port", "health_path", "app_readiness")
+"""Arguments that are not TLS settings (those are shared with the stack's `tls` key)."""
+
 
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
-    """Check the arguments; raises SettingsError naming each bad argument."""
+    """Check the arguments; raises SettingsError naming every bad argument at once."""
     origin = f"TlsAmbassador '{name}' arguments"
-    raw = plain_args(args, origin)
+    raw = plain_args(args, origin, TlsAmbassadorArgs)
     target = require_target(raw, origin)
-    upstream_port, health_path = raw.pop("upstream_port", None), raw.pop("health_path", None)
-    del raw["target"]
+    upstream_port, health_path = raw.get("upstream_port"), raw.get("health_path", "/")
+    app_readiness = raw.get("app_readiness", True)
     problems = []
-    if not isinstance(upstream_port, int | float) or not 1 <= upstream_port <= 65535:
+    if isinstance(upstream_port, float) and upstream_port.is_integer():
+        upstream_port = int(upstream_port)  # the component host sends every number as a float
+    if not isinstance(upstream_port, int) or isinstance(upstream_port, bool) or not 1 <= upstream_port <= 65535:
         problems.append(Problem("upstream_port", f"{upstream_port!r} is not allowed: a port from 1 to 65535"))
-    elif int(upstream_port) == target.app_port:
+    elif upstream_port == target.app_port:
         problems.append(Problem("upstream_port", f"{upstream_port} is the ambassador's own port (target.app_port)"))
-    if health_path is not None and not (isinstance(health_path, str) and health_path.startswith("/")):
+    if not (isinstance(health_path, str) and health_path.startswith("/")):
         problems.append(Problem("health_path", f"{health_path!r} is not allowed: an absolute URL path"))
+    if not isinstance(app_readiness, bool):
+        problems.append(Problem("app_readiness", f"{app_readiness!r} is not allowed: expected true or false"))
+    try:
+        settings = parse(TlsSettings, {k: v for k, v in raw.items() if k not in _COMPONENT_ONLY}, origin, KeyStyle())
+    except SettingsError as error:
+        problems += error.problems
     if problems:
         raise SettingsError(origin, problems)
-    settings = parse(TlsSettings, raw, origin=origin, style=KeyStyle())
-    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")
-    return layout, settings
+    return AmbassadorLayout(target, cast(int, upstream_port), health_path, app_readiness), settings
+
+
+def _source(name: str) -> str:
+    return f"TlsAmbassador '{name}'"
 
 
 class TlsAmbassador(pulumi.ComponentResource):
@@ -60,6 +74,8 @@ class TlsAmbassador(pulumi.ComponentResource):
     client_secrets: dict[str, str]
     """Client name to the Secret holding its certificate, key and the CA (mutual TLS): `<secret>` in the target's
     namespace, `<namespace>/<secret>` for a client delivered into its own namespace."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """nginx serves the app: a PodBuilder makes it stop after the app."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
@@ -94,7 +110,7 @@ class TlsAmbassador(pulumi.ComponentResource):
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
-        self.contribution: PodContribution = ambassador_contribution(layout, settings, rotation)
+        self.contribution: PodContribution = ambassador_contribution(layout, settings, _source(name), rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
         self.ca_certificate = ca.cert_pem
         self.certificate_expiry = server.validity_end_time
@@ -105,3 +121,12 @@ class TlsAmbassador(pulumi.ComponentResource):
                 "client_secrets": self.client_secrets,
             }
         )
+
+    @staticmethod
+    def plan(name: str, args: TlsAmbassadorArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError.
+
+        Its rotation annotation is empty: the hash of the certificate is known only once it is created.
+        """
+        layout, settings = parse_ambassador_args(name, args)
+        return ambassador_contribution(layout, settings, _source(name))

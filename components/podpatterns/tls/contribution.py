@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi
+
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
 from ..target import WorkloadTarget
@@ -35,6 +37,9 @@ class AmbassadorLayout:
     """The port the application listens on at 127.0.0.1."""
     health_path: str = "/"
     """The application's own health URL, proxied at UPSTREAM_HEALTH_PATH for in-pod readiness probes."""
+    app_readiness: bool = False
+    """The ambassador's own readiness probe asks `health_path` (see `readiness_probe`); False when the
+    application's probe does it (Elasticsearch's), or the TCP probe holds the pod back until nginx listens."""
 
     @property
     def listen_port(self) -> int:
@@ -52,7 +57,7 @@ class AmbassadorLayout:
         return f"{self.target.name}-client-{client}"
 
 
-def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[str]:
+def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[pulumi.Input[str]]:
     """Every name clients may use: the Services' names, per-pod names of a StatefulSet, localhost."""
     target = layout.target
     names = [*target.service_dns_names, *target.pod_dns_names, "localhost", *settings.dns_names]
@@ -137,10 +142,36 @@ def tls_secret(
     }
 
 
+def readiness_probes(layout: AmbassadorLayout, settings: TlsSettings) -> Manifest:
+    """The ambassador's readiness (and startup) probes.
+
+    TCP by default: it works whatever the client-certificate mode, and the application's own probe says
+    whether it answers. With `app_readiness` the ambassador stands in for the application's probe: mode
+    http asks the health location through TLS (verified against the CA, no client certificate needed),
+    so Ready means reachable over TLS; mode stream has no HTTP location and asks the application on
+    127.0.0.1 directly, after a TCP startup probe has seen nginx listen. `curl` is in the nginx images.
+    """
+    tcp = {"tcpSocket": {"port": layout.listen_port}}
+    if not layout.app_readiness:
+        return {"readinessProbe": {**tcp, "periodSeconds": 5, "failureThreshold": 2}}
+    curl = ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "--max-time", "2"]
+    if settings.mode == "http":
+        url = f"https://127.0.0.1:{layout.listen_port}{UPSTREAM_HEALTH_PATH}"
+        command = [*curl, "--cacert", f"{TLS_DIR}/ca.crt", url]
+        return {"readinessProbe": {"exec": {"command": command}, "periodSeconds": 5, "failureThreshold": 2}}
+    command = [*curl, f"http://127.0.0.1:{layout.upstream_port}{layout.health_path}"]
+    return {
+        "startupProbe": {**tcp, "periodSeconds": 2, "failureThreshold": 30},
+        "readinessProbe": {"exec": {"command": command}, "periodSeconds": 5, "failureThreshold": 2},
+    }
+
+
 def ambassador_contribution(
-    layout: AmbassadorLayout, settings: TlsSettings, rotation_hash: object = ""
+    layout: AmbassadorLayout, settings: TlsSettings, source: str, rotation_hash: object = ""
 ) -> PodContribution:
     """The nginx container, its volumes, the CA for the app, the Service port, the rotation annotation.
+
+    `source` names the component in conflict messages (`TlsAmbassador 'storefront-tls'`).
 
     `rotation_hash` (a string or a Pulumi output) changes whenever the certificate or the nginx
     configuration does, so that the pods roll.
@@ -152,8 +183,7 @@ def ambassador_contribution(
         "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": ["nginx", "-c", f"{CONFIG_DIR}/{CONFIG_KEY}", "-g", "daemon off;"],
         "ports": [{"name": "https", "containerPort": listen, "protocol": "TCP"}],
-        # TCP probes: they work whatever the client-certificate mode, and only ever restart nginx.
-        "readinessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 5, "failureThreshold": 2},
+        **readiness_probes(layout, settings),
         "livenessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 10, "failureThreshold": 6},
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(NGINX_USER),
@@ -164,7 +194,7 @@ def ambassador_contribution(
         ],
     }
     return PodContribution(
-        source=f"TlsAmbassador '{layout.target.name}'",
+        source=source,
         containers=[container],
         volumes=[
             # Only the ambassador mounts the key; 0444 because its uid owns no group the Secret files get.

@@ -22,7 +22,9 @@ class CertificateAuthority:
     `<issued>-key`, `<issued>-csr`, `<issued>-cert`; all with `opts`.
     """
 
-    def __init__(self, name: str, common_name: str, settings: TlsSettings, opts: pulumi.ResourceOptions) -> None:
+    def __init__(
+        self, name: str, common_name: pulumi.Input[str], settings: TlsSettings, opts: pulumi.ResourceOptions
+    ) -> None:
         self._settings, self._opts = settings, opts
         self.key = self.private_key(f"{name}-ca-key")
         self.certificate = tls.SelfSignedCert(
@@ -46,9 +48,9 @@ class CertificateAuthority:
         self,
         name: str,
         *,
-        common_name: str,
+        common_name: pulumi.Input[str],
         uses: Sequence[str],
-        dns_names: Sequence[str] = (),
+        dns_names: Sequence[pulumi.Input[str]] = (),
         ip_addresses: Sequence[str] = (),
     ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
         """A key and a certificate signed by the CA, renewed early_renewal_hours before it expires."""

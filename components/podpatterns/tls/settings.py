@@ -34,10 +34,14 @@ def client_parts(client: str) -> tuple[str | None, str]:
     return namespace or None, name
 
 
+def _client(value: str) -> None:
+    """`name` or `namespace/name`, each a DNS label."""
+    for part in value.split("/", 1):
+        checks.dns_label(63)(part)
+
+
 def _clients(values: tuple[str, ...]) -> None:
-    for value in values:
-        for part in value.split("/", 1):
-            checks.dns_label(63)(part)
+    checks.every_entry(values, _client)
     names = [client_parts(value)[1] for value in values]
     if len(set(names)) != len(names):
         raise ValueError("client names must be distinct (the part after any namespace/)")
@@ -110,6 +114,10 @@ class TlsSettings:
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the ambassador.")
 
     def __post_init__(self) -> None:
+        if not self.enabled and self.mtls != "off":
+            raise KeyedValueError(
+                "mtls", f"mtls {self.mtls} contradicts enabled false: without the ambassador there is no TLS"
+            )
         checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.early_renewal_hours >= self.validity_hours:
             raise KeyedValueError(
