@@ -76,8 +76,8 @@ def profile_case(case: Case, seconds: float, workdir: Path) -> Profile:
 def _sample_count(data: Path) -> int:
     argv = ["perf", "report", "-i", str(data), "--stdio", "--sort", "dso"]
     text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    found = re.search(r"^# Samples: (\d+)", text, re.M)
-    return int(found[1]) if found else 0
+    found = re.search(r"^# Samples: (\d+)([KM]?)", text, re.M)  # perf writes 11K for 11,000
+    return int(found[1]) * {"": 1, "K": 1000, "M": 1000000}[found[2]] if found else 0
 
 
 def profile_report(

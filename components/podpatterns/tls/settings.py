@@ -18,7 +18,7 @@ DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
 # never uses more, and a lower limit turns bursts into CFS throttling (100 ms stalls). Memory, request and
 # limit: what maxClients busy clients take (an idle keep-alive one ~16 KiB: 17.7 -> 50.0 MiB with 2,000 held
 # open, tests/behaviour/test_ambassador_traffic.py's load), so a pod never gets killed for the connections
-# nginx accepts: 4,096 x 43 KiB + 18 MiB (with 8,192 worker_connections) + a full 10 MiB session cache =
+# nginx accepts: 4,096 x 43 KiB + 18 MiB (loaded, with 8,192 worker_connections) + a full 10 MiB session cache =
 # 200 MiB, 224Mi with 1.1x headroom.
 DEFAULT_CPU_REQUEST = "50m"
 DEFAULT_CPU_LIMIT = "1"
