@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 from pathlib import Path
 
-from . import footprint, program, proxies, report
+from . import footprint, profile, program, proxies, report
 from .primitives import primitives_report
 from .processes import serving
 from .rendered import BACKEND_PORT
@@ -34,7 +35,7 @@ def run_proxies(options: argparse.Namespace, workdir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description="Benchmark of the pod patterns (not a test).")
-    parser.add_argument("what", nargs="?", default="all", choices=("all", "proxies", "footprint", "program"))
+    parser.add_argument("what", nargs="?", default="all", choices=("all", "proxies", "footprint", "program", "profile"))
     parser.add_argument("--quick", action="store_true", help="one round of 2 s runs (a smoke run, noisy)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--seconds", type=float, default=5, help="length of each measured run (default 5)")
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir.chmod(0o755)  # the ambassador's user reads its volumes from here
         if options.what in ("all", "proxies"):
             sections.append(run_proxies(options, workdir / "proxies"))
+        if options.what == "profile":
+            chosen = functools.partial(_chosen, only=options.only)
+            sections.append(profile.profile_report(workdir / "profile", options.seconds, chosen, _progress))
         if options.what in ("all", "footprint"):
             durations = footprint.Durations(idle=10 if not options.quick else 3, load=options.seconds)
             sections.append(footprint.footprint_report(workdir / "footprint", durations))

@@ -51,6 +51,10 @@ def haproxy_argv(directory: Path, port: int, pem: Path) -> list[str]:
     return ["haproxy", "-db", "-f", str(write_config("haproxy.cfg", directory, port=port, pem=pem))]
 
 
+def haproxy_log_argv(directory: Path, port: int, pem: Path) -> list[str]:
+    return ["haproxy", "-db", "-f", str(write_config("haproxy-log.cfg", directory, port=port, pem=pem))]
+
+
 def stunnel_argv(directory: Path, port: int, pem: Path) -> list[str]:
     return ["stunnel4", str(write_config("stunnel.conf", directory, port=port, pem=pem))]
 

@@ -32,6 +32,7 @@ RESUMED = "ambassador (default), resumed sessions"
 """What ssl_session_cache buys: a returning client skips the key exchange and the signature."""
 TUTORIAL = "nginx as tutorials write it (no upstream keepalive)"
 HAPROXY = "haproxy (http mode, http-reuse always)"
+HAPROXY_LOG = "haproxy, a log line per request (option httplog)"
 STUNNEL = "stunnel (TLS at TCP level)"
 HITCH = "hitch (TLS at TCP level)"
 HANDSHAKES_ONLY = {"ambassador, RSA-2048 key", "ambassador, mTLS required", "ambassador, leaf+CA chain"}
@@ -87,6 +88,7 @@ def build_cases(workdir: Path) -> list[Case]:
     starters: list[tuple[str, Callable[[Path, int, Path], list[str]]]] = [
         (TUTORIAL, peers.tutorial_argv),
         (HAPROXY, peers.haproxy_argv),
+        (HAPROXY_LOG, peers.haproxy_log_argv),
         (STUNNEL, peers.stunnel_argv),
         (HITCH, peers.hitch_argv),
     ]

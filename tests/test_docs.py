@@ -28,7 +28,7 @@ def test_configuration_reference_shows_each_stacks_effective_values() -> None:
     assert rows["| `pod-patterns:elasticsearch.workload`"].endswith(
         '| `"StatefulSet"` | **`"Deployment"`** | `"StatefulSet"` | `"StatefulSet"` |'
     )
-    assert rows["| `pod-patterns:sysctl.mode`"].endswith('| `"none"` | `"none"` | **`"init"`** | **`"init"`** |')
+    assert rows["| `pod-patterns:sysctl.mode`"].endswith('| `"none"` | `"none"` | **`"init"`** | `"none"` |')
     assert rows["| `pod-patterns:elasticsearch.storageClass`"].endswith('|  |  | **`"fast-ssd"`** |  |')
     clients = rows["| `pod-patterns:network.clients`"]
     assert '**`[{"namespace": "ingest", "podLabels": ["app.kubernetes.io/name=ingest"]}' in clients

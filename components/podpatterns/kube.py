@@ -7,11 +7,11 @@ from .podmodel import Manifest
 MANAGED_BY = "pod-patterns"
 BUSYBOX_IMAGE = "busybox:1.36.1"
 """The small image of the shell-script containers (log tailer, sysctl init): pinned, never `latest`."""
-IMAGE_PULL_POLICY = "Always"
-"""Images are pinned by tag, so every start asks the registry which image the tag names: every node runs the
-same one, never a stale or tampered copy in its cache, and the pod's pull credentials are checked each time
-(a private image cached on a node is not free for other namespaces). The layers stay cached; the cost is
-one manifest request per container start, and a registry outage delays restarts."""
+IMAGE_PULL_POLICY = "IfNotPresent"
+"""Every image is pinned to a release tag or a digest, which names one image for good: a node that has it
+starts the container from its cache, so a registry outage cannot block restarts (with `Always` every start
+asks the registry first). A private image cached on a node is then usable by other pods of that node: keep
+private images behind per-node pull credentials or the `AlwaysPullImages` admission plugin where that matters."""
 
 
 def selector_labels(app: str) -> dict[str, str]:

@@ -39,8 +39,18 @@ def pinned_by_digest(image: str) -> bool:
 
 TAG_PINNED_IMAGE = AcceptedFinding(
     "CKV_K8S_43",
-    "images are pinned to release tags, the project's convention (readable in diffs; pulled with "
-    "imagePullPolicy Always); digests are accepted by every image setting but Elasticsearch's version",
+    "images are pinned to release tags, the project's convention (readable in diffs); digests are accepted by "
+    "every image setting but Elasticsearch's version",
+)
+PULL_IF_NOT_PRESENT = AcceptedFinding(
+    "CKV_K8S_15",
+    "imagePullPolicy IfNotPresent: every image is pinned to a release tag or digest, so a node's cached copy is "
+    "the image, and a registry outage cannot block restarts",
+)
+EXPORTER_CREDENTIALS_ENV = AcceptedFinding(
+    "CKV_K8S_35",
+    "the Elasticsearch exporter takes credentials only from ES_USERNAME/ES_PASSWORD (in its URI they would leak "
+    "into metric labels); the env comes from a Secret, never a literal",
 )
 NO_LIVENESS_PROBE = AcceptedFinding(
     "CKV_K8S_8",

@@ -34,11 +34,13 @@ INITIAL_CALL_TIMEOUT_SECONDS = 10
 
 @pytest.fixture(scope="module")
 def plain() -> dict[str, Recording]:
-    """The dev and prod stacks without the TLS ambassador: the exporter reads Elasticsearch over loopback."""
+    """The dev and prod stacks without the TLS ambassador (and prod without the security that needs it): the
+    exporter reads Elasticsearch over loopback."""
     recordings = {}
     for stack in ("dev", "prod"):
         project, config, secret_keys = stack_config(PROJECT_DIR, stack)
         config[f"{project}:tls"] = json.dumps({"enabled": False})
+        config[f"{project}:security"] = json.dumps({"enabled": False})
         recordings[stack] = run_with_mocks(main, project=project, stack=stack, config=config, secret_keys=secret_keys)
     return recordings
 

@@ -85,6 +85,7 @@ def test_client_certificates_as_the_stack_asks(stack_pod: StackPod, tmp_path: Pa
     resolve = f"{stack_pod.host}:{TLS_PORT}:{stack_pod.pod.ip}"
     url = f"https://{stack_pod.host}:{TLS_PORT}/_cluster/health?tls={mark}"
     curl = ["curl", "--silent", "--max-time", "5", "--resolve", resolve, "--cacert", stack_pod.ca, *STATUS]
+    curl += stack_pod.login()  # Elasticsearch's own user: the certificate alone opens the ambassador only
     assert stack_pod.pod.in_cluster([*curl, url]).stdout == "403"
     assert stack_pod.pod.in_cluster([*curl, *issued, url]).stdout == "200"
     cert, key = tmp_path / "intruder.crt", tmp_path / "intruder.key"
@@ -112,7 +113,8 @@ def test_the_exporter_reads_elasticsearch_through_the_ambassador(stack_pod: Stac
 def test_zz_a_generic_apps_readiness_through_the_ambassador_follows_the_app(stack_pod: StackPod) -> None:
     """The readiness probe TlsAmbassador gives a workload that is not Elasticsearch (`app_readiness`), run in
     this pod's ambassador: it passes through TLS (prod: without a client certificate, under mutual TLS required)
-    while the app answers, and fails once it is gone. Runs last for its pod (zz): it stops Elasticsearch."""
+    while the app answers (prod's Elasticsearch then wants a user: 401), and fails once it is gone. Runs last for
+    its pod (zz): it stops Elasticsearch."""
     pod = stack_pod.pod
     target = WorkloadTarget(
         name="elasticsearch",
@@ -125,7 +127,10 @@ def test_zz_a_generic_apps_readiness_through_the_ambassador_follows_the_app(stac
     layout = AmbassadorLayout(target, LOOPBACK_HTTP_PORT, HEALTH_PATH, app_readiness=True)
     command = readiness_probes(layout, TlsSettings())["readinessProbe"]["exec"]["command"]
     ready = pod.exec("tls-ambassador", command)
-    assert ready.returncode == 0, ready.stderr
+    if stack_pod.security:  # prod: the probe reached Elasticsearch through TLS, which refuses an anonymous user
+        assert "returned error: 401" in ready.stderr
+    else:
+        assert ready.returncode == 0, ready.stderr
     pod.stop("elasticsearch")
     gone = pod.exec("tls-ambassador", command)
     assert gone.returncode != 0

@@ -44,10 +44,11 @@ def test_prod_templates_write_the_files_the_app_reads(
     result = render(vault_agent, stack_config(rendered, "prod"), PROD_KV, tmp_path)
     assert result.returncode == 0, result.stderr
     secrets = tmp_path / "root" / "vault" / "secrets"
-    assert sorted(p.name for p in secrets.iterdir()) == ["bootstrap-password", "keystore.json", "s3-snapshots.env"]
+    # One value per file, as keystore-init adds them to the keystore (elasticsearch-keystore add --stdin).
+    assert sorted(p.name for p in secrets.iterdir()) == ["bootstrap-password", "s3-access-key", "s3-secret-key"]
     assert (secrets / "bootstrap-password").read_text() == "correct horse battery staple"  # exactly, no newline
-    assert (secrets / "s3-snapshots.env").read_text() == ("access_key=AKIAEXAMPLE\nsecret_key=wJal/rXU+tnF=EXAMPLE\n")
-    assert json.loads((secrets / "keystore.json").read_text()) == PROD_KV["secret/data/search/prod/keystore"]
+    assert (secrets / "s3-access-key").read_text() == "AKIAEXAMPLE"
+    assert (secrets / "s3-secret-key").read_text() == "wJal/rXU+tnF=EXAMPLE"
     assert {stat.S_IMODE(p.stat().st_mode) for p in secrets.iterdir()} == {0o440}
 
 
@@ -57,7 +58,7 @@ def test_staging_templates_read_only_staging_paths(
     # The prod fixture has no staging secrets: the agent would fail rather than write anything.
     result = render(vault_agent, stack_config(rendered, "staging"), PROD_KV, tmp_path)
     assert result.returncode == 1
-    assert "no secret exists at secret/data/search/staging/s3-snapshots" in result.stderr
+    assert "no secret exists at secret/data/search/staging/elastic" in result.stderr
 
 
 def test_a_missing_key_fails_instead_of_writing_no_value(

@@ -1,8 +1,10 @@
-"""The harness's pure parts: image names, `$(VAR)` references, paths resolved inside a container's root."""
+"""The harness's pure parts: image names, `$(VAR)` references, paths resolved inside a container's root, the
+strict `elasticsearch-keystore` stand-in."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from ..harness.images import Image, repository
 from ..harness.podfields import UnsupportedPodFieldError, check_pod_fields
 from ..harness.podspec import ContainerSpecError, expand, identity_of
 from ..harness.rootfs import inside
+from ..standins.elasticsearch_keystore import USAGE, KeystoreError, read_keystore, run
 
 
 @pytest.mark.parametrize(
@@ -90,3 +93,55 @@ def test_absent_means_the_kubernetes_default() -> None:
     with pytest.raises(UnsupportedPodFieldError, match=r"spec\.enableServiceLinks: 'absent"):
         check_pod_fields("web-0", {"containers": [], "automountServiceAccountToken": False})
     check_pod_fields("web-0", {"containers": [], "automountServiceAccountToken": False, "enableServiceLinks": False})
+
+
+def keystore_tool(command_line: str, keystore: Path, stdin: str) -> str:
+    """The keystore stand-in run in-process with `elasticsearch-keystore`'s arguments, as a shell splits them."""
+    return run(shlex.split(command_line), keystore, stdin)
+
+
+def test_the_keystore_tool_adds_from_stdin_with_force_and_lists_names_only(tmp_path: Path) -> None:
+    keystore = tmp_path / "elasticsearch.keystore"
+    assert keystore_tool("add --force --stdin bootstrap.password", keystore, "p w\n") == ""
+    keystore_tool("add -f -x s3.client.default.access_key s3.client.default.secret_key", keystore, "A\nS")
+    assert read_keystore(keystore) | {"keystore.seed": "-"} == {
+        "bootstrap.password": "p w",
+        "keystore.seed": "-",
+        "s3.client.default.access_key": "A",
+        "s3.client.default.secret_key": "S",
+    }
+    assert keystore_tool("list", keystore, "") == (
+        "bootstrap.password\nkeystore.seed\ns3.client.default.access_key\ns3.client.default.secret_key\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "stdin", "message"),
+    [
+        ("add --stdin a.b", "v", "keystore does not exist. Do you want to create it?"),  # no --force
+        ("add --force a.b", "v", "Enter value for a.b"),  # no --stdin: would prompt on a terminal
+        ("add --force --stdin a.b c.d", "only one line", "missing value for setting [c.d]"),
+        ("add --force --stdin 'a b'", "v", "does not match the allowed setting name pattern"),
+        ("add --force --stdin", "v", "setting names can not be null"),
+        ("list", "", "keystore not found"),
+    ],
+)
+def test_the_keystore_tool_fails_where_the_real_one_would(
+    tmp_path: Path, arguments: str, stdin: str, message: str
+) -> None:
+    keystore = tmp_path / "elasticsearch.keystore"
+    with pytest.raises(KeystoreError) as error:
+        keystore_tool(arguments, keystore, stdin)
+    assert message in str(error.value)
+    assert not keystore.exists()  # nothing half-written
+
+
+def test_the_keystore_tool_refuses_unknown_options_and_silent_overwrites(tmp_path: Path) -> None:
+    keystore = tmp_path / "elasticsearch.keystore"
+    keystore_tool("add --force --stdin a.b", keystore, "1")
+    with pytest.raises(KeystoreError) as unknown:
+        keystore_tool("add --stdin --password a.b", keystore, "2")
+    assert unknown.value.code == USAGE
+    with pytest.raises(KeystoreError, match=re.escape("Setting a.b already exists. Overwrite?")):
+        keystore_tool("add --stdin a.b", keystore, "2")
+    assert read_keystore(keystore)["a.b"] == "1"

@@ -7,11 +7,16 @@ import json
 import uuid
 from pathlib import Path
 
+import yaml
 from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
 
 from ..harness.stack import LOG_FILE, StackPod
+from ..standins.elasticsearch_keystore import read_keystore
+from ..standins.vault import PROD_KV
 from ..support.stack_settings import stack_settings
 
+CONFIG_DIR = "/usr/share/elasticsearch/config"
+STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
 
 
@@ -36,7 +41,8 @@ def test_plain_http_on_9200_fails_and_9201_answers_only_inside_the_pod(stack_pod
     assert plain.stdout.endswith("400")  # nginx: plain HTTP sent to an HTTPS port
     app = pod.in_cluster(["curl", "--silent", "--max-time", "3", f"http://{pod.ip}:9201/"])
     assert app.returncode == 7  # connection refused: nothing listens on the pod's address
-    inside = pod.exec("tls-ambassador", ["curl", "--silent", "--max-time", "3", f"http://127.0.0.1:9201/?e2e={mark}"])
+    curl = ["curl", "--silent", "--max-time", "3", *stack_pod.login()]
+    inside = pod.exec("tls-ambassador", [*curl, f"http://127.0.0.1:9201/?e2e={mark}"])
     assert inside.returncode == 0, inside.stderr
     assert json.loads(inside.stdout)["tagline"] == "You Know, for Search"
     assert stack_pod.served().count(f"?e2e={mark}") == 1  # the plain HTTP request never reached it
@@ -52,7 +58,15 @@ def test_metrics_on_9114_show_the_cluster_health(stack_pod: StackPod) -> None:
 
     assert "elasticsearch_cluster_health_up 1" in metrics()
     assert HEALTH % "green" in metrics()
-    turn = ["curl", "--silent", "--fail", "--request", "PUT", "http://127.0.0.1:9201/_standin/health/%s"]
+    turn = [
+        "curl",
+        "--silent",
+        "--fail",
+        *stack_pod.login(),
+        "--request",
+        "PUT",
+        "http://127.0.0.1:9201/_standin/health/%s",
+    ]
     try:
         assert pod.exec("elasticsearch", [*turn[:-1], turn[-1] % "red"]).returncode == 0
         assert HEALTH % "red" in metrics()
@@ -152,3 +166,46 @@ def test_the_ambassador_serves_the_certificates_expiry_metrics_from_their_secret
     assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"}' in served.stdout
     other = pod.in_cluster(["curl", "--silent", "--write-out", "%{http_code}", f"http://{pod.ip}:9117/tls.key"])
     assert other.stdout.endswith("404")  # only the metrics, never another file of the Secret
+
+
+def test_security_in_prod_users_keystore_from_vault_and_transport_tls(stack_pod: StackPod) -> None:
+    """prod: every request needs the elastic user (the bootstrap password Vault holds, put into the keystore by
+    keystore-init), the keystore also holds the S3 credentials, the node certificate is in the config directory.
+    dev: security off, said in its stack file."""
+    pod = stack_pod.pod
+    config = yaml.safe_load(pod.exec("elasticsearch", ["cat", f"{CONFIG_DIR}/elasticsearch.yml"]).stdout)
+    if stack_pod.stack == "dev":
+        assert config["xpack.security.enabled"] is False
+        assert "keystore-init" not in [c["name"] for c in pod.spec["initContainers"]]
+        return
+    assert config["xpack.security.transport.ssl.verification_mode"] == "certificate"
+    mark = marker()
+    anonymous = [arg for arg in stack_pod.https(f"/?e2e={mark}", *STATUS) if not arg.startswith("elastic:")]
+    anonymous.remove("--user")
+    assert pod.in_cluster(anonymous).stdout == "401"
+    wrong = [*anonymous[:-1], "--user", "elastic:guess", anonymous[-1]]
+    assert pod.in_cluster(wrong).stdout == "401"
+    assert pod.in_cluster(stack_pod.https(f"/?e2e={mark}", *STATUS)).stdout == "200"
+    assert f"standin: GET /?e2e={mark} user=elastic" in stack_pod.served()  # only the logged-in request
+    keystore = read_keystore(pod.volumes["config"].path / "elasticsearch.keystore")
+    s3 = PROD_KV["secret/data/search/prod/s3-snapshots"]
+    assert keystore["bootstrap.password"] == PROD_KV["secret/data/search/prod/elastic"]["password"]
+    assert keystore["s3.client.default.access_key"] == s3["access_key"]
+    assert keystore["s3.client.default.secret_key"] == s3["secret_key"]
+    listed = pod.logs("keystore-init")
+    assert "s3.client.default.secret_key" in listed
+    assert s3["secret_key"] not in listed  # names only
+    node = pod.exec(
+        "elasticsearch",
+        [
+            "openssl",
+            "x509",
+            "-noout",
+            "-ext",
+            "subjectAltName,extendedKeyUsage",
+            "-in",
+            f"{CONFIG_DIR}/certs/transport/tls.crt",
+        ],
+    )
+    assert "*.elasticsearch-headless.search-prod.svc.cluster.local" in node.stdout  # every pod, by wildcard
+    assert "TLS Web Client Authentication, TLS Web Server Authentication" in node.stdout

@@ -3,8 +3,10 @@
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
 (tests/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
-real cluster, every namespace also holds the `kube-root-ca.crt`
-ConfigMap. The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
+real cluster, every namespace also holds the `kube-root-ca.crt` ConfigMap, and what the staging and prod stack
+files expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exporter's credentials
+(`elasticsearch-exporter-credentials`, the elastic user with the prod fixture's password: the stand-in knows no
+other user). The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
 container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
 (runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
 """
@@ -20,6 +22,7 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..behaviour.conftest import require_program, require_root
+from ..standins.vault import PROD_KV
 from ..standins.vault.server import VAULT_SERVER
 from ..support.certs import Materialized, materialize, self_signed
 from .images import ImageContext
@@ -29,6 +32,19 @@ from .runner import PodSpec, RunningPod, run_pod
 WORKLOADS = ("Deployment", "StatefulSet")
 NODE_SYSCTLS = {"vm.max_map_count": "65530"}
 """The node's sysctls as a fresh Linux node has them (the stand-ins every container sees)."""
+
+
+def _provided_objects(cluster_ca: str, vault_ca: str) -> dict[tuple[str, str], Manifest]:
+    """Objects every namespace holds without the stacks creating them, by kind and name."""
+    password = PROD_KV["secret/data/search/prod/elastic"]["password"]
+    return {
+        ("ConfigMap", "kube-root-ca.crt"): {"kind": "ConfigMap", "data": {"ca.crt": cluster_ca}},
+        ("ConfigMap", "vault-ca"): {"kind": "ConfigMap", "data": {"ca.crt": vault_ca}},
+        ("Secret", "elasticsearch-exporter-credentials"): {
+            "kind": "Secret",
+            "stringData": {"username": "elastic", "password": password},
+        },
+    }
 
 
 class Cluster:
@@ -57,8 +73,8 @@ class Cluster:
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
         }
-        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt, which also signed Vault's
-        server = {**vault_server, "ca": self._ca}
+        vault_ca, _ = self_signed("vault")  # what signed Vault's certificate: the stacks' vault-ca ConfigMap
+        server = {**vault_server, "ca": vault_ca}
         self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server)
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
@@ -67,6 +83,7 @@ class Cluster:
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")
+        self._provided = _provided_objects(self_signed("kubernetes")[0], vault_ca)
         self.pods = 0
 
     def __enter__(self) -> Cluster:
@@ -78,12 +95,8 @@ class Cluster:
 
     def get(self, namespace: str, kind: str, name: str) -> Manifest | None:
         found = self.objects.get((namespace, kind, name))
-        if found is None and (kind, name) == ("ConfigMap", "kube-root-ca.crt"):
-            return {
-                "kind": "ConfigMap",
-                "metadata": {"name": name, "namespace": namespace},
-                "data": {"ca.crt": self._ca},
-            }
+        if found is None and (kind, name) in self._provided:
+            return {**self._provided[kind, name], "metadata": {"name": name, "namespace": namespace}}
         return found
 
     def workload(self, name: str) -> Manifest:

@@ -5,7 +5,7 @@
 | nginx | nginx | Debian nginx, with libnginx-mod-stream |
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
-| elasticsearch | the Elasticsearch API stand-in, with the image's config directory | tests/standins |
+| elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | tests/standins |
 | vault | the Vault agent stand-in (templates against a KV fixture: the "Vault server") | tests/standins/vault |
 
 An image is a `layer` (a directory laid over the container's root: its top-level directories that
@@ -124,6 +124,11 @@ def _elasticsearch(context: ImageContext, image: str) -> Image:
             (config / name).write_text(text)
         for directory in ("logs", "data"):
             (config.parent / directory).mkdir(mode=0o775)
+        # The image's keystore tool, on its PATH: the strict stand-in.
+        (config.parent / "bin").mkdir()
+        tool = config.parent / "bin" / "elasticsearch-keystore"
+        tool.write_text(f'#!/bin/sh\nexec {sys.executable} -m tests.standins.elasticsearch_keystore "$@"\n')
+        tool.chmod(0o755)
     return Image(
         entrypoint=(sys.executable, "-m", "tests.standins.elasticsearch"),
         user=1000,

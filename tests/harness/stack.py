@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from podpatterns.render import Recording
 
 from ..standins.vault import PROD_KV
@@ -35,9 +36,10 @@ class StackPod:
         """The client Service's DNS name, which the server certificate must carry."""
         return self.cluster.service_host("elasticsearch", self.namespace)
 
-    def secret_file(self, secret: str, key: str) -> str | None:
-        """A key of one of the stack's Secrets as a file for a client; None when there is no such Secret."""
-        found = self.cluster.get(self.namespace, "Secret", secret)
+    def secret_file(self, secret: str, key: str, namespace: str | None = None) -> str | None:
+        """A key of one of the stack's Secrets (in the stack's namespace, or `namespace`) as a file for a client;
+        None when there is no such Secret."""
+        found = self.cluster.get(namespace or self.namespace, "Secret", secret)
         if found is None:
             return None
         path = self.files / secret / key
@@ -53,17 +55,29 @@ class StackPod:
         return ca
 
     def client_certificate(self, client: str = "ingest") -> list[str]:
-        """curl options presenting the client certificate the stack issued to `client` (none in dev)."""
-        cert = self.secret_file(f"elasticsearch-client-{client}", "tls.crt")
-        key = self.secret_file(f"elasticsearch-client-{client}", "tls.key")
+        """curl options presenting the client certificate the stack issued to `client` (none in dev), from the
+        Secret the stack delivered into the client's namespace (named as the client)."""
+        cert = self.secret_file(f"elasticsearch-client-{client}", "tls.crt", client)
+        key = self.secret_file(f"elasticsearch-client-{client}", "tls.key", client)
         return ["--cert", cert, "--key", key] if cert and key else []
 
+    @property
+    def security(self) -> bool:
+        """Whether the stack turns Elasticsearch security on (its rendered elasticsearch.yml says so)."""
+        config = self.cluster.get(self.namespace, "ConfigMap", "elasticsearch-config")
+        assert config is not None
+        return bool(yaml.safe_load(config["data"]["elasticsearch.yml"])["xpack.security.enabled"])
+
+    def login(self) -> list[str]:
+        """curl options logging in as the elastic user with the password Vault holds (none without security)."""
+        return ["--user", f"elastic:{PROD_KV['secret/data/search/prod/elastic']['password']}"] if self.security else []
+
     def https(self, path: str, *extra: str) -> list[str]:
-        """curl to the pod's 9200 addressed by the Service's name, verified against the stack's CA,
-        with the ingest client's certificate when the stack issues client certificates."""
+        """curl to the pod's 9200 addressed by the Service's name, verified against the stack's CA, with the
+        ingest client's certificate when the stack issues client certificates, logged in when security is on."""
         resolve = f"{self.host}:{TLS_PORT}:{self.pod.ip}"
         curl = ["curl", "--silent", "--show-error", "--max-time", "5", "--resolve", resolve, "--cacert", self.ca]
-        return [*curl, *self.client_certificate(), *extra, f"https://{self.host}:{TLS_PORT}{path}"]
+        return [*curl, *self.client_certificate(), *self.login(), *extra, f"https://{self.host}:{TLS_PORT}{path}"]
 
     def served(self) -> str:
         """Elasticsearch's server log so far (one "standin: GET <path>" line per request)."""

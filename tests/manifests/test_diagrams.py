@@ -87,13 +87,14 @@ def test_dev_pod_client_through_ambassador_to_the_app_on_loopback(diagrams: dict
 def test_prod_pod_init_order_privilege_vault_and_peers(diagrams: dict[str, dict[str, str]]) -> None:
     prod = diagrams["prod"]["statefulset_search-prod_elasticsearch"]
     inits = re.findall(r'\["init (\d): ([\w-]+)', prod)
-    assert inits == [("1", "config-init"), ("2", "sysctl-init"), ("3", "vault-agent-init")]
+    assert inits == [("1", "config-init"), ("2", "sysctl-init"), ("3", "vault-agent-init"), ("4", "keystore-init")]
     assert 'c_sysctl_init["init 2: sysctl-init<br/>privileged"]' in prod
     assert 'v_vault_secrets[("vault-secrets<br/>emptyDir in memory")]' in prod
     assert 'v_data[("data<br/>PersistentVolumeClaim 100Gi")]' in prod
     assert {
         "c_vault_agent_init -->|writes| v_vault_secrets",
         "v_vault_secrets -.->|reads| c_elasticsearch",
+        "v_vault_secrets -.->|reads| c_keystore_init",
         "peers --> s_elasticsearch_headless",
         's_elasticsearch_headless -->|":9300 → transport"| c_elasticsearch',
     } <= edges(prod)

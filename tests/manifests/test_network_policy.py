@@ -17,6 +17,8 @@ from ..support.stack_settings import stack_settings
 
 INTERNET = Endpoint("internet", None, ip="93.184.216.34")
 DNS = Endpoint("coredns", "kube-system", {"k8s-app": "kube-dns"})
+NODE_LOCAL_DNS = Endpoint("node-local-dns", None, ip="169.254.20.10")
+"""NodeLocal DNSCache: answers on a link-local address of every node, no pod a selector could match."""
 PROMETHEUS = Endpoint("prometheus", "monitoring", {"app.kubernetes.io/name": "prometheus"})
 OTHER_MONITORING_POD = Endpoint("grafana", "monitoring", {"app.kubernetes.io/name": "grafana"})
 VAULT = Endpoint("vault-0", "vault", {"app.kubernetes.io/name": "vault"})
@@ -132,6 +134,8 @@ def test_egress_only_to_dns_and_vault(stack: tuple[str, list[Manifest], Cluster]
     es = elasticsearch_pod(manifests)
     assert cluster.allows(es, DNS, 53, "UDP")
     assert cluster.allows(es, DNS, 53, "TCP")
+    assert cluster.allows(es, NODE_LOCAL_DNS, 53, "UDP")
+    assert not cluster.allows(es, NODE_LOCAL_DNS, 80)
     assert not cluster.allows(es, DNS, 80)
     assert not cluster.allows(es, Endpoint("impostor", "kube-system", {"k8s-app": "impostor"}), 53, "UDP")
     assert not cluster.allows(es, INTERNET, 443)

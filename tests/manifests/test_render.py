@@ -44,15 +44,16 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "main    elasticsearch           9300/transport" in summary
     assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
     assert (
-        "ConfigMap, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, PodDisruptionBudget, PodMonitor, "
-        "Service x2, StatefulSet" in summary
-    )
+        "CertRequest, ConfigMap, LocallySignedCert, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, "
+        "PodDisruptionBudget, PodMonitor, PrivateKey x2, Secret, SelfSignedCert, Service x2, StatefulSet" in summary
+    )  # the transport CA and node certificate beside the workload
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary
     assert "caCertificate: [known after deploy: tls:index/selfSignedCert:SelfSignedCert elasticsearch-tls-ca" in summary
     assert (
-        "clientSecrets: {'ingest': 'elasticsearch-client-ingest', 'kibana': 'elasticsearch-client-kibana'," in summary
+        "clientSecrets: {'ingest': 'ingest/elasticsearch-client-ingest', "
+        "'kibana': 'kibana/elasticsearch-client-kibana'," in summary
     )
     assert len(summary.splitlines()) <= 40  # one screen
 
@@ -66,6 +67,7 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "namespace_search-staging.yaml",
         "networkpolicy_search-staging_elasticsearch.yaml",
         "secret_search-staging_elasticsearch-tls.yaml",
+        "secret_search-staging_elasticsearch-transport-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",
         "serviceaccount_search-staging_elasticsearch-vault.yaml",

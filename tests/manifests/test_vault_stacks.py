@@ -33,7 +33,7 @@ def test_dev_has_no_vault(rendered: dict[str, list[Manifest]]) -> None:
     ("stack", "init_containers"),
     [
         ("staging", ["vault-agent-init"]),
-        ("prod", ["vault-agent-init", "vault-agent"]),
+        ("prod", ["vault-agent-init"]),  # one-shot: Elasticsearch reads its keystore at startup only
     ],
 )
 def test_the_agent_runs_before_the_app(

@@ -22,6 +22,15 @@ placeholders from the environment: `cluster.name`, `node.name`, `http.host` (def
 `<path.logs>/<cluster.name>.log`, as Elasticsearch 8 images do, else to stdout. `--host`/`--port`
 override the configuration, for use outside a pod.
 
+With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8; off without an elasticsearch.yml,
+as outside a pod) it refuses to start, as
+Elasticsearch would, without transport TLS files (PEM, inside the config directory) or without a keystore
+(tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`, and answers 401 to any request
+without the `elastic` user and that password.
+
+`POST /_bulk` reads the body as it arrives and answers how many bytes it got; `GET /_standin/bytes/<n>` answers
+n bytes, written as they are made (a large search or scroll answer).
+
 `PUT /_standin/health/<green|yellow|red>` changes the status from outside the process (e.g. from
 another network namespace through nsenter); in-process, use `ElasticsearchStandIn.status`.
 `/_cluster/health?wait_for_status=S` answers 408 (timed out) while the status is worse than S, as
@@ -49,6 +58,9 @@ from typing import IO, Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+
+from .elasticsearch_keystore import FILE as KEYSTORE_FILE
+from .elasticsearch_keystore import KeystoreError, read_keystore
 
 CLUSTER = "standin-cluster"
 NODE = "standin-0"
@@ -154,9 +166,10 @@ class ElasticsearchStandIn:
         """None when the request may proceed, else Elasticsearch's reason for a 401."""
         if self.users is None:
             return None
-        if not authorization or not authorization.startswith("Basic "):
+        credentials = _credentials(authorization)
+        if credentials is None:
             return f"missing authentication credentials for REST request [{path}]"
-        name, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+        name, password = credentials
         if self.users.get(name) != password:
             return f"unable to authenticate user [{name}] for REST request [{path}]"
         return None
@@ -299,9 +312,10 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             standin.requests.append(self.path)
             standin.authorizations.append(self.headers.get("Authorization"))
-            refused = standin.authenticate(self.headers.get("Authorization"), self.path)
-            if refused is not None:
-                self._refuse(refused)
+            if not self._authenticated():
+                return
+            if self.path.startswith("/_standin/bytes/"):
+                self._stream(int(self.path.removeprefix("/_standin/bytes/")))
                 return
             body = standin.answer(self.path)
             missing = {"error": f"no handler for {self.path}", "status": 404}
@@ -311,9 +325,7 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             self._reply(404 if body is None else 200, missing if body is None else body)
 
         def do_PUT(self) -> None:
-            refused = standin.authenticate(self.headers.get("Authorization"), self.path)
-            if refused is not None:
-                self._refuse(refused)
+            if not self._authenticated():
                 return
             if urlsplit(self.path).path.endswith("/_settings"):
                 length = int(self.headers.get("Content-Length", 0))
@@ -329,15 +341,50 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             standin.status = status
             self._reply(200, {"status": status})
 
+        def do_POST(self) -> None:
+            """`/_bulk` (and `/<index>/_bulk`): the body read as it arrives, in 64 KiB pieces, and counted."""
+            if not self._authenticated():
+                return
+            standin.requests.append(self.path)
+            if not self.path.split("?", 1)[0].endswith("/_bulk"):
+                self._reply(404, {"error": f"no handler for POST {self.path}", "status": 404})
+                return
+            remaining = int(self.headers.get("Content-Length", "0"))
+            received = 0
+            while remaining:
+                piece = self.rfile.read(min(remaining, 65536))
+                if not piece:
+                    break
+                received += len(piece)
+                remaining -= len(piece)
+            self._reply(200, {"took": 1, "errors": False, "items": [], "standin_bytes_received": received})
+
+        def _stream(self, size: int) -> None:
+            """`size` bytes of JSON-safe filler (a large search or scroll answer), written as they are made."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            piece = b"x" * 65536
+            while size:
+                self.wfile.write(piece[: min(size, len(piece))])
+                size -= min(size, len(piece))
+
         def handle(self) -> None:
             # Clients drop idle keep-alive connections: not our error.
             with contextlib.suppress(ConnectionResetError):
                 super().handle()
 
-        def _refuse(self, reason: str) -> None:
-            cause = {"type": "security_exception", "reason": reason}
+        def _authenticated(self) -> bool:
+            """With users (security on): one's HTTP basic credentials, else 401 as Elasticsearch answers."""
+            refused = standin.authenticate(self.headers.get("Authorization"), self.path)
+            if refused is None:
+                return True
+            self.close_connection = True  # the request body, if any, is left unread
+            cause = {"type": "security_exception", "reason": refused}
             body = {"error": {"root_cause": [cause], **cause}, "status": 401}
             self._reply(401, body, {"WWW-Authenticate": 'Basic realm="security", charset="UTF-8"'})
+            return False
 
         def _reply(self, code: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
             data = json.dumps(body).encode()
@@ -346,6 +393,8 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
@@ -369,11 +418,18 @@ def _log(line: str) -> None:
         _Log.sink.flush()
 
 
+def _credentials(authorization: str | None) -> tuple[str, str] | None:
+    """(user, password) of HTTP basic authentication, else None."""
+    if not authorization or not authorization.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+    return user, password
+
+
 def _user(authorization: str | None) -> str:
     """` user=NAME` for HTTP basic authentication (never the password), else nothing."""
-    if not authorization or not authorization.startswith("Basic "):
-        return ""
-    return " user=" + base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")[0]
+    credentials = _credentials(authorization)
+    return f" user={credentials[0]}" if credentials else ""
 
 
 @dataclass(frozen=True)
@@ -387,6 +443,36 @@ class NodeConfig:
     log_file: Path | None
     """Where ES_LOG_STYLE=file puts the server log; None: stdout."""
     nodes: int
+    security: dict[str, Any]
+    """The xpack.security.* settings; {"xpack.security.enabled": False} when security is off."""
+
+
+_TRANSPORT_FILES = ("key", "certificate")
+
+
+def security_password(config_dir: Path, security: Mapping[str, Any]) -> str | None:
+    """Security on: the bootstrap password from the keystore, after checking what Elasticsearch would refuse to
+    start without (SystemExit naming it); None when security is off."""
+    if not security.get("xpack.security.enabled", True):
+        return None
+    if security.get("xpack.security.transport.ssl.enabled") is not True:
+        raise SystemExit("security is on but transport TLS is off: Elasticsearch refuses to form a cluster")
+    paths = [security.get(f"xpack.security.transport.ssl.{name}") for name in _TRANSPORT_FILES]
+    paths += list(security.get("xpack.security.transport.ssl.certificate_authorities", []))
+    for relative in paths:
+        if not relative or Path(relative).is_absolute():
+            raise SystemExit(f"transport TLS file {relative!r}: must be a path inside the config directory")
+        text = (config_dir / relative).read_text()  # unreadable: an error naming it, as Elasticsearch's
+        if "-----BEGIN " not in text:
+            raise SystemExit(f"transport TLS file {config_dir / relative} holds no PEM")
+    try:
+        entries = read_keystore(config_dir / KEYSTORE_FILE)
+    except KeystoreError as error:
+        raise SystemExit(f"security is on: {error}") from None
+    if "bootstrap.password" not in entries:
+        raise SystemExit("security is on but the keystore has no bootstrap.password: the elastic user has none")
+    _log(f"standin: security on, transport TLS, keystore entries {', '.join(sorted(entries))}")
+    return entries["bootstrap.password"]
 
 
 def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
@@ -403,6 +489,10 @@ def read_config(config_dir: Path, env: Mapping[str, str]) -> NodeConfig:
         port=int(settings.get("http.port", 9200)),
         log_file=logs / f"{cluster}.log" if env.get("ES_LOG_STYLE") == "file" else None,
         nodes=len(settings.get("cluster.initial_master_nodes", [])) or 1,
+        # Without an elasticsearch.yml (the stand-in outside a pod, e.g. bench/run footprint): no security.
+        security={key: value for key, value in settings.items() if key.startswith("xpack.security.")}
+        if path.exists()
+        else {"xpack.security.enabled": False},
     )
 
 
@@ -420,6 +510,9 @@ def main() -> None:
         _Log.sink = config.log_file.open("a")
     host, port = options.host or config.host, options.port or config.port
     users = dict(user.split(":", 1) for user in options.user) if options.user else None
+    password = security_password(options.config, config.security)
+    if password is not None:  # the elastic user, with the keystore's bootstrap password
+        users = {**(users or {}), "elastic": password}
     standin = ElasticsearchStandIn(
         host, port, nodes=config.nodes, status=options.status, cluster=config.cluster, node=config.node, users=users
     )

@@ -111,6 +111,7 @@ VALID: dict[Component, dict[str, Any]] = {
     VaultSecretsInit: {
         "target": WEB,
         "address": "https://vault.vault.svc:8200",
+        "ca_config_map": "vault-ca",
         "role": "web",
         "files": [{"name": "db.json", "path": "shop/web/db", "keys": ["user"], "format": "json"}],
     },
@@ -171,7 +172,8 @@ DEBUG_SHELL = {"name": "debug", "image": "busybox:1.36.1", "command": ["sleep", 
 """The README's debug container before it had a securityContext."""
 
 
-VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "role": "search"}
+VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "caConfigMap": "vault-ca", "role": "search"}
+VAULT_ARGS = {"enabled": True, "address": "https://vault.vault.svc:8200", "ca_config_map": "vault-ca", "role": "search"}
 ONE_FILE = [{"name": "password", "path": "search/elastic", "keys": ["password"]}]
 
 
@@ -840,7 +842,7 @@ CATALOGUE = [
     pytest.param(
         conflict(
             {
-                "vault": {**VAULT_ON, "files": ONE_FILE},
+                "vault": {**VAULT_ARGS, "files": ONE_FILE},
                 "contributions": [squatter(init_containers=[{"name": "vault-agent-init", "image": "x:1"}])],
             },
             "Team 'squatter'",

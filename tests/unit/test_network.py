@@ -14,7 +14,12 @@ from .test_elasticsearch_app import run
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ORIGIN = "stacks/Pulumi.test.yaml"
-VAULT = {"enabled": True, "role": "search", "files": [{"name": "a", "path": "search/a", "keys": ["k"]}]}
+VAULT = {
+    "enabled": True,
+    "role": "search",
+    "caConfigMap": "vault-ca",
+    "files": [{"name": "a", "path": "search/a", "keys": ["k"]}],
+}
 
 
 def load(**raw: Any) -> AppSettings:
@@ -34,6 +39,7 @@ def test_defaults_admit_the_apps_namespace_and_deny_the_rest() -> None:
     network = load().network
     assert (network.enabled, network.clients, network.monitoring_namespace) == (True, (), "monitoring")
     assert (network.dns_namespace, network.dns_pod_labels) == ("kube-system", ("k8s-app=kube-dns",))
+    assert network.dns_cidrs == ("169.254.20.10/32",)  # NodeLocal DNSCache, which no pod selector matches
     spec = policies()["network"]["spec"]
     assert spec["policyTypes"] == ["Ingress", "Egress"]
     assert spec["ingress"][0] == {"from": [{"podSelector": {}}], "ports": [{"port": 9200, "protocol": "TCP"}]}
@@ -120,6 +126,7 @@ def test_disabled_means_no_policy() -> None:
         ),
         ({"network": {"clients": [{"podLabels": ["app"]}]}}, "pod-patterns:network.clients[0].podLabels", "key=value"),
         ({"network": {"dnsPodLabels": ["a=b", "a=c"]}}, "pod-patterns:network.dnsPodLabels", "listed twice"),
+        ({"network": {"dnsCidrs": ["169.254.20.10/8"]}}, "pod-patterns:network.dnsCidrs", "CIDR"),
         (
             {"network": {"monitoringPodLabels": ["app=no way"]}},
             "pod-patterns:network.monitoringPodLabels",

@@ -10,6 +10,7 @@ import pytest
 from podpatterns import PodContribution, TlsAmbassador, WorkloadTarget, merge_pod
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
+from podpatterns.settings import SettingsError
 from podpatterns.tls import TlsAmbassadorArgs
 from podpatterns.tls.contribution import expiry_metrics
 
@@ -168,15 +169,29 @@ def test_mode_stream_checks_client_certificates_at_the_handshake(mtls: str, veri
 def test_resources_are_settings_with_measured_defaults() -> None:
     _, (default,) = run({"target": WEB, "upstream_port": 8080})
     assert default.contribution.containers[0]["resources"] == {
-        "requests": {"cpu": "50m", "memory": "64Mi"},
-        "limits": {"cpu": "1", "memory": "64Mi"},
+        "requests": {"cpu": "50m", "memory": "224Mi"},
+        "limits": {"cpu": "1", "memory": "224Mi"},
     }
     args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "cpu_request": "200m", "cpu_limit": "2"}
-    _, (busy,) = run({**args, "memory": "64Mi"})  # type: ignore[typeddict-item]
+    _, (busy,) = run({**args, "memory": "64Mi", "max_clients": 512})  # type: ignore[typeddict-item]
     assert busy.contribution.containers[0]["resources"] == {
         "requests": {"cpu": "200m", "memory": "64Mi"},
         "limits": {"cpu": "2", "memory": "64Mi"},
     }
+
+
+def test_connections_follow_max_clients_and_memory_must_hold_them() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080})
+    conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
+    assert "worker_connections 8192;" in conf  # 4,096 clients, each with its request's connection to the app
+    assert "worker_rlimit_nofile 8256;" in conf
+    assert "proxy_request_buffering off;" in conf  # bulk bodies streamed, never spooled to /tmp
+    assert "proxy_max_temp_file_size 0;" in conf
+    stream, _ = run({"target": WEB, "upstream_port": 8080, "mode": "stream", "max_clients": 1000, "memory": "72Mi"})
+    assert "worker_connections 2000;" in inputs(stream, "web-tls-config")["data"]["nginx.conf"]
+    with pytest.raises(SettingsError) as error:
+        run({"target": WEB, "upstream_port": 8080, "memory": "64Mi"})
+    assert "64Mi is below what 4096 busy clients (maxClients) take: at least 200Mi" in str(error.value)
 
 
 def test_mutual_tls_issues_client_certificates_into_secrets() -> None:
@@ -188,6 +203,33 @@ def test_mutual_tls_issues_client_certificates_into_secrets() -> None:
     assert inputs(recording, "web-tls-client-billing-cert")["allowedUses"] == ["digital_signature", "client_auth"]
     assert inputs(recording, "web-tls-client-billing-secret")["metadata"]["name"] == "web-client-billing"
     assert ambassador.client_secrets == {"billing": "web-client-billing"}
+
+
+def test_a_client_given_as_namespace_slash_name_gets_its_secret_in_its_own_namespace() -> None:
+    clients = ["payments/billing", "audit"]
+    args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": clients}
+    recording, (ambassador,) = run(args)
+    billing = inputs(recording, "web-tls-client-billing-secret")["metadata"]
+    assert (billing["namespace"], billing["name"]) == ("payments", "web-client-billing")  # where its pods are
+    assert inputs(recording, "web-tls-client-billing-csr")["subject"]["commonName"] == "billing"
+    assert inputs(recording, "web-tls-client-audit-secret")["metadata"]["namespace"] == "shop"
+    assert ambassador.client_secrets == {"billing": "payments/web-client-billing", "audit": "web-client-audit"}
+
+
+@pytest.mark.parametrize(
+    ("clients", "message"),
+    [
+        (["a/b/c"], "DNS label"),
+        (["ns1/billing", "ns2/billing"], "client names must be distinct"),
+        (["/x"], "DNS label"),
+    ],
+)
+def test_bad_client_entries_are_named(clients: list[str], message: str) -> None:
+    args: TlsAmbassadorArgs = {"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": clients}
+    with pytest.raises(SettingsError) as error:
+        run(args)
+    assert "clients" in str(error.value)
+    assert message in str(error.value)
 
 
 def test_outputs_are_the_ca_and_the_expiry() -> None:

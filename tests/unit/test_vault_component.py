@@ -36,6 +36,7 @@ def args(**overrides: Any) -> VaultSecretsInitArgs:
     base: VaultSecretsInitArgs = {
         "target": ORDERS,
         "address": "https://vault.example:8200",
+        "ca_config_map": "vault-ca",
         "role": "orders",
         "files": [{"name": "db.json", "path": "shop/orders/db", "keys": ["user", "password"], "format": "json"}],
     }

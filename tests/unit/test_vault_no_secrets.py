@@ -48,6 +48,7 @@ def registered_text(**vault: Any) -> str:
         "vault": {
             "enabled": True,
             "address": "https://vault.vault.svc:8200",
+            "ca_config_map": "vault-ca",
             "role": "search",
             "files": FILES,
             **vault,

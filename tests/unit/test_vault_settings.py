@@ -12,6 +12,7 @@ STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ON = {
     "enabled": True,
     "address": "https://vault.vault.svc:8200",
+    "caConfigMap": "vault-ca",
     "role": "search",
     "files": [{"name": "password", "path": "search/elastic", "keys": ["password"]}],
 }
@@ -54,3 +55,12 @@ def test_reference_documents_the_file_list() -> None:
     assert rows["pod-patterns:vault.files"] == ("[]", "list of mappings")
     assert rows["pod-patterns:vault.files[].format"] == ('"value"', "one of value, json, env")
     assert rows["pod-patterns:vault.files[].name"] == ("", "file name")
+
+
+def test_vaults_ca_is_required_with_https_and_not_defaulted_to_the_api_servers() -> None:
+    without_ca = {key: value for key, value in ON.items() if key != "caConfigMap"}
+    with pytest.raises(SettingsError) as error:
+        stack(without_ca)
+    assert "pod-patterns:vault.caConfigMap" in str(error.value)
+    assert "kube-root-ca.crt is the API server's CA" in str(error.value)
+    assert stack({**without_ca, "address": "http://vault.vault.svc:8200"}).vault.ca_config_map is None

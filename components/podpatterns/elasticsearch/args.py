@@ -12,6 +12,15 @@ import pulumi
 from ..vault.args import VaultFileArgs
 
 
+class KeystoreEntryArgs(TypedDict, total=False):
+    """One secure setting, added to Elasticsearch's keystore from one Vault file at every start."""
+
+    name: pulumi.Input[str]
+    """Secure setting name, such as s3.client.default.access_key (required). Allowed: setting name. Default: none."""
+    file: pulumi.Input[str]
+    """Name of the vault.files entry (format value) holding the value (required). Allowed: file name. Default: none."""
+
+
 class ElasticsearchArgs(TypedDict, total=False):
     """The Elasticsearch cluster: version, size, resources and storage."""
 
@@ -41,6 +50,17 @@ class ElasticsearchArgs(TypedDict, total=False):
     """Pod anti-affinity across nodes for a multi-node cluster: required refuses to co-locate two Elasticsearch pods on one Kubernetes node, preferred only avoids it. Allowed: one of preferred, required. Default: "preferred"."""
     termination_grace_period_seconds: pulumi.Input[int]
     """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; a pod whose app exits sooner is gone sooner (no fixed wait). Allowed: 30 to 3600. Default: 120."""
+    keystore: pulumi.Input[Sequence[pulumi.Input[KeystoreEntryArgs]]]
+    """Secure settings an init container adds to Elasticsearch's keystore from Vault files at every start (elasticsearch-keystore add --stdin), such as the S3 snapshot client's access_key and secret_key. Default: none."""
+
+
+class SecurityArgs(TypedDict, total=False):
+    """Elasticsearch security (X-Pack): users and passwords on HTTP, mutual TLS between the nodes."""
+
+    enabled: pulumi.Input[bool]
+    """Turn Elasticsearch security on: every HTTP request needs a user (the ambassador passes credentials through), and the transport port 9300 takes only TLS from nodes holding the stack's node certificate. Needs tls.enabled (HTTP stays on 127.0.0.1 behind the ambassador) and vault.enabled (the password). Default: false."""
+    bootstrap_password_file: pulumi.Input[str]
+    """The vault.files entry (format value) with the elastic user's password, added to the keystore as bootstrap.password; the readiness probe authenticates with it. Allowed: file name. Default: "bootstrap-password"."""
 
 
 class TlsArgs(TypedDict, total=False):
@@ -69,7 +89,7 @@ class TlsArgs(TypedDict, total=False):
     mtls: pulumi.Input[str]
     """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
     clients: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
+    """Clients to issue certificates for, each into a Secret <app>-client-<name>: `name` in the app's namespace, or `namespace/name` delivered into the client's own namespace (which must exist), where its pods mount it. Allowed: distinct name or namespace/name, DNS labels. Default: none."""
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
@@ -78,12 +98,14 @@ class TlsArgs(TypedDict, total=False):
     """The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap). Allowed: at least 1. Default: 1."""
     ca_overlap: pulumi.Input[str]
     """Another CA trusted beside the signing one while a rotation goes on: next (step 1: the next generation's CA is created and trusted, nothing re-issued yet), previous (step 2, after raising caGeneration: everything re-issued by the new CA, the old one still trusted), none (step 3: the old CA is gone). Allowed: one of none, next, previous. Default: "none"."""
+    max_clients: pulumi.Input[int]
+    """Client connections the ambassador holds at once (a Beats or Logstash fleet keeps one each); nginx gets twice as many worker_connections (each request also holds one to the app) and file descriptors to match. memory must hold 28 MiB + 43 KiB per client (224Mi: 4,096). Allowed: 64 to 65536. Default: 4096."""
     cpu_request: pulumi.Input[str]
     """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
     cpu_limit: pulumi.Input[str]
     """CPU limit of the ambassador (one nginx worker). Allowed: CPU quantity. Default: "1"."""
     memory: pulumi.Input[str]
-    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "64Mi"."""
+    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "224Mi"."""
 
 
 class VaultArgs(TypedDict, total=False):
@@ -96,7 +118,7 @@ class VaultArgs(TypedDict, total=False):
     address: pulumi.Input[str]
     """Vault's address, e.g. https://vault.vault.svc:8200 (required when enabled). Allowed: http(s)://host[:port]. Default: none."""
     ca_config_map: pulumi.Input[str]
-    """ConfigMap holding the CA certificate that signed Vault's TLS certificate. Unset: the image's trust store. Allowed: ConfigMap name. Default: none."""
+    """ConfigMap holding the CA certificate that signed Vault's TLS certificate (required with an https address: kube-root-ca.crt holds the API server's CA, which is usually not Vault's). Allowed: ConfigMap name. Default: none."""
     ca_key: pulumi.Input[str]
     """Key of the CA certificate in caConfigMap. Allowed: ConfigMap key. Default: "ca.crt"."""
     auth_mount: pulumi.Input[str]
@@ -206,6 +228,8 @@ class NetworkArgs(TypedDict, total=False):
     """Namespace of the cluster DNS, which the pods may ask on port 53 (UDP and TCP). Allowed: DNS label. Default: "kube-system"."""
     dns_pod_labels: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Labels of the cluster DNS pods (CoreDNS keeps kube-dns's label). Allowed: list of key=value labels. Default: ["k8s-app=kube-dns"]."""
+    dns_cidrs: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Addresses of DNS servers outside the DNS pods the pods may also ask on port 53, such as NodeLocal DNSCache's link-local address on every node (the default). Empty: only the DNS pods. Allowed: list of CIDRs. Default: ["169.254.20.10/32"]."""
     vault_cidr: pulumi.Input[str]
     """Vault's addresses, for a Vault outside the cluster (with vault.enabled). Unset: vaultNamespace. Allowed: CIDR. Default: none."""
     vault_namespace: pulumi.Input[str]
@@ -214,6 +238,10 @@ class NetworkArgs(TypedDict, total=False):
     """Labels of Vault's pods. Empty: every pod of the Vault namespace. Allowed: list of key=value labels. Default: none."""
     vault_port: pulumi.Input[int]
     """Port Vault's pods listen on (a Service may map another). Unset: the port of vault.address. Allowed: 1 to 65535. Default: none."""
+    snapshot_cidrs: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Addresses of the snapshot repository's object storage (the S3 endpoint's ranges, or a VPC endpoint) the pods may reach on snapshotPort; needed when elasticsearch.keystore holds s3.client credentials. Allowed: list of CIDRs. Default: none."""
+    snapshot_port: pulumi.Input[int]
+    """Port of the snapshot repository's object storage. Allowed: 1 to 65535. Default: 443."""
 
 
 class RolloutArgs(TypedDict, total=False):
@@ -244,6 +272,8 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Pod Security level the pods are checked against before anything is deployed (the namespace's enforce level when createNamespace is false); privileged turns the check off. The sysctl init container of sysctl.mode init is exempt: its namespace is labelled privileged. Allowed: one of restricted, baseline, privileged. Default: "restricted"."""
     elasticsearch: pulumi.Input[ElasticsearchArgs]
     """The Elasticsearch cluster. Default: every key's own default."""
+    security: pulumi.Input[SecurityArgs]
+    """Elasticsearch's own security: users on HTTP, TLS with node certificates on transport. Default: every key's own default."""
     tls: pulumi.Input[TlsArgs]
     """The TLS ambassador (TlsAmbassador). Default: every key's own default."""
     vault: pulumi.Input[VaultArgs]

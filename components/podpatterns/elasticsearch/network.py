@@ -4,11 +4,12 @@ Each policy selects its pods for both Ingress and Egress, so whatever its rules 
 - Elasticsearch's pods accept the client port (9200: the TLS ambassador, or Elasticsearch itself without
   it) from the configured clients and the cluster-wide exporter, the metrics port (9114) from the
   monitoring namespace, the transport port (9300) from each other; they open connections only to the
-  cluster DNS (53, UDP and TCP), to each other's transport port, and to Vault when it is used.
+  cluster DNS (53, UDP and TCP), to each other's transport port, to Vault when it is used, and to the
+  snapshot repository's object storage (`snapshotCidrs`) when it is set.
 - The cluster-wide exporter's pods accept the metrics port from the monitoring namespace and open
   connections only to the DNS and to Elasticsearch's client port.
 
-Policies add up: a user's own policy selecting the same pods can allow more (snapshots to S3, say).
+Policies add up: a user's own policy selecting the same pods can allow more.
 Ports are numbers, not names: the pods' ports carry different names in different containers.
 """
 
@@ -44,9 +45,12 @@ def _tcp(*ports: int) -> list[Manifest]:
 
 
 def _dns_egress(settings: AppSettings) -> Manifest:
+    """The cluster DNS pods, and a node-local DNS cache (NodeLocal DNSCache answers on a link-local address of
+    the node, which no pod selector matches)."""
     network = settings.network
+    caches = [{"ipBlock": {"cidr": cidr}} for cidr in network.dns_cidrs]
     return {
-        "to": [_peer(network.dns_namespace, network.dns_pod_labels)],
+        "to": [_peer(network.dns_namespace, network.dns_pod_labels), *caches],
         "ports": [{"port": DNS_PORT, "protocol": "UDP"}, {"port": DNS_PORT, "protocol": "TCP"}],
     }
 
@@ -108,6 +112,9 @@ def network_policies(settings: AppSettings, target: WorkloadTarget) -> dict[str,
     egress = [_dns_egress(settings), {"to": [own_pods], "ports": _tcp(TRANSPORT_PORT)}]
     if settings.vault.enabled:
         egress.append(_vault_egress(settings))
+    if settings.network.snapshot_cidrs:
+        snapshots = [{"ipBlock": {"cidr": cidr}} for cidr in settings.network.snapshot_cidrs]
+        egress.append({"to": snapshots, "ports": _tcp(settings.network.snapshot_port)})
     policies = {"network": _policy(target.name, target, dict(target.labels), ingress, egress)}
     if has_exporter:
         exporter_egress = [_dns_egress(settings), {"to": [own_pods], "ports": _tcp(HTTP_PORT)}]

@@ -23,20 +23,18 @@ POD_SECURITY_LABEL = "pod-security.kubernetes.io"
 
 
 def namespace(name: str, *, privileged: bool, kubernetes_version: str) -> Manifest:
-    """Labelled to enforce Pod Security "restricted", or "privileged" when a pod has a privileged init container.
+    """Labelled to enforce Pod Security "restricted", or "privileged" only when a pod has a privileged init container.
 
-    Audit and warn are "restricted" either way, so a privileged namespace still reports what breaks the
-    restricted profile (the API server warns at every deploy). Each mode is pinned to the policy of the
-    stack's `kubernetesVersion`, the oldest the manifests are made for and tested against: a cluster upgrade
-    then cannot tighten the policy under running workloads, as `latest` would.
+    Audit is "restricted" either way, so the audit log records the privileged exception. Warn follows enforce:
+    a warning the stack's owner chose to accept would otherwise come back at every apply and every preview,
+    and train reviewers to ignore the warnings that matter. Each mode is pinned to the policy of the stack's
+    `kubernetesVersion`, the oldest the manifests are made for and tested against: a cluster upgrade then cannot
+    tighten the policy under running workloads, as `latest` would.
     """
     version = f"v{kubernetes_version}"
+    enforced = "privileged" if privileged else "restricted"
     labels = {"app.kubernetes.io/managed-by": "pod-patterns"}
-    for mode, level in (
-        ("enforce", "privileged" if privileged else "restricted"),
-        ("audit", "restricted"),
-        ("warn", "restricted"),
-    ):
+    for mode, level in (("enforce", enforced), ("audit", "restricted"), ("warn", enforced)):
         labels |= {f"{POD_SECURITY_LABEL}/{mode}": level, f"{POD_SECURITY_LABEL}/{mode}-version": version}
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
@@ -71,8 +69,10 @@ def client_service(settings: ElasticsearchSettings, ns: str, pod: MergedPod) -> 
     }
 
 
-def headless_service(settings: ElasticsearchSettings, ns: str) -> Manifest:
-    """Stable per-pod DNS names for discovery; lists pods before they are ready so nodes find each other."""
+def headless_service(settings: ElasticsearchSettings, ns: str, *, tls: bool) -> Manifest:
+    """Stable per-pod DNS names for discovery; lists pods before they are ready so nodes find each other.
+
+    `tls`: the TLS ambassador serves the client port, which is then named `https`."""
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -82,7 +82,7 @@ def headless_service(settings: ElasticsearchSettings, ns: str) -> Manifest:
             "publishNotReadyAddresses": True,
             "selector": selector_labels(settings.name),
             "ports": [
-                {"name": "http", "port": HTTP_PORT, "targetPort": HTTP_PORT, "protocol": "TCP"},
+                {"name": "https" if tls else "http", "port": HTTP_PORT, "targetPort": HTTP_PORT, "protocol": "TCP"},
                 {"name": "transport", "port": TRANSPORT_PORT, "targetPort": "transport", "protocol": "TCP"},
             ],
         },

@@ -25,12 +25,15 @@ from ..sysctl.args import SysctlInitArgs
 from ..sysctl.component import SysctlInit
 from ..target import WorkloadTarget
 from ..tls import AmbassadorLayout, TlsAmbassador, TlsAmbassadorArgs, ambassador_contribution
+from ..tls.settings import client_parts
 from ..vault.args import VaultSecretsInitArgs
 from ..vault.component import VaultSecretsInit
 from ..vault.contribution import vault_contribution
 from .config import HEALTH_PATH, HTTP_PORT, LOGS_DIR, LOOPBACK_HTTP_PORT, USER_ID, max_map_count
+from .keystore import keystore_contribution
 from .metrics import adapter_args
 from .pod import LOGS_VOLUME, server_log_files
+from .transport import create_transport_tls, transport_contribution
 
 
 @dataclass
@@ -64,7 +67,8 @@ def _tls_args(settings: AppSettings, target: WorkloadTarget) -> TlsAmbassadorArg
         return None
     layout = _ambassador_layout(target)
     args = {**_options(settings.tls), "target": target, "upstream_port": layout.upstream_port}
-    if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in settings.tls.clients:
+    names = [client_parts(client)[1] for client in settings.tls.clients]
+    if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in names:
         args["clients"] = (*settings.tls.clients, EXPORTER_CLIENT)
     # Elasticsearch's own readiness probe asks through the ambassador (plan.py): no second one.
     return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path, "app_readiness": False})
@@ -143,6 +147,10 @@ def planned_contributions(name: str, settings: AppSettings, target: WorkloadTarg
         planned.append(SysctlInit.plan(f"{name}-sysctl", sysctl))
     if settings.vault.enabled:
         planned.append(vault_contribution(settings.vault, target, f"VaultSecretsInit '{name}-vault'"))
+    if keystore := keystore_contribution(name, settings):
+        planned.append(keystore)
+    if settings.security.enabled:
+        planned.append(transport_contribution(name, target))
     if settings.tls.enabled:
         layout = _ambassador_layout(target)
         planned.append(ambassador_contribution(layout, settings.tls, f"TlsAmbassador '{name}-tls'"))
@@ -166,6 +174,10 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
         patterns.contributions.append(SysctlInit(f"{name}-sysctl", sysctl, opts).contribution)
     if vault := _vault_args(settings, target):
         patterns.contributions.append(VaultSecretsInit(f"{name}-vault", vault, opts).contribution)
+    if keystore := keystore_contribution(name, settings):
+        patterns.contributions.append(keystore)  # after Vault's agent, which writes the files it reads
+    if settings.security.enabled:
+        patterns.contributions.append(create_transport_tls(name, settings, target, opts))
     if tls := _tls_args(settings, target):
         patterns.tls = TlsAmbassador(f"{name}-tls", tls, opts)
         patterns.contributions.append(patterns.tls.contribution)

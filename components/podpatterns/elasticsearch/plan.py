@@ -59,9 +59,18 @@ def _http_listener(settings: AppSettings) -> tuple[str, int]:
     return "127.0.0.1", LOOPBACK_HTTP_PORT
 
 
+def _elastic_password_file(settings: AppSettings) -> str | None:
+    """With security on, the elastic user's password file (Vault's bootstrap password): probes and hooks log in."""
+    if not settings.security.enabled:
+        return None
+    return f"{settings.vault.mount_path}/{settings.security.bootstrap_password_file}"
+
+
 def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
     """The scanner checks the Elasticsearch workload fails on purpose (README "Security")."""
-    accepted = [scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    accepted = [scanner.PULL_IF_NOT_PRESENT, scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    if settings.metrics.enabled and settings.metrics.credentials_secret:
+        accepted.append(scanner.EXPORTER_CREDENTIALS_ENV)
     if settings.sysctl.mode == "init":
         accepted += scanner.PRIVILEGED_SYSCTL_INIT
     return accepted
@@ -77,14 +86,20 @@ def plan_cluster(
     config_map_name = f"{es.name}-config"
     host, port = _http_listener(settings)
     local_url = f"http://127.0.0.1:{port}"
-    yml = elasticsearch_yml(es, http_host=host, http_port=port, allow_mmap=settings.sysctl.mode != "none")
+    allow_mmap = settings.sysctl.mode != "none"
+    yml = elasticsearch_yml(
+        es, http_host=host, http_port=port, allow_mmap=allow_mmap, security=settings.security.enabled
+    )
+    login = _elastic_password_file(settings)
     base = app_contribution(
         es,
         config_map=config_map_name,
         http_host=host,
         http_port=port,
-        readiness=readiness_command(local_url, es.nodes),
-        lifecycle=app_prestop(local_url, settings.rollout.delayed_timeout, settings.rollout.endpoint_removal_seconds),
+        readiness=readiness_command(local_url, es.nodes, login),
+        lifecycle=app_prestop(
+            local_url, settings.rollout.delayed_timeout, settings.rollout.endpoint_removal_seconds, login
+        ),
         logs=settings.logs,
     )
     if component is not None:
@@ -110,7 +125,7 @@ def plan_cluster(
     manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
-        manifests["headless"] = objects.headless_service(es, ns)
+        manifests["headless"] = objects.headless_service(es, ns, tls=settings.tls.enabled)
     manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)

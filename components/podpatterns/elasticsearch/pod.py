@@ -13,7 +13,10 @@ from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, U
 CONTAINER = "elasticsearch"
 CONFIG_INIT_CONTAINER = "config-init"
 CONFIG_FILE_KEY = "elasticsearch.yml"
+CONFIG_VOLUME = "config"
+"""An emptyDir over the image's config directory: Elasticsearch and the keystore tool write there."""
 DATA_VOLUME = "data"
+TMP_VOLUME = "tmp"
 LOGS_VOLUME = "logs"
 _CONFIG_COPY_MOUNT = "/mnt/config"
 READINESS_NAME = "elasticsearch-readiness"
@@ -53,9 +56,9 @@ def app_contribution(
     """
     loopback = http_host == "127.0.0.1"
     volumes: list[Manifest] = [
-        {"name": "config", "emptyDir": {}},
+        {"name": CONFIG_VOLUME, "emptyDir": {}},
         {"name": "config-file", "configMap": {"name": config_map}},
-        {"name": "tmp", "emptyDir": {}},
+        {"name": TMP_VOLUME, "emptyDir": {}},
         {"name": LOGS_VOLUME, "emptyDir": {"sizeLimit": logs.size_limit}},
     ]
     if not settings.persistent:
@@ -96,14 +99,14 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(USER_ID, group=0),
         "volumeMounts": [
-            {"name": "config", "mountPath": CONFIG_DIR},
+            {"name": CONFIG_VOLUME, "mountPath": CONFIG_DIR},
             {
                 "name": "config-file",
                 "mountPath": f"{CONFIG_DIR}/{CONFIG_FILE_KEY}",
                 "subPath": CONFIG_FILE_KEY,
                 "readOnly": True,
             },
-            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": TMP_VOLUME, "mountPath": "/tmp"},
             {"name": LOGS_VOLUME, "mountPath": LOGS_DIR},
             {"name": DATA_VOLUME, "mountPath": DATA_DIR},
         ],
@@ -113,12 +116,20 @@ def _app_container(settings: ElasticsearchSettings, *, http_port: int | None, re
     return container
 
 
-def readiness_command(url: str, nodes: int) -> list[str]:
+def readiness_command(url: str, nodes: int, password_file: str | None = None) -> list[str]:
     """The readiness script (templates/elasticsearch-readiness.sh) for Elasticsearch at `url` inside the pod
     (kubelet's httpGet goes to the pod IP, and Elasticsearch may listen on 127.0.0.1 only): ready once the
-    cluster is green after the node (re)joined, yellow for a single node (its replicas never assign)."""
+    cluster is green after the node (re)joined, yellow for a single node (its replicas never assign). With
+    `password_file` (security on) it asks as the elastic user, the password never on a command line."""
     status = "yellow" if nodes == 1 else "green"
-    return ["sh", "-c", read_template("elasticsearch-readiness.sh"), READINESS_NAME, url, status]
+    script = with_es_curl("elasticsearch-readiness.sh")
+    login = [password_file] if password_file else []
+    return ["sh", "-c", script, READINESS_NAME, url, status, *login]
+
+
+def with_es_curl(template: str) -> str:
+    """The shell script `template`, after the es_curl function it calls (templates/elasticsearch-curl.sh)."""
+    return read_template("elasticsearch-curl.sh") + read_template(template)
 
 
 def _readiness_probe(command: list[str]) -> Manifest:
@@ -140,5 +151,5 @@ def _config_init_container(settings: ElasticsearchSettings) -> Manifest:
         "command": ["cp", "-R", f"{CONFIG_DIR}/.", _CONFIG_COPY_MOUNT],
         "resources": resources("50m", "200m", "64Mi", "64Mi"),
         "securityContext": restricted_security_context(USER_ID, group=0),
-        "volumeMounts": [{"name": "config", "mountPath": _CONFIG_COPY_MOUNT}],
+        "volumeMounts": [{"name": CONFIG_VOLUME, "mountPath": _CONFIG_COPY_MOUNT}],
     }

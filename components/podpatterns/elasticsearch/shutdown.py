@@ -22,15 +22,21 @@ from collections.abc import Sequence
 
 from ..podmodel import Manifest, PodContribution
 from ..templating import read_template
+from .pod import with_es_curl
 
 PRESTOP_NAME = "elasticsearch-prestop"
 SIDECAR_PRESTOP_NAME = "wait-for-app-exit"
 
 
-def app_prestop(url: str, delayed_timeout: str, endpoint_removal_seconds: int) -> Manifest:
-    """Elasticsearch's lifecycle: set delayed_timeout on every index, then wait for endpoint removal."""
-    script = read_template("elasticsearch-prestop.sh")
-    command = ["sh", "-c", script, PRESTOP_NAME, url, delayed_timeout, str(endpoint_removal_seconds)]
+def app_prestop(
+    url: str, delayed_timeout: str, endpoint_removal_seconds: int, password_file: str | None = None
+) -> Manifest:
+    """Elasticsearch's lifecycle: set delayed_timeout on every index (as the elastic user, whose password is in
+    `password_file`, when security is on), then wait for endpoint removal."""
+    script = with_es_curl("elasticsearch-prestop.sh")
+    seconds = str(endpoint_removal_seconds)
+    login = [password_file] if password_file else []
+    command = ["sh", "-c", script, PRESTOP_NAME, url, delayed_timeout, seconds, *login]
     return {"preStop": {"exec": {"command": command}}}
 
 

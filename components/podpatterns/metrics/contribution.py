@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context, selector_labels
 from ..podmodel import Manifest, PodContribution
-from ..scanner import TAG_PINNED_IMAGE, pinned_by_digest, skip_annotations
+from ..scanner import (
+    EXPORTER_CREDENTIALS_ENV,
+    PULL_IF_NOT_PRESENT,
+    TAG_PINNED_IMAGE,
+    pinned_by_digest,
+    skip_annotations,
+)
 from ..target import WorkloadTarget
 from .settings import ExporterSettings
 
@@ -43,7 +49,10 @@ def adapter_contribution(settings: ExporterSettings, target: WorkloadTarget, sou
 
 
 def scrape_annotations(settings: ExporterSettings) -> dict[str, str]:
-    """For Prometheus configurations that discover pods by annotation (the common kubernetes-pods job)."""
+    """For Prometheus configurations that discover pods by annotation (the common kubernetes-pods job); none with
+    PodMonitors, so that a Prometheus doing both scrapes each exporter once, not twice."""
+    if settings.pod_monitor:
+        return {}
     return {
         "prometheus.io/scrape": "true",
         "prometheus.io/port": str(settings.port),
@@ -118,8 +127,11 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
 
 
 def _accepted(settings: ExporterSettings) -> dict[str, str]:
-    """Scanner findings the cluster-wide exporter accepts: a tag-pinned image (README "Security")."""
-    return {} if pinned_by_digest(settings.image or "") else skip_annotations([TAG_PINNED_IMAGE])
+    """Scanner findings the cluster-wide exporter accepts: pulled if not present, a tag-pinned image, credentials
+    in env (README "Security")."""
+    pinned_by_tag = [] if pinned_by_digest(settings.image or "") else [TAG_PINNED_IMAGE]
+    credentials = [EXPORTER_CREDENTIALS_ENV] if settings.credentials_secret else []
+    return skip_annotations([PULL_IF_NOT_PRESENT, *pinned_by_tag, *credentials])
 
 
 def pod_monitors(settings: ExporterSettings, target: WorkloadTarget) -> list[Manifest]:

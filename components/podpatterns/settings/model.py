@@ -20,6 +20,7 @@ from . import checks
 from .engine import KeyedValueError, setting
 from .network import NetworkSettings, vault_egress_problem
 from .rollout import RolloutSettings
+from .security import KeystoreEntrySettings, SecuritySettings, keystore_entries, keystore_problem, uses_s3
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
@@ -103,8 +104,16 @@ class ElasticsearchSettings:
         minimum=30,
         maximum=3600,
     )
+    keystore: tuple[KeystoreEntrySettings, ...] = setting(
+        (),
+        "Secure settings an init container adds to Elasticsearch's keystore from Vault files at every start "
+        "(elasticsearch-keystore add --stdin), such as the S3 snapshot client's access_key and secret_key.",
+    )
 
     def __post_init__(self) -> None:
+        for index, entry in enumerate(self.keystore):
+            if entry.name is None or entry.file is None:
+                raise KeyedValueError("keystore", f"keystore[{index}] needs a name and a file")
         if self.nodes > 1 and self.nodes % 2 == 0:
             raise KeyedValueError(
                 "nodes",
@@ -176,6 +185,9 @@ class AppSettings:
         choices=LEVELS,
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
+    security: SecuritySettings = setting(
+        SecuritySettings, "Elasticsearch's own security: users on HTTP, TLS with node certificates on transport."
+    )
     tls: TlsSettings = setting(TlsSettings, "The TLS ambassador (TlsAmbassador).")
     vault: VaultSettings = setting(
         VaultSettings, "VaultSecretsInit: secrets from HashiCorp Vault written to an in-memory volume."
@@ -209,6 +221,7 @@ class AppSettings:
         problem = vault_egress_problem(self.network, self.vault.address, self.namespace) if self.vault.enabled else None
         if problem:
             raise KeyedValueError("network", problem)
+        self._check_security()
         if self.logs.enabled and self.logs.mode == "native" and self.kubernetes_minor < NATIVE_SIDECAR_MINOR:
             raise KeyedValueError(
                 "logs",
@@ -226,6 +239,33 @@ class AppSettings:
                 f"terminationGracePeriodSeconds plus {NODE_START_SECONDS} s to start): every restart would "
                 "re-replicate the node's shards",
             )
+
+    def _check_security(self) -> None:
+        """Security and the keystore are fed by the other patterns: each missing piece is named."""
+        if self.security.enabled and not self.tls.enabled:
+            raise KeyedValueError("security", "needs tls.enabled: HTTP stays on 127.0.0.1 behind the TLS ambassador")
+        if self.security.enabled and self.metrics.enabled and not self.metrics.credentials_secret:
+            raise KeyedValueError(
+                "metrics",
+                "security is on, so the exporter must log in: set credentialsSecret, a Secret with the username "
+                "and password of a user with the monitor privileges (README, Elasticsearch security)",
+            )
+        entries = keystore_entries(self.security, self.elasticsearch.keystore)
+        files = {str(file.name): file.format for file in self.vault.files}
+        problem = keystore_problem(entries, files, self.vault.enabled)
+        if problem:
+            raise KeyedValueError(*problem)
+        if uses_s3(entries) and self.network.enabled and not self.network.snapshot_cidrs:
+            raise KeyedValueError(
+                "network",
+                "the keystore holds S3 client credentials but snapshotCidrs is empty: the NetworkPolicy would "
+                "block the snapshot repository; list the S3 endpoint's addresses (or a VPC endpoint's)",
+            )
+
+    @property
+    def keystore_entries(self) -> tuple[tuple[str, str], ...]:
+        """(setting, Vault file) pairs the keystore init container adds, bootstrap password first."""
+        return keystore_entries(self.security, self.elasticsearch.keystore)
 
     @property
     def kubernetes_minor(self) -> int:

@@ -46,9 +46,23 @@ def cidr(value: str) -> None:
         raise ValueError("must be an IPv4 or IPv6 network in CIDR notation, such as 10.20.0.0/24") from None
 
 
+def cidrs(values: tuple[str, ...]) -> None:
+    for value in values:
+        cidr(value)
+
+
+NODE_LOCAL_DNS_ADDRESS = "169.254.20.10/32"
+"""Where NodeLocal DNSCache answers on every node (its documented default link-local address)."""
+
+
 def _labels_setting(default: tuple[str, ...], doc: str) -> Any:
     """Declare a pod labels key: a list of key=value texts."""
     return setting(default, doc, check=label_pairs, allowed="list of key=value labels")
+
+
+def _cidrs_setting(default: tuple[str, ...], doc: str) -> Any:
+    """Declare a list of networks in CIDR notation."""
+    return setting(default, doc, check=cidrs, allowed="list of CIDRs")
 
 
 def _namespace_setting(default: str | None, doc: str) -> Any:
@@ -87,6 +101,11 @@ class NetworkSettings:
     dns_pod_labels: tuple[str, ...] = _labels_setting(
         ("k8s-app=kube-dns",), "Labels of the cluster DNS pods (CoreDNS keeps kube-dns's label)."
     )
+    dns_cidrs: tuple[str, ...] = _cidrs_setting(
+        (NODE_LOCAL_DNS_ADDRESS,),
+        "Addresses of DNS servers outside the DNS pods the pods may also ask on port 53, such as NodeLocal "
+        "DNSCache's link-local address on every node (the default). Empty: only the DNS pods.",
+    )
     vault_cidr: str | None = setting(
         None,
         "Vault's addresses, for a Vault outside the cluster (with vault.enabled). Unset: vaultNamespace.",
@@ -107,6 +126,13 @@ class NetworkSettings:
         minimum=1,
         maximum=65535,
     )
+
+    snapshot_cidrs: tuple[str, ...] = _cidrs_setting(
+        (),
+        "Addresses of the snapshot repository's object storage (the S3 endpoint's ranges, or a VPC endpoint) the "
+        "pods may reach on snapshotPort; needed when elasticsearch.keystore holds s3.client credentials.",
+    )
+    snapshot_port: int = setting(443, "Port of the snapshot repository's object storage.", minimum=1, maximum=65535)
 
     def __post_init__(self) -> None:
         if self.vault_cidr and (self.vault_namespace or self.vault_pod_labels):

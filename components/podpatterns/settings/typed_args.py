@@ -23,6 +23,7 @@ from .engine import rule_of
 from .model import AppSettings, ElasticsearchSettings
 from .network import NetworkSettings, PeerSettings
 from .rollout import RolloutSettings
+from .security import KeystoreEntrySettings, SecuritySettings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,8 @@ NESTED = {
     MetricsSettings: "MetricsArgs",
     NetworkSettings: "NetworkArgs",
     PeerSettings: "NetworkPeerArgs",
+    KeystoreEntrySettings: "KeystoreEntryArgs",
+    SecuritySettings: "SecurityArgs",
     RolloutSettings: "RolloutArgs",
 }
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
@@ -217,7 +220,9 @@ MODULES = (
             *(
                 ArgsClass(NESTED[settings], settings.__doc__ or "", settings)
                 for settings in (
+                    KeystoreEntrySettings,
                     ElasticsearchSettings,
+                    SecuritySettings,
                     TlsSettings,
                     VaultSettings,
                     LogSettings,

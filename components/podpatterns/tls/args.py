@@ -44,7 +44,7 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     mtls: pulumi.Input[str]
     """Client certificates: off, optional (verified when sent) or required. Allowed: one of off, optional, required. Default: "off"."""
     clients: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Names of clients to issue certificates for, each into a Secret <app>-client-<name>. Allowed: distinct DNS labels. Default: none."""
+    """Clients to issue certificates for, each into a Secret <app>-client-<name>: `name` in the app's namespace, or `namespace/name` delivered into the client's own namespace (which must exist), where its pods mount it. Allowed: distinct name or namespace/name, DNS labels. Default: none."""
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
@@ -53,9 +53,11 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     """The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap). Allowed: at least 1. Default: 1."""
     ca_overlap: pulumi.Input[str]
     """Another CA trusted beside the signing one while a rotation goes on: next (step 1: the next generation's CA is created and trusted, nothing re-issued yet), previous (step 2, after raising caGeneration: everything re-issued by the new CA, the old one still trusted), none (step 3: the old CA is gone). Allowed: one of none, next, previous. Default: "none"."""
+    max_clients: pulumi.Input[int]
+    """Client connections the ambassador holds at once (a Beats or Logstash fleet keeps one each); nginx gets twice as many worker_connections (each request also holds one to the app) and file descriptors to match. memory must hold 28 MiB + 43 KiB per client (224Mi: 4,096). Allowed: 64 to 65536. Default: 4096."""
     cpu_request: pulumi.Input[str]
     """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
     cpu_limit: pulumi.Input[str]
     """CPU limit of the ambassador (one nginx worker). Allowed: CPU quantity. Default: "1"."""
     memory: pulumi.Input[str]
-    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "64Mi"."""
+    """Memory request and limit of the ambassador. Allowed: byte quantity. Default: "224Mi"."""

@@ -1,11 +1,9 @@
 """TlsAmbassador: certificates from pulumi-tls, their Secret, the nginx configuration, the pod contribution."""
 
 import hashlib
-from collections.abc import Sequence
 from typing import cast
 
 import pulumi
-import pulumi_tls as tls
 
 from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
@@ -24,7 +22,8 @@ from .contribution import (
     server_ip_addresses,
     tls_secret,
 )
-from .settings import TlsSettings
+from .issuer import CertificateAuthority, secret_pem
+from .settings import TlsSettings, client_parts
 
 _COMPONENT_ONLY = ("target", "upstream_port", "health_path", "app_readiness")
 """Arguments that are not TLS settings (those are shared with the stack's `tls` key)."""
@@ -61,11 +60,6 @@ def _source(name: str) -> str:
     return f"TlsAmbassador '{name}'"
 
 
-def _secret(key: tls.PrivateKey) -> pulumi.Output[str]:
-    """The key's PEM, a Pulumi secret whatever the provider declares: it must never reach state in clear."""
-    return pulumi.Output.secret(key.private_key_pem)
-
-
 class TlsAmbassador(pulumi.ComponentResource):
     """An nginx container that terminates TLS in the pod, in front of an application on 127.0.0.1.
 
@@ -90,41 +84,40 @@ class TlsAmbassador(pulumi.ComponentResource):
         layout, settings = parse_ambassador_args(name, args)
         super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
         child = child_options(self, opts)
-        self._settings, self._child = settings, child
 
-        cas = {generation: self._ca(name, layout, generation) for generation in settings.trusted_ca_generations}
-        ca_key, ca = cas[settings.ca_generation]
+        cas = {
+            generation: CertificateAuthority(name, _ca_common_name(layout, generation), settings, child, generation)
+            for generation in settings.trusted_ca_generations
+        }
+        authority = cas[settings.ca_generation]
         # Every ca.crt (the ambassador's for client certificates, the app's, the clients') trusts them all.
-        bundle = pulumi.Output.concat(*(certificate.cert_pem for _, certificate in cas.values()))
-        server_key, server = self._issue(
+        bundle = pulumi.Output.concat(*(ca.certificate.cert_pem for ca in cas.values()))
+        server_key, server = authority.issue(
             f"{name}-server",
-            ca_key,
-            ca,
             common_name=layout.target.service_dns_names[-1],
-            # key_encipherment only means something for RSA key exchange.
-            uses=["digital_signature", "server_auth"]
-            + (["key_encipherment"] if settings.key_algorithm == "RSA" else []),
+            uses=authority.key_uses("server_auth"),
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )
         ends = pulumi.Output.all(
             server=server.validity_end_time,
-            **{_ca_label(settings, g): c.validity_end_time for g, (_, c) in cas.items()},
+            **{_ca_label(settings, g): ca.certificate.validity_end_time for g, ca in cas.items()},
         )
         expiry = ends.apply(expiry_metrics)
         secret = tls_secret(
-            layout.secret_name, layout.target, server.cert_pem, _secret(server_key), bundle, expiry=expiry
+            layout.secret_name, layout.target, server.cert_pem, secret_pem(server_key), bundle, expiry=expiry
         )
         register(f"{name}-secret", secret, child)
         self.client_secrets = {}
-        for client in settings.clients:
-            client_key, client_cert = self._issue(
-                f"{name}-client-{client}", ca_key, ca, common_name=client, uses=["digital_signature", "client_auth"]
+        for namespace, client in map(client_parts, settings.clients):
+            client_key, client_cert = authority.issue(
+                f"{name}-client-{client}", common_name=client, uses=["digital_signature", "client_auth"]
             )
             secret_name = layout.client_secret_name(client)
-            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), bundle)
+            pem = secret_pem(client_key)
+            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, pem, bundle, namespace=namespace)
             register(f"{name}-client-{client}-secret", secret, child)
-            self.client_secrets[client] = secret_name
+            self.client_secrets[client] = f"{namespace}/{secret_name}" if namespace else secret_name
 
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
@@ -151,62 +144,6 @@ class TlsAmbassador(pulumi.ComponentResource):
         """
         layout, settings = parse_ambassador_args(name, args)
         return ambassador_contribution(layout, settings, _source(name))
-
-    def _ca(self, name: str, layout: AmbassadorLayout, generation: int) -> tuple[tls.PrivateKey, tls.SelfSignedCert]:
-        """The CA of one generation: `<name>-ca` for the first (its name before rotations existed), then
-        `<name>-ca-<generation>`."""
-        ca_name = f"{name}-ca" if generation == 1 else f"{name}-ca-{generation}"
-        ca_key = self._key(f"{ca_name}-key")
-        ca = tls.SelfSignedCert(
-            ca_name,
-            private_key_pem=ca_key.private_key_pem,
-            is_ca_certificate=True,
-            validity_period_hours=self._settings.ca_validity_hours,
-            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
-            subject={"common_name": _ca_common_name(layout, generation), "organization": "pod-patterns"},
-            opts=self._child,
-        )
-        return ca_key, ca
-
-    def _key(self, name: str) -> tls.PrivateKey:
-        settings = self._settings
-        if settings.key_algorithm == "RSA":
-            return tls.PrivateKey(name, algorithm="RSA", rsa_bits=settings.rsa_bits, opts=self._child)
-        # Explicit curve: the provider's ECDSA default is P224, which many clients refuse.
-        return tls.PrivateKey(name, algorithm="ECDSA", ecdsa_curve=settings.ecdsa_curve, opts=self._child)
-
-    def _issue(
-        self,
-        name: str,
-        ca_key: tls.PrivateKey,
-        ca: tls.SelfSignedCert,
-        *,
-        common_name: pulumi.Input[str],
-        uses: Sequence[str],
-        dns_names: Sequence[pulumi.Input[str]] = (),
-        ip_addresses: Sequence[str] = (),
-    ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
-        """A key and a certificate signed by the CA."""
-        key = self._key(f"{name}-key")
-        request = tls.CertRequest(
-            f"{name}-csr",
-            private_key_pem=key.private_key_pem,
-            subject={"common_name": common_name, "organization": "pod-patterns"},
-            dns_names=list(dns_names),
-            ip_addresses=list(ip_addresses),
-            opts=self._child,
-        )
-        certificate = tls.LocallySignedCert(
-            f"{name}-cert",
-            cert_request_pem=request.cert_request_pem,
-            ca_private_key_pem=ca_key.private_key_pem,
-            ca_cert_pem=ca.cert_pem,
-            validity_period_hours=self._settings.validity_hours,
-            early_renewal_hours=self._settings.early_renewal_hours,
-            allowed_uses=list(uses),
-            opts=self._child,
-        )
-        return key, certificate
 
 
 def _ca_common_name(layout: AmbassadorLayout, generation: int) -> str:

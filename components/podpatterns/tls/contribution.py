@@ -29,6 +29,8 @@ EXPIRY_PORT = 9117
 EXPIRY_KEY = "expiry.prom"
 """The key of the TLS Secret holding those metrics."""
 EXPIRY_METRIC = "podpatterns_tls_certificate_not_after_seconds"
+RLIMIT_HEADROOM = 64
+"""File descriptors beyond the connections: log files, the listening sockets, the pid file."""
 ACCESS_LOG_BUFFER = "buffer=64k flush=1s"
 """One write per 64 KiB of log lines or per second, instead of one per request (see the template's comment)."""
 
@@ -80,8 +82,12 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     expiry = render_template(
         "nginx-ambassador-expiry.conf", expiry_port=EXPIRY_PORT, tls_dir=TLS_DIR, expiry_key=EXPIRY_KEY
     )
+    worker_connections = 2 * settings.max_clients
     common = {
         "workers": 1,
+        "max_clients": settings.max_clients,
+        "worker_connections": worker_connections,
+        "rlimit_nofile": worker_connections + RLIMIT_HEADROOM,
         "access_log": access_log,
         "upstream_port": layout.upstream_port,
         "listen_port": layout.listen_port,
@@ -134,9 +140,17 @@ def config_map(layout: AmbassadorLayout, nginx_conf: str) -> Manifest:
 
 
 def tls_secret(
-    name: str, target: WorkloadTarget, certificate: object, key: object, ca: object, *, expiry: object = None
+    name: str,
+    target: WorkloadTarget,
+    certificate: object,
+    key: object,
+    ca: object,
+    *,
+    expiry: object = None,
+    namespace: str | None = None,
 ) -> Manifest:
-    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller).
+    """A kubernetes.io/tls Secret in the target's namespace (or `namespace`); the values may be Pulumi outputs
+    (kept secret by the caller).
 
     `expiry`: the certificates' expiry metrics (`expiry_metrics`), served by the ambassador; none for clients."""
     data = {"tls.crt": certificate, "tls.key": key, "ca.crt": ca}
@@ -145,7 +159,7 @@ def tls_secret(
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": metadata(name, target.namespace, common_labels(target.name, "tls-ambassador")),
+        "metadata": metadata(name, namespace or target.namespace, common_labels(target.name, "tls-ambassador")),
         "type": "kubernetes.io/tls",
         "stringData": data,
     }

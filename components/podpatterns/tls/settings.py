@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..quantity import parse_memory
 from ..settings import checks
 from ..settings.engine import KeyedValueError, setting
 
@@ -14,12 +15,36 @@ DEFAULT_IMAGE = "docker.io/library/nginx:1.27.3-alpine"
 # (~25k requests/s) then by full TLS 1.3 handshakes (~500/s), at most 18.5 MiB, at 22-26 us of CPU per request
 # and 510-690 us per full handshake. Each client connection holds ~43 KiB (15.7 MiB with 32 clients, 35.2 MiB
 # with 480). Request 50m: a steady ~2,000 keep-alive requests/s or ~80 new TLS clients/s. Limit 1: one worker
-# never uses more, and a lower limit turns bursts into CFS throttling (100 ms stalls). Memory 64Mi, request
-# and limit: the ~500 clients worker_connections admits (~35 MiB) and a full 10 MiB session cache, with 1.4x
-# headroom; a pod never gets killed for the connections nginx accepts.
+# never uses more, and a lower limit turns bursts into CFS throttling (100 ms stalls). Memory, request and
+# limit: what maxClients busy clients take (an idle keep-alive one ~16 KiB: 17.7 -> 50.0 MiB with 2,000 held
+# open, tests/behaviour/test_ambassador_traffic.py's load), so a pod never gets killed for the connections
+# nginx accepts: 4,096 x 43 KiB + 18 MiB (loaded, with 8,192 worker_connections) + a full 10 MiB session cache =
+# 200 MiB, 224Mi with 1.1x headroom.
 DEFAULT_CPU_REQUEST = "50m"
 DEFAULT_CPU_LIMIT = "1"
-DEFAULT_MEMORY = "64Mi"
+DEFAULT_MEMORY = "224Mi"
+BUSY_CLIENT_BYTES = 43 * 2**10
+BASE_BYTES = 28 * 2**20
+"""nginx with its worker_connections allocated (18 MiB) and a full session cache (10 MiB)."""
+
+
+def client_parts(client: str) -> tuple[str | None, str]:
+    """`namespace/name` or `name` -> (namespace or None, name)."""
+    namespace, _, name = client.rpartition("/")
+    return namespace or None, name
+
+
+def _client(value: str) -> None:
+    """`name` or `namespace/name`, each a DNS label."""
+    for part in value.split("/", 1):
+        checks.dns_label(63)(part)
+
+
+def _clients(values: tuple[str, ...]) -> None:
+    checks.every_entry(values, _client)
+    names = [client_parts(value)[1] for value in values]
+    if len(set(names)) != len(names):
+        raise ValueError("client names must be distinct (the part after any namespace/)")
 
 
 @dataclass(frozen=True)
@@ -61,9 +86,10 @@ class TlsSettings:
     )
     clients: tuple[str, ...] = setting(
         (),
-        "Names of clients to issue certificates for, each into a Secret <app>-client-<name>.",
-        check=checks.dns_labels,
-        allowed="distinct DNS labels",
+        "Clients to issue certificates for, each into a Secret <app>-client-<name>: `name` in the app's namespace, "
+        "or `namespace/name` delivered into the client's own namespace (which must exist), where its pods mount it.",
+        check=_clients,
+        allowed="distinct name or namespace/name, DNS labels",
     )
     access_log: bool = setting(True, "Log every request (mode stream: every connection) to the ambassador's stdout.")
     mode: str = setting(
@@ -86,6 +112,14 @@ class TlsSettings:
         choices=("none", "next", "previous"),
     )
 
+    max_clients: int = setting(
+        4096,
+        "Client connections the ambassador holds at once (a Beats or Logstash fleet keeps one each); nginx gets "
+        "twice as many worker_connections (each request also holds one to the app) and file descriptors to "
+        "match. memory must hold 28 MiB + 43 KiB per client (224Mi: 4,096).",
+        minimum=64,
+        maximum=65536,
+    )
     cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the ambassador (nginx).")
     cpu_limit: str = checks.cpu_setting(DEFAULT_CPU_LIMIT, "CPU limit of the ambassador (one nginx worker).")
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the ambassador.")
@@ -109,6 +143,13 @@ class TlsSettings:
             )
         if self.ca_overlap == "previous" and self.ca_generation == 1:
             raise KeyedValueError("ca_overlap", "previous needs caGeneration 2 or more: generation 1 is the first CA")
+        needed = BASE_BYTES + self.max_clients * BUSY_CLIENT_BYTES
+        if parse_memory(self.memory) < needed:
+            raise KeyedValueError(
+                "memory",
+                f"{self.memory} is below what {self.max_clients} busy clients (maxClients) take: at least "
+                f"{-(-needed // 2**20)}Mi (28 MiB + 43 KiB per client); raise memory or lower maxClients",
+            )
         if self.clients and self.mtls == "off":
             raise KeyedValueError("clients", "client certificates need mtls optional or required")
 

@@ -37,7 +37,7 @@ class VaultSecretsInitArgs(TypedDict, total=False):
     address: Required[pulumi.Input[str]]
     """Vault's address, e.g. https://vault.vault.svc:8200 (required when enabled). Allowed: http(s)://host[:port]. Required."""
     ca_config_map: pulumi.Input[str]
-    """ConfigMap holding the CA certificate that signed Vault's TLS certificate. Unset: the image's trust store. Allowed: ConfigMap name. Default: none."""
+    """ConfigMap holding the CA certificate that signed Vault's TLS certificate (required with an https address: kube-root-ca.crt holds the API server's CA, which is usually not Vault's). Allowed: ConfigMap name. Default: none."""
     ca_key: pulumi.Input[str]
     """Key of the CA certificate in caConfigMap. Allowed: ConfigMap key. Default: "ca.crt"."""
     auth_mount: pulumi.Input[str]

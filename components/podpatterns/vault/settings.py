@@ -96,8 +96,9 @@ class VaultSettings:
     )
     ca_config_map: str | None = setting(
         None,
-        "ConfigMap holding the CA certificate that signed Vault's TLS certificate. Unset: the image's trust store.",
-        check=_matches(_DNS_SUBDOMAIN, "a ConfigMap name (DNS subdomain), such as kube-root-ca.crt"),
+        "ConfigMap holding the CA certificate that signed Vault's TLS certificate (required with an https address: "
+        "kube-root-ca.crt holds the API server's CA, which is usually not Vault's).",
+        check=_matches(_DNS_SUBDOMAIN, "a ConfigMap name (DNS subdomain), such as vault-ca"),
         allowed="ConfigMap name",
     )
     ca_key: str = setting(
@@ -173,6 +174,12 @@ class VaultSettings:
                 raise KeyedValueError(key, f"is required when enabled: {what}")
         if not self.files:
             raise KeyedValueError("files", "list at least one file when enabled")
+        if str(self.address).startswith("https://") and self.ca_config_map is None:
+            raise KeyedValueError(
+                "ca_config_map",
+                "is required with an https address: name the ConfigMap (in the app's namespace) holding the CA that "
+                "signed Vault's certificate; kube-root-ca.crt is the API server's CA, usually not Vault's",
+            )
         names = [f.name for f in self.files]
         for index, file in enumerate(self.files):
             where = f"files[{index}]"

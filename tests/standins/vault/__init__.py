@@ -13,7 +13,6 @@ SOURCE = Path(__file__).parent / "agent.go"
 PROD_KV = {
     "secret/data/search/prod/s3-snapshots": {"access_key": "AKIAEXAMPLE", "secret_key": "wJal/rXU+tnF=EXAMPLE"},
     "secret/data/search/prod/elastic": {"password": "correct horse battery staple"},
-    "secret/data/search/prod/keystore": {"s3.client.default.region": "eu-west-1", "note": 'quote " and\nnewline'},
 }
 """What the "Vault server" holds for the prod stack's paths (a KV v2 fixture)."""
 
