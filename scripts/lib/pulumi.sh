@@ -34,7 +34,7 @@ pulumi_bin_dir() {
   echo "$(pulumi_cache)/pulumi-$1-$(_pulumi_key "$1")/bin"
 }
 
-# PULUMI_HOME with the providers and the YAML host installed as plugins: keyed by every module.
+# PULUMI_HOME with the providers installed as plugins: keyed by every module.
 pulumi_home_dir() {
   local key
   key=$(for module in "${PULUMI_MODULES[@]}"; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
@@ -82,7 +82,8 @@ _pulumi_build_tls() {
   _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
 }
 
-# The YAML language host, installed as a plugin (it needs an older pulumi/pkg/v3 than the CLI's).
+# The YAML language host (it needs an older pulumi/pkg/v3 than the CLI's). The CLI refuses to install it as a plugin
+# (a bundled one): it is found on PATH.
 _pulumi_build_yaml() {
   _pulumi_go_build "$1" "$2/pulumi-language-yaml" \
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" \
@@ -124,15 +125,13 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir kubernetes)/pulumi-resource-kubernetes" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource tls "$PULUMI_TLS_VERSION" \
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
-  PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install language yaml \
-    "$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" --file "$(pulumi_bin_dir yaml)/pulumi-language-yaml" >&2 || return
   touch "$home/.complete"
 }
 
-# The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
+# The environment of the real CLI: PATH (the CLI and the language hosts), PULUMI_HOME, no update check and no plugin
 # downloads. The caller's backend, passphrase and kubeconfig are kept.
 pulumi_env() {
-  export PATH="$(pulumi_bin_dir cli):$PATH"
+  export PATH="$(pulumi_bin_dir cli):$(pulumi_bin_dir yaml):$PATH"
   export PULUMI_HOME="$(pulumi_home_dir)"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

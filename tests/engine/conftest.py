@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from pathlib import Path
 
@@ -32,10 +33,10 @@ def built_engine() -> Engine:
     bin_dir, home = _built("pulumi_bin_dir cli"), _built("pulumi_home_dir")
     if not (bin_dir / ".complete").exists() or not (home / ".complete").exists():
         unavailable("the Pulumi engine is not built: scripts/test builds it (or run scripts/pulumi version once)")
-    return Engine(bin_dir, home, Path("/nonexistent/kubeconfig"))
+    return Engine(bin_dir, home, Path("/nonexistent/kubeconfig"), _built("pulumi_bin_dir yaml"))
 
 
 @pytest.fixture(scope="session")
 def engine(built_engine: Engine, kube: Kube) -> Engine:
     """The engine pointed at the test cluster."""
-    return Engine(built_engine.bin_dir, built_engine.home, kube.kubeconfig)
+    return dataclasses.replace(built_engine, kubeconfig=kube.kubeconfig)

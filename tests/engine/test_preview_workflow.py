@@ -8,6 +8,7 @@ naming the command and the stack, then the output in a collapsed block.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -85,7 +86,7 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
     backend = tmp_path / "state"
     backend.mkdir()
     # No interpreter chosen for plugins: the policy pack runs on the Python first on PATH, as on the runner.
-    runner = Engine(engine.bin_dir, engine.home, Path(exported["KUBECONFIG"]))
+    runner = dataclasses.replace(engine, kubeconfig=Path(exported["KUBECONFIG"]))
     project = Project(runner, workspace, backend, path=env["PATH"], python=None)
     project.stack_init(stack)
     inputs = pulumi_step["with"]
