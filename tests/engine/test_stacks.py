@@ -107,11 +107,17 @@ def _preview_with(deployment: Deployment, changes: dict[str, Any]) -> subprocess
         stack_file.write_text(original)
 
 
+# pulumi-kubernetes replaces a ConfigMap or a Secret whose data changes (enableConfigMapMutable and
+# enableSecretMutable are off by default): with the fixed names the library gives them, delete before create.
+REPLACED_ON_CHANGE = {"ConfigMap", "Secret"}
+
+
 def _rendered_operations(before: list[Manifest], after: list[Manifest]) -> dict[tuple[str, str, str], str]:
-    """What the offline renders say must happen to each object: create, update or delete."""
+    """What the offline renders say must happen to each object: create, update (replace) or delete."""
     old, new = {key(m): m for m in before}, {key(m): m for m in after}
     operations = {k: "create" for k in new.keys() - old.keys()} | {k: "delete" for k in old.keys() - new.keys()}
-    return operations | {k: "update" for k in new.keys() & old.keys() if old[k] != new[k]}
+    changed = {k for k in new.keys() & old.keys() if old[k] != new[k]}
+    return operations | {k: "replace" if k[0] in REPLACED_ON_CHANGE else "update" for k in changed}
 
 
 def _operations(preview: dict[str, Any]) -> dict[tuple[str, str, str], str]:
