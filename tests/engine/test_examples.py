@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from podpatterns.render import kubernetes_objects
 
 from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, namespaces, volumes_for_claims, workloads
-from ..cluster.targets import EXAMPLES, example_objects, with_namespaces
+from ..cluster.targets import EXAMPLES, recordings_of, with_namespaces
 from ..conftest import PROJECT_DIR
 from .cli import Engine, copy_project
 from .live import key, kubernetes_urn_keys, rendered_keys
@@ -26,7 +27,7 @@ def _pointing_at_the_checkout(project: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine, kube: Kube, tmp_path: Path) -> None:
-    expected = example_objects(example)
+    expected = [m for recording in recordings_of(example, {}) for m in kubernetes_objects(recording)]
     # What a user has before running the example: the namespaces it uses, a volume for each claim (no provisioner).
     prepared = [m for m in with_namespaces(expected) if m["kind"] == "Namespace" and m not in expected]
     volumes = volumes_for_claims(expected, "")
@@ -49,7 +50,7 @@ def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine
             assert kube.run("get", kind, name, *where, "--ignore-not-found", "--output", "name").stdout == ""
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
-        for name in namespaces(prepared):
-            kube.run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+        for name in namespaces(prepared):  # waited for: both examples use the namespace "shop"
+            kube.run("delete", "namespace", name, "--ignore-not-found", "--timeout=180s", check=False)
         for volume in volumes:
             kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)

@@ -45,9 +45,9 @@ def _checkout(destination: Path) -> None:
             shutil.copy2(PROJECT_DIR / name, destination / name)
 
 
-def _pulumi_arguments(inputs: dict[str, Any]) -> list[str]:
-    """The CLI arguments for the pulumi/actions inputs the workflow uses."""
-    arguments = [inputs["command"], "--stack", str(inputs["stack-name"])]
+def _pulumi_arguments(inputs: dict[str, Any], stack: str) -> list[str]:
+    """The CLI arguments for the pulumi/actions inputs the workflow uses, in the matrix job of `stack`."""
+    arguments = [inputs["command"], "--stack", str(inputs["stack-name"]).replace("${{ matrix.stack }}", stack)]
     if inputs.get("diff"):
         arguments.append("--diff")
     if inputs.get("policyPacks"):
@@ -81,7 +81,7 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
             pulumi_step = step
     assert pulumi_step is not None
     exported = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
-    assert Path(exported["KUBECONFIG"]).read_text() == kube.kubeconfig.read_text()
+    assert Path(exported["KUBECONFIG"]).read_text().strip() == kube.kubeconfig.read_text().strip()
 
     backend = tmp_path / "state"
     backend.mkdir()
@@ -90,7 +90,7 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
     project = Project(runner, workspace, backend, path=env["PATH"], python=None)
     project.stack_init(stack)
     inputs = pulumi_step["with"]
-    preview = project.run(*_pulumi_arguments(inputs))
+    preview = project.run(*_pulumi_arguments(inputs, stack))
     body = comment_body(inputs["command"], "pod-patterns", stack, preview.stdout)
 
     assert body.startswith(f"#### :tropical_drink: `preview` on pod-patterns/{stack}")
