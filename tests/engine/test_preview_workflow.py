@@ -97,4 +97,5 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
     assert "kubernetes:apps/v1:Deployment" in body or "kubernetes:apps/v1:StatefulSet" in body
     assert "tls:index/locallySignedCert:LocallySignedCert" in body
     assert "to create" in body
-    assert "Policies:" in body, body
+    assert "Policy Packs run:" in body, body
+    assert "pod-patterns|local|policy" in body, body  # the policy pack ran on the preview
