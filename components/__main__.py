@@ -1,7 +1,10 @@
 """Host of the multi-language component package (PulumiPlugin.yaml): serves the components to the Pulumi engine."""
 
+import sys
+
 from podpatterns.package import COMPONENTS, NAME, VERSION
-from pulumi.provider.experimental import component_provider_host
+from podpatterns.provider import PodPatternsProvider
+from pulumi.provider import main
 
 if __name__ == "__main__":
-    component_provider_host(name=NAME, components=COMPONENTS, version=VERSION)
+    main(PodPatternsProvider(COMPONENTS, NAME, version=VERSION), sys.argv[1:])

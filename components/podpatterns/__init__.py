@@ -3,11 +3,15 @@
 from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, TlsAmbassador
 """
 
+from .builder import Planned, PodBuilder
+from .contribution_data import PodContributionData
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter, PrometheusAdapterArgs
 from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
+from .podsecurity import PodSecurityError
+from .podtemplate import PodTemplateMerge, PodTemplateMergeArgs
 from .settings import AppSettings, ElasticsearchSettings, SettingsError
 from .sysctl.args import SysctlInitArgs
 from .sysctl.component import SysctlInit
@@ -25,8 +29,14 @@ __all__ = [
     "LogTailSidecar",
     "LogTailSidecarArgs",
     "MergedPod",
+    "Planned",
+    "PodBuilder",
     "PodConflictError",
     "PodContribution",
+    "PodContributionData",
+    "PodSecurityError",
+    "PodTemplateMerge",
+    "PodTemplateMergeArgs",
     "PrometheusAdapter",
     "PrometheusAdapterArgs",
     "SettingsError",

@@ -19,12 +19,15 @@ The components of the `{NAME}` package, as every Pulumi language sees them: Pyth
 them from `podpatterns` (arguments in snake_case), TypeScript, Go, C#, Java and YAML programs get them
 with `pulumi package add` (arguments in camelCase, as below). Type tokens are `{NAME}:index:<Component>`.
 
-Every argument must be known when the program is planned (a plain value, or an output whose value is
-already known): the components check their arguments and plan the pod before they create anything, so
-an output of a resource created in the same deployment is refused with an error naming the argument.
-Write object arguments (`elasticsearch`, `tls`, `target`, ...) as literal objects: the Python component
-host of Pulumi 3.272 replaces an object argument that depends on another resource by an empty one, which
-would silently mean every default. Whole numbers may arrive as floats from other languages; they are accepted.
+Every argument must be known when the program is planned: the components check their arguments and
+plan the pod before they create anything. Another resource's output may be passed anywhere, at the top
+of an argument or nested in an object: the package's provider (`podpatterns.provider`) waits for it,
+uses its value and makes every resource the component creates depend on that resource. An output whose
+value is not known yet (during a preview, a value the other resource gets only when it is created) is
+refused with an error naming the argument, as is a secret (it would be written in clear into Kubernetes
+objects); nothing is created then, and no argument ever falls back to its defaults. The one exception:
+the values of `podAnnotations` in a pod contribution may be unknown, they only reach the pod template.
+Whole numbers may arrive as floats from other languages; they are accepted.
 
 Generated from the schema by `scripts/update-reference`; do not edit.
 """

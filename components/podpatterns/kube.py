@@ -48,7 +48,10 @@ def resources(cpu_request: str, cpu_limit: str, memory_request: str, memory_limi
     }
 
 
-def metadata(name: str, namespace: str, labels: dict[str, str], annotations: dict[str, str] | None = None) -> Manifest:
+def metadata(
+    name: str, namespace: object, labels: dict[str, str], annotations: dict[str, str] | None = None
+) -> Manifest:
+    """`namespace` is a name, or a Pulumi Input of one (a WorkloadTarget's may be an Output)."""
     meta: Manifest = {"name": name, "namespace": namespace, "labels": labels}
     if annotations:
         meta["annotations"] = annotations

@@ -1,10 +1,9 @@
 """The multi-language component package: its name, version and components (hosted by components/__main__.py).
 
 Run `python -m podpatterns.package` to print the schema. Every type token is `podpatterns:index:<ClassName>`,
-the package name below. Other languages reach the
-components through the Pulumi component host, which infers the schema from the components' `args`
+the package name below. Other languages reach the components through `podpatterns.provider`, the SDK's
+component provider with every argument settled first; the schema is inferred from the components' `args`
 annotations: the generated TypedDicts (see `podpatterns.settings.typed_args`) and WorkloadTarget.
-Every argument must be known when the program is planned (see `podpatterns.settings.inputs`).
 """
 
 import json
@@ -17,6 +16,7 @@ from pulumi.provider.experimental.schema import generate_schema
 from .elasticsearch import ElasticsearchApp
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter
+from .podtemplate import PodTemplateMerge
 from .sysctl.component import SysctlInit
 from .tls import TlsAmbassador
 from .vault.component import VaultSecretsInit
@@ -32,6 +32,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     LogTailSidecar,
     SysctlInit,
     VaultSecretsInit,
+    PodTemplateMerge,
 ]
 
 

@@ -74,6 +74,21 @@ class MergedPod:
     loopback_connections: dict[str, list[int]] = field(default_factory=dict)
     """Ports each container connects to at 127.0.0.1, by container name."""
 
+    def pod_spec(self, security_context: Manifest | None = None) -> Manifest:
+        """The pod's `spec`: containers, init containers, volumes, ServiceAccount, and `security_context`
+        (pod-level: fsGroup, runAsNonRoot, seccompProfile, ...) with the merged sysctls."""
+        context = {**(security_context or {}), **({"sysctls": self.sysctls} if self.sysctls else {})}
+        spec: Manifest = {"containers": self.containers}
+        if self.init_containers:
+            spec["initContainers"] = self.init_containers
+        if self.volumes:
+            spec["volumes"] = self.volumes
+        if context:
+            spec["securityContext"] = context
+        if self.service_account_name:
+            spec["serviceAccountName"] = self.service_account_name
+        return spec
+
 
 _observers: ContextVar[tuple[list[MergedPod], ...]] = ContextVar("merged_pod_observers", default=())
 

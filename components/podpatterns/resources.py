@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -28,6 +29,27 @@ _CLASSES = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): _CUSTOM_RESOURCE,
     ("monitoring.coreos.com/v1", "PrometheusRule"): _CUSTOM_RESOURCE,
 }
+
+
+def dependencies_of(opts: pulumi.ResourceOptions | None) -> list[Any]:
+    """`opts.depends_on` as a list (the SDK takes one resource, a list of them, or Outputs)."""
+    depends_on = opts.depends_on if opts else None
+    if depends_on is None:
+        return []
+    if isinstance(depends_on, Sequence):
+        return list(depends_on)
+    return [depends_on]
+
+
+def child_options(
+    parent: pulumi.Resource, opts: pulumi.ResourceOptions | None, *also: pulumi.Resource
+) -> pulumi.ResourceOptions:
+    """Options of a component's children: parented to it, depending on what it depends on and on `also`.
+
+    The SDK does not pass a component's `depends_on` to its children; the resources a component's
+    arguments came from (see podpatterns.provider) reach them, and the state, only through this.
+    """
+    return pulumi.ResourceOptions(parent=parent, depends_on=[*dependencies_of(opts), *also])
 
 
 def _snake(name: str) -> str:

@@ -1,7 +1,8 @@
 """A web service that is not Elasticsearch, extended through its pod by the pod-patterns components.
 
 The application is a stock nginx serving static pages. The program builds its Deployment and Service
-itself and composes four patterns onto the pod, without changing the image:
+itself and composes four patterns onto the pod with a PodBuilder, without changing the image (the whole
+pod is merged and checked against Pod Security "restricted" before any pattern registers a resource):
 - TlsAmbassador: clients reach the pod over TLS on 8443 only; the application moves to 127.0.0.1:8080.
 - LogTailSidecar: nginx writes access.log and error.log to a shared volume; tailers stream them to stdout.
 - PrometheusAdapter: nginx-prometheus-exporter turns nginx's stub_status (127.0.0.1:8081) into /metrics.
@@ -12,12 +13,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 from podpatterns import (
     LogTailSidecar,
+    PodBuilder,
     PodContribution,
     PrometheusAdapter,
     SysctlInit,
     TlsAmbassador,
     WorkloadTarget,
-    merge_pod,
 )
 
 config = pulumi.Config()
@@ -54,30 +55,6 @@ http {{
 target = WorkloadTarget(
     name=NAME, namespace=NAMESPACE, labels=LABELS, app_container=NAME, app_port=TLS_PORT, service_name=NAME
 )
-tls = TlsAmbassador("web-tls", {"target": target, "upstream_port": APP_PORT, "health_path": "/healthz"})
-logs = LogTailSidecar(
-    "web-logs",
-    {
-        "target": target,
-        "volume": "logs",
-        "directory": LOG_DIR,
-        "files": ["access.log", "error.log"],
-        "run_as_user": USER,
-    },
-)
-metrics = PrometheusAdapter(
-    "web-metrics",
-    {
-        "target": target,
-        "image": "docker.io/nginx/nginx-prometheus-exporter:1.4.1",
-        "port": 9113,
-        "upstream_port": STATUS_PORT,
-        "args": [f"--nginx.scrape-uri=http://127.0.0.1:{STATUS_PORT}/stub_status", "--web.listen-address=:9113"],
-        "health_path": "/",
-    },
-)
-sysctl = SysctlInit("web-sysctl", {"target": target, "sysctls": ["net.ipv4.tcp_keepalive_time=600"]})
-
 web = PodContribution(
     source="web application",
     containers=[
@@ -108,7 +85,34 @@ web = PodContribution(
     app_volume_mounts=[{"name": "logs", "mountPath": LOG_DIR}],
     loopback_ports={NAME: [APP_PORT, STATUS_PORT]},
 )
-pod = merge_pod(NAME, [web, tls.contribution, logs.contribution, metrics.contribution, sysctl.contribution])
+builder = PodBuilder(target, web, security_context={"fsGroup": USER})
+tls = builder.add(TlsAmbassador, "web-tls", {"target": target, "upstream_port": APP_PORT, "health_path": "/healthz"})
+builder.add(
+    LogTailSidecar,
+    "web-logs",
+    {
+        "target": target,
+        "volume": "logs",
+        "directory": LOG_DIR,
+        "files": ["access.log", "error.log"],
+        "run_as_user": USER,
+    },
+)
+builder.add(
+    PrometheusAdapter,
+    "web-metrics",
+    {
+        "target": target,
+        "image": "docker.io/nginx/nginx-prometheus-exporter:1.4.1",
+        "port": 9113,
+        "upstream_port": STATUS_PORT,
+        "args": [f"--nginx.scrape-uri=http://127.0.0.1:{STATUS_PORT}/stub_status", "--web.listen-address=:9113"],
+        "health_path": "/",
+    },
+)
+builder.add(SysctlInit, "web-sysctl", {"target": target, "sysctls": ["net.ipv4.tcp_keepalive_time=600"]})
+
+pod = builder.build()  # conflicts and Pod Security violations fail here, before any pattern registers
 
 metadata = {"name": NAME, "namespace": NAMESPACE, "labels": LABELS}
 config_map = k8s.core.v1.ConfigMap(
@@ -122,18 +126,13 @@ k8s.apps.v1.Deployment(
         "selector": {"matchLabels": LABELS},
         "template": {
             "metadata": {"labels": LABELS, "annotations": pod.annotations},
-            "spec": {
-                "containers": pod.containers,
-                "initContainers": pod.init_containers,
-                "volumes": pod.volumes,
-                "securityContext": {"fsGroup": USER, "sysctls": pod.sysctls},
-            },
+            "spec": builder.pod_spec(),
         },
     },
-    opts=pulumi.ResourceOptions(depends_on=[config_map, tls]),
+    opts=pulumi.ResourceOptions(depends_on=[config_map, tls.resource]),
 )
 service = k8s.core.v1.Service("web", metadata=metadata, spec={"selector": LABELS, "ports": pod.service_ports})
 
 pulumi.export("url", f"https://{NAME}.{NAMESPACE}.svc:{TLS_PORT}")
-pulumi.export("ca_certificate", tls.ca_certificate)
+pulumi.export("ca_certificate", tls.resource.ca_certificate)
 pulumi.export("containers", [c["name"] for c in pod.containers + pod.init_containers])

@@ -29,21 +29,33 @@ cluster_kubectl() {
   "${KUBE_BIN:-$(kube_bin_dir)}/kubectl" --kubeconfig "$CLUSTER_DIR/kubeconfig" "$@"
 }
 
+# Whether a cluster that started in CLUSTER_DIR still answers.
+cluster_answers() {
+  [ -f "$CLUSTER_DIR/ready" ] && cluster_kubectl get --raw /readyz >/dev/null 2>&1
+}
+
 cluster_env() {
   [ -f "$CLUSTER_DIR/ready" ] || cluster_fail "no cluster is up in $CLUSTER_DIR: run scripts/cluster up" || return
   echo "KUBECONFIG=$CLUSTER_DIR/kubeconfig"
   echo "PODPATTERNS_KUBE_BIN=$(kube_bin_dir)"
 }
 
+# Whether a process runs (a zombie has exited: only init, its parent now, has yet to collect it).
+cluster_alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Stops the clients first and etcd last, each with TERM, then KILL after 5 s; removes the directory.
 cluster_down() {
-  local name pid
-  for name in "${CLUSTER_PROCESSES[@]}"; do
-    pid=$(cluster_pid "$name") && kill -TERM "$pid" 2>/dev/null || true
-  done
-  for name in "${CLUSTER_PROCESSES[@]}"; do
+  local index name pid
+  for ((index = ${#CLUSTER_PROCESSES[@]} - 1; index >= 0; index--)); do
+    name=${CLUSTER_PROCESSES[index]}
     pid=$(cluster_pid "$name") || continue
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-      [ -d "/proc/$pid" ] || break
+      cluster_alive "$pid" || break
       sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -155,7 +167,7 @@ cluster_wait() {
 cluster_up() {
   local started=$SECONDS
   if [ -f "$CLUSTER_DIR/ready" ]; then
-    if cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
+    if cluster_answers; then
       echo "cluster: already up in $CLUSTER_DIR" >&2
       cluster_env
       return
@@ -250,7 +262,7 @@ cluster_for_tests() {
     echo "cluster: Go is not installed: the tests of tests/cluster will skip" >&2
     return 0
   fi
-  [ -f "$CLUSTER_DIR/ready" ] || trap cluster_down EXIT
+  cluster_answers || trap cluster_down EXIT
   local settings
   settings=$(cluster_up)
   export ${settings?}

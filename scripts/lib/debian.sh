@@ -2,10 +2,10 @@
 # what the tests start). A line is a package, optionally followed by the releases (VERSION_CODENAME) it is for.
 # As root it installs what is missing; otherwise it says what is missing.
 
-# The packages of list $1 for this machine's Debian release, one a line.
-debian_packages_for_this_release() {
-  local release package releases
-  release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+# The packages of list $1 for Debian release $2 (a VERSION_CODENAME; default: this machine's), one a line.
+debian_packages_for_release() {
+  local release=${2:-} package releases
+  [ -n "$release" ] || release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   while read -r package releases; do
     case $package in '' | '#'*) continue ;; esac
     if [ -z "$releases" ] || [[ " $releases " == *" $release "* ]]; then echo "$package"; fi
@@ -14,7 +14,7 @@ debian_packages_for_this_release() {
 
 ensure_debian_packages() {
   local list=${1:-scripts/debian-packages.txt} package missing=()
-  for package in $(debian_packages_for_this_release "$list"); do
+  for package in $(debian_packages_for_release "$list"); do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

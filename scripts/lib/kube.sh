@@ -14,13 +14,14 @@ kube_pinned() {
 # The directory of the built programs for the pinned versions (it may not exist yet).
 kube_bin_dir() {
   local key
-  key=$( (cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum"; go env GOVERSION; echo "$KUBE_BUILD_REVISION") | sha256sum | cut -c1-16)
+  key=$( (cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum"; go env GOVERSION; echo "$KUBE_BUILD_REVISION") |
+    sha256sum | cut -c1-16)
   echo "${PODPATTERNS_CACHE:-$HOME/.cache/pod-patterns}/kube-$key/bin"
 }
 
 # Builds the programs unless the cache has them; prints nothing on a warm machine. Stops naming what failed.
 ensure_kube_binaries() {
-  local bin version minor staging ldflags log
+  local bin version minor ldflags log
   command -v go >/dev/null || { echo "cluster: go is not installed: install Go 1.26 (https://go.dev/dl/)" >&2; return 1; }
   bin=$(kube_bin_dir)
   [ -f "$bin/.complete" ] && return 0
@@ -41,7 +42,7 @@ ensure_kube_binaries() {
     ldflags+=" -X $package.gitTreeState=clean"
   done
   echo "cluster: building etcd $(kube_pinned go.etcd.io/etcd/server/v3), Kubernetes $version and kwok" \
-    "$(kube_pinned sigs.k8s.io/kwok) into $bin (once per machine; about 15 minutes on two cores)" >&2
+    "$(kube_pinned sigs.k8s.io/kwok) into $bin (once per machine: 30 min on two busy cores)" >&2
   mkdir -p "$bin.partial"
   log="$bin.partial/build.log"
   for program in "${KUBE_PROGRAMS[@]}"; do

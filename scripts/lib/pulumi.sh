@@ -5,7 +5,7 @@
 PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
 # Part of every cache key: raise it when the build steps below change, so that machines rebuild.
 PULUMI_BUILD_REVISION=1
-PULUMI_MODULES=(cli tls kubernetes yaml)  # in build order: the CLI first, then what the quickest tests need
+PULUMI_MODULES=(cli tls kubernetes yaml languages)  # in build order: the CLI first, then what the quickest tests need
 # The provider releases the binaries stand for; the SDKs pinned in requirements.txt match them (tests check it).
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_TLS_VERSION=5.3.0
@@ -34,7 +34,7 @@ pulumi_bin_dir() {
   echo "$(pulumi_cache)/pulumi-$1-$(_pulumi_key "$1")/bin"
 }
 
-# PULUMI_HOME with the providers installed as plugins: keyed by every module.
+# PULUMI_HOME with the providers and the YAML host installed as plugins: keyed by every module.
 pulumi_home_dir() {
   local key
   key=$(for module in "${PULUMI_MODULES[@]}"; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
@@ -82,12 +82,19 @@ _pulumi_build_tls() {
   _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
 }
 
-# The YAML language host (it needs an older pulumi/pkg/v3 than the CLI's). The CLI refuses to install it as a plugin
-# (a bundled one): it is found on PATH.
+# The YAML language host, installed as a plugin (it needs an older pulumi/pkg/v3 than the CLI's).
 _pulumi_build_yaml() {
   _pulumi_go_build "$1" "$2/pulumi-language-yaml" \
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" \
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
+
+# Our SDK generator (Pulumi's code generators), as the Node.js and Go language hosts of `pulumi package gen-sdk`: the
+# name it runs under chooses the language.
+_pulumi_build_languages() {
+  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
+  _pulumi_go_build "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
+  cp "$2/pulumi-language-nodejs" "$2/pulumi-language-go"
 }
 
 # Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.
@@ -125,13 +132,23 @@ ensure_pulumi() {
     --file "$(pulumi_bin_dir kubernetes)/pulumi-resource-kubernetes" >&2 || return
   PULUMI_HOME=$home "$(pulumi_bin_dir cli)/pulumi" plugin install resource tls "$PULUMI_TLS_VERSION" \
     --file "$(pulumi_bin_dir tls)/pulumi-resource-tls" >&2 || return
+  # The CLI refuses to install the language hosts it bundles (YAML, Node.js, Go) and looks for them next to itself:
+  # one directory of hard links to the CLI and every host.
+  mkdir -p "$home/bin"
+  ln -f "$(pulumi_bin_dir cli)"/pulumi* "$(pulumi_bin_dir yaml)"/pulumi-language-yaml \
+    "$(pulumi_bin_dir languages)"/pulumi-language-* "$home/bin/" || return
   touch "$home/.complete"
 }
 
-# The environment of the real CLI: PATH (the CLI and the language hosts), PULUMI_HOME, no update check and no plugin
+# The directory of the CLI and its language hosts (see ensure_pulumi).
+pulumi_tools_dir() {
+  echo "$(pulumi_home_dir)/bin"
+}
+
+# The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
 # downloads. The caller's backend, passphrase and kubeconfig are kept.
 pulumi_env() {
-  export PATH="$(pulumi_bin_dir cli):$(pulumi_bin_dir yaml):$PATH"
+  export PATH="$(pulumi_tools_dir):$PATH"
   export PULUMI_HOME="$(pulumi_home_dir)"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

@@ -13,6 +13,7 @@ _ensure_venv_for() {
   shift
   venv=$(dirname "$stamp")
   if [ ! -f "$stamp" ]; then
+    echo "Installing into $venv: pip install $*" >&2
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
     rm -f "${stamp%-*}"-* && touch "$stamp"

@@ -37,7 +37,7 @@ def write_rules(directory: Path, groups: list[Manifest]) -> Path:
 def test_rules_pass_promtool_check(rendered: dict[str, list[Manifest]], tmp_path: Path) -> None:
     result = promtool("check", "rules", str(write_rules(tmp_path, rule_groups(rendered))))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 7 rules found" in result.stdout
+    assert "SUCCESS: 8 rules found" in result.stdout
 
 
 def test_every_alert_has_severity_summary_and_description(rendered: dict[str, list[Manifest]]) -> None:

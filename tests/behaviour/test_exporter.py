@@ -28,6 +28,8 @@ from ..support.certs import self_signed
 HEALTH_UP = "elasticsearch_cluster_health_up 1"
 STATUS = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} %d'
 NODE_LOCAL_PATHS = {"/", "/_cluster/health", "/_nodes/_local/stats"}
+INITIAL_CALL_TIMEOUT_SECONDS = 10
+"""How long exporter 1.5.0 waits for its first answer from Elasticsearch before it listens anyway."""
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +81,12 @@ def requested_paths(pod: RunningPod) -> set[str]:
 
 
 def with_exporter(workload: Manifest, exporter: Manifest, *volumes: Manifest) -> Manifest:
-    """The workload with its exporter container replaced by `exporter`, and `volumes` added."""
+    """The workload with its exporter container (a native sidecar from Kubernetes 1.29) replaced by `exporter`,
+    and `volumes` added."""
     changed = copy.deepcopy(workload)
     spec = changed["spec"]["template"]["spec"]
-    spec["containers"] = [exporter if c["name"] == "metrics-exporter" else c for c in spec["containers"]]
+    for kind in ("initContainers", "containers"):
+        spec[kind] = [{**c, **exporter} if c["name"] == "metrics-exporter" else c for c in spec.get(kind, [])]
     spec["volumes"] = [*spec.get("volumes", []), *volumes]
     return changed
 
@@ -153,8 +157,8 @@ def test_credentials_come_from_the_secret_as_env_never_in_the_uri(
     served = [line for line in log.splitlines() if line.startswith("standin: GET /_")]
     assert HEALTH_UP in metrics
     assert served
-    probes = "?local=true"  # the app's readiness probe (curl) sends no credentials
-    assert all(line.endswith(" user=exporter") for line in served if probes not in line)
+    probes = ("?local=true", "?wait_for_status=")  # the app's readiness probe (curl) sends no credentials
+    assert all(line.endswith(" user=exporter") for line in served if not any(p in line for p in probes))
     assert not any("pa55-w0rd" in line or "exporter@" in line for line in metrics)
 
 
@@ -182,14 +186,23 @@ def test_exporter_listens_only_after_its_wait_for_elasticsearch_within_the_start
     cluster = cluster_of(plain["dev"])
     alone = copy.deepcopy(cluster.workload("elasticsearch"))  # the exporter without any Elasticsearch
     spec = alone["spec"]["template"]["spec"]
+    (exporter,) = [c for c in spec["initContainers"] if c["name"] == "metrics-exporter"]  # a native sidecar
     spec["initContainers"] = []
-    spec["containers"] = [c for c in spec["containers"] if c["name"] == "metrics-exporter"]
+    spec["containers"] = [{k: v for k, v in exporter.items() if k != "restartPolicy"}]
     probe = spec["containers"][0]["startupProbe"]
-    with cluster.run(alone) as pod:
-        times = {(name, what): at for at, name, what in pod.events}
-        waited = times[("metrics-exporter", "ready")] - times[("metrics-exporter", "started")]
+    with cluster.run(alone) as pod:  # started: its startup probe passed
         assert "elasticsearch_cluster_health_up 0" in metric_lines(pod)
-    assert 8 <= waited < probe["periodSeconds"] * probe["failureThreshold"]
+        log = pod.logs("metrics-exporter")
+    # Its own account, in order: no Elasticsearch, the initial call given up (after its 10 s), then it listens.
+    events = (
+        "failed to retrieve cluster info from ES",
+        "initial cluster info call timed out",
+        "starting elasticsearch_exporter",
+    )
+    positions = [log.find(event) for event in events]
+    assert -1 not in positions, log
+    assert positions == sorted(positions), log
+    assert probe["periodSeconds"] * probe["failureThreshold"] > INITIAL_CALL_TIMEOUT_SECONDS  # room for that wait
     (app,) = [
         c
         for c in cluster.workload("elasticsearch")["spec"]["template"]["spec"]["containers"]

@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,8 @@ from podpatterns.podmodel import Manifest
 
 from .busybox_image import busybox_path
 
-POLL_TIMEOUT = 5.0  # busybox tail -F polls once a second
+POLL_TIMEOUT = 30.0
+"""How long to wait for an event (a line, an exit) before calling it lost: busybox tail -F polls once a second."""
 
 
 def rendered_containers(directory: Path, files: tuple[str, ...]) -> list[Manifest]:
@@ -28,22 +29,27 @@ class Tailer:
     """One tailer container's command, run as the image would run it, its stdout captured to a file."""
 
     def __init__(self, container: Manifest, path: str, out: Path) -> None:
-        self.out = out
-        with out.open("wb") as stdout:
-            self.process = subprocess.Popen(
-                container["command"], stdout=stdout, stderr=subprocess.DEVNULL, env={"PATH": path}
-            )
+        self.out, self.err = out, out.with_suffix(".stderr")
+        with out.open("wb") as stdout, self.err.open("wb") as stderr:
+            self.process = subprocess.Popen(container["command"], stdout=stdout, stderr=stderr, env={"PATH": path})
 
     def lines(self) -> list[str]:
         return self.out.read_text().splitlines()
 
     def wait_for(self, line: str) -> None:
+        self._wait(lambda: line in self.lines(), f"{line!r} never reached stdout")
+
+    def wait_for_error(self, text: str) -> None:
+        self._wait(lambda: text in self.err.read_text(), f"{text!r} never reached stderr")
+
+    def _wait(self, happened: Callable[[], bool], lost: str) -> None:
         deadline = time.monotonic() + POLL_TIMEOUT
-        while line not in self.lines():
-            assert time.monotonic() < deadline, f"{line!r} never reached stdout; got {self.lines()}"
+        while not happened():
+            assert time.monotonic() < deadline, f"{lost}; stdout {self.lines()}, stderr {self.err.read_text()!r}"
             time.sleep(0.05)
 
     def stop(self) -> int:
+        """SIGTERM, then the exit status once the tailer has exited by itself (a kill would be negative)."""
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=POLL_TIMEOUT)
 
@@ -94,9 +100,7 @@ def test_every_line_once_in_order_through_rotation_truncation_and_shutdown(
 
     # Shutdown: the app's last line, then SIGTERM (native sidecars get it once the app has exited).
     append(log, "shutdown")
-    started = time.monotonic()
-    assert tailer.stop() == 0
-    stopped_in = time.monotonic() - started
+    assert tailer.stop() == 0  # the trap's exit after its last polls: not held until the grace period's kill
 
     expected = [
         *(f"startup {n}" for n in range(12)),
@@ -107,8 +111,7 @@ def test_every_line_once_in_order_through_rotation_truncation_and_shutdown(
         "after truncation 1",
         "shutdown",
     ]
-    assert tailer.lines() == expected
-    assert stopped_in < 3.5, f"took {stopped_in:.1f}s to stop on SIGTERM"
+    assert tailer.lines() == expected  # "shutdown", written just before SIGTERM, too
 
 
 def test_one_container_per_file_keeps_each_line_with_its_file(
@@ -140,7 +143,7 @@ def test_a_file_that_appears_later_is_read_from_its_first_line(
     (container,) = rendered_containers(logs, ("late.log",))
     tailer = Tailer(container, image_path, tmp_path / "stdout")
     tailers.append(tailer)
-    time.sleep(0.3)
+    tailer.wait_for_error(f"can't open '{logs / 'late.log'}'")  # tail runs, and has found no file yet
     assert os.path.exists(logs / "late.log") is False
     append(logs / "late.log", "first", "second")
     tailer.wait_for("second")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -101,15 +100,12 @@ def test_an_unwritable_value_is_a_clear_error() -> None:
     assert "the container must be privileged" in result.stderr
 
 
-def test_finishes_well_under_a_second(tmp_path: Path, image_path: str) -> None:
+def test_acts_once_and_exits_by_itself(tmp_path: Path, image_path: str) -> None:
+    """Short-lived: one pass over its arguments, then exit 0, however often it runs (no wait, no retry loop).
+    How long it takes is a benchmark's business, not a test's."""
     command = rendered_command(f"vm.max_map_count={WANTED}")
-    durations = []
-    for _ in range(10):
-        root = stand_in(tmp_path / f"sys-{len(durations)}", {"vm.max_map_count": "65530"})
-        started = time.perf_counter()
-        assert run(command, root, image_path).returncode == 0
-        durations.append(time.perf_counter() - started)
-    print(
-        f"sysctl-init script: median {statistics.median(durations) * 1000:.1f} ms, max {max(durations) * 1000:.1f} ms"
-    )
-    assert max(durations) < 0.5
+    for attempt in range(3):
+        root = stand_in(tmp_path / f"sys-{attempt}", {"vm.max_map_count": "65530"})
+        result = run(command, root, image_path)
+        assert result.returncode == 0
+        assert result.stdout.splitlines() == [f"sysctl-init: vm.max_map_count raised from 65530 to {WANTED}"]

@@ -11,22 +11,46 @@ import uuid
 from pathlib import Path
 
 import pytest
+from podpatterns import WorkloadTarget
+from podpatterns.elasticsearch.config import HEALTH_PATH, LOOPBACK_HTTP_PORT
+from podpatterns.tls import TlsSettings
+from podpatterns.tls.contribution import AmbassadorLayout, readiness_probes
 
 from ..harness.stack import TLS_PORT, StackPod
 from ..support.certs import self_signed
+from ..support.stack_settings import stack_settings
 
 STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
+
+
+SUITES = {
+    "-tls1": "ECDHE-ECDSA-AES128-SHA",
+    "-tls1_1": "ECDHE-ECDSA-AES128-SHA",
+    "-tls1_2": "ECDHE-ECDSA-AES128-GCM-SHA256",
+}
+"""A suite each version can negotiate with the stacks' ECDSA certificate (TLS 1.3 has its own)."""
+PROTOCOL_VERSION_ALERT = "SSL alert number 70"
+"""The server's protocol_version alert, as OpenSSL's client reports it (no shared cipher would be 40)."""
 
 
 @pytest.mark.parametrize(
     ("version", "refused"), [("-tls1", True), ("-tls1_1", True), ("-tls1_2", False), ("-tls1_3", False)]
 )
 def test_only_tls_1_2_and_1_3_are_accepted(stack_pod: StackPod, version: str, refused: bool) -> None:
-    # SECLEVEL=0 lets this client offer TLS 1.0/1.1 at all: a refusal must come from the server.
-    argv = ["openssl", "s_client", version, "-cipher", "DEFAULT@SECLEVEL=0"]
-    argv += ["-connect", f"{stack_pod.pod.ip}:{TLS_PORT}", "-servername", stack_pod.host]
+    """The client offers only `version`, with a suite that version could negotiate (SECLEVEL=0 lets OpenSSL
+    offer TLS 1.0 and 1.1 at all): a refusal must be the server's protocol_version alert."""
+    argv = ["openssl", "s_client", version, "-connect", f"{stack_pod.pod.ip}:{TLS_PORT}", "-servername", stack_pod.host]
+    if version in SUITES:
+        argv += ["-cipher", f"{SUITES[version]}@SECLEVEL=0"]
     result = stack_pod.cluster.network.run(argv, input="", timeout=30)
-    assert (result.returncode != 0) is refused, result.stdout[-500:] + result.stderr[-500:]
+    output = result.stdout + result.stderr
+    if refused:
+        assert result.returncode != 0
+        assert PROTOCOL_VERSION_ALERT in output, output[-1000:]
+    else:
+        assert result.returncode == 0, output[-1000:]
+        negotiated = "TLSv1.3" if version == "-tls1_3" else f"TLSv1.2, Cipher is {SUITES[version]}"
+        assert f"New, {negotiated}" in output
 
 
 def test_sslyze_finds_mozilla_intermediate_compliance(stack_pod: StackPod) -> None:
@@ -45,12 +69,18 @@ def test_the_readiness_path_is_closed_to_the_cluster(stack_pod: StackPod) -> Non
     assert stack_pod.pod.ready("elasticsearch") is None  # while the app's probe, from inside the pod, passes
 
 
-def test_mutual_tls_required_in_prod(stack_pod: StackPod, tmp_path: Path) -> None:
+def test_client_certificates_as_the_stack_asks(stack_pod: StackPod, tmp_path: Path) -> None:
+    """Branches on the stack's tls.mtls: off lets a client without a certificate through; required (prod)
+    answers 403 without one, 200 with the issued one, 400 with one from another CA."""
+    mtls = stack_settings(stack_pod.stack).tls.mtls
     issued = stack_pod.client_certificate()
-    if not issued:
-        nginx_conf = stack_pod.pod.volumes["tls-ambassador-config"].path / "nginx.conf"
-        assert "ssl_verify_client" not in nginx_conf.read_text()
-        return  # dev: mutual TLS off, checked by the other tests without client certificates
+    if mtls == "off":
+        assert issued == []
+        plain = stack_pod.pod.in_cluster(stack_pod.https("/_cluster/health", *STATUS))
+        assert plain.stdout == "200"
+        return
+    assert mtls == "required", "this test knows the stacks' modes: off and required"
+    assert issued
     mark = uuid.uuid4().hex[:12]
     resolve = f"{stack_pod.host}:{TLS_PORT}:{stack_pod.pod.ip}"
     url = f"https://{stack_pod.host}:{TLS_PORT}/_cluster/health?tls={mark}"
@@ -71,8 +101,32 @@ def test_the_exporter_reads_elasticsearch_through_the_ambassador(stack_pod: Stac
     scrape = stack_pod.pod.in_cluster(["curl", "--silent", "--fail", f"http://{stack_pod.pod.ip}:9114/metrics"])
     assert "elasticsearch_cluster_health_up 1" in scrape.stdout
     assert "standin: GET /_nodes/_local/stats" in stack_pod.served()
-    client = '"O=pod-patterns,CN=metrics-exporter"' if stack_pod.stack == "prod" else '"-"'
-    # The ambassador buffers its log for up to a second.
-    log = stack_pod.pod.wait_for_log("tls-ambassador", '"GET /_nodes/_local/stats HTTP/1.1" 200', timeout=3)
+    mtls = stack_settings(stack_pod.stack).tls.mtls != "off"
+    client = '"O=pod-patterns,CN=metrics-exporter"' if mtls else '"-"'
+    # The ambassador flushes its log once a second: wait for the line (wait_for_log's own deadline).
+    log = stack_pod.pod.wait_for_log("tls-ambassador", '"GET /_nodes/_local/stats HTTP/1.1" 200')
     lines = [line for line in log.splitlines() if "/_nodes/_local/stats" in line]
     assert all(line.endswith(client) for line in lines), lines
+
+
+def test_zz_a_generic_apps_readiness_through_the_ambassador_follows_the_app(stack_pod: StackPod) -> None:
+    """The readiness probe TlsAmbassador gives a workload that is not Elasticsearch (`app_readiness`), run in
+    this pod's ambassador: it passes through TLS (prod: without a client certificate, under mutual TLS required)
+    while the app answers, and fails once it is gone. Runs last for its pod (zz): it stops Elasticsearch."""
+    pod = stack_pod.pod
+    target = WorkloadTarget(
+        name="elasticsearch",
+        namespace="search",
+        labels={"app": "elasticsearch"},
+        app_container="elasticsearch",
+        app_port=TLS_PORT,
+        service_name="elasticsearch",
+    )
+    layout = AmbassadorLayout(target, LOOPBACK_HTTP_PORT, HEALTH_PATH, app_readiness=True)
+    command = readiness_probes(layout, TlsSettings())["readinessProbe"]["exec"]["command"]
+    ready = pod.exec("tls-ambassador", command)
+    assert ready.returncode == 0, ready.stderr
+    pod.stop("elasticsearch")
+    gone = pod.exec("tls-ambassador", command)
+    assert gone.returncode != 0
+    assert "502" in gone.stderr  # nginx answers, the app behind it does not

@@ -5,6 +5,7 @@ Debian's nginx loads its stream module dynamically (the official image has it bu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from ..e2e.test_stack_pods import marker
 from ..harness.stack import TLS_PORT, StackPod, run_stack
 from ..support.certs import self_signed
 from ..support.nginx import for_debian_nginx_recording
+from ..support.stack_settings import stack_settings
 from ..support.variants import render_variant
 
 UPSTREAM = '"127.0.0.1:9201"'
 """Where each logged connection went: the app on loopback."""
+LOG_WAIT_SECONDS = 30
+"""How long a logged connection may take to show (nginx flushes its log once a second) before it is lost."""
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
@@ -30,14 +34,32 @@ def stream_pod(
         yield pod
 
 
+def logged(stream_pod: StackPod, client: str, *, from_the_pod: bool) -> int:
+    """Connections the ambassador logged as full TLS 1.3 handshakes proxied to the app, for `client`, from
+    inside the pod (127.0.0.1) or from the cluster."""
+    suffix = f" {UPSTREAM} TLSv1.3 . {client}"
+    lines = stream_pod.pod.logs("tls-ambassador").splitlines()
+    return sum(1 for line in lines if line.endswith(suffix) and line.startswith("127.0.0.1 ") == from_the_pod)
+
+
+def wait_for_more(stream_pod: StackPod, before: int, client: str, *, from_the_pod: bool) -> None:
+    """Until the ambassador has logged a connection more than `before` (it flushes its log once a second)."""
+    deadline = time.monotonic() + LOG_WAIT_SECONDS
+    while logged(stream_pod, client, from_the_pod=from_the_pod) <= before:
+        assert time.monotonic() < deadline, stream_pod.pod.logs("tls-ambassador")[-2000:]
+        time.sleep(0.1)
+
+
 def test_https_reaches_the_app_and_each_connection_is_logged(stream_pod: StackPod) -> None:
     mark = marker()
+    mtls = stack_settings(stream_pod.stack).tls.mtls != "off"
+    client = '"O=pod-patterns,CN=ingest"' if mtls else '"-"'  # RFC 2253 order
+    before = logged(stream_pod, client, from_the_pod=False)
     result = stream_pod.pod.in_cluster(stream_pod.https(f"/_cluster/health?stream={mark}"))
     assert result.returncode == 0, result.stderr
     assert f"standin: GET /_cluster/health?stream={mark}" in stream_pod.served()
-    client = '"O=pod-patterns,CN=ingest"' if stream_pod.client_certificate() else '"-"'  # RFC 2253 order
-    # One line per connection, buffered for up to a second: a full TLS 1.3 handshake, proxied to the app.
-    stream_pod.pod.wait_for_log("tls-ambassador", f" {UPSTREAM} TLSv1.3 . {client}", timeout=3)
+    # One line for this connection: a full TLS 1.3 handshake from the cluster, proxied to the app.
+    wait_for_more(stream_pod, before, client, from_the_pod=False)
 
 
 def test_plain_http_on_the_tls_port_never_reaches_the_app(stream_pod: StackPod) -> None:
@@ -50,12 +72,14 @@ def test_plain_http_on_the_tls_port_never_reaches_the_app(stream_pod: StackPod) 
 
 
 def test_required_client_certificates_are_checked_at_the_handshake(stream_pod: StackPod, tmp_path: Path) -> None:
+    mtls = stack_settings(stream_pod.stack).tls.mtls  # the variant keeps the stack's mode
     issued = stream_pod.client_certificate()
-    nginx_conf = (stream_pod.pod.volumes["tls-ambassador-config"].path / "nginx.conf").read_text()
-    if not issued:
-        assert "ssl_verify_client" not in nginx_conf
-        return  # dev: mutual TLS off, checked by the other tests without client certificates
-    assert "ssl_verify_client on;" in nginx_conf
+    if mtls == "off":
+        assert issued == []
+        anyone = stream_pod.pod.in_cluster(stream_pod.https("/_cluster/health"))
+        assert anyone.returncode == 0, anyone.stderr  # no certificate asked
+        return
+    assert mtls == "required", "this test knows the stacks' modes: off and required"
     mark = marker()
     resolve = f"{stream_pod.host}:{TLS_PORT}:{stream_pod.pod.ip}"
     url = f"https://{stream_pod.host}:{TLS_PORT}/_cluster/health?stream={mark}"
@@ -71,11 +95,13 @@ def test_required_client_certificates_are_checked_at_the_handshake(stream_pod: S
 
 def test_the_exporter_reads_elasticsearch_through_the_stream_ambassador(stream_pod: StackPod) -> None:
     """The rendered exporter: https://localhost:9200, the CA, under mutual TLS its client certificate."""
+    mtls = stack_settings(stream_pod.stack).tls.mtls != "off"
+    client = '"O=pod-patterns,CN=metrics-exporter"' if mtls else '"-"'
+    before = logged(stream_pod, client, from_the_pod=True)
     scrape = stream_pod.pod.in_cluster(["curl", "--silent", "--fail", f"http://{stream_pod.pod.ip}:9114/metrics"])
     assert "elasticsearch_cluster_health_up 1" in scrape.stdout
     assert "standin: GET /_nodes/_local/stats" in stream_pod.served()
-    client = '"O=pod-patterns,CN=metrics-exporter"' if stream_pod.stack == "prod" else '"-"'
-    stream_pod.pod.wait_for_log("tls-ambassador", f" {UPSTREAM} TLSv1.3 . {client}", timeout=3)
+    wait_for_more(stream_pod, before, client, from_the_pod=True)  # the scrape's connections, from the exporter
 
 
 def test_zz_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(stream_pod: StackPod) -> None:
@@ -83,7 +109,7 @@ def test_zz_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(stream_
     Runs last for its pod (zz): it stops Elasticsearch."""
     pod = stream_pod.pod
     app_probe = pod.containers["elasticsearch"].spec["readinessProbe"]["exec"]["command"]
-    assert app_probe[-1] == "http://127.0.0.1:9201/_cluster/health?local=true"
+    assert app_probe[-2] == "http://127.0.0.1:9201"  # the readiness script asks Elasticsearch itself
     assert pod.containers["tls-ambassador"].spec["readinessProbe"]["tcpSocket"] == {"port": TLS_PORT}
     assert pod.ready("elasticsearch") is None
     assert pod.ready("tls-ambassador") is None

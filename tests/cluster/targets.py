@@ -7,13 +7,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..package.host import construct
+from ..package.yaml_program import evaluate
 from ..support.certs import materialize
 from .kube import (
     ROLLOUT_TIMEOUT,
@@ -28,8 +29,12 @@ from .kube import (
 
 EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]
+
+
 # An example that declares no Namespace object is applied into one at the strictest level, as a user should have.
-RESTRICTED_LABELS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+def level_labels(level: str) -> dict[str, str]:
+    """A namespace's labels that enforce, audit and warn at a Pod Security level (its latest version)."""
+    return {f"pod-security.kubernetes.io/{mode}": level for mode in ("enforce", "audit", "warn")}
 
 
 def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manifest]:
@@ -39,35 +44,40 @@ def target_objects(target: str, recordings: dict[str, Recording]) -> list[Manife
     for recording in recordings_of(target, recordings):
         made = materialize(recording)
         objects += [made.resolve(manifest) for manifest in kubernetes_objects(recording)]
+    if target == "yaml":  # and the program's own Kubernetes objects
+        objects += evaluate(_yaml_example()).manifests
     return objects
 
 
 def recordings_of(target: str, stacks: dict[str, Recording]) -> list[Recording]:
-    """The stack's recording; the Python example run as a stack; the YAML example's resources through the host."""
+    """The stack's recording; the Python example run as a stack; the YAML example's components through the host."""
     if target in stacks:
         return [stacks[target]]
     if target == "python-webapp":
         return [run_offline(PROJECT_DIR / "examples" / target, "dev")]
-    program = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
-    return [construct(r["type"].rsplit(":", 1)[1], r["properties"])[0] for r in program["resources"].values()]
+    return list(evaluate(_yaml_example()).recordings.values())
+
+
+def _yaml_example() -> dict[str, Any]:
+    program: dict[str, Any] = yaml.safe_load((PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml").read_text())
+    return program
 
 
 def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
     """The objects, after a restricted Namespace for each namespace they use but do not declare."""
     declared = set(namespaces(manifests))
     used = sorted({m["metadata"]["namespace"] for m in manifests if "namespace" in m["metadata"]} - declared)
-    added = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": RESTRICTED_LABELS}} for n in used
-    ]
+    labels = level_labels("restricted")
+    added = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n, "labels": labels}} for n in used]
     return [*added, *manifests]
 
 
 @dataclass(frozen=True)
-class Deployment:
+class Applied:
     """Objects applied in namespaces of their own (the suffix) and what the server and the controllers made of them."""
 
     manifests: list[Manifest]
-    applied: subprocess.CompletedProcess[str]
+    apply_result: subprocess.CompletedProcess[str]
     rollouts: dict[str, subprocess.CompletedProcess[str]]
     """`kubectl rollout status` of each Deployment and StatefulSet, by `kind/name`."""
 
@@ -96,13 +106,13 @@ def rollouts(kube: Kube, manifests: Sequence[Manifest]) -> dict[str, subprocess.
 
 
 @contextmanager
-def deployed(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Deployment]:
+def applied(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Applied]:
     """The objects applied in fresh namespaces and rolled out; the namespaces and volumes are deleted afterwards."""
     suffix = unique_suffix()
     manifests = with_namespaces(moved(objects, suffix))
     try:
-        applied = apply_all(kube, manifests, suffix)
-        yield Deployment(manifests, applied, rollouts(kube, manifests))
+        result = apply_all(kube, manifests, suffix)
+        yield Applied(manifests, result, rollouts(kube, manifests))
     finally:
         delete_namespaces(kube, namespaces(manifests), volumes_for_claims(manifests, suffix))
 
@@ -110,14 +120,17 @@ def deployed(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Deployment]:
 def golden_before_last_change(stack: str) -> tuple[str, list[Manifest]]:
     """The stack's golden render as it was before its objects last changed in git history: (commit, objects).
 
-    Walks back from HEAD to the first commit whose golden YAML files differ from HEAD's.
+    Walks back from HEAD to the first commit whose golden YAML files differ from HEAD's. PersistentVolumeClaims are
+    left out: renders of the day2 branch listed the claim patches (`PersistentVolumeClaimPatch`) as objects.
     """
     directory = f"tests/golden/{stack}/"
     head = _golden_blobs("HEAD", directory)
     for commit in _git("log", "--format=%H", "--", directory).split():
         blobs = _golden_blobs(commit, directory)
         if blobs and blobs != head:
-            texts = [_git("show", blob) for blob in blobs.values()]
+            texts = [
+                _git("show", blob) for name, blob in blobs.items() if not name.startswith("persistentvolumeclaim_")
+            ]
             return commit, [yaml.safe_load(text) for text in texts]
     raise AssertionError(f"no earlier golden render of {stack} in git history: the clone must not be shallow")
 

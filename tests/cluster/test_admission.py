@@ -5,21 +5,33 @@ Pods are created with `--dry-run=server`: the API server runs every admission pl
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import pytest
 from podpatterns.podmodel import Manifest
+from podpatterns.podsecurity import violations
 
 from ..conftest import STACKS
+from ..manifests.test_pod_security import CASES
 from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
-from .targets import RESTRICTED_LABELS
+from .targets import level_labels
 
 BREAKS_RESTRICTED: Manifest = {
     "containers": [{"name": "root-shell", "image": "busybox:1.36.1", "securityContext": {"privileged": True}}],
 }
 EVENT_TIMEOUT = 120  # seconds for the StatefulSet controller's first try, on a busy machine
+
+
+@dataclass(frozen=True)
+class Leveled:
+    """Objects applied in a namespace at a Pod Security level."""
+
+    level: str
+    manifests: list[Manifest]
 
 
 def pod(name: str, namespace: str, spec: Manifest) -> Manifest:
@@ -48,12 +60,16 @@ def enforced_level(manifests: Sequence[Manifest]) -> str:
     return level
 
 
-def restricted(manifests: Sequence[Manifest]) -> list[Manifest]:
-    """The objects with their Namespace enforcing restricted, whatever the stack chose."""
+def at_level(manifests: Sequence[Manifest], level: str = "restricted") -> list[Manifest]:
+    """The objects with their Namespace at a Pod Security level, whatever the stack chose; the policy version stays
+    the stack's (its kubernetesVersion, which the library's checker follows)."""
     result = []
     for manifest in manifests:
         if manifest["kind"] == "Namespace":
-            result.append({**manifest, "metadata": {**manifest["metadata"], "labels": RESTRICTED_LABELS}})
+            labels = {k: v for k, v in manifest["metadata"]["labels"].items() if k.endswith("-version")}
+            result.append(
+                {**manifest, "metadata": {**manifest["metadata"], "labels": {**labels, **level_labels(level)}}}
+            )
         else:
             result.append(manifest)
     return result
@@ -99,7 +115,7 @@ def test_the_sysctl_init_container_is_admitted_only_where_the_namespace_allows_i
     stack: str, kube: Kube, rendered: dict[str, list[Manifest]], stage: list[list[Manifest]]
 ) -> None:
     own = settle(kube, stage, moved(rendered[stack], unique_suffix()))
-    strict = settle(kube, stage, restricted(moved(rendered[stack], unique_suffix())))
+    strict = settle(kube, stage, at_level(moved(rendered[stack], unique_suffix())))
     (strict_namespace,) = namespaces(strict)
     for workload in workloads(own):
         admitted, error = create_dry_run(kube, pod_of(workload, workload["metadata"]["namespace"]))
@@ -116,7 +132,7 @@ def test_a_workload_that_breaks_the_level_is_accepted_but_its_pods_are_not(
 ) -> None:
     """The failure mode no offline check shows: the StatefulSet is stored, the controller's pods are refused."""
     stack = next(s for s in STACKS if any(sysctl_init(pod_template_spec(w)) for w in workloads(rendered[s])))
-    manifests = settle(kube, stage, restricted(moved(rendered[stack], unique_suffix())))
+    manifests = settle(kube, stage, at_level(moved(rendered[stack], unique_suffix())))
     (workload,) = [w for w in workloads(manifests) if sysctl_init(pod_template_spec(w))]
     applied = kube.apply([workload])
     assert "would violate PodSecurity" in applied.stderr
@@ -127,3 +143,77 @@ def test_a_workload_that_breaks_the_level_is_accepted_but_its_pods_are_not(
     assert failures, f"no FailedCreate event in {EVENT_TIMEOUT} s"
     assert all("violates PodSecurity" in f for f in failures), failures
     assert all('"sysctl-init"' in f for f in failures), failures
+
+
+@pytest.fixture(scope="module", params=["baseline", "restricted"])
+def dev_at_level(request: pytest.FixtureRequest, kube: Kube, rendered: dict[str, list[Manifest]]) -> Iterator[Leveled]:
+    """dev's objects but its Deployment, in a fresh namespace at the level."""
+    staged: list[list[Manifest]] = []
+    yield Leveled(request.param, settle(kube, staged, at_level(moved(rendered["dev"], unique_suffix()), request.param)))
+    delete_namespaces(kube, [name for manifests in staged for name in namespaces(manifests)])
+
+
+# Cases of the offline catalogue (tests/manifests/test_pod_security.py) whose pod the API server finds invalid before
+# Pod Security sees it, and what makes each valid again so that admission is what refuses it.
+MADE_VALID = {
+    # "cannot set allowPrivilegeEscalation to false and privileged to true"
+    ("Privileged Containers", 0): lambda pod, container: container["securityContext"].pop("allowPrivilegeEscalation"),
+    # "`hostUsers` must be false to use `Unmasked`"
+    ("/proc Mount Type", 0): lambda pod, container: pod.update(hostUsers=False),
+}
+# A hostProcess container is valid only in a Windows pod on the host's network whose every container is one: no
+# valid Linux pod has it, and the server refuses the case as invalid.
+INVALID_ANYWAY = {("HostProcess", 0): "hostProcess"}
+
+
+@pytest.mark.parametrize(("control", "index"), [(c, i) for c, changes in CASES.items() for i in range(len(changes))])
+def test_the_server_refuses_a_pod_at_a_level_exactly_when_the_library_checker_does(
+    control: str, index: int, kube: Kube, dev_at_level: Leveled
+) -> None:
+    """podpatterns.podsecurity checks pods before any resource is registered; the admission controller must agree,
+    at both levels (a restricted-only control passes baseline)."""
+    (workload,) = workloads(dev_at_level.manifests)
+    template = copy.deepcopy(workload["spec"]["template"])
+    spec, container = template["spec"], template["spec"]["containers"][0]
+    CASES[control][index](spec, container, template["metadata"])
+    if (control, index) in MADE_VALID:
+        MADE_VALID[control, index](spec, container)
+    assert control in {v.control for v in violations(spec, template["metadata"].get("annotations"))}
+    probe = pod("probe", workload["metadata"]["namespace"], spec)
+    probe["metadata"]["annotations"] = template["metadata"].get("annotations", {})
+    admitted, error = create_dry_run(kube, probe)
+    if (control, index) in INVALID_ANYWAY:
+        assert "is invalid" in error, error
+        assert INVALID_ANYWAY[control, index] in error, error
+    elif violations(spec, template["metadata"].get("annotations"), dev_at_level.level):
+        assert not admitted
+        assert "violates PodSecurity" in error, error
+    else:
+        assert admitted, f"{control} is not a {dev_at_level.level} control, yet: {error}"
+
+
+def test_the_server_admits_the_pods_the_library_checker_admits(kube: Kube, dev_at_level: Leveled) -> None:
+    """The catalogue's allowed exceptions (a safe sysctl, NET_BIND_SERVICE, a localhost seccomp profile) pass."""
+    (workload,) = workloads(dev_at_level.manifests)
+    spec = copy.deepcopy(pod_template_spec(workload))
+    spec["securityContext"]["sysctls"] = [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "80"}]
+    container = spec["containers"][0]["securityContext"]
+    container["capabilities"] = {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+    container["seccompProfile"] = {"type": "Localhost", "localhostProfile": "p.json"}
+    assert violations(spec) == []
+    admitted, error = create_dry_run(kube, pod("probe", workload["metadata"]["namespace"], spec))
+    assert admitted, error
+
+
+def test_strict_field_validation_is_really_on(kube: Kube, dev_at_level: Leveled) -> None:
+    """The check every apply of these tests relies on: an unknown field is refused (server-side apply types every
+    patch against the schema), not dropped."""
+    (workload,) = workloads(dev_at_level.manifests)
+    misspelt = copy.deepcopy(workload)
+    misspelt["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = "Always"
+    done = kube.run(
+        "apply", "--server-side", "--validate=strict", "--dry-run=server", "--filename=-",
+        stdin=json.dumps(misspelt), check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert '[name="elasticsearch"].imagePullPolcy: field not declared in schema' in done.stderr, done.stderr

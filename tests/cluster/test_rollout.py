@@ -12,19 +12,19 @@ import pytest
 from podpatterns.render import Recording
 
 from .kube import Kube, pod_template_spec, workloads
-from .targets import TARGETS, Deployment, deployed, target_objects
+from .targets import TARGETS, Applied, applied, target_objects
 
 NATIVE_SIDECARS_MINOR = 29  # beta and on by default since 1.29
 
 
 @pytest.fixture(scope="module", params=TARGETS)
-def deployment(request: pytest.FixtureRequest, kube: Kube, recordings: dict[str, Recording]) -> Iterator[Deployment]:
-    with deployed(kube, target_objects(request.param, recordings)) as result:
+def target(request: pytest.FixtureRequest, kube: Kube, recordings: dict[str, Recording]) -> Iterator[Applied]:
+    with applied(kube, target_objects(request.param, recordings)) as result:
         yield result
 
 
-def test_the_server_accepts_every_object_with_strict_validation(kube: Kube, deployment: Deployment) -> None:
-    for manifest in deployment.manifests:
+def test_the_server_accepts_every_object_with_strict_validation(kube: Kube, target: Applied) -> None:
+    for manifest in target.manifests:
         metadata = manifest["metadata"]
         where = ["--namespace", metadata["namespace"]] if "namespace" in metadata else []
         group = manifest["apiVersion"].rpartition("/")[0]  # "" for the core group
@@ -32,22 +32,22 @@ def test_the_server_accepts_every_object_with_strict_validation(kube: Kube, depl
         assert live["metadata"]["uid"], manifest["kind"]
 
 
-def test_applying_the_same_render_again_changes_nothing(kube: Kube, deployment: Deployment) -> None:
+def test_applying_the_same_render_again_changes_nothing(kube: Kube, target: Applied) -> None:
     """No field of ours fights the server's defaults: a second apply is a no-op (what `pulumi preview` relies on)."""
-    before = kube.resource_versions(deployment.manifests)
-    assert len(before) == len(deployment.manifests)
-    kube.apply([m for m in deployment.manifests if m["kind"] != "Namespace"])
-    assert kube.resource_versions(deployment.manifests) == before
+    before = kube.resource_versions(target.manifests)
+    assert len(before) == len(target.manifests)
+    kube.apply([m for m in target.manifests if m["kind"] != "Namespace"])
+    assert kube.resource_versions(target.manifests) == before
 
 
-def test_every_rollout_completes(deployment: Deployment) -> None:
-    assert deployment.rollouts, "every target has a workload"
-    for workload, status in deployment.rollouts.items():
+def test_every_rollout_completes(target: Applied) -> None:
+    assert target.rollouts, "every target has a workload"
+    for workload, status in target.rollouts.items():
         assert status.returncode == 0, f"{workload}: {status.stdout}{status.stderr}"
 
 
-def test_the_controllers_create_every_pod_and_kwok_makes_it_ready(kube: Kube, deployment: Deployment) -> None:
-    for workload in workloads(deployment.manifests):
+def test_the_controllers_create_every_pod_and_kwok_makes_it_ready(kube: Kube, target: Applied) -> None:
+    for workload in workloads(target.manifests):
         namespace = workload["metadata"]["namespace"]
         assert kube.events(namespace, "FailedCreate") == []  # Pod Security admission refused no pod
         selector = ",".join(f"{k}={v}" for k, v in workload["spec"]["selector"]["matchLabels"].items())
@@ -59,22 +59,22 @@ def test_the_controllers_create_every_pod_and_kwok_makes_it_ready(kube: Kube, de
             assert (pod["status"]["phase"], ready) == ("Running", "True"), pod["metadata"]["name"]
 
 
-def test_the_only_warnings_are_restricted_ones_about_the_sysctl_init_container(deployment: Deployment) -> None:
+def test_the_only_warnings_are_restricted_ones_about_the_sysctl_init_container(target: Applied) -> None:
     """Namespaces warn at restricted: the server may warn about the privileged sysctl-init, and nothing else."""
-    warnings = [line for line in deployment.applied.stderr.splitlines() if line.startswith("Warning:")]
+    warnings = [line for line in target.apply_result.stderr.splitlines() if line.startswith("Warning:")]
     assert [w for w in warnings if "would violate PodSecurity" not in w] == []
     containers = {
         c["name"]
-        for w in workloads(deployment.manifests)
+        for w in workloads(target.manifests)
         for c in pod_template_spec(w)["containers"] + pod_template_spec(w).get("initContainers", [])
     }
     warned = {name for name in containers if any(f'"{name}"' in w for w in warnings)}
     assert warned == ({"sysctl-init"} & containers)
 
 
-def test_native_sidecars_are_kept_by_a_server_that_has_them(kube: Kube, deployment: Deployment) -> None:
+def test_native_sidecars_are_kept_by_a_server_that_has_them(kube: Kube, target: Applied) -> None:
     """An init container with restartPolicy Always is a native sidecar; a server older than 1.29 drops the field."""
-    for workload in workloads(deployment.manifests):
+    for workload in workloads(target.manifests):
         declared = [
             c["name"]
             for c in pod_template_spec(workload).get("initContainers", [])

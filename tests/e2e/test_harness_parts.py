@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from podpatterns.podmodel import Manifest
 
+from ..conftest import STACKS
 from ..harness.images import Image, repository
+from ..harness.podfields import UnsupportedPodFieldError, check_pod_fields
 from ..harness.podspec import ContainerSpecError, expand, identity_of
 from ..harness.rootfs import inside
 
@@ -52,3 +56,37 @@ def test_run_as_non_root_refuses_root() -> None:
     with pytest.raises(ContainerSpecError, match="container 'app': runAsNonRoot is set but it would run as root"):
         identity_of(container, {}, Image(entrypoint=("app",), user=0))
     assert identity_of(container, {"securityContext": {"runAsUser": 10}}, Image(entrypoint=("app",))).uid == 10
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_rendered_pod_has_only_fields_the_harness_honours(
+    stack: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    pods = [m for m in rendered[stack] if m["kind"] in ("Deployment", "StatefulSet")]
+    assert pods
+    for workload in pods:
+        check_pod_fields(workload["metadata"]["name"], workload["spec"]["template"]["spec"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("shareProcessNamespace", True, "spec.shareProcessNamespace: True: the harness only implements false"),
+        ("hostNetwork", True, "spec.hostNetwork: True"),
+        ("hostPID", True, "spec.hostPID: True"),
+        ("hostIPC", True, "spec.hostIPC: True"),
+        ("automountServiceAccountToken", True, "spec.automountServiceAccountToken: True"),
+        ("runtimeClassName", "gvisor", "spec.runtimeClassName: 'gvisor': the harness does not implement it"),
+        ("securityContext", {"sysctls": []}, "spec.securityContext.sysctls"),
+    ],
+)
+def test_a_pod_field_the_harness_cannot_honour_stops_the_pod_by_name(field: str, value: object, message: str) -> None:
+    spec = {"containers": [], "automountServiceAccountToken": False, "enableServiceLinks": False, field: value}
+    with pytest.raises(UnsupportedPodFieldError, match=f"pod 'web-0': {re.escape(message)}"):
+        check_pod_fields("web-0", spec)
+
+
+def test_absent_means_the_kubernetes_default() -> None:
+    with pytest.raises(UnsupportedPodFieldError, match=r"spec\.enableServiceLinks: 'absent"):
+        check_pod_fields("web-0", {"containers": [], "automountServiceAccountToken": False})
+    check_pod_fields("web-0", {"containers": [], "automountServiceAccountToken": False, "enableServiceLinks": False})

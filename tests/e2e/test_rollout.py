@@ -11,6 +11,7 @@ from podpatterns.render import Recording
 from ..harness import Cluster
 from ..harness.runner import RunningPod
 from ..standins.vault import PROD_KV
+from ..support.variants import render_variant
 
 SET_HEALTH = ["curl", "--silent", "--fail", "--request", "PUT", "http://127.0.0.1:9201/_standin/health/%s"]
 
@@ -73,3 +74,25 @@ def test_a_joining_node_is_ready_only_once_the_cluster_is_green_then_while_it_an
         "/_cluster/health?wait_for_status=green&timeout=1s",
         "/_cluster/health?local=true",
     ]
+
+
+def test_before_1_29_classic_sidecars_stop_only_after_elasticsearch_has_closed_its_port(
+    vault_agent: Path, tmp_path: Path
+) -> None:
+    recording = render_variant("dev", kubernetesVersion="1.28")  # no native sidecars: every sidecar is classic
+    with Cluster(recording, tmp_path, vault_agent=vault_agent) as cluster:
+        workload = cluster.workload("elasticsearch")
+        sidecars = [
+            c["name"] for c in workload["spec"]["template"]["spec"]["containers"] if c["name"] != "elasticsearch"
+        ]
+        assert set(sidecars) == {"tls-ambassador", "metrics-exporter", "tail-elasticsearch-log"}
+        with cluster.run(workload) as pod:
+            seconds = pod.terminate()
+            print(f"dev pod on 1.28: {seconds:.1f} s from deletion to the last container's exit")
+            events = [(name, what) for _, name, what in pod.events]
+    after = events[events.index(("", "deleted")) :]
+    assert not [e for e in after if e[1] == "killed"], after
+    app_exit = after.index(("elasticsearch", "exited 0"))
+    for sidecar in sidecars:
+        # Its preStop hook (wait-for-app-exit.sh) ran until Elasticsearch's port closed, then it got SIGTERM.
+        assert app_exit < after.index((sidecar, "preStop exited 0")) < after.index((sidecar, "SIGTERM")), after

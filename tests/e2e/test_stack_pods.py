@@ -7,7 +7,10 @@ import json
 import uuid
 from pathlib import Path
 
+from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
+
 from ..harness.stack import LOG_FILE, StackPod
+from ..support.stack_settings import stack_settings
 
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
 
@@ -21,8 +24,8 @@ def test_https_from_the_cluster_reaches_elasticsearch_and_is_logged_by_the_ambas
     result = stack_pod.pod.in_cluster(stack_pod.https(f"/_cluster/health?e2e={mark}"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["cluster_name"] == "elasticsearch"  # cluster.name of the rendered config
-    # The ambassador buffers its log for up to a second.
-    stack_pod.pod.wait_for_log("tls-ambassador", f'"GET /_cluster/health?e2e={mark} HTTP/1.1" 200', timeout=3)
+    # The ambassador flushes its log once a second: wait for the line (wait_for_log's own deadline).
+    stack_pod.pod.wait_for_log("tls-ambassador", f'"GET /_cluster/health?e2e={mark} HTTP/1.1" 200')
     assert f"standin: GET /_cluster/health?e2e={mark}" in stack_pod.served()  # Elasticsearch itself answered
 
 
@@ -96,23 +99,56 @@ def test_containers_share_the_network_but_not_files_or_processes(stack_pod: Stac
     assert "tests.standins.elasticsearch" not in in_tailer
 
 
+def documented_init_order(stack: str) -> list[tuple[str, str]]:
+    """(init container, what it must have done before the next starts), in the order the README gives, from
+    what the stack file asks for: the image's config copied, the node prepared, secrets fetched, then the
+    native sidecars (the renewing agent, from 1.29 the ambassador and the exporter, the tailers) running."""
+    settings = stack_settings(stack)
+    order = [("config-init", "exited 0")]
+    order += [("sysctl-init", "exited 0")] if settings.sysctl.mode == "init" else []
+    order += [("vault-agent-init", "exited 0")] if settings.vault.enabled else []
+    order += [("vault-agent", "ready")] if settings.vault.enabled and settings.vault.renew else []
+    if settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR:  # they serve and read Elasticsearch: stopped after it
+        order += [("tls-ambassador", "ready")] if settings.tls.enabled else []
+        order += [("metrics-exporter", "ready")] if settings.metrics.enabled else []
+    if settings.logs.enabled and settings.logs.mode != "classic":
+        order += [
+            (f"tail-{file.replace('.', '-')}", "ready")
+            for file in settings.logs.files or [f"{settings.elasticsearch.name}.log"]
+        ]
+    return order
+
+
 def test_init_containers_complete_in_order_before_the_app_starts(stack_pod: StackPod) -> None:
     pod = stack_pod.pod
     events = [(name, what) for _, name, what in pod.events]
-    spec = pod.spec
-    order = [c["name"] for c in spec["initContainers"]]
+    expected = documented_init_order(stack_pod.stack)
+    assert [c["name"] for c in pod.spec["initContainers"]] == [name for name, _ in expected]
     app_started = events.index(("elasticsearch", "started"))
     previous = -1
-    for name in order:
-        sidecar = next(c for c in spec["initContainers"] if c["name"] == name).get("restartPolicy") == "Always"
-        started, done = events.index((name, "started")), events.index((name, "ready" if sidecar else "exited 0"))
+    for name, done_when in expected:
+        started, done = events.index((name, "started")), events.index((name, done_when))
         assert previous < started < done < app_started, events
         previous = done
     # What they did is there when the app starts: the image's config copied, the node prepared, secrets.
     assert pod.exec("elasticsearch", ["cat", "/usr/share/elasticsearch/config/jvm.options"]).returncode == 0
-    if stack_pod.stack == "prod":
+    settings = stack_settings(stack_pod.stack)
+    if settings.sysctl.mode == "init":
         max_map_count = stack_pod.cluster.sysctls["vm.max_map_count"].read_text().strip()
         assert max_map_count == "1048576"  # raised on the node's stand-in, never on this machine
         assert Path("/proc/sys/vm/max_map_count").read_text() == stack_pod.host_max_map_count
+    if settings.vault.enabled:
         secret = pod.exec("elasticsearch", ["cat", "/vault/secrets/bootstrap-password"])
         assert secret.stdout == "correct horse battery staple"
+
+
+def test_the_ambassador_serves_the_certificates_expiry_metrics_from_their_secret(stack_pod: StackPod) -> None:
+    pod = stack_pod.pod
+    served = pod.in_cluster(["curl", "--silent", "--fail", "--max-time", "5", f"http://{pod.ip}:9117/metrics"])
+    assert served.returncode == 0, served.stderr
+    secret = stack_pod.cluster.get(stack_pod.namespace, "Secret", "elasticsearch-tls")
+    assert secret is not None
+    assert served.stdout == secret["stringData"]["expiry.prom"]  # what pulumi-tls said, written with the certs
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"}' in served.stdout
+    other = pod.in_cluster(["curl", "--silent", "--write-out", "%{http_code}", f"http://{pod.ip}:9117/tls.key"])
+    assert other.stdout.endswith("404")  # only the metrics, never another file of the Secret

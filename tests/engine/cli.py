@@ -30,8 +30,6 @@ class Engine:
     bin_dir: Path
     home: Path
     kubeconfig: Path
-    yaml_host_dir: Path
-    """Where the YAML language host is (the CLI finds it on PATH)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ class Project:
     def env(self) -> dict[str, str]:
         env = {
             **os.environ,
-            "PATH": f"{self.engine.bin_dir}:{self.engine.yaml_host_dir}:{self.path}",
+            "PATH": f"{self.engine.bin_dir}:{self.path}",
             "PULUMI_HOME": str(self.engine.home),
             "PULUMI_BACKEND_URL": f"file://{self.backend}",
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from pathlib import Path
 
@@ -30,13 +29,13 @@ def _built(function: str) -> Path:
 @pytest.fixture(scope="session")
 def built_engine() -> Engine:
     """The CLI, its language hosts and the providers' PULUMI_HOME, without a cluster (KUBECONFIG names none)."""
-    bin_dir, home = _built("pulumi_bin_dir cli"), _built("pulumi_home_dir")
-    if not (bin_dir / ".complete").exists() or not (home / ".complete").exists():
+    bin_dir, home = _built("pulumi_tools_dir"), _built("pulumi_home_dir")
+    if not (home / ".complete").exists():
         unavailable("the Pulumi engine is not built: scripts/test builds it (or run scripts/pulumi version once)")
-    return Engine(bin_dir, home, Path("/nonexistent/kubeconfig"), _built("pulumi_bin_dir yaml"))
+    return Engine(bin_dir, home, Path("/nonexistent/kubeconfig"))
 
 
 @pytest.fixture(scope="session")
 def engine(built_engine: Engine, kube: Kube) -> Engine:
     """The engine pointed at the test cluster."""
-    return dataclasses.replace(built_engine, kubeconfig=kube.kubeconfig)
+    return Engine(built_engine.bin_dir, built_engine.home, kube.kubeconfig)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from podpatterns.render import kubernetes_objects
 
 from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, namespaces, volumes_for_claims, workloads
-from ..cluster.targets import EXAMPLES, recordings_of, with_namespaces
+from ..cluster.targets import EXAMPLES, target_objects, with_namespaces
 from ..conftest import PROJECT_DIR
 from .cli import Engine, copy_project
 from .live import key, kubernetes_urn_keys, rendered_keys
@@ -27,14 +26,15 @@ def _pointing_at_the_checkout(project: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine, kube: Kube, tmp_path: Path) -> None:
-    expected = [m for recording in recordings_of(example, {}) for m in kubernetes_objects(recording)]
+    expected = target_objects(example, {})
     # What a user has before running the example: the namespaces it uses, a volume for each claim (no provisioner).
     prepared = [m for m in with_namespaces(expected) if m["kind"] == "Namespace" and m not in expected]
     volumes = volumes_for_claims(expected, "")
     project = copy_project(engine, PROJECT_DIR / "examples" / example, tmp_path / example)
     _pointing_at_the_checkout(project.directory)
     try:
-        kube.apply(prepared + volumes)
+        if prepared + volumes:  # the YAML example declares every namespace it uses
+            kube.apply(prepared + volumes)
         project.stack_init("dev")
         project.run("up", "--stack", "dev", "--yes", "--skip-preview")
         assert kubernetes_urn_keys(project.export("dev")) == rendered_keys(expected)
@@ -50,7 +50,7 @@ def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine
             assert kube.run("get", kind, name, *where, "--ignore-not-found", "--output", "name").stdout == ""
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
-        for name in namespaces(prepared):  # waited for: both examples use the namespace "shop"
-            kube.run("delete", "namespace", name, "--ignore-not-found", "--timeout=180s", check=False)
+        for name in namespaces(prepared):
+            kube.run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
         for volume in volumes:
             kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)

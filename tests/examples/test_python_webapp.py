@@ -34,7 +34,7 @@ def test_the_app_moves_to_loopback_and_only_tls_faces_the_network(objects: list[
     assert "listen 127.0.0.1:8081;" in app_conf  # stub_status, for the exporter only
     assert "ports" not in containers(pod)["web"]
     ambassador = containers(pod)["tls-ambassador"]
-    assert [p["containerPort"] for p in ambassador["ports"]] == [8443]
+    assert [p["containerPort"] for p in ambassador["ports"]] == [8443, 9117]  # https, certificate expiry
     (ambassador_conf,) = one(objects, "ConfigMap", "web-ambassador")["data"].values()
     assert "listen 8443 ssl" in ambassador_conf
     assert "127.0.0.1:8080" in ambassador_conf

@@ -1,11 +1,13 @@
 """examples/yaml: a Pulumi YAML program using the component package, checked against the inferred schema.
 
-Without a CLI the program cannot run as a whole; its resources are checked property by property against
-the schema the host serves, then constructed through the host's own code with exactly those properties.
+Offline, without a CLI: its components are checked property by property against the schema the provider
+serves, then constructed through the provider with exactly those properties, each reference to another
+resource's output standing for it as the engine sends it (tests/engine runs the program for real).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,14 +15,18 @@ from typing import Any
 import pytest
 import yaml
 from podpatterns import package
-from podpatterns.render import kubernetes_objects
+from podpatterns.render import Recording, kubernetes_objects
 
 from ..package.host import construct
+from ..package.yaml_program import evaluate, urn
 
 PROGRAM = Path(__file__).resolve().parents[2] / "examples" / "yaml" / "Pulumi.yaml"
 Types = dict[str, Any]
 """The schema's object types by their reference, #/types/<token>."""
 INTERPOLATION = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
+ROOT = Path(__file__).resolve().parents[2]
+YAML_NAMESPACE = "search-yaml"
+"""The example's namespace: the dev stack's settings but this (the engine tests deploy the dev stack too)."""
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +45,22 @@ def test_the_package_is_the_local_components_directory(program: dict[str, Any]) 
     assert (PROGRAM.parent / program["packages"]["podpatterns"] / "PulumiPlugin.yaml").is_file()
 
 
-def test_every_resource_is_a_component_of_the_package(program: dict[str, Any], schema: dict[str, Any]) -> None:
+def test_every_podpatterns_resource_is_a_component_of_the_package(
+    program: dict[str, Any], schema: dict[str, Any]
+) -> None:
     types = {resource["type"] for resource in program["resources"].values()}
-    assert types == {"podpatterns:index:ElasticsearchApp", "podpatterns:index:TlsAmbassador"}
-    assert types <= set(schema["resources"])
+    ours = {t for t in types if t.startswith("podpatterns:")}
+    assert ours == {
+        "podpatterns:index:ElasticsearchApp",
+        "podpatterns:index:TlsAmbassador",
+        "podpatterns:index:LogTailSidecar",
+        "podpatterns:index:PodTemplateMerge",
+    }
+    assert ours <= set(schema["resources"])
 
 
 def test_every_property_is_a_known_input_of_the_right_type(program: dict[str, Any], schema: dict[str, Any]) -> None:
-    for name, resource in program["resources"].items():
+    for name, resource in _ours(program).items():
         spec = schema["resources"][resource["type"]]
         required = spec.get("requiredInputs", [])
         assert _check_object(name, resource["properties"], spec["inputProperties"], required, _types(schema)) == []
@@ -63,26 +77,61 @@ def test_the_checker_catches_a_wrong_type_and_an_unknown_key(schema: dict[str, A
     ]
 
 
-def test_outputs_name_outputs_of_the_resources(program: dict[str, Any], schema: dict[str, Any]) -> None:
+def test_outputs_name_outputs_of_the_components(program: dict[str, Any], schema: dict[str, Any]) -> None:
     for expression in program["outputs"].values():
         resource, output = INTERPOLATION.match(expression).groups()  # type: ignore[union-attr]
-        assert output in schema["resources"][program["resources"][resource]["type"]]["properties"]
+        if resource in _ours(program):
+            assert output in schema["resources"][program["resources"][resource]["type"]]["properties"]
 
 
-def test_the_resources_construct_through_the_host(program: dict[str, Any]) -> None:
-    search = program["resources"]["search"]
-    recording, _ = construct("ElasticsearchApp", search["properties"])
-    objects = kubernetes_objects(recording)
-    (statefulset,) = [m for m in objects if m["kind"] == "StatefulSet"]
-    assert statefulset["spec"]["replicas"] == 3
-    containers = {c["name"] for c in statefulset["spec"]["template"]["spec"]["containers"]}
-    assert {"elasticsearch", "tls-ambassador", "metrics-exporter", "debug"} <= containers
-    assert {m["kind"] for m in objects} >= {"PodMonitor", "PrometheusRule", "PodDisruptionBudget"}
+def test_the_dev_stack_from_yaml_is_the_same_pod_as_the_python_render(
+    program: dict[str, Any], recordings: dict[str, Recording]
+) -> None:
+    dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
+    settings = {key.removeprefix("pod-patterns:"): value for key, value in dev.items()}
+    properties = program["resources"]["elasticsearch"]["properties"]
+    assert properties == {**settings, "namespace": YAML_NAMESPACE}
 
-    orders = program["resources"]["orders-tls"]
-    recording, state = construct("TlsAmbassador", orders["properties"])
-    assert {m["kind"] for m in kubernetes_objects(recording)} == {"Secret", "ConfigMap"}
-    assert "certificateExpiry" in state
+    recording, _ = construct("ElasticsearchApp", properties, name="elasticsearch")
+    from_yaml = _objects_by_kind_and_name(kubernetes_objects(recording))
+    moved = [in_namespace(m, settings["namespace"], YAML_NAMESPACE) for m in kubernetes_objects(recordings["dev"])]
+    from_python = _objects_by_kind_and_name(moved)
+    assert from_yaml.keys() == from_python.keys()
+    for key, rendered in from_python.items():
+        assert from_yaml[key] == rendered, key
+
+
+def in_namespace(manifest: dict[str, Any], rendered: str, namespace: str) -> dict[str, Any]:
+    """`manifest` with the rendered namespace, wherever it appears (metadata, DNS names, URLs), replaced."""
+    moved: dict[str, Any] = json.loads(json.dumps(manifest).replace(rendered, namespace))
+    return moved
+
+
+def test_the_orders_workload_gets_the_ambassador_and_the_log_tail(program: dict[str, Any]) -> None:
+    made = evaluate(program)
+    states, recordings = made.states, made.recordings
+    template = states["orders-pod"]["template"]
+    containers = {c["name"] for c in template["spec"]["containers"]}
+    assert containers == {"orders", "tls-ambassador"}
+    assert [c["name"] for c in template["spec"]["initContainers"]] == ["tail-access-log"]
+    assert "pod-patterns.io/tls-sha256" in template["metadata"]["annotations"]
+    assert [p["port"] for p in states["orders-pod"]["servicePorts"]] == [8443]
+    # The namespace came from the Namespace resource, nested in `target`, and so did the dependency.
+    (secret,) = [m for m in kubernetes_objects(recordings["orders-tls"]) if m["kind"] == "Secret"]
+    assert secret["metadata"]["namespace"] == "shop-yaml"
+    children = [r for r in recordings["orders-tls"].registrations if r.custom]
+    assert children
+    assert all(urn("shop") in r.dependencies for r in children)
+    (deployment,) = [m for m in made.manifests if m["kind"] == "Deployment"]
+    assert deployment["spec"]["template"] == template
+
+
+def _ours(program: dict[str, Any]) -> dict[str, Any]:
+    return {name: r for name, r in program["resources"].items() if r["type"].startswith("podpatterns:")}
+
+
+def _objects_by_kind_and_name(manifests: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
+    return {(m["kind"], m["metadata"]["name"]): m for m in manifests}
 
 
 def _types(schema: dict[str, Any]) -> Types:

@@ -2,7 +2,8 @@
 
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
-(tests/support/certs.py). Like a real cluster, every namespace also holds the `kube-root-ca.crt`
+(tests/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
+real cluster, every namespace also holds the `kube-root-ca.crt`
 ConfigMap. The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
 container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
 (runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
@@ -19,7 +20,8 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..behaviour.conftest import require_program, require_root
-from ..support.certs import materialize, self_signed
+from ..standins.vault.server import VAULT_SERVER
+from ..support.certs import Materialized, materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
 from .runner import PodSpec, RunningPod, run_pod
@@ -39,19 +41,25 @@ class Cluster:
         *,
         vault_agent: Path | None = None,
         vault_kv: Mapping[str, Mapping[str, Any]] | None = None,
+        vault_server: Mapping[str, Any] = VAULT_SERVER,
         extra_objects: Sequence[Manifest] = (),
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
+        previous_certificates: Materialized | None = None,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
         for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
             require_program(program, package)
         self.workdir = workdir
-        made = materialize(recording)
+        made = materialize(recording, previous_certificates)
+        self.certificates = made
+        """The real keys and certificates behind the render's placeholders (for the next deploy's cluster)."""
         rendered = [made.resolve(m) for m in kubernetes_objects(recording)] + list(extra_objects)
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
         }
-        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent)
+        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt, which also signed Vault's
+        server = {**vault_server, "ca": self._ca}
+        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server)
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}
@@ -59,7 +67,6 @@ class Cluster:
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")
-        self._ca, _ = self_signed("kubernetes")  # the cluster CA of kube-root-ca.crt
         self.pods = 0
 
     def __enter__(self) -> Cluster:

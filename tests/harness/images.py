@@ -55,6 +55,8 @@ class ImageContext:
     directory: Path
     vault_kv: Mapping[str, Mapping[str, Any]]
     vault_agent: Path | None
+    vault_server: Mapping[str, Any] = field(default_factory=dict)
+    """What the Vault server accepts (tests/standins/vault: address, auth mount, roles, CA)."""
 
 
 def repository(image: str) -> str:
@@ -108,6 +110,11 @@ _IMAGE_CONFIG = {
 }
 
 
+def _outside(prefix: Path) -> Path:
+    """`prefix`, or the project directory when it lies inside it (bound already)."""
+    return PROJECT_DIR if prefix.resolve().is_relative_to(PROJECT_DIR) else prefix.resolve()
+
+
 def _elasticsearch(context: ImageContext, image: str) -> Image:
     layer = context.directory / "elasticsearch"
     config = layer / ELASTICSEARCH_HOME.lstrip("/") / "config"
@@ -127,7 +134,8 @@ def _elasticsearch(context: ImageContext, image: str) -> Image:
             "PYTHONDONTWRITEBYTECODE": "1",
         },
         layer=layer,
-        binds=(PROJECT_DIR, Path(sys.base_prefix).resolve()),
+        # The project, Python, and its virtual environment when it lies elsewhere (the mutation gate's copies).
+        binds=tuple(dict.fromkeys((PROJECT_DIR, Path(sys.base_prefix).resolve(), _outside(Path(sys.prefix))))),
     )
 
 
@@ -140,6 +148,7 @@ def _vault(context: ImageContext, image: str) -> Image:
         shutil.copy2(context.vault_agent, layer / "usr" / "local" / "bin" / "vault")
         (layer / "vault-standin").mkdir()
         (layer / "vault-standin" / "kv.json").write_text(json.dumps(context.vault_kv))
+        (layer / "vault-standin" / "server.json").write_text(json.dumps(context.vault_server))
     return Image(entrypoint=("vault",), user=100, layer=layer)
 
 

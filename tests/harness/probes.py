@@ -8,6 +8,7 @@ initialDelaySeconds are compressed so that tests do not wait for them).
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 
 from podpatterns.podmodel import Manifest
@@ -30,7 +31,7 @@ def failure(probe: Manifest, container: Manifest, pod_ip: str, in_container: Run
         check = probe["tcpSocket"]
         port = port_number(container, check["port"])
         result = in_cluster(
-            ["python3", "-c", _CONNECT, check.get("host", pod_ip), str(port), str(timeout)], timeout + 5
+            [sys.executable, "-c", _CONNECT, check.get("host", pod_ip), str(port), str(timeout)], timeout + 5
         )
         return None if result.returncode == 0 else f"tcp {port}: {_tail(result)}"
     if "httpGet" in probe:

@@ -29,6 +29,7 @@ from podpatterns.podmodel import Manifest
 
 from .images import ImageContext, image_for
 from .network import ORPHANS_DIE, ClusterNetwork, PodNetwork
+from .podfields import check_pod_fields
 from .podspec import Identity, argv_of, environment_of, identity_of
 from .probes import failure
 from .rootfs import ContainerRoot, Mount, setup_script
@@ -210,6 +211,7 @@ class RunningPod:
 @contextmanager
 def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool = True) -> Iterator[RunningPod]:
     """The pod, started and (`ready`: else only running) ready; torn down on exit, also when starting it failed."""
+    check_pod_fields(pod.name, pod.spec)  # a field the harness cannot honour stops the pod before anything runs
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     workdir.mkdir(parents=True)

@@ -68,7 +68,9 @@ def edges(diagram: str) -> set[str]:
 def test_dev_pod_client_through_ambassador_to_the_app_on_loopback(diagrams: dict[str, dict[str, str]]) -> None:
     dev = diagrams["dev"]["deployment_search-dev_elasticsearch"]
     assert 'c_elasticsearch["app: elasticsearch<br/>pod IP :9300 transport<br/>127.0.0.1:9201"]' in dev
-    assert 'c_tls_ambassador["native sidecar: tls-ambassador<br/>pod IP :9200 https"]' in dev
+    assert (
+        'c_tls_ambassador["native sidecar: tls-ambassador<br/>pod IP :9200 https<br/>pod IP :9117 tls-expiry"]' in dev
+    )
     assert {
         "clients --> s_elasticsearch",
         's_elasticsearch -->|":9200 → https"| c_tls_ambassador',

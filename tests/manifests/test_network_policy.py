@@ -13,6 +13,7 @@ from podpatterns.podmodel import Manifest
 
 from ..conftest import STACKS
 from ..support.netpol import Cluster, Endpoint, selector_matches
+from ..support.stack_settings import stack_settings
 
 INTERNET = Endpoint("internet", None, ip="93.184.216.34")
 DNS = Endpoint("coredns", "kube-system", {"k8s-app": "kube-dns"})
@@ -61,10 +62,26 @@ def test_every_pod_of_every_stack_is_selected_for_ingress_and_egress(rendered: d
             assert [p["spec"]["policyTypes"] for p in selecting] == [["Ingress", "Egress"]], workload["metadata"]
 
 
+def labels(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`key=value` settings as a label mapping."""
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def configured_clients(name: str, es: Endpoint) -> list[Endpoint]:
+    """The clients the stack file names (`network.clients`), or by default a pod of the app's namespace."""
+    clients = stack_settings(name).network.clients
+    if not clients:
+        return [neighbour(es)]
+    return [
+        Endpoint(f"client-{n}", client.namespace or es.namespace, labels(client.pod_labels))
+        for n, client in enumerate(clients)
+    ]
+
+
 def test_clients_reach_only_the_client_port(stack: tuple[str, list[Manifest], Cluster]) -> None:
     name, manifests, cluster = stack
     es = elasticsearch_pod(manifests)
-    clients = [INGEST, KIBANA] if name == "prod" else [neighbour(es)]
+    clients = configured_clients(name, es)
     for client in clients:
         assert cluster.allows(client, es, 9200)
         assert not cluster.allows(client, es, 9201)  # Elasticsearch behind the ambassador, loopback only anyway
@@ -77,10 +94,13 @@ def test_only_the_configured_clients_reach_the_client_port(stack: tuple[str, lis
     es = elasticsearch_pod(manifests)
     assert not cluster.allows(STRANGER, es, 9200)
     assert not cluster.allows(INTERNET, es, 9200)
-    if name == "prod":  # clients: the ingest and kibana pods only
-        assert not cluster.allows(OTHER_INGEST_POD, es, 9200)
+    if stack_settings(name).network.clients:  # only the pods named, in their namespaces
+        for client in configured_clients(name, es):
+            if client.labels:  # a pod of the client's namespace without its labels is refused
+                other_pod = Endpoint("other", client.namespace, {"app.kubernetes.io/name": "other"})
+                assert not cluster.allows(other_pod, es, 9200)
         assert not cluster.allows(neighbour(es), es, 9200)
-    else:  # default: every pod of the app's namespace
+    else:  # default: every pod of the app's namespace, and no other namespace
         assert not cluster.allows(INGEST, es, 9200)
 
 
@@ -92,7 +112,8 @@ def test_the_metrics_port_only_from_monitoring(stack: tuple[str, list[Manifest],
     assert not cluster.allows(neighbour(es), es, 9114)
     assert not cluster.allows(PROMETHEUS, es, 9200)
     assert not cluster.allows(PROMETHEUS, es, 9300)
-    assert cluster.allows(OTHER_MONITORING_POD, es, 9114) == (name != "prod")  # prod names Prometheus's labels
+    named = bool(stack_settings(name).network.monitoring_pod_labels)  # prod names Prometheus's labels
+    assert cluster.allows(OTHER_MONITORING_POD, es, 9114) is not named
 
 
 def test_transport_only_between_the_apps_pods(stack: tuple[str, list[Manifest], Cluster]) -> None:

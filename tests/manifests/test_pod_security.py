@@ -1,8 +1,8 @@
 """Pod Security Standards: every rendered pod passes "restricted", but the sysctl init container in `init` mode,
 and every namespace the library creates enforces the strictest level its pods allow.
 
-The controls are checked in pure Python (tests/support/pod_security.py), the checker is shown to catch each
-kind of violation, and the namespaces' labels are checked against the pods they hold.
+The controls are checked in pure Python (podpatterns.podsecurity, the library's own check), the checker is
+shown to catch each kind of violation, and the namespaces' labels are checked against the pods they hold.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from podpatterns.podmodel import Manifest
+from podpatterns.podsecurity import Violation, violations
 
 from ..conftest import STACKS
-from ..support.pod_security import Violation, violations
 
 SYSCTL_INIT = "container sysctl-init"
 SYSCTL_INIT_VIOLATIONS = {
@@ -23,7 +23,7 @@ SYSCTL_INIT_VIOLATIONS = {
     "Privilege Escalation",
     "Running as Non-root",
     "Running as Non-root user",
-    "Seccomp",
+    "Seccomp (restricted)",
 }
 """What the privileged init container breaks, and nothing else: it is root and privileged by design."""
 
@@ -125,8 +125,8 @@ CASES = {
         _set("pod_context", "seLinuxOptions", {"user": "system_u"}),
     ],
     "/proc Mount Type": [_set("context", "procMount", "Unmasked")],
-    "Seccomp": [
-        _set("context", "seccompProfile", {"type": "Unconfined"}),
+    "Seccomp": [_set("context", "seccompProfile", {"type": "Unconfined"})],
+    "Seccomp (restricted)": [
         lambda pod, c, m: (pod["securityContext"].pop("seccompProfile"), c["securityContext"].pop("seccompProfile")),
     ],
     "Sysctls": [_set("pod_context", "sysctls", [{"name": "kernel.msgmax", "value": "65536"}])],

@@ -44,8 +44,8 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "main    elasticsearch           9300/transport" in summary
     assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
     assert (
-        "ConfigMap, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, PodDisruptionBudget, Service x2, "
-        "StatefulSet" in summary
+        "ConfigMap, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, PodDisruptionBudget, PodMonitor, "
+        "Service x2, StatefulSet" in summary
     )
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
@@ -65,7 +65,6 @@ def test_one_file_per_object_named_after_kind_namespace_and_name(tmp_path: Path)
         "configmap_search-staging_elasticsearch-vault-agent.yaml",
         "namespace_search-staging.yaml",
         "networkpolicy_search-staging_elasticsearch.yaml",
-        "persistentvolumeclaim_search-staging_data-elasticsearch-0.yaml",  # a patch of the claim: its size
         "secret_search-staging_elasticsearch-tls.yaml",
         "service_search-staging_elasticsearch-headless.yaml",
         "service_search-staging_elasticsearch.yaml",

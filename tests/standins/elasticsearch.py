@@ -1,13 +1,18 @@
 """A small Elasticsearch HTTP API stand-in for tests: the endpoints an exporter or a proxy asks for.
 
 Answers `/` (name, cluster_name, version), `/_cluster/health` (its status settable at runtime),
-`/_nodes/_local/stats` and `/_nodes/stats` (jvm, fs, process, os, indices, ... with the field names
-prometheus-elasticsearch-exporter 1.5.0 parses), small answers for the paths of its cluster-wide
-collectors (`/_all/_stats`, `/_cat/shards`, `/_cluster/settings`, `/_snapshot`, `/_all/_settings`, `/_alias`),
-an empty node list for any other node filter (`/_nodes/<filter>/stats`),
-and logs every request it served ("standin: GET <path>").
+`/_nodes/stats` and `/_nodes/<filter>/stats` (jvm, fs, process, os, indices, ... with the field names
+prometheus-elasticsearch-exporter 1.5.0 parses) for the nodes the filter selects as Elasticsearch
+resolves it (its one node is master-eligible, data and ingest: `_local`, `_all`, `*`, `_master`, its
+name or id, `master:true`, `data:true`, `ingest:true` select it; `coordinating_only:true`, `ml:true`,
+other names and attributes select nothing; `<role>:false` removes it), small answers for the paths of
+the exporter's cluster-wide collectors (`/_all/_stats`, `/_cat/shards`, `/_cluster/settings`,
+`/_snapshot`, `/_all/_settings`, `/_alias`), and logs every request it served ("standin: GET <path>").
+With users (`--user NAME:PASSWORD`, security on) every request needs HTTP basic credentials of one of
+them, else 401 with Elasticsearch's `security_exception`; without (as the stacks configure
+Elasticsearch: `xpack.security.enabled: false`) credentials are ignored, as Elasticsearch ignores them.
 
-    python -m tests.standins.elasticsearch [--config DIR] [--host HOST --port PORT]
+    python -m tests.standins.elasticsearch [--config DIR] [--host HOST --port PORT] [--user NAME:PASSWORD]
 
 As the Elasticsearch image's program it reads `elasticsearch.yml` from the config directory
 (`$ES_PATH_CONF`, default /usr/share/elasticsearch/config) as Elasticsearch does, `${VAR}`
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import fnmatch
 import json
 import os
 import re
@@ -47,6 +53,10 @@ import yaml
 CLUSTER = "standin-cluster"
 NODE = "standin-0"
 VERSION = "8.17.0"
+NODE_ID = "n0d3-id"
+ROLES = ("master", "data", "ingest")
+"""The stand-in's node: master-eligible, data and ingest, as every node of the stacks."""
+ROLE_NAMES = ("master", "data", "ingest", "ml", "voting_only", "remote_cluster_client", "transform")
 STATUSES = ("green", "yellow", "red")
 GIB = 2**30
 
@@ -68,7 +78,10 @@ class ElasticsearchStandIn:
         status: str = "green",
         cluster: str = CLUSTER,
         node: str = NODE,
+        users: Mapping[str, str] | None = None,
     ) -> None:
+        self.users = dict(users) if users is not None else None
+        """Name -> password with security on; None: security off, credentials ignored."""
         self.status = status
         self.nodes = nodes
         self.cluster = cluster
@@ -104,8 +117,7 @@ class ElasticsearchStandIn:
         routes: dict[str, Callable[[], Any]] = {
             "/": self.root,
             "/_cluster/health": self.health,
-            "/_nodes/_local/stats": self.node_stats,
-            "/_nodes/stats": self.node_stats,
+            "/_nodes/stats": lambda: self.node_stats("_all"),
             "/_all/_stats": lambda: {"_shards": {"total": 1, "successful": 1, "failed": 0}, "indices": {}},
             "/_all/_settings": dict,
             "/_cat/shards": lambda: [
@@ -117,8 +129,36 @@ class ElasticsearchStandIn:
         }
         if route in routes:
             return routes[route]()
-        if route.startswith("/_nodes/") and route.endswith("/stats"):  # a node filter matching no node
-            return {"_nodes": {"total": 0, "successful": 0, "failed": 0}, "cluster_name": self.cluster, "nodes": {}}
+        parts = route.split("/")
+        if len(parts) == 4 and parts[1] == "_nodes" and parts[3] == "stats":
+            return self.node_stats(parts[2])
+        return None
+
+    def selected(self, node_filter: str) -> bool:
+        """Whether `node_filter` selects this node, as Elasticsearch resolves node filters: each item in
+        turn adds the nodes it names, or with `<role>:false` removes those with the role."""
+        chosen = False
+        for item in node_filter.split(","):
+            key, colon, value = item.partition(":")
+            if not colon:
+                chosen = chosen or item in ("_local", "_all", "*", "_master") or fnmatch.fnmatch(self.node, item)
+                chosen = chosen or item == NODE_ID
+            elif key in ROLE_NAMES and value in ("true", "false"):
+                has = key in ROLES
+                chosen = (chosen or has) if value == "true" else (chosen and not has)
+            # coordinating_only:true adds the nodes without roles, :false removes them (this node has roles);
+            # any other key is a custom node attribute, which this node does not have: neither changes it.
+        return chosen
+
+    def authenticate(self, authorization: str | None, path: str) -> str | None:
+        """None when the request may proceed, else Elasticsearch's reason for a 401."""
+        if self.users is None:
+            return None
+        if not authorization or not authorization.startswith("Basic "):
+            return f"missing authentication credentials for REST request [{path}]"
+        name, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+        if self.users.get(name) != password:
+            return f"unable to authenticate user [{name}] for REST request [{path}]"
         return None
 
     def root(self) -> dict[str, Any]:
@@ -155,11 +195,12 @@ class ElasticsearchStandIn:
             "active_shards_percent_as_number": 100.0 if self.status == "green" else 80.0,
         }
 
-    def node_stats(self) -> dict[str, Any]:
+    def node_stats(self, node_filter: str) -> dict[str, Any]:
+        nodes = {NODE_ID: _node(self.node, self.heap_used_bytes)} if self.selected(node_filter) else {}
         return {
-            "_nodes": {"total": 1, "successful": 1, "failed": 0},
+            "_nodes": {"total": len(nodes), "successful": len(nodes), "failed": 0},
             "cluster_name": self.cluster,
-            "nodes": {"n0d3-id": _node(self.node, self.heap_used_bytes)},
+            "nodes": nodes,
         }
 
 
@@ -171,7 +212,7 @@ def _node(name: str, heap_used: int) -> dict[str, Any]:
         "transport_address": "127.0.0.1:9300",
         "host": "127.0.0.1",
         "ip": "127.0.0.1:9300",
-        "roles": ["master", "data", "ingest"],
+        "roles": list(ROLES),
         "attributes": {},
         "indices": {
             "docs": {"count": 1000, "deleted": 10},
@@ -258,6 +299,10 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             standin.requests.append(self.path)
             standin.authorizations.append(self.headers.get("Authorization"))
+            refused = standin.authenticate(self.headers.get("Authorization"), self.path)
+            if refused is not None:
+                self._refuse(refused)
+                return
             body = standin.answer(self.path)
             missing = {"error": f"no handler for {self.path}", "status": 404}
             if body is not None and self.path.startswith("/_cluster/health") and standin.health_wait_failed(self.path):
@@ -266,6 +311,10 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             self._reply(404 if body is None else 200, missing if body is None else body)
 
         def do_PUT(self) -> None:
+            refused = standin.authenticate(self.headers.get("Authorization"), self.path)
+            if refused is not None:
+                self._refuse(refused)
+                return
             if urlsplit(self.path).path.endswith("/_settings"):
                 length = int(self.headers.get("Content-Length", 0))
                 sent = json.loads(self.rfile.read(length) or b"{}")
@@ -285,9 +334,16 @@ def _handler(standin: ElasticsearchStandIn) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(ConnectionResetError):
                 super().handle()
 
-        def _reply(self, code: int, body: Any) -> None:
+        def _refuse(self, reason: str) -> None:
+            cause = {"type": "security_exception", "reason": reason}
+            body = {"error": {"root_cause": [cause], **cause}, "status": 401}
+            self._reply(401, body, {"WWW-Authenticate": 'Basic realm="security", charset="UTF-8"'})
+
+        def _reply(self, code: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
             data = json.dumps(body).encode()
             self.send_response(code)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -357,13 +413,15 @@ def main() -> None:
     parser.add_argument("--host", help="instead of http.host")
     parser.add_argument("--port", type=int, help="instead of http.port")
     parser.add_argument("--status", choices=STATUSES, default="green")
+    parser.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD", help="security on")
     options = parser.parse_args()
     config = read_config(options.config, os.environ)
     if config.log_file is not None:
         _Log.sink = config.log_file.open("a")
     host, port = options.host or config.host, options.port or config.port
+    users = dict(user.split(":", 1) for user in options.user) if options.user else None
     standin = ElasticsearchStandIn(
-        host, port, nodes=config.nodes, status=options.status, cluster=config.cluster, node=config.node
+        host, port, nodes=config.nodes, status=options.status, cluster=config.cluster, node=config.node, users=users
     )
     # As a container's PID 1 a process ignores SIGTERM unless it handles it: stop as Elasticsearch does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -13,10 +13,14 @@ from podpatterns.render.offline import stack_config
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def render_variant(stack: str, **sections: dict[str, Any]) -> Recording:
-    """`stack` with each config section updated, e.g. `render_variant("dev", tls={"mode": "stream"})`."""
+def render_variant(stack: str, **sections: Any) -> Recording:
+    """`stack` with each config section updated, e.g. `render_variant("dev", tls={"mode": "stream"})`; a value that
+    is not a mapping replaces the key's (`kubernetesVersion="1.28"`)."""
     project, config, secret_keys = stack_config(PROJECT_DIR, stack)
     for section, values in sections.items():
         key = f"{project}:{section}"
-        config[key] = json.dumps({**json.loads(config.get(key, "{}")), **values})
+        if isinstance(values, dict):
+            config[key] = json.dumps({**json.loads(config.get(key, "{}")), **values})
+        else:
+            config[key] = str(values)
     return run_with_mocks(main, project=project, stack=stack, config=config, secret_keys=secret_keys)

@@ -70,6 +70,14 @@ def test_grace_period_default_and_bounds() -> None:
         ]
         == 300
     )
+    # 30 to 3600: below 30 s a loaded node cannot leave the cluster cleanly; the bounds are accepted (with a
+    # delayed_timeout above the longest restart), one beyond refused.
+    for bound in (30, 3600):
+        manifests = plan(elasticsearch={"termination_grace_period_seconds": bound}, rollout={"delayed_timeout": "70m"})
+        assert pod_spec(manifests)["terminationGracePeriodSeconds"] == bound
+    for beyond in (29, 3601):
+        with pytest.raises(SettingsError, match=r"elasticsearch\.termination_grace_period_seconds.*30 to 3600"):
+            plan(elasticsearch={"termination_grace_period_seconds": beyond})
 
 
 def test_a_delayed_timeout_shorter_than_a_worst_case_restart_is_refused_by_key() -> None:

@@ -22,8 +22,10 @@ import yaml
 from podpatterns import (
     ElasticsearchApp,
     LogTailSidecar,
+    PodBuilder,
     PodConflictError,
     PodContribution,
+    PodSecurityError,
     PrometheusAdapter,
     SettingsError,
     SysctlInit,
@@ -31,6 +33,7 @@ from podpatterns import (
     VaultSecretsInit,
     WorkloadTarget,
 )
+from podpatterns.kube import restricted_security_context
 from podpatterns.render import Recording, run_offline, run_with_mocks
 
 from ..conftest import PROJECT_DIR
@@ -46,6 +49,8 @@ class Case:
     origin: str
     key: str
     allowed: str
+    more: tuple[tuple[str, str], ...] = ()
+    """Further (key, allowed) problems the same error must list: reported together, not one after the other."""
 
 
 def stack(config: Mapping[str, Any], key: str, allowed: str) -> Case:
@@ -57,6 +62,20 @@ def stack(config: Mapping[str, Any], key: str, allowed: str) -> Case:
         return run_offline(project, "catalogue", recording)
 
     return Case(run, STACK_FILE, f"pod-patterns:{key}", allowed)
+
+
+def raw_stack(config: Mapping[str, Any], key: str, allowed: str) -> Case:
+    """A stack file with `config` as written (full keys, namespace included)."""
+
+    def run(recording: Recording, project: Path) -> object:
+        (project / STACK_FILE).write_text(yaml.safe_dump({"config": dict(config)}))
+        return run_offline(project, "catalogue", recording)
+
+    return Case(run, STACK_FILE, key, allowed)
+
+
+def together(case: Case, *more: tuple[str, str]) -> Case:
+    return Case(case.run, case.origin, case.key, case.allowed, more)
 
 
 Component = Callable[[str, Any], pulumi.ComponentResource]
@@ -81,7 +100,12 @@ WEB = WorkloadTarget(
 VALID: dict[Component, dict[str, Any]] = {
     ElasticsearchApp: {"namespace": "search"},
     TlsAmbassador: {"target": WEB, "upstream_port": 8081},
-    PrometheusAdapter: {"target": WEB, "image": "nginx/nginx-prometheus-exporter:1.4.0", "port": 9113},
+    PrometheusAdapter: {
+        "target": WEB,
+        "image": "nginx/nginx-prometheus-exporter:1.4.0",
+        "port": 9113,
+        "health_path": "/",
+    },
     LogTailSidecar: {"target": WEB, "volume": "logs", "directory": "/var/log/web", "files": ["access.log"]},
     SysctlInit: {"target": WEB, "sysctls": ["vm.max_map_count=262144"]},
     VaultSecretsInit: {
@@ -107,6 +131,46 @@ def bad(component: Component, change: Mapping[str, Any], key: str, allowed: str)
     return arguments(component, NAMES[component], args, key, allowed)
 
 
+def target(change: Mapping[str, Any], key: str, allowed: str) -> Case:
+    """A WorkloadTarget built with `change` to WEB's fields: refused where it is built, naming the field."""
+
+    def run(recording: Recording, _: Path) -> object:
+        fields = {**WEB.__dict__, **change}
+        return run_with_mocks(
+            lambda: TlsAmbassador("web-tls", {"target": WorkloadTarget(**fields), "upstream_port": 8081}) and None,
+            project="t",
+            stack="c",
+            recording=recording,
+        )
+
+    return Case(run, "WorkloadTarget", key, allowed)
+
+
+def composed(app: PodContribution, origin: str, key: str, allowed: str) -> Case:
+    """WEB's pod composed with a PodBuilder from `app` and the TLS ambassador and a log tailer."""
+
+    def program() -> None:
+        builder = PodBuilder(WEB, app)
+        builder.add(TlsAmbassador, "web-tls", VALID[TlsAmbassador])
+        builder.add(LogTailSidecar, "web-logs", VALID[LogTailSidecar])
+        builder.build()
+
+    def run(recording: Recording, _: Path) -> object:
+        return run_with_mocks(program, project="t", stack="c", recording=recording)
+
+    return Case(run, origin, key, allowed)
+
+
+def web_app(**container: Any) -> PodContribution:
+    """WEB's own container, restricted unless `container` says otherwise."""
+    main = {"name": "web", "image": "web:1.0", "securityContext": restricted_security_context(1000), **container}
+    return PodContribution(source="web application", containers=[main], volumes=[{"name": "logs", "emptyDir": {}}])
+
+
+DEBUG_SHELL = {"name": "debug", "image": "busybox:1.36.1", "command": ["sleep", "infinity"]}
+"""The README's debug container before it had a securityContext."""
+
+
 VAULT_ON = {"enabled": True, "address": "https://vault.vault.svc:8200", "role": "search"}
 ONE_FILE = [{"name": "password", "path": "search/elastic", "keys": ["password"]}]
 
@@ -119,7 +183,269 @@ def squatter(**parts: Any) -> PodContribution:
     return PodContribution(source="Team 'squatter'", **parts)
 
 
+def listener(port: int) -> PodContribution:
+    """A squatter's container listening on `port`."""
+    return squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": port}]}])
+
+
 CATALOGUE = [
+    # --- stack files: nothing ignored silently
+    pytest.param(
+        raw_stack(
+            {"podpatterns:namespace": "search"}, "podpatterns:namespace", "did you mean 'pod-patterns:namespace'?"
+        ),
+        id="stack-near-miss-namespace-no-hyphen",
+    ),
+    pytest.param(
+        raw_stack({"pod-pattern:tls": {"mtls": "required"}}, "pod-pattern:tls", "did you mean 'pod-patterns:tls'?"),
+        id="stack-near-miss-namespace-singular",
+    ),
+    pytest.param(
+        stack({"tls": {"enabled": False, "mtls": "required"}}, "tls.mtls", "contradicts enabled false"),
+        id="stack-tls-off-with-mtls-required",
+    ),
+    pytest.param(
+        together(
+            stack(
+                {"tls": {"dnsNames": ["ok.example.com", "Bad_Name", "also bad"]}},
+                "tls.dnsNames",
+                "[1] 'Bad_Name' is not a DNS name",
+            ),
+            ("pod-patterns:tls.dnsNames", "[2] 'also bad' is not a DNS name"),
+        ),
+        id="stack-every-bad-dns-name",
+    ),
+    pytest.param(
+        together(
+            stack(
+                {"tls": {"ipAddresses": ["10.0.0.1", "300.1.1.1", "fe80::1", "x"]}},
+                "tls.ipAddresses",
+                "[1] '300.1.1.1' is not an IPv4 or IPv6 address",
+            ),
+            ("pod-patterns:tls.ipAddresses", "[3] 'x' is not an IPv4 or IPv6 address"),
+        ),
+        id="stack-every-bad-ip-address",
+    ),
+    pytest.param(
+        together(
+            bad(SysctlInit, {"sysctls": ["VM.Max=1", "vm.swappiness=1", "vm.max_map_count"]}, "sysctls", "[0]"),
+            ("sysctls", "[0] 'VM.Max=1' is not name=value"),
+            ("sysctls", "[2] 'vm.max_map_count' is not name=value"),
+        ),
+        id="sysctl-every-malformed-entry",
+    ),
+    pytest.param(
+        together(
+            bad(
+                SysctlInit,
+                {"sysctls": ["kernel.msgmax=1", "vm.swappiness=1", "net.core.somaxconn=1"]},
+                "sysctls",
+                "[0]",
+            ),
+            ("sysctls", "[0] 'kernel.msgmax=1' kernel.msgmax is neither a safe namespaced"),
+            ("sysctls", "[2] 'net.core.somaxconn=1' net.core.somaxconn is neither a safe namespaced"),
+        ),
+        id="sysctl-every-unknown-entry",
+    ),
+    pytest.param(
+        bad(LogTailSidecar, {"files": ["a/b.log", "ok.log", "../c"]}, "files", "[0] 'a/b.log' is not a file name"),
+        id="logs-every-bad-file-name",
+    ),
+    pytest.param(
+        together(
+            stack(
+                {"tls": {"validityHours": 100, "earlyRenewalHours": 200, "cpuLimit": "lots"}},
+                "tls.earlyRenewalHours",
+                "must be shorter than validityHours 100",
+            ),
+            ("pod-patterns:tls.cpuLimit", "a CPU quantity"),
+        ),
+        id="stack-cross-key-beside-per-key-problem",
+    ),
+    pytest.param(
+        together(
+            stack(
+                {"elasticsearch": {"nodes": 3, "workload": "Deployment", "memory": "lots"}},
+                "elasticsearch.workload",
+                "must be a StatefulSet",
+            ),
+            ("pod-patterns:elasticsearch.memory", "a byte quantity"),
+        ),
+        id="stack-cluster-cross-key-beside-per-key-problem",
+    ),
+    pytest.param(
+        stack({"elasticsearch": {"storage_size": "1Gi"}}, "elasticsearch.storage_size", "did you mean 'storageSize'?"),
+        id="stack-snake-case-key",
+    ),
+    pytest.param(
+        stack({"podSecurity": "strict"}, "podSecurity", "one of restricted, baseline, privileged"),
+        id="stack-unknown-pod-security-level",
+    ),
+    # --- component arguments: nothing ignored silently
+    pytest.param(
+        bad(
+            TlsAmbassador,
+            {"upstreamPort": 8081, "upstream_port": None},
+            "upstreamPort",
+            "did you mean 'upstream_port'?",
+        ),
+        id="tls-camel-case-argument",
+    ),
+    pytest.param(
+        bad(PrometheusAdapter, {"healthPath": "/"}, "healthPath", "did you mean 'health_path'?"),
+        id="adapter-camel-case-argument",
+    ),
+    pytest.param(
+        bad(LogTailSidecar, {"runAsUser": 101}, "runAsUser", "did you mean 'run_as_user'?"),
+        id="logs-camel-case-argument",
+    ),
+    pytest.param(
+        arguments(
+            ElasticsearchApp,
+            "search",
+            {"createNamespace": False},
+            "createNamespace",
+            "did you mean 'create_namespace'?",
+        ),
+        id="app-camel-case-argument",
+    ),
+    pytest.param(
+        arguments(
+            ElasticsearchApp,
+            "search",
+            {"tls": {"enabled": False, "mtls": "required"}},
+            "tls.mtls",
+            "contradicts enabled false",
+        ),
+        id="app-tls-off-with-mtls-required",
+    ),
+    pytest.param(
+        together(
+            bad(TlsAmbassador, {"dns_names": ["A", "ok.example", "b_c"]}, "dns_names", "[0] 'A' is not a DNS name"),
+            ("dns_names", "[2] 'b_c' is not a DNS name"),
+        ),
+        id="tls-every-bad-dns-name",
+    ),
+    pytest.param(
+        together(
+            bad(TlsAmbassador, {"upstream_port": 8080, "mode": "udp"}, "upstream_port", "the ambassador's own port"),
+            ("mode", "must be one of http, stream"),
+        ),
+        id="tls-component-argument-beside-setting-problem",
+    ),
+    pytest.param(
+        bad(TlsAmbassador, {"app_readiness": "yes"}, "app_readiness", "expected true or false"),
+        id="tls-app-readiness-not-a-bool",
+    ),
+    # --- generic patterns: no Elasticsearch defaults
+    pytest.param(bad(PrometheusAdapter, {"image": None}, "image", "is required"), id="adapter-no-image"),
+    pytest.param(bad(PrometheusAdapter, {"port": None}, "port", "is required"), id="adapter-no-port"),
+    pytest.param(
+        bad(PrometheusAdapter, {"health_path": None}, "health_path", "is required"), id="adapter-no-health-path"
+    ),
+    pytest.param(
+        bad(PrometheusAdapter, {"preset": "nginx"}, "preset", "must be one of elasticsearch"),
+        id="adapter-unknown-preset",
+    ),
+    pytest.param(
+        together(
+            bad(PrometheusAdapter, {"preset": "nginx", "port": 8080}, "preset", "must be one of elasticsearch"),
+            ("port", "the application's own port"),
+        ),
+        id="adapter-every-problem-at-once",
+    ),
+    pytest.param(
+        bad(PrometheusAdapter, {"args": ["--web.listen-address=:9999"]}, "args", "listen on ':9999'"),
+        id="adapter-listen-address-disagrees-with-port",
+    ),
+    pytest.param(
+        bad(PrometheusAdapter, {"args": ["--web.listen-address", "0.0.0.0:9999"]}, "args", "but port is 9113"),
+        id="adapter-listen-address-as-two-arguments",
+    ),
+    # --- whole pods: checked before any pattern registers
+    pytest.param(
+        composed(
+            web_app(ports=[{"containerPort": 8080}]),
+            "TlsAmbassador 'web-tls'",
+            "port 8080/TCP is claimed by container 'web' (from web application)",
+            "move one of them to another port",
+        ),
+        id="builder-app-port-taken-by-the-ambassador",
+    ),
+    pytest.param(
+        composed(
+            web_app(volumeMounts=[{"name": "logs", "mountPath": "/tmp"}, {"name": "logs", "mountPath": "/tmp"}]),
+            "web application",
+            "mount path /tmp",
+            "two volumes cannot be mounted at one path",
+        ),
+        id="builder-two-mounts-at-one-path",
+    ),
+    pytest.param(
+        composed(
+            PodContribution(source="web", containers=[*web_app().containers, DEBUG_SHELL], volumes=web_app().volumes),
+            "workload shop/web breaks Pod Security 'restricted'",
+            "container debug: Privilege Escalation",
+            "allowPrivilegeEscalation is not false",
+        ),
+        id="builder-pod-security-restricted",
+    ),
+    pytest.param(
+        composed(
+            web_app(securityContext={"privileged": True}),
+            "workload shop/web",
+            "container web: Privileged Containers",
+            "privileged: true",
+        ),
+        id="builder-privileged-app",
+    ),
+    pytest.param(
+        conflict(
+            {"contributions": [PodContribution(source="my-team debug", containers=[DEBUG_SHELL])]},
+            "(ElasticsearchApp 'search') breaks Pod Security 'restricted'",
+            "container debug: Capabilities (restricted)",
+            "does not drop ALL",
+        ),
+        id="app-readme-debug-shell-without-security-context",
+    ),
+    pytest.param(
+        conflict(
+            {"elasticsearch": {"name": "es"}, "contributions": [listener(9300)]},
+            "ElasticsearchApp 'search'",  # its Pulumi name, not the cluster's (es)
+            "port 9300/TCP",
+            "Team 'squatter'",
+        ),
+        id="app-conflict-names-the-component",
+    ),
+    pytest.param(
+        arguments(ElasticsearchApp, "search", {"pod_security": "strict"}, "pod_security", "one of restricted"),
+        id="app-unknown-pod-security-level",
+    ),
+    # --- WorkloadTarget, checked where it is built
+    pytest.param(target({"name": "Storefront_App"}, "name", "must be a DNS label"), id="target-name-not-dns"),
+    pytest.param(target({"namespace": ""}, "namespace", "must be a DNS label"), id="target-namespace-empty"),
+    pytest.param(target({"app_port": 70000}, "app_port", "an int from 1 to 65535"), id="target-port-out-of-range"),
+    pytest.param(target({"app_port": "8080"}, "app_port", "an int from 1 to 65535"), id="target-port-as-text"),
+    pytest.param(
+        target({"labels": {"app": "web shop"}}, "labels", "label value 'web shop' (key 'app') is not allowed"),
+        id="target-label-value-with-a-space",
+    ),
+    pytest.param(
+        target({"labels": {"-app": "web"}}, "labels", "label key '-app' is not allowed"), id="target-label-key-bad"
+    ),
+    pytest.param(target({"labels": {}}, "labels", "non-empty mapping"), id="target-no-selector-labels"),
+    pytest.param(
+        target({"service_name": "9web"}, "service_name", "DNS-1035 label"), id="target-service-name-starts-with-digit"
+    ),
+    pytest.param(
+        target({"service_name": pulumi.Output.from_input("web")}, "service_name", "which only namespace can be"),
+        id="target-service-name-output",
+    ),
+    pytest.param(target({"replicas": 0}, "replicas", "at least 1"), id="target-no-replicas"),
+    pytest.param(
+        bad(TlsAmbassador, {"target": {**WEB.__dict__, "name": "Web"}}, "target.name", "must be a DNS label"),
+        id="target-mapping-name-not-dns",
+    ),
     # --- stack files: wrong types
     pytest.param(
         stack({"elasticsearch": {"nodes": "three"}}, "elasticsearch.nodes", "expected a whole number"),
@@ -190,6 +516,10 @@ CATALOGUE = [
     pytest.param(
         stack({"elasticsearch": {"memory": "1Gi", "heap": "1Gi"}}, "elasticsearch.heap", "above 75%"),
         id="stack-heap-above-memory-limit",
+    ),
+    pytest.param(
+        stack({"tls": {"caOverlap": "previous"}}, "tls.caOverlap", "previous needs caGeneration 2 or more"),
+        id="stack-ca-overlap-previous-of-the-first-ca",
     ),
     pytest.param(
         stack({"elasticsearch": {"memory": "900Ti"}}, "elasticsearch.memory", "must be at most 256Gi"),
@@ -279,7 +609,9 @@ CATALOGUE = [
         id="stack-clients-without-mtls",
     ),
     pytest.param(
-        stack({"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "must be a DNS label"),
+        stack(
+            {"tls": {"mtls": "required", "clients": ["*.ingest"]}}, "tls.clients", "[0] '*.ingest' must be a DNS label"
+        ),
         id="stack-client-name-not-a-label",
     ),
     pytest.param(
@@ -479,9 +811,7 @@ CATALOGUE = [
         conflict(
             {
                 "metrics": {"enabled": True},
-                "contributions": [
-                    squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9114}]}])
-                ],
+                "contributions": [listener(9114)],
             },
             "Team 'squatter'",
             "port 9114/TCP",
@@ -491,11 +821,7 @@ CATALOGUE = [
     ),
     pytest.param(
         conflict(
-            {
-                "contributions": [
-                    squatter(containers=[{"name": "x", "image": "x:1", "ports": [{"containerPort": 9201}]}])
-                ]
-            },
+            {"contributions": [listener(9201)]},
             "Team 'squatter'",
             "port 9201/TCP",
             "share one network namespace",
@@ -705,20 +1031,21 @@ def project(tmp_path: Path) -> Path:
 
 def test_the_catalogue_is_big_enough() -> None:
     ids = [param.id for param in CATALOGUE]
-    assert len(set(ids)) == len(ids) >= 100
-    assert sum(1 for i in ids if i and i.startswith("stack-")) >= 50
+    assert len(set(ids)) == len(ids) >= 165
+    assert sum(1 for i in ids if i and i.startswith("stack-")) >= 75
 
 
 @pytest.mark.parametrize("case", CATALOGUE)
 def test_bad_input_is_refused_by_name_before_anything_is_registered(case: Case, project: Path) -> None:
     recording = Recording("catalogue")
-    with pytest.raises((SettingsError, PodConflictError)) as caught:
+    with pytest.raises((SettingsError, PodConflictError, PodSecurityError)) as caught:
         case.run(recording, project)
     message = str(caught.value)
     if isinstance(caught.value, SettingsError):
-        lines = [line for line in message.splitlines() if line.startswith(f"{case.origin}: {case.key}: ")]
-        assert lines, f"no line starts with '{case.origin}: {case.key}: ' in:\n{message}"
-        assert any(case.allowed in line for line in lines), message
+        for key, allowed in ((case.key, case.allowed), *case.more):
+            lines = [line for line in message.splitlines() if line.startswith(f"{case.origin}: {key}: ")]
+            assert lines, f"no line starts with '{case.origin}: {key}: ' in:\n{message}"
+            assert any(allowed in line for line in lines), message
     else:
         assert case.origin in message, message
         assert case.key in message, message

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from podpatterns import AppSettings, PodConflictError, PodContribution
 from podpatterns.elasticsearch import plan_cluster
+from podpatterns.kube import restricted_security_context
 from podpatterns.settings import KeyStyle, parse
 
 
@@ -109,7 +110,14 @@ def test_config_change_changes_the_pod_template() -> None:
 def test_a_contribution_lands_in_the_pod_and_the_service() -> None:
     exporter = PodContribution(
         source="Test 'exporter'",
-        containers=[{"name": "exporter", "image": "exporter:1", "ports": [{"name": "metrics", "containerPort": 9114}]}],
+        containers=[
+            {
+                "name": "exporter",
+                "image": "exporter:1",
+                "ports": [{"name": "metrics", "containerPort": 9114}],
+                "securityContext": restricted_security_context(65534),
+            }
+        ],
         service_ports=[{"name": "metrics", "port": 9114, "targetPort": "metrics"}],
         pod_annotations={"prometheus.io/scrape": "true"},
     )

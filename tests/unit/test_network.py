@@ -37,7 +37,8 @@ def test_defaults_admit_the_apps_namespace_and_deny_the_rest() -> None:
     spec = policies()["network"]["spec"]
     assert spec["policyTypes"] == ["Ingress", "Egress"]
     assert spec["ingress"][0] == {"from": [{"podSelector": {}}], "ports": [{"port": 9200, "protocol": "TCP"}]}
-    assert rule_ports(spec["ingress"]) == [[(9200, "TCP")], [(9300, "TCP")]]  # no exporter: no 9114
+    # No exporter: no 9114; the ambassador's certificate expiry (9117) for Prometheus.
+    assert rule_ports(spec["ingress"]) == [[(9200, "TCP")], [(9300, "TCP")], [(9117, "TCP")]]
     assert rule_ports(spec["egress"]) == [[(53, "UDP"), (53, "TCP")], [(9300, "TCP")]]
 
 

@@ -139,6 +139,10 @@ def test_env_variable_set_twice() -> None:
 def test_service_port_and_annotation_conflicts() -> None:
     with pytest.raises(PodConflictError, match="Service port 80"):
         merge_pod("app", [app(), sidecar(service_ports=[{"name": "other", "port": 80}])])
+    # A Service's port names must be unique too (the API server refuses the Service otherwise).
+    same_name = sidecar(service_ports=[{"name": "http", "port": 8443, "targetPort": "https"}])
+    with pytest.raises(PodConflictError, match="Service port name 'http' is claimed by App 'web' and by Pattern"):
+        merge_pod("app", [app(), same_name])
     one = sidecar(name="a", port=1, pod_annotations={"k": "1"})
     two = sidecar(name="b", port=2, pod_annotations={"k": "2"})
     with pytest.raises(PodConflictError, match="pod annotation k is claimed by Pattern 'a' and by Pattern 'b'"):

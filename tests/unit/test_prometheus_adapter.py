@@ -76,7 +76,7 @@ def test_owns_a_pod_monitor_and_a_prometheus_rule_parented_to_it() -> None:
 
 
 def test_without_monitor_or_rules_it_owns_nothing() -> None:
-    recording, _ = run({"target": SHOP, "args": ["--es.uri=http://127.0.0.1:8080"]})
+    recording, _ = run({"target": SHOP, "preset": "elasticsearch", "args": ["--es.uri=http://127.0.0.1:8080"]})
     assert [r.type for r in recording.registrations] == ["podpatterns:index:PrometheusAdapter"]
 
 

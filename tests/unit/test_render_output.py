@@ -73,9 +73,8 @@ def test_force_writes_into_it_replacing_only_files_of_the_same_names(tmp_path: P
     assert contents(tmp_path) == {**files, "namespace_search-dev.yaml": "rendered\n", "other.yaml": "rendered\n"}
     # From then on the directory is a render's: the next render removes its own stale file and nothing else.
     write_render(tmp_path, {"other.yaml": "rendered again\n"})
-    assert contents(tmp_path) == {
-        name: text for name, text in files.items() if name != "namespace_search-dev.yaml"
-    } | {"other.yaml": "rendered again\n"}
+    users = {name: text for name, text in files.items() if name != "namespace_search-dev.yaml"}
+    assert contents(tmp_path) == {**users, "other.yaml": "rendered again\n"}
 
 
 def test_a_render_never_replaces_a_file_the_user_put_in_its_directory(tmp_path: Path) -> None:

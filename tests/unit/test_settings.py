@@ -10,6 +10,7 @@ from podpatterns.elasticsearch.args import LogArgs, SysctlArgs
 from podpatterns.logtail.settings import LogSettings
 from podpatterns.metrics import ExporterSettings, MetricsSettings, PrometheusAdapterArgs
 from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
+from podpatterns.settings.stack import stray_namespace_problems
 from podpatterns.sysctl.settings import SysctlSettings
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
@@ -55,6 +56,18 @@ def test_every_problem_is_reported_at_once() -> None:
     assert len(lines) == 3
 
 
+def test_a_cross_key_check_on_a_bad_key_is_not_reported_from_its_default() -> None:
+    # cpuLimit is bad, so its default (1) stood in: "cpuRequest must not exceed cpuLimit 1" would mislead.
+    lines = problems({"tls": {"cpuRequest": "2", "cpuLimit": "lots"}})
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{ORIGIN}: pod-patterns:tls.cpuLimit: ")
+
+
+def test_a_cross_key_check_on_good_keys_is_reported_beside_a_bad_key() -> None:
+    lines = problems({"tls": {"cpuRequest": "2", "cpuLimit": "1", "memory": "lots"}})
+    assert [line.split(": ")[1] for line in lines] == ["pod-patterns:tls.memory", "pod-patterns:tls.cpuRequest"]
+
+
 @pytest.mark.parametrize(
     ("settings_class", "args_class"),
     [
@@ -67,8 +80,8 @@ def test_every_problem_is_reported_at_once() -> None:
     ],
 )
 def test_component_arguments_mirror_the_settings(settings_class: type, args_class: type) -> None:
-    # Not settings: the pod contributions, and the adapter's target and rule groups (structured data).
-    argument_keys = set(args_class.__annotations__) - {"contributions", "target", "rule_groups"}
+    # Not settings: the pod contributions, and the adapter's target, rule groups (structured data) and preset.
+    argument_keys = set(args_class.__annotations__) - {"contributions", "target", "rule_groups", "preset"}
     assert argument_keys == {f.name for f in dataclasses.fields(settings_class)}
 
 
@@ -80,3 +93,10 @@ def test_reference_lists_every_key_with_default_and_doc() -> None:
         "Number of nodes, all master-eligible; more than one needs workload StatefulSet.",
     )
     assert all(doc for _, _, doc in rows.values())
+
+
+def test_only_near_misses_of_the_project_namespace_are_refused() -> None:
+    keys = ["pod-patterns:namespace", "kubernetes:context", "pulumi:tags", "tls:x", "podpatterns:tls", "pod_pattern:x"]
+    found = stray_namespace_problems("pod-patterns", keys)
+    assert [p.key for p in found] == ["pod_pattern:x", "podpatterns:tls"]
+    assert found[1].message == "config namespace 'podpatterns' is not this project's: did you mean 'pod-patterns:tls'?"

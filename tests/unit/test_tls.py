@@ -11,6 +11,9 @@ from podpatterns import PodContribution, TlsAmbassador, WorkloadTarget, merge_po
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.tls import TlsAmbassadorArgs
+from podpatterns.tls.contribution import expiry_metrics
+
+from ..support.mocks import distinct_per_input
 
 WEB = WorkloadTarget(
     name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8443, service_name="web"
@@ -95,7 +98,7 @@ def test_secret_holds_certificate_key_and_ca_with_the_key_a_pulumi_secret() -> N
     recording, _ = run({"target": WEB, "upstream_port": 8080})
     (secret,) = [r for r in recording.registrations if r.name == "web-tls-secret"]
     assert secret.inputs["type"] == "kubernetes.io/tls"
-    assert set(secret.inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+    assert set(secret.inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt", "expiry.prom"}
     assert any("stringData.tls.key".startswith(path) for path in secret.secret_paths)
 
 
@@ -116,16 +119,34 @@ def test_nginx_configuration_from_the_template() -> None:
 def test_mode_stream_ends_tls_at_the_tcp_level() -> None:
     recording, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "mode": "stream", "access_log": False})
     conf = inputs(recording, "web-tls-config")["data"]["nginx.conf"]
-    stream = conf[conf.index("\nstream {") :]
-    assert "\nhttp {" not in conf
+    stream = conf[conf.index("\nstream {") : conf.index("\nhttp {")]
+    http = conf[conf.index("\nhttp {") :]
+    assert "listen 9117;" in http  # the only HTTP: the certificates' expiry metrics
     assert "server 127.0.0.1:8080;" in stream
     assert "listen 8443 ssl;" in stream
     assert "proxy_pass app;" in stream
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in stream  # the same TLS block as mode http
     assert "ssl_session_cache shared:ambassador:10m;" in stream
     assert "access_log off;" in stream
-    assert "location" not in conf  # no HTTP: no readiness location either
+    assert "location" not in stream  # no HTTP in front of the app: no readiness location either
     assert "@" not in conf
+    # Ready once nginx has listened and the app answers its health path on loopback.
+    container = ambassador.contribution.containers[0]
+    assert container["startupProbe"]["tcpSocket"] == {"port": 8443}
+    assert container["readinessProbe"]["exec"]["command"][-1] == "http://127.0.0.1:8080/"
+
+
+def test_a_generic_app_is_ready_only_when_it_answers_through_the_ambassador() -> None:
+    _, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "health_path": "/healthz"})
+    probe = ambassador.contribution.containers[0]["readinessProbe"]
+    command = probe["exec"]["command"]
+    assert command[0] == "curl"
+    assert command[-3:] == ["--cacert", "/etc/nginx/tls/ca.crt", "https://127.0.0.1:8443/_ambassador/upstream-health"]
+    assert "startupProbe" not in ambassador.contribution.containers[0]
+
+
+def test_without_app_readiness_the_probe_is_tcp() -> None:
+    _, (ambassador,) = run({"target": WEB, "upstream_port": 8080, "app_readiness": False})
     assert ambassador.contribution.containers[0]["readinessProbe"] == {
         "tcpSocket": {"port": 8443},
         "periodSeconds": 5,
@@ -185,7 +206,10 @@ def test_a_plain_deployment_of_another_service_uses_the_same_component() -> None
     web = PodContribution(source="Deployment 'web'", containers=[{"name": "web", "image": "shop/web:2.1.0"}])
     pod = merge_pod("web", [web, ambassador.contribution])
     nginx = pod.containers[1]
-    assert nginx["ports"] == [{"name": "https", "containerPort": 8443, "protocol": "TCP"}]
+    assert nginx["ports"] == [
+        {"name": "https", "containerPort": 8443, "protocol": "TCP"},
+        {"name": "tls-expiry", "containerPort": 9117, "protocol": "TCP"},
+    ]
     assert nginx["securityContext"]["runAsNonRoot"] is True
     assert nginx["securityContext"]["readOnlyRootFilesystem"] is True
     assert "livenessProbe" not in pod.containers[0]
@@ -195,17 +219,71 @@ def test_a_plain_deployment_of_another_service_uses_the_same_component() -> None
     ]
 
 
+def rotation(**extra: Any) -> tuple[str, str, str]:
+    """(the rotation annotation, the nginx configuration, the server certificate) with distinct certificates."""
+    annotations: list[str] = []
+
+    def program() -> None:
+        ambassador = TlsAmbassador("web-tls", {"target": WEB, "upstream_port": 8080, **extra})  # type: ignore[typeddict-item]
+        ambassador.contribution.pod_annotations["pod-patterns.io/tls-sha256"].apply(annotations.append)  # type: ignore[attr-defined]
+
+    recording = run_with_mocks(program, project="test", stack="unit", computed=distinct_per_input)
+    certificate = inputs(recording, "web-tls-secret")["stringData"]["tls.crt"]
+    return annotations[0], inputs(recording, "web-tls-config")["data"]["nginx.conf"], certificate
+
+
+def test_mocks_issue_a_distinct_certificate_per_resource_and_per_input() -> None:
+    recording, _ = run({"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": ["billing"]})
+    _, _, default = rotation()
+    _, _, longer = rotation(validity_hours=4000)
+    assert default == rotation()[2]
+    assert default != longer
+    (server,) = [r for r in recording.registrations if r.name == "web-tls-server-cert"]
+    (client,) = [r for r in recording.registrations if r.name == "web-tls-client-billing-cert"]
+    assert server.inputs["caCertPem"] == client.inputs["caCertPem"]  # one CA
+    assert (
+        inputs(recording, "web-tls-secret")["stringData"]["tls.crt"]
+        != inputs(recording, "web-tls-client-billing-secret")["stringData"]["tls.crt"]
+    )
+
+
 def test_rotation_annotation_follows_the_certificate_and_the_configuration() -> None:
-    def annotation(**extra: Any) -> str:
-        holder: list[str] = []
+    annotation, conf, certificate = rotation()
+    assert len(annotation) == 64
+    assert annotation == rotation()[0]
+    # Only the certificate changes (a renewal: here a new validity, or one more name): the pods roll.
+    for renewal in ({"validity_hours": 4000}, {"dns_names": ["web.example.com"]}):
+        renewed, renewed_conf, renewed_certificate = rotation(**renewal)
+        assert (renewed_conf, renewed_certificate != certificate) == (conf, True)
+        assert renewed != annotation, renewal
+    # Only the configuration changes: the pods roll too.
+    changed, changed_conf, same_certificate = rotation(access_log=False)
+    assert (changed_conf != conf, same_certificate) == (True, certificate)
+    assert changed != annotation
 
-        def program() -> None:
-            ambassador = TlsAmbassador("web-tls", {"target": WEB, "upstream_port": 8080, **extra})
-            ambassador.contribution.pod_annotations["pod-patterns.io/tls-sha256"].apply(holder.append)  # type: ignore[attr-defined]
 
-        run_with_mocks(program, project="test", stack="unit")
-        return holder[0]
+def test_expiry_metrics_give_each_certificates_end_of_validity_in_unix_seconds() -> None:
+    text = expiry_metrics({"server": "2026-03-01T00:00:00Z", "ca": "2036-01-01T00:00:00+00:00"})
+    assert "# TYPE podpatterns_tls_certificate_not_after_seconds gauge\n" in text
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="server"} 1772323200\n' in text
+    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"} 2082758400\n' in text
 
-    assert len(annotation()) == 64
-    assert annotation() == annotation()
-    assert annotation() != annotation(access_log=False)  # a changed nginx.conf rolls the pods
+
+def test_a_ca_rotation_trusts_both_cas_and_switches_the_signer_only_in_its_second_step() -> None:
+    def issuer_and_trust(**tls: object) -> tuple[str, str, str]:
+        recording, _ = run({"target": WEB, "upstream_port": 8080, "mtls": "required", "clients": ["a"], **tls})
+        server = inputs(recording, "web-tls-server-cert")["caCertPem"]
+        client = inputs(recording, "web-tls-client-a-cert")["caCertPem"]
+        assert client == server  # one signer for every certificate
+        return (
+            server,
+            inputs(recording, "web-tls-secret")["stringData"]["ca.crt"],
+            inputs(recording, "web-tls-client-a-secret")["stringData"]["ca.crt"],
+        )
+
+    first = "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca certPem]"
+    second = "[known after deploy: tls:index/selfSignedCert:SelfSignedCert web-tls-ca-2 certPem]"
+    assert issuer_and_trust() == (first, first, first)
+    assert issuer_and_trust(ca_overlap="next") == (first, first + second, first + second)
+    assert issuer_and_trust(ca_generation=2, ca_overlap="previous") == (second, second + first, second + first)
+    assert issuer_and_trust(ca_generation=2) == (second, second, second)

@@ -114,3 +114,18 @@ def test_mounting_into_a_missing_container_is_a_conflict() -> None:
     _, (vault,) = run(args(mount_into=["exporter"]))
     with pytest.raises(ValueError, match="mounts volumes into container 'exporter'"):
         merge_pod("api", [API, vault.contribution])
+
+
+def test_a_changed_agent_configuration_rolls_the_pods() -> None:
+    """Init containers read their configuration only at start: the pod annotation hashes the whole of it."""
+
+    def annotation(**overrides: Any) -> str:
+        _, (vault,) = run(args(**overrides))
+        value: str = vault.contribution.pod_annotations["pod-patterns.io/vault-agent-config-sha256"]
+        return value
+
+    same = annotation()
+    assert same == annotation()
+    other_files = [{"name": "db.json", "path": "shop/orders/db-v2", "keys": ["user", "password"], "format": "json"}]
+    for change in ({"files": other_files}, {"address": "https://vault.other:8200"}, {"renew": True}):
+        assert annotation(**change) != same, change

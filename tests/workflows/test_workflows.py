@@ -142,7 +142,12 @@ def test_preview_runs_pulumi_per_stack_only_with_credentials_and_comments_on_the
     assert preview["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert sorted(preview["strategy"]["matrix"]["stack"]) == STACKS
     assert preview["strategy"]["fail-fast"] is False
-    pulumi = step_using(preview, "pulumi/actions")
+    (pulumi,) = [s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions@")]
+    runs = [s.get("run") or "" for s in preview["steps"]]
+    # .venv from requirements.txt, the file Pulumi's pip toolchain reads (what `pulumi install` does): never
+    # `pip install .` by hand, which would hide a requirements.txt that no longer installs the program.
+    assert any(".venv/bin/pip install --quiet --requirement requirements.txt" in run for run in runs)
+    assert not [run for run in runs if "pip install ." in run]
     assert pulumi["with"] == {
         "command": "preview",
         "stack-name": "${{ matrix.stack }}",

@@ -2,7 +2,7 @@
 
 import pulumi
 
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import AppSettings, KeyStyle, parse
 from ..settings.inputs import contributions_from_args, plain_args
 from ..target import WorkloadTarget
@@ -37,23 +37,23 @@ class ElasticsearchApp(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ElasticsearchAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         origin = f"ElasticsearchApp '{name}' arguments"
-        raw = plain_args(args, origin)
-        extra = contributions_from_args(raw.pop("contributions", []), origin)
+        raw = plain_args({k: v for k, v in args.items() if k != "contributions"}, origin, ElasticsearchAppArgs)
+        extra = contributions_from_args(args.get("contributions", []), origin)
         settings = parse(AppSettings, raw, origin=origin, style=KeyStyle())
         target = target_of(settings)
-        plan = plan_cluster(settings, [*planned_contributions(name, settings, target), *extra])  # conflicts fail here
+        plan = plan_cluster(
+            settings, [*planned_contributions(name, settings, target), *extra], name
+        )  # conflicts fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
         self.target: WorkloadTarget = target
         """How patterns see this cluster (plain data, known at plan time, for Python programs)."""
 
         namespace = plan.manifests.get("namespace")
-        depends_on = []
-        if namespace is not None:
-            depends_on.append(register(f"{name}-namespace", namespace, pulumi.ResourceOptions(parent=self)))
-        child = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
+        owned = [] if namespace is None else [register(f"{name}-namespace", namespace, child_options(self, opts))]
+        child = child_options(self, opts, *owned)
         patterns = create_patterns(name, settings, target, child)
         # The same plan again, now with the contributions' deploy-time values (certificate hashes).
-        plan = plan_cluster(settings, [*patterns.contributions, *extra])
+        plan = plan_cluster(settings, [*patterns.contributions, *extra], name)
         created = {
             role: register(f"{name}-{role}", m, _options(child, role, name, settings))
             for role, m in plan.manifests.items()

@@ -73,7 +73,11 @@ class TlsArgs(TypedDict, total=False):
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
-    """http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    """http: nginx proxies HTTP requests (a log line per request, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    ca_generation: pulumi.Input[int]
+    """The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap). Allowed: at least 1. Default: 1."""
+    ca_overlap: pulumi.Input[str]
+    """Another CA trusted beside the signing one while a rotation goes on: next (step 1: the next generation's CA is created and trusted, nothing re-issued yet), previous (step 2, after raising caGeneration: everything re-issued by the new CA, the old one still trusted), none (step 3: the old CA is gone). Allowed: one of none, next, previous. Default: "none"."""
     cpu_request: pulumi.Input[str]
     """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
     cpu_limit: pulumi.Input[str]
@@ -236,6 +240,8 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """Create the namespace (false: it exists already, owned by someone else). Default: true."""
     kubernetes_version: pulumi.Input[str]
     """Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars. Allowed: "1.25" to "1.37". Default: "1.33"."""
+    pod_security: pulumi.Input[str]
+    """Pod Security level the pods are checked against before anything is deployed (the namespace's enforce level when createNamespace is false); privileged turns the check off. The sysctl init container of sysctl.mode init is exempt: its namespace is labelled privileged. Allowed: one of restricted, baseline, privileged. Default: "restricted"."""
     elasticsearch: pulumi.Input[ElasticsearchArgs]
     """The Elasticsearch cluster. Default: every key's own default."""
     tls: pulumi.Input[TlsArgs]

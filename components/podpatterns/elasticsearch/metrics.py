@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 
+from ..kube import common_labels, metadata
 from ..metrics import PrometheusAdapterArgs
-from ..metrics.contribution import job_name
-from ..metrics.settings import EXPORTER_PORT, ExporterSettings
+from ..metrics.contribution import MONITORING_API, default_job_name
+from ..metrics.settings import EXPORTER_CA_DIR, EXPORTER_PORT
 from ..podmodel import Manifest
 from ..settings import AppSettings
 from ..target import WorkloadTarget
@@ -66,10 +67,11 @@ def adapter_args(
     """The adapter's arguments for this cluster. With TLS, pass the https URIs, the pod volume holding
     the CA (and its Secret, for the cluster-wide exporter when there are several nodes)."""
     metrics = settings.metrics
-    ca_file = f"{ExporterSettings().ca_dir}/{CA_FILE}" if ca_volume else None
+    ca_file = f"{EXPORTER_CA_DIR}/{CA_FILE}" if ca_volume else None
     pod_collectors = () if settings.elasticsearch.nodes > 1 else metrics.cluster_collectors
     args: PrometheusAdapterArgs = {
         "target": target,
+        "preset": "elasticsearch",
         "image": metrics.image,
         "port": EXPORTER_PORT,
         "upstream_port": HTTP_PORT,  # its own node, through the TLS ambassador when there is one
@@ -112,13 +114,43 @@ def alert_rule_groups(settings: AppSettings, target: WorkloadTarget) -> list[Man
     text = importlib.resources.files("podpatterns").joinpath("templates/elasticsearch-alerts.yaml").read_text()
     values: dict[str, Any] = {
         "cluster": settings.elasticsearch.name,
-        "job": job_name(ExporterSettings(), target),
+        "job": default_job_name(target),
         "nodes": settings.elasticsearch.nodes,
         "yellow_for": metrics.yellow_for,
         "heap_percent": metrics.heap_percent,
         "heap_ratio": metrics.heap_percent / 100,
         "disk_percent": metrics.disk_percent,
         "disk_ratio": metrics.disk_percent / 100,
+        "tls_job": tls_expiry_job(target),
+        "expiry_days": CERTIFICATE_EXPIRY_ALERT_DAYS,
     }
     groups: list[Manifest] = yaml.safe_load(_PLACEHOLDER.sub(lambda m: str(values[m[1]]), text))["groups"]
     return groups
+
+
+CERTIFICATE_EXPIRY_ALERT_DAYS = 14
+"""A certificate alerts this long before it expires: pulumi up renews it 30 days before (tls.earlyRenewalHours),
+so the alert means renewal has failed for two weeks (renew-certificates workflow, docs/operations.md)."""
+
+
+def tls_expiry_job(target: WorkloadTarget) -> str:
+    return f"{target.name}-tls-expiry"
+
+
+def tls_expiry_pod_monitor(settings: AppSettings, target: WorkloadTarget) -> Manifest | None:
+    """The PodMonitor of the ambassador's certificate expiry metrics (port tls-expiry), with the Operator's
+    PodMonitors (metrics.podMonitor) and the ambassador."""
+    if not (settings.metrics.enabled and settings.metrics.pod_monitor and settings.tls.enabled):
+        return None
+    name = tls_expiry_job(target)
+    endpoint = {
+        "port": "tls-expiry",
+        "path": "/metrics",
+        "relabelings": [{"action": "replace", "targetLabel": "job", "replacement": name}],
+    }
+    return {
+        "apiVersion": MONITORING_API,
+        "kind": "PodMonitor",
+        "metadata": metadata(name, target.namespace, common_labels(target.name, "metrics")),
+        "spec": {"selector": {"matchLabels": dict(target.labels)}, "podMetricsEndpoints": [endpoint]},
+    }

@@ -21,6 +21,7 @@ from ..podmodel import Manifest
 from ..settings import AppSettings
 from ..settings.network import PeerSettings, as_labels, vault_namespace, vault_port
 from ..target import WorkloadTarget
+from ..tls import contribution as tls
 from .config import HTTP_PORT, TRANSPORT_PORT
 from .metrics import cluster_exporter_runs
 
@@ -50,11 +51,11 @@ def _dns_egress(settings: AppSettings) -> Manifest:
     }
 
 
-def _monitoring_ingress(settings: AppSettings) -> Manifest:
+def _monitoring_ingress(settings: AppSettings, *ports: int) -> Manifest:
     network = settings.network
     return {
         "from": [_peer(network.monitoring_namespace, network.monitoring_pod_labels)],
-        "ports": _tcp(EXPORTER_PORT),
+        "ports": _tcp(*ports),
     }
 
 
@@ -99,8 +100,11 @@ def network_policies(settings: AppSettings, target: WorkloadTarget) -> dict[str,
 
     clients = _clients(settings) + ([exporter_pods] if has_exporter else [])
     ingress = [{"from": clients, "ports": _tcp(HTTP_PORT)}, {"from": [own_pods], "ports": _tcp(TRANSPORT_PORT)}]
-    if settings.metrics.enabled:
-        ingress.append(_monitoring_ingress(settings))
+    # Prometheus: the exporter, and the ambassador's certificate expiry.
+    scraped = [EXPORTER_PORT] if settings.metrics.enabled else []
+    scraped += [tls.EXPIRY_PORT] if settings.tls.enabled else []
+    if scraped:
+        ingress.append(_monitoring_ingress(settings, *scraped))
     egress = [_dns_egress(settings), {"to": [own_pods], "ports": _tcp(TRANSPORT_PORT)}]
     if settings.vault.enabled:
         egress.append(_vault_egress(settings))
@@ -108,6 +112,6 @@ def network_policies(settings: AppSettings, target: WorkloadTarget) -> dict[str,
     if has_exporter:
         exporter_egress = [_dns_egress(settings), {"to": [own_pods], "ports": _tcp(HTTP_PORT)}]
         policies["cluster-metrics-network"] = _policy(
-            exporter, target, selector_labels(exporter), [_monitoring_ingress(settings)], exporter_egress
+            exporter, target, selector_labels(exporter), [_monitoring_ingress(settings, EXPORTER_PORT)], exporter_egress
         )
     return policies

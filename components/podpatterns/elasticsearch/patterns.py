@@ -66,7 +66,8 @@ def _tls_args(settings: AppSettings, target: WorkloadTarget) -> TlsAmbassadorArg
     args = {**_options(settings.tls), "target": target, "upstream_port": layout.upstream_port}
     if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in settings.tls.clients:
         args["clients"] = (*settings.tls.clients, EXPORTER_CLIENT)
-    return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path})
+    # Elasticsearch's own readiness probe asks through the ambassador (plan.py): no second one.
+    return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path, "app_readiness": False})
 
 
 def _adapter_args(settings: AppSettings, target: WorkloadTarget) -> PrometheusAdapterArgs | None:
@@ -92,13 +93,13 @@ def _adapter_args(settings: AppSettings, target: WorkloadTarget) -> PrometheusAd
     )
 
 
-def _exporter_client_volume(settings: AppSettings, target: WorkloadTarget) -> PodContribution | None:
+def _exporter_client_volume(name: str, settings: AppSettings, target: WorkloadTarget) -> PodContribution | None:
     """The pod volume of the exporter's client certificate (its Secret holds the CA too)."""
     if not _exporter_needs_client_certificate(settings):
         return None
     secret = _ambassador_layout(target).client_secret_name(EXPORTER_CLIENT)
     volume = {"name": _EXPORTER_CLIENT_VOLUME, "secret": {"secretName": secret}}
-    return PodContribution(source=f"ElasticsearchApp '{target.name}' (exporter client certificate)", volumes=[volume])
+    return PodContribution(source=f"ElasticsearchApp '{name}' (exporter client certificate)", volumes=[volume])
 
 
 def _vault_args(settings: AppSettings, target: WorkloadTarget) -> VaultSecretsInitArgs | None:
@@ -141,13 +142,14 @@ def planned_contributions(name: str, settings: AppSettings, target: WorkloadTarg
     if sysctl := _sysctl_args(settings, target):
         planned.append(SysctlInit.plan(f"{name}-sysctl", sysctl))
     if settings.vault.enabled:
-        planned.append(vault_contribution(settings.vault, target))
+        planned.append(vault_contribution(settings.vault, target, f"VaultSecretsInit '{name}-vault'"))
     if settings.tls.enabled:
-        planned.append(ambassador_contribution(_ambassador_layout(target), settings.tls))
+        layout = _ambassador_layout(target)
+        planned.append(ambassador_contribution(layout, settings.tls, f"TlsAmbassador '{name}-tls'"))
     if adapter := _adapter_args(settings, target):
         exporter, _, _ = parse_adapter_args(f"{name}-metrics", adapter)
         planned.append(adapter_contribution(exporter, target, f"PrometheusAdapter '{name}-metrics'"))
-    if client_volume := _exporter_client_volume(settings, target):
+    if client_volume := _exporter_client_volume(name, settings, target):
         planned.append(client_volume)
     if logs := _log_tail_args(settings, target):
         planned.append(LogTailSidecar.plan(f"{name}-logs", logs))
@@ -169,7 +171,7 @@ def create_patterns(name: str, settings: AppSettings, target: WorkloadTarget, op
         patterns.contributions.append(patterns.tls.contribution)
     if adapter := _adapter_args(settings, target):
         patterns.contributions.append(PrometheusAdapter(f"{name}-metrics", adapter, opts).contribution)
-    if client_volume := _exporter_client_volume(settings, target):
+    if client_volume := _exporter_client_volume(name, settings, target):
         patterns.contributions.append(client_volume)
     if logs := _log_tail_args(settings, target):
         patterns.contributions.append(LogTailSidecar(f"{name}-logs", logs, opts).contribution)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,11 +12,14 @@ from ..logtail.naming import container_name
 from ..logtail.settings import NATIVE_SIDECAR_MINOR
 from ..metrics import contribution as metrics
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
+from ..podsecurity import check_pod_security
 from ..settings import AppSettings
+from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
 from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .metrics import tls_expiry_pod_monitor
 from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
 from .shutdown import app_prestop, outlasting
@@ -63,8 +67,12 @@ def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
     return accepted
 
 
-def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]) -> ClusterPlan:
-    """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError."""
+def plan_cluster(
+    settings: AppSettings, contributions: Sequence[PodContribution], component: str | None = None
+) -> ClusterPlan:
+    """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError.
+
+    `component` is the ElasticsearchApp's Pulumi name, for messages (default: the cluster's name)."""
     es, ns = settings.elasticsearch, settings.namespace
     config_map_name = f"{es.name}-config"
     host, port = _http_listener(settings)
@@ -79,6 +87,8 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
         lifecycle=app_prestop(local_url, settings.rollout.delayed_timeout, settings.rollout.endpoint_removal_seconds),
         logs=settings.logs,
     )
+    if component is not None:
+        base = dataclasses.replace(base, source=f"ElasticsearchApp '{component}'")
     native = settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR
     parts = outlasting([base, *contributions], {tls.CONTAINER, metrics.CONTAINER}, native=native, app_port=port)
     # The log tailers follow logs.mode: those still regular containers (classic) wait for the app.
@@ -87,6 +97,9 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     claim_templates = (DATA_VOLUME,) if es.persistent else ()
     pod = merge_pod(CONTAINER, parts, claim_templates=claim_templates)
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
+    exempt = [SYSCTL_CONTAINER] if settings.sysctl.mode == "init" else []
+    workload = f"{es.workload} {ns}/{es.name}" + (f" (ElasticsearchApp '{component}')" if component else "")
+    check_pod_security(workload, template["spec"], template["metadata"]["annotations"], settings.pod_security, exempt)
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:
@@ -102,5 +115,7 @@ def plan_cluster(settings: AppSettings, contributions: Sequence[PodContribution]
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
     manifests.update(network_policies(settings, target_of(settings)))
+    if monitor := tls_expiry_pod_monitor(settings, target_of(settings)):
+        manifests["tls-expiry-monitor"] = monitor
     patches = objects.claim_patches(es, ns) if es.persistent else {}
     return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests, claim_patches=patches)

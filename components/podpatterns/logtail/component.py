@@ -2,6 +2,7 @@
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
@@ -23,6 +24,12 @@ class LogTailSidecar(pulumi.ComponentResource):
     """One container per file, `tail-<file>`: `kubectl logs <pod> -c <name>` shows that file."""
     native: pulumi.Output[bool]
     """Whether the tailers run as native sidecars."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """Classic tailers read the app's last lines: a PodBuilder makes them stop after the app."""
+    keeps_its_sidecar_kind = True
+    """Its `mode` chooses native or classic tailers: a PodBuilder hooks the classic ones, never converts them."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: LogTailSidecarArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
@@ -32,11 +39,16 @@ class LogTailSidecar(pulumi.ComponentResource):
         names = [c["name"] for c in [*contribution.containers, *contribution.native_sidecars]]
         self.container_names = pulumi.Output.from_input(names)
         self.native = pulumi.Output.from_input(bool(contribution.native_sidecars))
-        self.register_outputs({"container_names": self.container_names, "native": self.native})
+        self.pod_contribution = contribution_data(contribution)
+        self.register_outputs(
+            {"container_names": self.container_names, "native": self.native, "pod_contribution": self.pod_contribution}
+        )
 
     @staticmethod
     def plan(name: str, args: LogTailSidecarArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"LogTailSidecar '{name}' arguments"
-        settings, target = parse_pattern_args(LogTailSidecarSettings, plain_args(args, origin), origin, REQUIRED)
+        settings, target = parse_pattern_args(
+            LogTailSidecarSettings, plain_args(args, origin, LogTailSidecarArgs), origin, REQUIRED
+        )
         return log_tail_contribution(settings, source=f"LogTailSidecar '{name}' on {target.name}")

@@ -18,10 +18,13 @@ NATIVE_SIDECAR_MINOR = 29
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 
+def _file_name(name: str) -> None:
+    if not _FILE_NAME.match(name):
+        raise ValueError("is not a file name: letters, digits, '.', '_' and '-', no '/'")
+
+
 def _file_names(value: tuple[str, ...]) -> None:
-    for name in value:
-        if not _FILE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a file name: letters, digits, '.', '_' and '-', no '/'")
+    checks.every_entry(value, _file_name)
     problem = name_problem(value)
     if problem:
         raise ValueError(problem)

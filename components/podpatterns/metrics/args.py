@@ -17,12 +17,14 @@ class PrometheusAdapterArgs(TypedDict, total=False):
 
     target: Required[pulumi.Input[WorkloadTarget]]
     """The workload whose pods get the pattern (from Python, e.g. an ElasticsearchApp's `target`). Required."""
+    preset: pulumi.Input[str]
+    """A named exporter whose image, port and health path are used where not given: elasticsearch (the Elasticsearch exporter, port 9114). Default: none (give all three)."""
     rule_groups: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
     """Prometheus rule groups (each a mapping with a name and its rules) for one PrometheusRule (Operator CRD). Default: none (no PrometheusRule)."""
     image: pulumi.Input[str]
-    """Exporter image, pinned. Allowed: image:tag or image@digest. Default: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"."""
+    """Exporter image, pinned. Required unless the preset gives it. Allowed: image:tag or image@digest. Default: none."""
     port: pulumi.Input[int]
-    """Port the exporter serves /metrics on (named `metrics`). Allowed: 1024 to 65535. Default: 9114."""
+    """Port the exporter serves /metrics on (named `metrics`). Required unless the preset gives it. Allowed: 1024 to 65535. Default: none."""
     args: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Exporter command-line arguments (its listen address must match port). Default: none."""
     upstream_port: pulumi.Input[int]
@@ -32,7 +34,7 @@ class PrometheusAdapterArgs(TypedDict, total=False):
     metrics_path: pulumi.Input[str]
     """Path of the metrics. Allowed: absolute path. Default: "/metrics"."""
     health_path: pulumi.Input[str]
-    """Path the exporter's probes ask; it answers once it listens. Default: "/healthz"."""
+    """Path the exporter's probes ask; it answers once it listens. Required unless the preset gives it. Allowed: absolute path. Default: none."""
     credentials_secret: pulumi.Input[str]
     """Secret holding the application's credentials. Unset: none. Allowed: DNS name. Default: none."""
     credentials_env: pulumi.Input[Sequence[pulumi.Input[str]]]

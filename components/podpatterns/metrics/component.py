@@ -5,15 +5,16 @@ from typing import Any
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import Manifest, PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
 from ..target import WorkloadTarget, require_target
 from .args import PrometheusAdapterArgs
 from .contribution import adapter_contribution, job_name, owned_objects
-from .settings import ExporterSettings
+from .settings import PRESETS, REQUIRED, ExporterSettings
 
 
 class PrometheusAdapter(pulumi.ComponentResource):
@@ -26,39 +27,60 @@ class PrometheusAdapter(pulumi.ComponentResource):
 
     job: pulumi.Output[str]
     """The Prometheus job the PodMonitors set."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: PrometheusAdapterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         settings, target, groups = parse_adapter_args(name, args)
         super().__init__("podpatterns:index:PrometheusAdapter", name, None, opts)
-        self.contribution: PodContribution = adapter_contribution(settings, target, f"PrometheusAdapter '{name}'")
+        self.contribution: PodContribution = adapter_contribution(settings, target, _source(name))
         """What the exporter adds to the target's pods (plain data, for Python programs)."""
         for role, manifest in owned_objects(settings, target, groups).items():
-            register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            register(f"{name}-{role}", manifest, child_options(self, opts))
         self.job = pulumi.Output.from_input(job_name(settings, target))
-        self.register_outputs({"job": self.job})
+        self.pod_contribution = contribution_data(self.contribution)
+        self.register_outputs({"job": self.job, "pod_contribution": self.pod_contribution})
+
+    @staticmethod
+    def plan(name: str, args: PrometheusAdapterArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError."""
+        settings, target, _ = parse_adapter_args(name, args)
+        return adapter_contribution(settings, target, _source(name))
+
+
+def _source(name: str) -> str:
+    return f"PrometheusAdapter '{name}'"
 
 
 def parse_adapter_args(
     name: str, args: PrometheusAdapterArgs
 ) -> tuple[ExporterSettings, WorkloadTarget, list[Manifest]]:
-    """The checked settings, target and rule groups; raises SettingsError naming the argument."""
+    """The checked settings, target and rule groups; raises SettingsError naming every bad argument at once."""
     origin = f"PrometheusAdapter '{name}' arguments"
-    plain = plain_args(args, origin)
+    plain = plain_args(args, origin, PrometheusAdapterArgs)
     target = require_target(plain, origin)
-    groups = _rule_groups(origin, plain.get("rule_groups", ()))
-    raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups")}
-    settings = parse(ExporterSettings, raw, origin=origin, style=KeyStyle())
-    if settings.port == target.app_port:
-        problem = f"{settings.port} is the application's own port (target.app_port): choose another"
-        raise SettingsError(origin, [Problem("port", problem)])
-    return settings, target, groups
+    groups, preset = plain.get("rule_groups", ()), plain.get("preset")
+    problems = []
+    if not _are_rule_groups(groups):
+        problems.append(Problem("rule_groups", "must be a list of rule groups, each with a name and a list of rules"))
+    if preset is not None and preset not in PRESETS:
+        problems.append(Problem("preset", f"{preset!r} is not allowed: must be one of {', '.join(PRESETS)}"))
+    raw = {key: value for key, value in plain.items() if key not in ("target", "rule_groups", "preset")}
+    try:
+        settings = parse(ExporterSettings, {**PRESETS.get(preset or "", {}), **raw}, origin, KeyStyle(), REQUIRED)
+    except SettingsError as error:
+        problems += error.problems
+    else:
+        if settings.port == target.app_port:
+            problem = f"{settings.port} is the application's own port (target.app_port): choose another"
+            problems.append(Problem("port", problem))
+    if problems:
+        raise SettingsError(origin, problems)
+    return settings, target, [dict(g) for g in groups]
 
 
-def _rule_groups(origin: str, groups: Any) -> list[Manifest]:
-    if not isinstance(groups, Sequence) or not all(_is_rule_group(g) for g in groups):
-        problem = Problem("rule_groups", "must be a list of rule groups, each with a name and a list of rules")
-        raise SettingsError(origin, [problem])
-    return [dict(g) for g in groups]
+def _are_rule_groups(groups: Any) -> bool:
+    return isinstance(groups, Sequence) and all(_is_rule_group(g) for g in groups)
 
 
 def _is_rule_group(group: Any) -> bool:

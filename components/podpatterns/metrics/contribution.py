@@ -20,7 +20,11 @@ MONITORING_API = "monitoring.coreos.com/v1"
 
 def job_name(settings: ExporterSettings, target: WorkloadTarget) -> str:
     """The Prometheus job the PodMonitors set and the alert rules select."""
-    return settings.job or f"{target.name}-metrics"
+    return settings.job or default_job_name(target)
+
+
+def default_job_name(target: WorkloadTarget) -> str:
+    return f"{target.name}-metrics"
 
 
 def cluster_exporter_name(target: WorkloadTarget) -> str:
@@ -115,7 +119,7 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
 
 def _accepted(settings: ExporterSettings) -> dict[str, str]:
     """Scanner findings the cluster-wide exporter accepts: a tag-pinned image (README "Security")."""
-    return {} if pinned_by_digest(settings.image) else skip_annotations([TAG_PINNED_IMAGE])
+    return {} if pinned_by_digest(settings.image or "") else skip_annotations([TAG_PINNED_IMAGE])
 
 
 def pod_monitors(settings: ExporterSettings, target: WorkloadTarget) -> list[Manifest]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..settings import checks
 from ..settings.engine import KeyedValueError, setting
@@ -11,6 +12,16 @@ from ..settings.engine import KeyedValueError, setting
 EXPORTER_IMAGE = "quay.io/prometheuscommunity/elasticsearch-exporter:v1.5.0"
 """Pinned to the release the behaviour tests run (Debian's prometheus-elasticsearch-exporter 1.5.0)."""
 EXPORTER_PORT = 9114
+EXPORTER_HEALTH_PATH = "/healthz"
+EXPORTER_CA_DIR = "/etc/exporter/ca"
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "elasticsearch": {"image": EXPORTER_IMAGE, "port": EXPORTER_PORT, "health_path": EXPORTER_HEALTH_PATH},
+}
+"""Named exporters: what a generic target must otherwise give itself (REQUIRED)."""
+REQUIRED = ("image", "port", "health_path")
+"""What a PrometheusAdapter needs, given or from a preset: an exporter has no generic image, port or health path."""
+_LISTEN_ADDRESS = re.compile(r"^--?(?:web\.)?listen-address(?:=(.*))?$")
 
 CLUSTER_COLLECTORS = ("indices", "indices_settings", "shards", "snapshots", "cluster_settings")
 """The exporter's cluster-wide collectors: each reports the same cluster from whichever node it asks."""
@@ -28,22 +39,31 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
+def _env_from_secret_key(value: str) -> None:
+    name, _, key = value.partition("=")
+    if not _ENV_NAME.match(name) or not _SECRET_KEY.match(key):
+        raise ValueError("must be ENV_NAME=secret-key, such as ES_USERNAME=username")
+
+
 def _env_from_secret_keys(values: tuple[str, ...]) -> None:
-    for value in values:
-        name, _, key = value.partition("=")
-        if not _ENV_NAME.match(name) or not _SECRET_KEY.match(key):
-            raise ValueError(f"{value!r} must be ENV_NAME=secret-key, such as ES_USERNAME=username")
+    checks.every_entry(values, _env_from_secret_key)
 
 
 @dataclass(frozen=True)
 class ExporterSettings:
     """The exporter container and its discovery objects: generic, for any application's exporter."""
 
-    image: str = setting(
-        EXPORTER_IMAGE, "Exporter image, pinned.", check=checks.pinned_image, allowed="image:tag or image@digest"
+    image: str | None = setting(
+        None,
+        "Exporter image, pinned. Required unless the preset gives it.",
+        check=checks.pinned_image,
+        allowed="image:tag or image@digest",
     )
-    port: int = setting(
-        EXPORTER_PORT, "Port the exporter serves /metrics on (named `metrics`).", minimum=1024, maximum=65535
+    port: int | None = setting(
+        None,
+        "Port the exporter serves /metrics on (named `metrics`). Required unless the preset gives it.",
+        minimum=1024,
+        maximum=65535,
     )
     args: tuple[str, ...] = setting((), "Exporter command-line arguments (its listen address must match port).")
     upstream_port: int | None = setting(
@@ -59,7 +79,11 @@ class ExporterSettings:
         "Empty: no such Deployment.",
     )
     metrics_path: str = setting("/metrics", "Path of the metrics.", allowed="absolute path")
-    health_path: str = setting("/healthz", "Path the exporter's probes ask; it answers once it listens.")
+    health_path: str | None = setting(
+        None,
+        "Path the exporter's probes ask; it answers once it listens. Required unless the preset gives it.",
+        allowed="absolute path",
+    )
     credentials_secret: str | None = setting(
         None,
         "Secret holding the application's credentials. Unset: none.",
@@ -84,7 +108,7 @@ class ExporterSettings:
         check=checks.dns_label(253),
         allowed="DNS name",
     )
-    ca_dir: str = setting("/etc/exporter/ca", "Where the CA volume is mounted in the exporter container.")
+    ca_dir: str = setting(EXPORTER_CA_DIR, "Where the CA volume is mounted in the exporter container.")
     cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the exporter.")
     cpu_limit: str = checks.cpu_setting(DEFAULT_CPU_LIMIT, "CPU limit of the exporter.")
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the exporter.")
@@ -102,8 +126,25 @@ class ExporterSettings:
             )
         checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         for key in ("metrics_path", "health_path", "ca_dir"):
-            if not getattr(self, key).startswith("/"):
+            if getattr(self, key) is not None and not getattr(self, key).startswith("/"):
                 raise KeyedValueError(key, "must be an absolute path")
+        for key in ("args", "cluster_args"):
+            listen = listen_address(getattr(self, key))
+            if listen is not None and self.port is not None and not listen.endswith(f":{self.port}"):
+                raise KeyedValueError(
+                    key,
+                    f"the exporter would listen on {listen!r} (its listen-address argument) but port is {self.port}: "
+                    "the probes, the Service and Prometheus ask the port; make them agree",
+                )
+
+
+def listen_address(args: tuple[str, ...]) -> str | None:
+    """The value of a `--web.listen-address` (or `--listen-address`) argument, `=value` or the next one."""
+    for index, arg in enumerate(args):
+        match = _LISTEN_ADDRESS.match(arg)
+        if match:
+            return match[1] if match[1] is not None else (args[index + 1] if index + 1 < len(args) else "")
+    return None
 
 
 @dataclass(frozen=True)

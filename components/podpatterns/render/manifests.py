@@ -15,11 +15,15 @@ _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
 
 
 def kubernetes_objects(recording: Recording) -> list[Manifest]:
-    """Every Kubernetes object the program registered, as its manifest, sorted by file name."""
+    """Every Kubernetes object the program registered, as its manifest, sorted by file name.
+
+    Patches of objects made by others (`<Kind>Patch`, such as the claims a StatefulSet makes) are not objects of
+    their own: applied as manifests they would create partial objects. The render's summary lists them.
+    """
     objects = [
         _normalise(dict(r.inputs))
         for r in recording.registrations
-        if r.custom and r.type.startswith("kubernetes:") and "kind" in r.inputs
+        if r.custom and r.type.startswith("kubernetes:") and not r.type.endswith("Patch") and "kind" in r.inputs
     ]
     return sorted(objects, key=file_name)
 

@@ -7,6 +7,7 @@ registration is recorded with its parent and inputs. Values that only exist at d
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import json
@@ -24,7 +25,6 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from ..podmodel import MergedPod, observe_merged_pods
 from .urn import make_urn
@@ -78,6 +78,8 @@ class Registration:
     options: Mapping[str, Any] = field(default_factory=dict)
     """The engine-side resource options it was registered with, where set: customTimeouts ({create, update,
     delete}), ignoreChanges, and hooks (the names of the hooks bound per step, e.g. {"beforeUpdate": [...]})."""
+    dependencies: tuple[str, ...] = ()
+    """URNs of the resources it depends on, as the engine records them in the state."""
 
 
 @dataclass
@@ -91,11 +93,22 @@ class Recording:
     """Every pod the program merged (`merge_pod`), for the pod diagrams."""
 
 
+ComputedValue = Callable[[str, str, str, Mapping[str, Any]], Any]
+"""(resource type, name, attribute, inputs) -> the value standing for what the provider computes."""
+
+
+def _placeholder(resource_type: str, name: str, attribute: str, inputs: Mapping[str, Any]) -> str:
+    return deploy_time_placeholder(resource_type, name, attribute)
+
+
 class _Mocks(pulumi.runtime.Mocks):
+    def __init__(self, computed: ComputedValue) -> None:
+        self.computed = computed
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
         for attribute in COMPUTED_OUTPUTS.get(args.typ, ()):
-            state.setdefault(attribute, deploy_time_placeholder(args.typ, args.name, attribute))
+            state.setdefault(attribute, self.computed(args.typ, args.name, attribute, args.inputs))
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
@@ -103,8 +116,8 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, recording: Recording) -> None:
-        self.mocks = _Mocks()
+    def __init__(self, recording: Recording, computed: ComputedValue) -> None:
+        self.mocks = _Mocks(computed)
         super().__init__(self.mocks)
         self.recording = recording
         self.lock = threading.Lock()
@@ -115,7 +128,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            _ensure_event_loop()  # type: ignore[no-untyped-call]
+            _event_loop()  # deserializing makes futures; this runs in one of the mock monitor's threads
             secret_paths: list[str] = []
             inputs = _unwrap_secrets(rpc.deserialize_properties(request.object), "", secret_paths)
             registration = Registration(
@@ -128,10 +141,21 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 tuple(secret_paths),
                 tuple(_alias_spec(alias) for alias in request.aliases),
                 _options(request),
+                tuple(sorted(request.dependencies)),
             )
             with self.lock:
                 self.recording.registrations.append(registration)
         return response
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop, made on first use (Pulumi's runtime and mocks use the thread's loop)."""
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:  # no loop in this thread yet
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
 
 
 def _options(request: Any) -> dict[str, Any]:
@@ -235,10 +259,12 @@ def run_with_mocks(
     config: Mapping[str, str] | None = None,
     secret_keys: Sequence[str] = (),
     recording: Recording | None = None,
+    computed: ComputedValue = _placeholder,
 ) -> Recording:
     """Run `program` as a Pulumi program under mocks and record what it registers and exports.
 
-    Pass `recording` to keep what was registered even when the program raises.
+    Pass `recording` to keep what was registered even when the program raises. `computed` makes the
+    values providers compute (keys, certificates; default: `deploy_time_placeholder`).
     """
     recording = recording or Recording(stack=f"{project}-{stack}")
     # A fresh context per run: Pulumi keeps its global state (root stack, config) in context variables.
@@ -252,6 +278,7 @@ def run_with_mocks(
             config=dict(config or {}),
             secret_keys=list(secret_keys),
             recording=recording,
+            computed=computed,
         )
     )
 
@@ -264,9 +291,11 @@ def _run_isolated(
     config: dict[str, str],
     secret_keys: list[str],
     recording: Recording,
+    computed: ComputedValue,
 ) -> Recording:
+    loop = _event_loop()  # before the mocks, which make futures on this thread's loop
     pulumi.runtime.set_all_config(config, secret_keys)
-    monitor = _RecordingMonitor(recording)
+    monitor = _RecordingMonitor(recording, computed)
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
 
     async def run_and_collect_outputs() -> None:
@@ -277,7 +306,7 @@ def _run_isolated(
 
     with observe_merged_pods() as pods:
         try:
-            _sync_await(run_pulumi_func(run_and_collect_outputs))
+            loop.run_until_complete(run_pulumi_func(run_and_collect_outputs))
         finally:
             recording.pods.extend(pods)
     return recording

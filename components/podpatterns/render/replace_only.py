@@ -38,7 +38,8 @@ def _field(manifest: Mapping[str, Any], path: str) -> Any:
 
 def _manifests(files: Mapping[str, str]) -> dict[str, Mapping[str, Any]]:
     """The rendered objects by file name (`<kind>_<namespace>_<name>.yaml`), diagrams and URNs left out."""
-    return {name: yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml") and "/" not in name}
+    loaded = {name: yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml") and "/" not in name}
+    return {name: m for name, m in loaded.items() if isinstance(m, Mapping) and "kind" in m and "metadata" in m}
 
 
 def _title(manifest: Mapping[str, Any]) -> str:

@@ -89,30 +89,47 @@ _LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
 
 
+def every_entry(values: tuple[str, ...], check: Check) -> None:
+    """Run `check` on each entry of a list; raise one ValueError naming every bad entry by its index and why."""
+    bad = []
+    for index, value in enumerate(values):
+        try:
+            check(value)
+        except ValueError as error:
+            named = repr(value) in str(error)  # some checks name the entry themselves
+            bad.append(f"[{index}] {error}" if named else f"[{index}] {value!r} {error}")
+    if bad:
+        raise ValueError("; ".join(bad))
+
+
+def _dns_name(value: str) -> None:
+    if len(value) > 253 or not _HOSTNAME.match(value):
+        raise ValueError(
+            "is not a DNS name (lowercase RFC 1123, labels of at most 63 characters, optionally starting with '*.')"
+        )
+
+
 def dns_names(values: tuple[str, ...]) -> None:
     """Certificate DNS names: lowercase RFC 1123 host names, a leading '*.' allowed."""
-    for value in values:
-        if len(value) > 253 or not _HOSTNAME.match(value):
-            raise ValueError(
-                f"{value!r} is not a DNS name (lowercase RFC 1123, labels of at most 63 characters, "
-                "optionally starting with '*.')"
-            )
+    every_entry(values, _dns_name)
 
 
 def dns_labels(values: tuple[str, ...]) -> None:
     """Distinct DNS labels, such as the names that become part of object names."""
-    for value in values:
-        dns_label(63)(value)
+    every_entry(values, dns_label(63))
     if len(set(values)) != len(values):
         raise ValueError("must be distinct")
 
 
+def _ip_address(value: str) -> None:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError("is not an IPv4 or IPv6 address") from None
+
+
 def ip_addresses(values: tuple[str, ...]) -> None:
-    for value in values:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an IPv4 or IPv6 address") from None
+    every_entry(values, _ip_address)
 
 
 def kubernetes_version_setting(doc: str) -> Any:

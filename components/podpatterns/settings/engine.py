@@ -133,6 +133,10 @@ class KeyedValueError(ValueError):
         self.key = key
 
 
+def _under(problem_key: str, key: str) -> bool:
+    return problem_key == key or problem_key.startswith((f"{key}.", f"{key}["))
+
+
 def _join(path: str, key: str) -> str:
     if not path or path.endswith(":"):
         return path + key
@@ -148,7 +152,10 @@ class _Reader:
         hints = get_type_hints(cls)
         fields = {self.style.spell(f.name): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for key in sorted(set(raw) - set(fields)):
-            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            respelled = self.style.spell(re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower())
+            close = (
+                [respelled] if respelled in fields else difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            )
             hint = f"did you mean '{close[0]}'? " if close else ""
             allowed = ", ".join(sorted(fields))
             message = f"unknown key (value {json.dumps(raw[key])}); {hint}allowed keys: {allowed}"
@@ -159,13 +166,28 @@ class _Reader:
             for key, field in fields.items()
             if raw.get(key) is not None
         }
-        if len(self.problems) > problems_before:
-            return cls()  # cross-key checks would only repeat what is already reported
+        bad = {
+            field.name
+            for key, field in fields.items()
+            if any(_under(problem.key, _join(path, key)) for problem in self.problems[problems_before:])
+        }
         try:
-            return cls(**values)
+            # The cross-key checks run on the values that are valid (defaults for the bad ones), so that
+            # they are reported together with the per-key problems.
+            return cls(**{name: value for name, value in values.items() if name not in bad})
         except KeyedValueError as error:
-            self.problems.append(Problem(_join(path, self.style.spell(error.key)), str(error)))
-            return cls()
+            if not self._involves(error, bad):
+                self.problems.append(Problem(_join(path, self.style.spell(error.key)), str(error)))
+        except (TypeError, ValueError):
+            if not bad:
+                raise
+        return cls()
+
+    def _involves(self, error: KeyedValueError, bad: set[str]) -> bool:
+        """Whether a failed cross-key check blames or names a key that has a problem of its own (its
+        default stood in for it, so the check says nothing about what was written)."""
+        spellings = {spelling for name in bad for spelling in (name, KeyStyle(camel_case=True).spell(name))}
+        return error.key in bad or any(spelling in str(error) for spelling in spellings)
 
     def value(self, hint: Any, rule: Rule, value: Any, key: str) -> Any:
         hint = _strip_optional(hint)

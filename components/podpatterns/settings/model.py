@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
 from ..metrics.settings import MetricsSettings
+from ..podsecurity import LEVELS
 from ..quantity import parse_memory
 from ..sysctl.settings import SysctlSettings
 from ..tls.settings import TlsSettings
@@ -166,6 +167,13 @@ class AppSettings:
     create_namespace: bool = setting(True, "Create the namespace (false: it exists already, owned by someone else).")
     kubernetes_version: str = checks.kubernetes_version_setting(
         "Oldest Kubernetes minor version the manifests must work on; selects features such as native sidecars."
+    )
+    pod_security: str = setting(
+        "restricted",
+        "Pod Security level the pods are checked against before anything is deployed (the namespace's enforce "
+        "level when createNamespace is false); privileged turns the check off. The sysctl init container of "
+        "sysctl.mode init is exempt: its namespace is labelled privileged.",
+        choices=LEVELS,
     )
     elasticsearch: ElasticsearchSettings = setting(ElasticsearchSettings, "The Elasticsearch cluster.")
     tls: TlsSettings = setting(TlsSettings, "The TLS ambassador (TlsAmbassador).")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
-from .engine import KeyStyle, parse
+from .engine import KeyStyle, Problem, SettingsError, parse
 from .model import AppSettings
 
 
@@ -26,12 +29,42 @@ def stack_file(project_dir: Path | None = None) -> str:
 def project_config() -> dict[str, str]:
     """Every config value of this project's namespace, keyed without the `project:` prefix."""
     prefix = f"{pulumi.get_project()}:"
+    return {key[len(prefix) :]: value for key, value in _all_config().items() if key.startswith(prefix)}
+
+
+def _all_config() -> dict[str, Any]:
     # The CLI hands config to the program in PULUMI_CONFIG; tests and the offline render set it in-process.
-    everything: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return {key[len(prefix) :]: value for key, value in everything.items() if key.startswith(prefix)}
+    return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+
+
+def _squashed(namespace: str) -> str:
+    return re.sub(r"[-_.]", "", namespace.lower()).removesuffix("s")
+
+
+def stray_namespace_problems(project: str, keys: Iterable[str]) -> list[Problem]:
+    """Config keys under a namespace that is a near miss of the project's (`podpatterns:`, `pod-pattern:`):
+    Pulumi would hand them to nobody, and the stack would silently deploy with defaults."""
+    problems = []
+    for key in sorted(keys):
+        namespace, colon, rest = key.partition(":")
+        if not colon or namespace == project:
+            continue
+        close = _squashed(namespace) == _squashed(project) or SequenceMatcher(None, namespace, project).ratio() >= 0.8
+        if close:
+            message = f"config namespace '{namespace}' is not this project's: did you mean '{project}:{rest}'?"
+            problems.append(Problem(key, message))
+    return problems
 
 
 def load_stack_settings() -> AppSettings:
     """The validated settings of the current stack; raises SettingsError naming the stack file."""
-    style = KeyStyle(prefix=f"{pulumi.get_project()}:", camel_case=True)
-    return parse(AppSettings, project_config(), origin=stack_file(), style=style)
+    project, origin = pulumi.get_project(), stack_file()
+    stray = stray_namespace_problems(project, _all_config())
+    style = KeyStyle(prefix=f"{project}:", camel_case=True)
+    try:
+        settings = parse(AppSettings, project_config(), origin=origin, style=style)
+    except SettingsError as error:
+        raise SettingsError(origin, stray + error.problems) from None
+    if stray:
+        raise SettingsError(origin, stray)
+    return settings

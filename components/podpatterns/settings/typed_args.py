@@ -110,6 +110,13 @@ MODULES = (
                         "pulumi.Input[str]",
                         'The application\'s health URL path, for in-pod readiness probes through TLS. Default: "/".',
                     ),
+                    Extra(
+                        "app_readiness",
+                        "pulumi.Input[bool]",
+                        "The ambassador's readiness probe asks health_path through itself (mode http: over TLS; "
+                        "stream: on 127.0.0.1:upstream_port), so the pod is Ready only once the application answers. "
+                        "false when the application's own probe does (ElasticsearchApp). Default: true.",
+                    ),
                 ),
                 skip=("enabled",),
             ),
@@ -161,6 +168,12 @@ MODULES = (
                 ExporterSettings,
                 extras=(
                     TARGET,
+                    Extra(
+                        "preset",
+                        "pulumi.Input[str]",
+                        "A named exporter whose image, port and health path are used where not given: "
+                        "elasticsearch (the Elasticsearch exporter, port 9114). Default: none (give all three).",
+                    ),
                     Extra(
                         "rule_groups",
                         "pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]",

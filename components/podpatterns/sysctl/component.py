@@ -2,6 +2,7 @@
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
 from ..settings.inputs import plain_args
 from ..target import parse_pattern_args
@@ -21,6 +22,8 @@ class SysctlInit(pulumi.ComponentResource):
 
     privileged: pulumi.Output[bool]
     """Whether the pod has the privileged init container (its namespace must admit privileged pods)."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: SysctlInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         contribution = self.plan(name, args)
@@ -28,11 +31,14 @@ class SysctlInit(pulumi.ComponentResource):
         self.contribution: PodContribution = contribution
         """The init container and pod sysctls (plain data, known at plan time)."""
         self.privileged = pulumi.Output.from_input(bool(contribution.init_containers))
-        self.register_outputs({"privileged": self.privileged})
+        self.pod_contribution = contribution_data(contribution)
+        self.register_outputs({"privileged": self.privileged, "pod_contribution": self.pod_contribution})
 
     @staticmethod
     def plan(name: str, args: SysctlInitArgs) -> PodContribution:
         """The contribution the component would hand out, without registering anything; raises SettingsError."""
         origin = f"SysctlInit '{name}' arguments"
-        settings, target = parse_pattern_args(SysctlInitSettings, plain_args(args, origin), origin, REQUIRED)
+        settings, target = parse_pattern_args(
+            SysctlInitSettings, plain_args(args, origin, SysctlInitArgs), origin, REQUIRED
+        )
         return sysctl_contribution(settings, source=f"SysctlInit '{name}' on {target.name}")

@@ -31,7 +31,12 @@ class SysctlSettings:
     image: str = _image()
 
 
+def _parses(text: str) -> None:
+    parse_sysctl(text)
+
+
 def _sysctls(value: tuple[str, ...]) -> None:
+    checks.every_entry(value, _parses)
     names = [parse_sysctl(text)[0] for text in value]
     if len(set(names)) != len(names):
         raise ValueError("sets a sysctl twice")
@@ -54,11 +59,14 @@ class SysctlInitSettings:
     )
 
     def __post_init__(self) -> None:
-        for text in self.sysctls:
-            try:
-                is_node_level(*parse_sysctl(text), self.kubernetes_minor)
-            except ValueError as error:
-                raise KeyedValueError("sysctls", str(error)) from error
+        try:
+            checks.every_entry(self.sysctls, self._known)
+        except ValueError as error:
+            raise KeyedValueError("sysctls", str(error)) from error
+
+    def _known(self, text: str) -> None:
+        """Raises ValueError unless `text` is a safe namespaced or a node-level sysctl on this Kubernetes."""
+        is_node_level(*parse_sysctl(text), self.kubernetes_minor)
 
     @property
     def kubernetes_minor(self) -> int:

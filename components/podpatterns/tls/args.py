@@ -21,6 +21,8 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     """The port the application listens on at 127.0.0.1, 1 to 65535, not target.app_port. Required."""
     health_path: pulumi.Input[str]
     """The application's health URL path, for in-pod readiness probes through TLS. Default: "/"."""
+    app_readiness: pulumi.Input[bool]
+    """The ambassador's readiness probe asks health_path through itself (mode http: over TLS; stream: on 127.0.0.1:upstream_port), so the pod is Ready only once the application answers. false when the application's own probe does (ElasticsearchApp). Default: true."""
     image: pulumi.Input[str]
     """nginx image, pinned to a version. Allowed: image with a version tag or digest. Default: "docker.io/library/nginx:1.27.3-alpine"."""
     key_algorithm: pulumi.Input[str]
@@ -46,7 +48,11 @@ class TlsAmbassadorArgs(TypedDict, total=False):
     access_log: pulumi.Input[bool]
     """Log every request (mode stream: every connection) to the ambassador's stdout. Default: true."""
     mode: pulumi.Input[str]
-    """http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    """http: nginx proxies HTTP requests (a log line per request, upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at the handshake only); the faster, see docs/performance.md. Allowed: one of http, stream. Default: "http"."""
+    ca_generation: pulumi.Input[int]
+    """The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap). Allowed: at least 1. Default: 1."""
+    ca_overlap: pulumi.Input[str]
+    """Another CA trusted beside the signing one while a rotation goes on: next (step 1: the next generation's CA is created and trusted, nothing re-issued yet), previous (step 2, after raising caGeneration: everything re-issued by the new CA, the old one still trusted), none (step 3: the old CA is gone). Allowed: one of none, next, previous. Default: "none"."""
     cpu_request: pulumi.Input[str]
     """CPU request of the ambassador (nginx). Allowed: CPU quantity. Default: "50m"."""
     cpu_limit: pulumi.Input[str]

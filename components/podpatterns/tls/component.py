@@ -2,12 +2,14 @@
 
 import hashlib
 from collections.abc import Sequence
+from typing import cast
 
 import pulumi
 import pulumi_tls as tls
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
 from ..settings.inputs import plain_args
 from ..target import require_target
@@ -16,6 +18,7 @@ from .contribution import (
     AmbassadorLayout,
     ambassador_contribution,
     config_map,
+    expiry_metrics,
     nginx_config,
     server_dns_names,
     server_ip_addresses,
@@ -23,26 +26,39 @@ from .contribution import (
 )
 from .settings import TlsSettings
 
+_COMPONENT_ONLY = ("target", "upstream_port", "health_path", "app_readiness")
+"""Arguments that are not TLS settings (those are shared with the stack's `tls` key)."""
+
 
 def parse_ambassador_args(name: str, args: TlsAmbassadorArgs) -> tuple[AmbassadorLayout, TlsSettings]:
-    """Check the arguments; raises SettingsError naming each bad argument."""
+    """Check the arguments; raises SettingsError naming every bad argument at once."""
     origin = f"TlsAmbassador '{name}' arguments"
-    raw = plain_args(args, origin)
+    raw = plain_args(args, origin, TlsAmbassadorArgs)
     target = require_target(raw, origin)
-    upstream_port, health_path = raw.pop("upstream_port", None), raw.pop("health_path", None)
-    del raw["target"]
+    upstream_port, health_path = raw.get("upstream_port"), raw.get("health_path", "/")
+    app_readiness = raw.get("app_readiness", True)
     problems = []
-    if not isinstance(upstream_port, int | float) or not 1 <= upstream_port <= 65535:
+    if isinstance(upstream_port, float) and upstream_port.is_integer():
+        upstream_port = int(upstream_port)  # the component host sends every number as a float
+    if not isinstance(upstream_port, int) or isinstance(upstream_port, bool) or not 1 <= upstream_port <= 65535:
         problems.append(Problem("upstream_port", f"{upstream_port!r} is not allowed: a port from 1 to 65535"))
-    elif int(upstream_port) == target.app_port:
+    elif upstream_port == target.app_port:
         problems.append(Problem("upstream_port", f"{upstream_port} is the ambassador's own port (target.app_port)"))
-    if health_path is not None and not (isinstance(health_path, str) and health_path.startswith("/")):
+    if not (isinstance(health_path, str) and health_path.startswith("/")):
         problems.append(Problem("health_path", f"{health_path!r} is not allowed: an absolute URL path"))
+    if not isinstance(app_readiness, bool):
+        problems.append(Problem("app_readiness", f"{app_readiness!r} is not allowed: expected true or false"))
+    try:
+        settings = parse(TlsSettings, {k: v for k, v in raw.items() if k not in _COMPONENT_ONLY}, origin, KeyStyle())
+    except SettingsError as error:
+        problems += error.problems
     if problems:
         raise SettingsError(origin, problems)
-    settings = parse(TlsSettings, raw, origin=origin, style=KeyStyle())
-    layout = AmbassadorLayout(target, int(upstream_port), health_path or "/")
-    return layout, settings
+    return AmbassadorLayout(target, cast(int, upstream_port), health_path, app_readiness), settings
+
+
+def _source(name: str) -> str:
+    return f"TlsAmbassador '{name}'"
 
 
 def _secret(key: tls.PrivateKey) -> pulumi.Output[str]:
@@ -65,23 +81,21 @@ class TlsAmbassador(pulumi.ComponentResource):
     """When the server certificate expires (RFC 3339); renewed early_renewal_hours before, at pulumi up."""
     client_secrets: dict[str, str]
     """Client name to the Secret holding its certificate, key and the CA (mutual TLS)."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """nginx serves the app: a PodBuilder makes it stop after the app."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge, any language); a renewal rolls the pods."""
 
     def __init__(self, name: str, args: TlsAmbassadorArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout, settings = parse_ambassador_args(name, args)
         super().__init__("podpatterns:index:TlsAmbassador", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        child = child_options(self, opts)
         self._settings, self._child = settings, child
 
-        ca_key = self._key(f"{name}-ca-key")
-        ca = tls.SelfSignedCert(
-            f"{name}-ca",
-            private_key_pem=ca_key.private_key_pem,
-            is_ca_certificate=True,
-            validity_period_hours=settings.ca_validity_hours,
-            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
-            subject={"common_name": f"{layout.target.name} TLS ambassador CA", "organization": "pod-patterns"},
-            opts=child,
-        )
+        cas = {generation: self._ca(name, layout, generation) for generation in settings.trusted_ca_generations}
+        ca_key, ca = cas[settings.ca_generation]
+        # Every ca.crt (the ambassador's for client certificates, the app's, the clients') trusts them all.
+        bundle = pulumi.Output.concat(*(certificate.cert_pem for _, certificate in cas.values()))
         server_key, server = self._issue(
             f"{name}-server",
             ca_key,
@@ -93,35 +107,66 @@ class TlsAmbassador(pulumi.ComponentResource):
             dns_names=server_dns_names(layout, settings),
             ip_addresses=server_ip_addresses(settings),
         )
-        register(
-            f"{name}-secret",
-            tls_secret(layout.secret_name, layout.target, server.cert_pem, _secret(server_key), ca.cert_pem),
-            child,
+        ends = pulumi.Output.all(
+            server=server.validity_end_time,
+            **{_ca_label(settings, g): c.validity_end_time for g, (_, c) in cas.items()},
         )
+        expiry = ends.apply(expiry_metrics)
+        secret = tls_secret(
+            layout.secret_name, layout.target, server.cert_pem, _secret(server_key), bundle, expiry=expiry
+        )
+        register(f"{name}-secret", secret, child)
         self.client_secrets = {}
         for client in settings.clients:
             client_key, client_cert = self._issue(
                 f"{name}-client-{client}", ca_key, ca, common_name=client, uses=["digital_signature", "client_auth"]
             )
             secret_name = layout.client_secret_name(client)
-            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), ca.cert_pem)
+            secret = tls_secret(secret_name, layout.target, client_cert.cert_pem, _secret(client_key), bundle)
             register(f"{name}-client-{client}-secret", secret, child)
             self.client_secrets[client] = secret_name
 
         conf = nginx_config(layout, settings)
         register(f"{name}-config", config_map(layout, conf), child)
         rotation = server.cert_pem.apply(lambda pem: hashlib.sha256((pem + conf).encode()).hexdigest())
-        self.contribution: PodContribution = ambassador_contribution(layout, settings, rotation)
+        self.contribution: PodContribution = ambassador_contribution(layout, settings, _source(name), rotation)
         """What to merge into the pod (plain data for Python programs; its rotation annotation is an output)."""
-        self.ca_certificate = ca.cert_pem
+        self.pod_contribution = contribution_data(self.contribution)
+        self.ca_certificate = bundle
         self.certificate_expiry = server.validity_end_time
         self.register_outputs(
             {
                 "ca_certificate": self.ca_certificate,
                 "certificate_expiry": self.certificate_expiry,
                 "client_secrets": self.client_secrets,
+                "pod_contribution": self.pod_contribution,
             }
         )
+
+    @staticmethod
+    def plan(name: str, args: TlsAmbassadorArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError.
+
+        Its rotation annotation is empty: the hash of the certificate is known only once it is created.
+        """
+        layout, settings = parse_ambassador_args(name, args)
+        return ambassador_contribution(layout, settings, _source(name))
+
+    def _ca(self, name: str, layout: AmbassadorLayout, generation: int) -> tuple[tls.PrivateKey, tls.SelfSignedCert]:
+        """The CA of one generation: `<name>-ca` for the first (its name before rotations existed), then
+        `<name>-ca-<generation>`."""
+        ca_name = f"{name}-ca" if generation == 1 else f"{name}-ca-{generation}"
+        ca_key = self._key(f"{ca_name}-key")
+        ca = tls.SelfSignedCert(
+            ca_name,
+            private_key_pem=ca_key.private_key_pem,
+            is_ca_certificate=True,
+            validity_period_hours=self._settings.ca_validity_hours,
+            allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
+            subject={"common_name": _ca_common_name(layout, generation), "organization": "pod-patterns"},
+            opts=self._child,
+        )
+        return ca_key, ca
 
     def _key(self, name: str) -> tls.PrivateKey:
         settings = self._settings
@@ -136,9 +181,9 @@ class TlsAmbassador(pulumi.ComponentResource):
         ca_key: tls.PrivateKey,
         ca: tls.SelfSignedCert,
         *,
-        common_name: str,
+        common_name: pulumi.Input[str],
         uses: Sequence[str],
-        dns_names: Sequence[str] = (),
+        dns_names: Sequence[pulumi.Input[str]] = (),
         ip_addresses: Sequence[str] = (),
     ) -> tuple[tls.PrivateKey, tls.LocallySignedCert]:
         """A key and a certificate signed by the CA."""
@@ -162,3 +207,13 @@ class TlsAmbassador(pulumi.ComponentResource):
             opts=self._child,
         )
         return key, certificate
+
+
+def _ca_common_name(layout: AmbassadorLayout, generation: int) -> str:
+    suffix = "" if generation == 1 else f" {generation}"
+    return f"{layout.target.name} TLS ambassador CA{suffix}"
+
+
+def _ca_label(settings: TlsSettings, generation: int) -> str:
+    """The expiry metric's `certificate` label: ca for the signing CA, ca-<generation> for the other one."""
+    return "ca" if generation == settings.ca_generation else f"ca-{generation}"

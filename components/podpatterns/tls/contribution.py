@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+
+import pulumi
 
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
 from ..podmodel import Manifest, PodContribution
@@ -20,6 +24,11 @@ CA_DIR = "/etc/pod-patterns/tls-ca"
 """Where the application container finds the CA certificate (and nothing else of the Secret)."""
 ROTATION_ANNOTATION = "pod-patterns.io/tls-sha256"
 UPSTREAM_HEALTH_PATH = "/_ambassador/upstream-health"
+EXPIRY_PORT = 9117
+"""Where the ambassador serves its certificates' expiry (plain HTTP /metrics), named `tls-expiry`."""
+EXPIRY_KEY = "expiry.prom"
+"""The key of the TLS Secret holding those metrics."""
+EXPIRY_METRIC = "podpatterns_tls_certificate_not_after_seconds"
 ACCESS_LOG_BUFFER = "buffer=64k flush=1s"
 """One write per 64 KiB of log lines or per second, instead of one per request (see the template's comment)."""
 
@@ -33,6 +42,9 @@ class AmbassadorLayout:
     """The port the application listens on at 127.0.0.1."""
     health_path: str = "/"
     """The application's own health URL, proxied at UPSTREAM_HEALTH_PATH for in-pod readiness probes."""
+    app_readiness: bool = False
+    """The ambassador's own readiness probe asks `health_path` (see `readiness_probe`); False when the
+    application's probe does it (Elasticsearch's), or the TCP probe holds the pod back until nginx listens."""
 
     @property
     def listen_port(self) -> int:
@@ -50,7 +62,7 @@ class AmbassadorLayout:
         return f"{self.target.name}-client-{client}"
 
 
-def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[str]:
+def server_dns_names(layout: AmbassadorLayout, settings: TlsSettings) -> list[pulumi.Input[str]]:
     """Every name clients may use: the Services' names, per-pod names of a StatefulSet, localhost."""
     target = layout.target
     names = [*target.service_dns_names, *target.pod_dns_names, "localhost", *settings.dns_names]
@@ -65,12 +77,16 @@ def nginx_config(layout: AmbassadorLayout, settings: TlsSettings) -> str:
     """nginx.conf of the ambassador, in the settings' mode (http or stream)."""
     tls = read_template("nginx-ambassador-tls.conf").rstrip("\n")
     access_log = f"/dev/stdout ambassador {ACCESS_LOG_BUFFER}" if settings.access_log else "off"
+    expiry = render_template(
+        "nginx-ambassador-expiry.conf", expiry_port=EXPIRY_PORT, tls_dir=TLS_DIR, expiry_key=EXPIRY_KEY
+    )
     common = {
         "workers": 1,
         "access_log": access_log,
         "upstream_port": layout.upstream_port,
         "listen_port": layout.listen_port,
         "tls": tls,
+        "expiry_server": expiry.rstrip("\n"),
     }
     if settings.mode == "stream":
         # No HTTP here, so no per-location check: 'required' refuses a connection without a valid
@@ -117,21 +133,76 @@ def config_map(layout: AmbassadorLayout, nginx_conf: str) -> Manifest:
     }
 
 
-def tls_secret(name: str, target: WorkloadTarget, certificate: object, key: object, ca: object) -> Manifest:
-    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller)."""
+def tls_secret(
+    name: str, target: WorkloadTarget, certificate: object, key: object, ca: object, *, expiry: object = None
+) -> Manifest:
+    """A kubernetes.io/tls Secret; the values may be Pulumi outputs (kept secret by the caller).
+
+    `expiry`: the certificates' expiry metrics (`expiry_metrics`), served by the ambassador; none for clients."""
+    data = {"tls.crt": certificate, "tls.key": key, "ca.crt": ca}
+    if expiry is not None:
+        data[EXPIRY_KEY] = expiry
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": metadata(name, target.namespace, common_labels(target.name, "tls-ambassador")),
         "type": "kubernetes.io/tls",
-        "stringData": {"tls.crt": certificate, "tls.key": key, "ca.crt": ca},
+        "stringData": data,
     }
 
 
+def readiness_probes(layout: AmbassadorLayout, settings: TlsSettings) -> Manifest:
+    """The ambassador's readiness (and startup) probes.
+
+    TCP by default: it works whatever the client-certificate mode, and the application's own probe says
+    whether it answers. With `app_readiness` the ambassador stands in for the application's probe: mode
+    http asks the health location through TLS (verified against the CA, no client certificate needed),
+    so Ready means reachable over TLS; mode stream has no HTTP location and asks the application on
+    127.0.0.1 directly, after a TCP startup probe has seen nginx listen. `curl` is in the nginx images.
+    """
+    tcp = {"tcpSocket": {"port": layout.listen_port}}
+    if not layout.app_readiness:
+        return {"readinessProbe": {**tcp, "periodSeconds": 5, "failureThreshold": 2}}
+    curl = ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "--max-time", "2"]
+    if settings.mode == "http":
+        url = f"https://127.0.0.1:{layout.listen_port}{UPSTREAM_HEALTH_PATH}"
+        command = [*curl, "--cacert", f"{TLS_DIR}/ca.crt", url]
+        return {"readinessProbe": {"exec": {"command": command}, "periodSeconds": 5, "failureThreshold": 2}}
+    command = [*curl, f"http://127.0.0.1:{layout.upstream_port}{layout.health_path}"]
+    return {
+        "startupProbe": {**tcp, "periodSeconds": 2, "failureThreshold": 30},
+        "readinessProbe": {"exec": {"command": command}, "periodSeconds": 5, "failureThreshold": 2},
+    }
+
+
+def expiry_metrics(not_after: Mapping[str, str]) -> str:
+    """Prometheus text for each certificate's end of validity (RFC 3339, as pulumi-tls gives it) by name.
+
+    A value that is not a time (the offline render's deploy-time placeholder) is written as it is.
+    """
+    lines = [
+        f"# HELP {EXPIRY_METRIC} When the certificate expires (Unix time): the ambassador's server certificate, "
+        "and the CA it and its clients trust.",
+        f"# TYPE {EXPIRY_METRIC} gauge",
+    ]
+    for certificate, end in not_after.items():
+        lines.append(f'{EXPIRY_METRIC}{{certificate="{certificate}"}} {_unix_seconds(end)}')
+    return "\n".join(lines) + "\n"
+
+
+def _unix_seconds(rfc3339: str) -> str:
+    try:
+        return str(int(datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()))
+    except ValueError:
+        return rfc3339
+
+
 def ambassador_contribution(
-    layout: AmbassadorLayout, settings: TlsSettings, rotation_hash: object = ""
+    layout: AmbassadorLayout, settings: TlsSettings, source: str, rotation_hash: object = ""
 ) -> PodContribution:
     """The nginx container, its volumes, the CA for the app, the Service port, the rotation annotation.
+
+    `source` names the component in conflict messages (`TlsAmbassador 'storefront-tls'`).
 
     `rotation_hash` (a string or a Pulumi output) changes whenever the certificate or the nginx
     configuration does, so that the pods roll.
@@ -142,9 +213,11 @@ def ambassador_contribution(
         "image": settings.image,
         "imagePullPolicy": IMAGE_PULL_POLICY,
         "command": ["nginx", "-c", f"{CONFIG_DIR}/{CONFIG_KEY}", "-g", "daemon off;"],
-        "ports": [{"name": "https", "containerPort": listen, "protocol": "TCP"}],
-        # TCP probes: they work whatever the client-certificate mode, and only ever restart nginx.
-        "readinessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 5, "failureThreshold": 2},
+        "ports": [
+            {"name": "https", "containerPort": listen, "protocol": "TCP"},
+            {"name": "tls-expiry", "containerPort": EXPIRY_PORT, "protocol": "TCP"},
+        ],
+        **readiness_probes(layout, settings),
         "livenessProbe": {"tcpSocket": {"port": listen}, "periodSeconds": 10, "failureThreshold": 6},
         "resources": resources(settings.cpu_request, settings.cpu_limit, settings.memory, settings.memory),
         "securityContext": restricted_security_context(NGINX_USER),
@@ -155,7 +228,7 @@ def ambassador_contribution(
         ],
     }
     return PodContribution(
-        source=f"TlsAmbassador '{layout.target.name}'",
+        source=source,
         containers=[container],
         volumes=[
             # Only the ambassador mounts the key; 0444 because its uid owns no group the Secret files get.

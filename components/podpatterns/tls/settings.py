@@ -68,11 +68,22 @@ class TlsSettings:
     access_log: bool = setting(True, "Log every request (mode stream: every connection) to the ambassador's stdout.")
     mode: str = setting(
         "http",
-        "http: nginx proxies HTTP requests (a log line per request, in-pod readiness through TLS, "
-        "upstream keepalive); stream: TLS ends at the TCP level and the bytes go on to the app (L4, a log "
-        "line per connection, client certificates checked at the handshake only); the faster, see "
-        "docs/performance.md.",
+        "http: nginx proxies HTTP requests (a log line per request, upstream keepalive); stream: TLS ends at the "
+        "TCP level and the bytes go on to the app (L4, a log line per connection, client certificates checked at "
+        "the handshake only); the faster, see docs/performance.md.",
         choices=("http", "stream"),
+    )
+
+    # CA rotation (docs/operations.md): three deploys, each client refreshing its ca.crt before the next.
+    ca_generation: int = setting(
+        1, "The CA that signs the certificates; raise it by one to rotate the CA (with caOverlap).", minimum=1
+    )
+    ca_overlap: str = setting(
+        "none",
+        "Another CA trusted beside the signing one while a rotation goes on: next (step 1: the next generation's "
+        "CA is created and trusted, nothing re-issued yet), previous (step 2, after raising caGeneration: "
+        "everything re-issued by the new CA, the old one still trusted), none (step 3: the old CA is gone).",
+        choices=("none", "next", "previous"),
     )
 
     cpu_request: str = checks.cpu_setting(DEFAULT_CPU_REQUEST, "CPU request of the ambassador (nginx).")
@@ -80,6 +91,10 @@ class TlsSettings:
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the ambassador.")
 
     def __post_init__(self) -> None:
+        if not self.enabled and self.mtls != "off":
+            raise KeyedValueError(
+                "mtls", f"mtls {self.mtls} contradicts enabled false: without the ambassador there is no TLS"
+            )
         checks.cpu_request_within_limit(self.cpu_request, self.cpu_limit)
         if self.early_renewal_hours >= self.validity_hours:
             raise KeyedValueError(
@@ -92,5 +107,13 @@ class TlsSettings:
                 f"{self.ca_validity_hours} must be at least validityHours {self.validity_hours}: "
                 "a certificate cannot outlive the CA that signed it",
             )
+        if self.ca_overlap == "previous" and self.ca_generation == 1:
+            raise KeyedValueError("ca_overlap", "previous needs caGeneration 2 or more: generation 1 is the first CA")
         if self.clients and self.mtls == "off":
             raise KeyedValueError("clients", "client certificates need mtls optional or required")
+
+    @property
+    def trusted_ca_generations(self) -> tuple[int, ...]:
+        """The CAs in every ca.crt bundle: the signing one first, then the one of the overlap, if any."""
+        other = {"none": (), "next": (self.ca_generation + 1,), "previous": (self.ca_generation - 1,)}
+        return (self.ca_generation, *other[self.ca_overlap])

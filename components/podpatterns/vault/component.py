@@ -5,13 +5,14 @@ from typing import Any
 
 import pulumi
 
+from ..contribution_data import PodContributionData, contribution_data
 from ..podmodel import PodContribution
-from ..resources import register
+from ..resources import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.checks import kubernetes_version as check_kubernetes_version
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
-from ..target import require_target
+from ..target import WorkloadTarget, require_target
 from .args import VaultSecretsInitArgs
 from .contribution import vault_contribution, vault_manifests
 from .settings import VaultSettings, renewal_problem
@@ -29,25 +30,45 @@ class VaultSecretsInit(pulumi.ComponentResource):
     """The ServiceAccount the pod must run as (the Vault role binds it)."""
     config_map_name: pulumi.Output[str]
     """The ConfigMap holding the agent's configuration."""
+    pod_contribution: PodContributionData
+    """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 
     def __init__(self, name: str, args: VaultSecretsInitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        origin = f"VaultSecretsInit '{name}' arguments"
-        plain = plain_args(args, origin)
-        target = require_target(plain, origin)
-        settings = _parse(plain, origin)
+        settings, target = _parse_args(name, args)
         super().__init__("podpatterns:index:VaultSecretsInit", name, None, opts)
 
         created = {
-            role: register(f"{name}-{role}", manifest, pulumi.ResourceOptions(parent=self))
+            role: register(f"{name}-{role}", manifest, child_options(self, opts))
             for role, manifest in vault_manifests(settings, target).items()
         }
-        self.contribution: PodContribution = vault_contribution(settings, target)
+        self.contribution: PodContribution = vault_contribution(settings, target, _source(name))
         """What the pattern adds to the target's pod (plain data, for Python programs)."""
         self.service_account_name = created["service-account"].metadata.name  # type: ignore[attr-defined]
         self.config_map_name = created["agent-config"].metadata.name  # type: ignore[attr-defined]
+        self.pod_contribution = contribution_data(self.contribution)
         self.register_outputs(
-            {"service_account_name": self.service_account_name, "config_map_name": self.config_map_name}
+            {
+                "service_account_name": self.service_account_name,
+                "config_map_name": self.config_map_name,
+                "pod_contribution": self.pod_contribution,
+            }
         )
+
+    @staticmethod
+    def plan(name: str, args: VaultSecretsInitArgs) -> PodContribution:
+        """The contribution the component would hand out, without registering anything; raises SettingsError."""
+        settings, target = _parse_args(name, args)
+        return vault_contribution(settings, target, _source(name))
+
+
+def _source(name: str) -> str:
+    return f"VaultSecretsInit '{name}'"
+
+
+def _parse_args(name: str, args: VaultSecretsInitArgs) -> tuple[VaultSettings, WorkloadTarget]:
+    origin = f"VaultSecretsInit '{name}' arguments"
+    plain = plain_args(args, origin, VaultSecretsInitArgs)
+    return _parse(plain, origin), require_target(plain, origin)
 
 
 def _parse(args: Mapping[str, Any], origin: str) -> VaultSettings:

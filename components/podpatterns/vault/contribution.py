@@ -58,12 +58,12 @@ def vault_manifests(settings: VaultSettings, target: WorkloadTarget) -> dict[str
     }
 
 
-def vault_contribution(settings: VaultSettings, target: WorkloadTarget) -> PodContribution:
+def vault_contribution(settings: VaultSettings, target: WorkloadTarget, source: str) -> PodContribution:
     """The agent as an init container (and, with renew, as a native sidecar) and the volumes it shares."""
     reader_mount = {"name": SECRETS_VOLUME, "mountPath": settings.mount_path, "readOnly": True}
     config_hash = hashlib.sha256(json.dumps(config_files(settings), sort_keys=True).encode()).hexdigest()
     return PodContribution(
-        source=f"VaultSecretsInit '{target.name}'",
+        source=source,
         init_containers=[_agent_container(settings, INIT_CONTAINER, INIT_CONFIG)],
         native_sidecars=[_agent_container(settings, SIDECAR, RENEW_CONFIG)] if settings.renew else [],
         volumes=_volumes(settings, target),

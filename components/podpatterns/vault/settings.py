@@ -50,8 +50,7 @@ def _keys(value: tuple[str, ...]) -> None:
 
 
 def _container_names(value: tuple[str, ...]) -> None:
-    for name in value:
-        checks.dns_label(63)(name)
+    checks.every_entry(value, checks.dns_label(63))
 
 
 @dataclass(frozen=True)

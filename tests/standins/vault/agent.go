@@ -5,19 +5,26 @@
 // Stand-ins, with consul-template's semantics: `secret "<mount>/data/<path>"` returns the secret
 // (.Data.data holds the keys), `toJSON` marshals its argument; `error_on_missing_key` turns on
 // missingkey=error. Files are written under OUT (destination with its leading "/" dropped) with
-// the template's perms. Any error exits 1 with the message, as the agent does.
+// the template's perms. Any error exits 1 with the message, as the agent does. A configuration key
+// the agent does not know is refused, as the agent refuses it.
 //
 // usage:
 //
 //	agent AGENT_CONFIG.json KV_FIXTURE.json OUT   render once (template tests)
 //	vault agent -config=AGENT_CONFIG.json          as the image's `vault` in a pod: the fixture is
-//	                                               /vault-standin/kv.json, OUT is /; auto_auth's token
-//	                                               and vault.ca_cert must be readable; with
-//	                                               exit_after_auth false it keeps running until SIGTERM
+//	                                               $VAULT_STANDIN_DIR/kv.json (default /vault-standin),
+//	                                               OUT is /; with exit_after_auth false it keeps
+//	                                               running until SIGTERM
+//
+// In a pod it logs in as the Vault server described by $VAULT_STANDIN_DIR/server.json would let it:
+// the address must be the server's, the auth method kubernetes at the server's mount, the role one
+// of the server's, the token a readable JWT whose audience the role accepts, and with an https
+// address vault.ca_cert must hold the CA that signed the server's certificate (server.json "ca").
 package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,8 +36,6 @@ import (
 	"text/template"
 )
 
-const podFixture = "/vault-standin/kv.json"
-
 type agentTemplate struct {
 	Destination       string `json:"destination"`
 	Contents          string `json:"contents"`
@@ -38,20 +43,41 @@ type agentTemplate struct {
 	ErrorOnMissingKey bool   `json:"error_on_missing_key"`
 }
 
+// agentConfig: the keys the generated configurations use (any other key is refused).
 type agentConfig struct {
 	AutoAuth struct {
 		Method struct {
-			Config struct {
+			Type      string `json:"type"`
+			MountPath string `json:"mount_path"`
+			ExitOnErr bool   `json:"exit_on_err"`
+			Config    struct {
+				Role      string `json:"role"`
 				TokenPath string `json:"token_path"`
 			} `json:"config"`
 		} `json:"method"`
 	} `json:"auto_auth"`
-	ExitAfterAuth bool `json:"exit_after_auth"`
-	Vault         struct {
+	ExitAfterAuth  bool `json:"exit_after_auth"`
+	TemplateConfig struct {
+		ExitOnRetryFailure bool `json:"exit_on_retry_failure"`
+	} `json:"template_config"`
+	Vault struct {
 		Address string `json:"address"`
 		CACert  string `json:"ca_cert"`
+		Retry   struct {
+			NumRetries int `json:"num_retries"`
+		} `json:"retry"`
 	} `json:"vault"`
 	Template []agentTemplate `json:"template"`
+}
+
+// vaultServer: what the Vault server standing behind the stand-in accepts.
+type vaultServer struct {
+	Address   string `json:"address"`
+	AuthMount string `json:"auth_mount"`
+	CA        string `json:"ca"`
+	Roles     map[string]struct {
+		Audience string `json:"audience"`
+	} `json:"roles"`
 }
 
 type secret struct {
@@ -64,7 +90,7 @@ func main() {
 		err = runAgent(strings.TrimPrefix(os.Args[2], "-config="))
 	} else if len(os.Args) == 4 {
 		var config agentConfig
-		if err = readJSON(os.Args[1], &config); err == nil {
+		if err = readStrictJSON(os.Args[1], &config); err == nil {
 			err = render(config, os.Args[2], os.Args[3])
 		}
 	} else {
@@ -80,22 +106,22 @@ func main() {
 // trust the configured CA, render every template once, then exit or keep running.
 func runAgent(configPath string) error {
 	var config agentConfig
-	if err := readJSON(configPath, &config); err != nil {
+	if err := readStrictJSON(configPath, &config); err != nil {
 		return err
 	}
-	for what, path := range map[string]string{
-		"auto_auth token_path": config.AutoAuth.Method.Config.TokenPath,
-		"vault.ca_cert":        config.Vault.CACert,
-	} {
-		if path == "" {
-			continue
-		}
-		if _, err := os.ReadFile(path); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
+	directory := os.Getenv("VAULT_STANDIN_DIR")
+	if directory == "" {
+		directory = "/vault-standin"
+	}
+	var server vaultServer
+	if err := readJSON(filepath.Join(directory, "server.json"), &server); err != nil {
+		return fmt.Errorf("the stand-in's Vault server: %w", err)
+	}
+	if err := logIn(config, server); err != nil {
+		return err
 	}
 	fmt.Printf("==> Vault Agent (stand-in) authenticated to %s\n", config.Vault.Address)
-	if err := render(config, podFixture, "/"); err != nil {
+	if err := render(config, filepath.Join(directory, "kv.json"), "/"); err != nil {
 		return err
 	}
 	fmt.Printf("==> rendered %d templates\n", len(config.Template))
@@ -106,6 +132,58 @@ func runAgent(configPath string) error {
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	<-stop
 	return nil
+}
+
+// logIn fails as the agent's login to `server` would, with a message in the agent's words.
+func logIn(config agentConfig, server vaultServer) error {
+	method := config.AutoAuth.Method
+	if config.Vault.Address != server.Address {
+		return fmt.Errorf("error authenticating: Put \"%s/v1/%s/login\": dial tcp: lookup: no such host (the Vault server is %s)",
+			config.Vault.Address, method.MountPath, server.Address)
+	}
+	if strings.HasPrefix(server.Address, "https://") {
+		ca, err := os.ReadFile(config.Vault.CACert)
+		if config.Vault.CACert == "" || err != nil || strings.TrimSpace(string(ca)) != strings.TrimSpace(server.CA) {
+			return fmt.Errorf("error authenticating: tls: failed to verify certificate: x509: certificate signed by unknown authority (vault.ca_cert %q)", config.Vault.CACert)
+		}
+	}
+	if method.Type != "kubernetes" {
+		return fmt.Errorf("error creating kubernetes auth method: unknown auth method type %q", method.Type)
+	}
+	if method.MountPath != "auth/"+server.AuthMount {
+		return fmt.Errorf("error authenticating: Code: 405. Errors: * no handler for route \"%s/login\"", method.MountPath)
+	}
+	role, known := server.Roles[method.Config.Role]
+	if !known {
+		return fmt.Errorf("error authenticating: Code: 400. Errors: * invalid role name %q", method.Config.Role)
+	}
+	token, err := os.ReadFile(method.Config.TokenPath)
+	if method.Config.TokenPath == "" || err != nil {
+		return fmt.Errorf("error creating kubernetes auth method: token_path %q: %v", method.Config.TokenPath, err)
+	}
+	if audience := tokenAudience(strings.TrimSpace(string(token))); audience != role.Audience {
+		return fmt.Errorf("error authenticating: Code: 403. Errors: * invalid audience (aud) claim: audience %q not found in role's audiences", audience)
+	}
+	return nil
+}
+
+// tokenAudience: the first "aud" of a JWT's claims, empty when the token is not one.
+func tokenAudience(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		Aud []string `json:"aud"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || len(claims.Aud) == 0 {
+		return ""
+	}
+	return claims.Aud[0]
 }
 
 func render(config agentConfig, fixturePath, out string) error {
@@ -172,6 +250,20 @@ func writeAtomically(path string, content []byte, mode os.FileMode) error {
 		return err
 	}
 	return os.Rename(temporary.Name(), path)
+}
+
+// readStrictJSON refuses keys `into` does not declare, as the agent refuses unknown configuration keys.
+func readStrictJSON(path string, into interface{}) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	decoder := json.NewDecoder(bytes.NewReader(text))
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(into); err != nil {
+		return fmt.Errorf("error loading configuration from %s: %w", path, err)
+	}
+	return nil
 }
 
 func readJSON(path string, into interface{}) error {

@@ -1,15 +1,31 @@
 """The Pod Security Standards' "baseline" and "restricted" controls (policy version 1.33), as pure checks on
 a pod spec, the way the PodSecurity admission controller applies them.
 
-`violations(spec, annotations)` lists every control a pod breaks, each naming the container (or the pod)
-and the field; an empty list means the pod passes "restricted" (which includes "baseline").
+`violations(spec, annotations, level)` lists every control of `level` a pod breaks, each naming the
+container (or the pod) and the field; an empty list means the pod passes. `check_pod_security` raises
+PodSecurityError listing them all: the workloads check their merged pod with it before anything is
+registered, since the API server would refuse such pods only once the controller creates them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+LEVELS = ("restricted", "baseline", "privileged")
+"""The Pod Security levels, strictest first; "privileged" allows everything (no check)."""
+RESTRICTED_ONLY = frozenset(
+    {
+        "Volume Types",
+        "Privilege Escalation",
+        "Running as Non-root",
+        "Running as Non-root user",
+        "Seccomp (restricted)",
+        "Capabilities (restricted)",
+    }
+)
+"""Controls of "restricted" that "baseline" does not have."""
 
 BASELINE_CAPABILITIES = frozenset(
     [
@@ -57,6 +73,44 @@ class Violation:
     """The control's name in the Pod Security Standards."""
     detail: str
 
+    @property
+    def level(self) -> str:
+        """The strictest level that has this control."""
+        return "restricted" if self.control in RESTRICTED_ONLY else "baseline"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.control}: {self.detail}"
+
+
+class PodSecurityError(ValueError):
+    """A pod breaks its namespace's Pod Security level; `str()` lists every violation by container and field."""
+
+    def __init__(self, workload: str, level: str, found: list[Violation]) -> None:
+        self.violations = found
+        lines = "\n".join(f"  {violation}" for violation in found)
+        super().__init__(
+            f"the pod of {workload} breaks Pod Security {level!r}, which its namespace enforces; the API server "
+            f"would refuse it:\n{lines}\nFix each container's securityContext (podpatterns.kube."
+            "restricted_security_context(uid) is one that passes), or, if the namespace really enforces a lower "
+            "level, say so (pod_security)."
+        )
+
+
+def check_pod_security(
+    workload: str,
+    spec: Mapping[str, Any],
+    annotations: Mapping[str, str] | None,
+    level: str,
+    exempt: Collection[str] = (),
+) -> None:
+    """Raise PodSecurityError if the pod spec breaks `level`; containers named in `exempt` are not checked."""
+    if level not in LEVELS:
+        raise ValueError(f"Pod Security level {level!r} is not one of {', '.join(LEVELS)}")
+    exempted = {f"container {name}" for name in exempt}
+    found = [v for v in violations(spec, annotations, level) if v.where not in exempted]
+    if found:
+        raise PodSecurityError(workload, level, found)
+
 
 def containers(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """Every container the kubelet runs: init (including native sidecars), regular and ephemeral."""
@@ -64,12 +118,17 @@ def containers(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from spec.get(key) or []
 
 
-def violations(spec: Mapping[str, Any], annotations: Mapping[str, str] | None = None) -> list[Violation]:
+def violations(
+    spec: Mapping[str, Any], annotations: Mapping[str, str] | None = None, level: str = "restricted"
+) -> list[Violation]:
+    """Every control of `level` (restricted includes baseline; privileged has none) the pod breaks."""
+    if level == "privileged":
+        return []
     found = list(_pod_violations(spec, annotations or {}))
     for container in containers(spec):
         where = f"container {container['name']}"
         found += [Violation(where, control, detail) for control, detail in _container_problems(spec, container)]
-    return found
+    return [v for v in found if level == "restricted" or v.level == "baseline"]
 
 
 def _pod_violations(spec: Mapping[str, Any], annotations: Mapping[str, str]) -> Iterator[Violation]:
@@ -137,4 +196,7 @@ def _container_problems(pod: Mapping[str, Any], container: Mapping[str, Any]) ->
         yield "Running as Non-root user", "runAsUser: 0"
     seccomp = (context.get("seccompProfile") or pod_context.get("seccompProfile") or {}).get("type")
     if seccomp not in ("RuntimeDefault", "Localhost"):
-        yield "Seccomp", f"seccompProfile.type is {seccomp} (container or pod), not RuntimeDefault or Localhost"
+        yield (
+            "Seccomp (restricted)",
+            f"seccompProfile.type is {seccomp} (container or pod), not RuntimeDefault or Localhost",
+        )

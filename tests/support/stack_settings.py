@@ -1,0 +1,19 @@
+"""A stack's validated settings, read from its stack file as the program reads them: for tests whose
+expectations depend on what the stack asks for (not on artefacts derived from it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from podpatterns.render.offline import stack_config
+from podpatterns.settings import AppSettings
+from podpatterns.settings.engine import KeyStyle, parse
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def stack_settings(stack: str) -> AppSettings:
+    project, config, _ = stack_config(PROJECT_DIR, stack)
+    prefix = f"{project}:"
+    values = {key.removeprefix(prefix): value for key, value in config.items() if key.startswith(prefix)}
+    return parse(AppSettings, values, origin=f"Pulumi.{stack}.yaml", style=KeyStyle(prefix=prefix, camel_case=True))
