@@ -42,7 +42,13 @@ class Deployment:
     destroyed: bool = False
 
     def render(self) -> list[Manifest]:
-        return kubernetes_objects(run_offline(self.project.directory, self.stack))
+        """The objects, and the patches of the claims the StatefulSet makes (the engine keeps both in the state)."""
+        recording = run_offline(self.project.directory, self.stack)
+        patches = [
+            dict(r.inputs) for r in recording.registrations if r.custom and r.type.startswith("kubernetes:core/v1:")
+            and r.type.endswith("Patch")
+        ]  # fmt: skip
+        return kubernetes_objects(recording) + patches
 
 
 @pytest.fixture(scope="module", params=STACKS)
