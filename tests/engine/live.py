@@ -9,9 +9,12 @@ from typing import Any
 
 from podpatterns.podmodel import Manifest
 from podpatterns.render.offline import SECRET_PLACEHOLDER
+from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
-# The offline render's stand-ins for values that exist only at deploy time (keys, certificates, their hashes).
+# The offline render's stand-ins for values that exist only at deploy time (keys, certificates), and the fields
+# computed from them (the hash of the certificates, which rolls the pods when they change).
 _PLACEHOLDER = re.compile(r"\[known after deploy: |" + re.escape(SECRET_PLACEHOLDER))
+_DEPLOY_TIME_FIELDS = {ROTATION_ANNOTATION}
 
 
 def key(manifest: Manifest) -> tuple[str, str, str]:
@@ -23,8 +26,8 @@ def key(manifest: Manifest) -> tuple[str, str, str]:
 def differences(expected: Any, live: Any, path: str = "") -> list[str]:
     """Where the live value differs from the rendered one; fields only the server set (its defaults) are ignored.
 
-    A rendered value that stands for a deploy-time value (a placeholder, or a string built around one) matches any
-    live string, and a Secret's stringData is compared with the live data it became.
+    A rendered value that stands for a deploy-time value (a placeholder, a string built around one, the hash of the
+    certificates) matches any live string, and a Secret's stringData is compared with the live data it became.
     """
     if isinstance(expected, dict) and isinstance(live, dict):
         return [d for name, value in expected.items() for d in _field_differences(name, value, live, path)]
@@ -43,6 +46,8 @@ def _field_differences(name: str, value: Any, live: dict[str, Any], path: str) -
         return differences(value, _decoded(live["data"]), f"{path}.data")
     if name not in live:
         return [f"{path}.{name}: missing (rendered {value!r})"]
+    if name in _DEPLOY_TIME_FIELDS and isinstance(live[name], str):
+        return []
     return differences(value, live[name], f"{path}.{name}")
 
 

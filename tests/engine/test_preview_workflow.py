@@ -8,6 +8,7 @@ naming the command and the stack, then the output in a collapsed block.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -44,9 +45,9 @@ def _checkout(destination: Path) -> None:
             shutil.copy2(PROJECT_DIR / name, destination / name)
 
 
-def _pulumi_arguments(inputs: dict[str, Any]) -> list[str]:
-    """The CLI arguments for the pulumi/actions inputs the workflow uses."""
-    arguments = [inputs["command"], "--stack", str(inputs["stack-name"])]
+def _pulumi_arguments(inputs: dict[str, Any], stack: str) -> list[str]:
+    """The CLI arguments for the pulumi/actions inputs the workflow uses, in the matrix job of `stack`."""
+    arguments = [inputs["command"], "--stack", str(inputs["stack-name"]).replace("${{ matrix.stack }}", stack)]
     if inputs.get("diff"):
         arguments.append("--diff")
     if inputs.get("policyPacks"):
@@ -80,20 +81,21 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
             pulumi_step = step
     assert pulumi_step is not None
     exported = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
-    assert Path(exported["KUBECONFIG"]).read_text() == kube.kubeconfig.read_text()
+    assert Path(exported["KUBECONFIG"]).read_text().strip() == kube.kubeconfig.read_text().strip()
 
     backend = tmp_path / "state"
     backend.mkdir()
     # No interpreter chosen for plugins: the policy pack runs on the Python first on PATH, as on the runner.
-    runner = Engine(engine.bin_dir, engine.home, Path(exported["KUBECONFIG"]))
+    runner = dataclasses.replace(engine, kubeconfig=Path(exported["KUBECONFIG"]))
     project = Project(runner, workspace, backend, path=env["PATH"], python=None)
     project.stack_init(stack)
     inputs = pulumi_step["with"]
-    preview = project.run(*_pulumi_arguments(inputs))
+    preview = project.run(*_pulumi_arguments(inputs, stack))
     body = comment_body(inputs["command"], "pod-patterns", stack, preview.stdout)
 
     assert body.startswith(f"#### :tropical_drink: `preview` on pod-patterns/{stack}")
     assert "kubernetes:apps/v1:Deployment" in body or "kubernetes:apps/v1:StatefulSet" in body
     assert "tls:index/locallySignedCert:LocallySignedCert" in body
     assert "to create" in body
-    assert "Policies:" in body, body
+    assert "Policy Packs run:" in body, body
+    assert "pod-patterns|local|policy" in body, body  # the policy pack ran on the preview
