@@ -109,7 +109,7 @@ def test_zz_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(stream_
     Runs last for its pod (zz): it stops Elasticsearch."""
     pod = stream_pod.pod
     app_probe = pod.containers["elasticsearch"].spec["readinessProbe"]["exec"]["command"]
-    assert app_probe[-2] == "http://127.0.0.1:9201"  # the readiness script asks Elasticsearch itself
+    assert app_probe[4] == "http://127.0.0.1:9201"  # the readiness script (sh -c script name url ...) asks it itself
     assert pod.containers["tls-ambassador"].spec["readinessProbe"]["tcpSocket"] == {"port": TLS_PORT}
     assert pod.ready("elasticsearch") is None
     assert pod.ready("tls-ambassador") is None

@@ -18,7 +18,7 @@ from podpatterns.podsecurity import violations
 from ..conftest import STACKS
 from ..manifests.test_pod_security import CASES
 from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
-from .targets import level_labels
+from .targets import level_labels, with_namespaces
 
 BREAKS_RESTRICTED: Manifest = {
     "containers": [{"name": "root-shell", "image": "busybox:1.36.1", "securityContext": {"privileged": True}}],
@@ -99,10 +99,11 @@ def settle(kube: Kube, staged: list[list[Manifest]], manifests: list[Manifest]) 
 def test_a_pod_that_breaks_the_namespace_level_is_refused(
     stack: str, kube: Kube, rendered: dict[str, list[Manifest]], stage: list[list[Manifest]]
 ) -> None:
-    manifests = settle(kube, stage, moved(rendered[stack], unique_suffix()))
-    (namespace,) = namespaces(manifests)
+    objects = moved(rendered[stack], unique_suffix())
+    (namespace,) = namespaces(objects)  # the stack's own, not its clients' (with_namespaces adds those)
+    settle(kube, stage, with_namespaces(objects))
     admitted, error = create_dry_run(kube, pod("root-shell", namespace, BREAKS_RESTRICTED))
-    if enforced_level(manifests) == "privileged":
+    if enforced_level(objects) == "privileged":
         assert admitted, error  # nothing breaks privileged: the level admits everything
     else:
         assert not admitted
@@ -114,9 +115,10 @@ def test_a_pod_that_breaks_the_namespace_level_is_refused(
 def test_the_sysctl_init_container_is_admitted_only_where_the_namespace_allows_it(
     stack: str, kube: Kube, rendered: dict[str, list[Manifest]], stage: list[list[Manifest]]
 ) -> None:
-    own = settle(kube, stage, moved(rendered[stack], unique_suffix()))
-    strict = settle(kube, stage, at_level(moved(rendered[stack], unique_suffix())))
+    own = settle(kube, stage, with_namespaces(moved(rendered[stack], unique_suffix())))
+    strict = at_level(moved(rendered[stack], unique_suffix()))
     (strict_namespace,) = namespaces(strict)
+    settle(kube, stage, with_namespaces(strict))
     for workload in workloads(own):
         admitted, error = create_dry_run(kube, pod_of(workload, workload["metadata"]["namespace"]))
         assert admitted, f"{stack}: {workload['metadata']['name']} refused in its own namespace: {error}"
@@ -132,7 +134,7 @@ def test_a_workload_that_breaks_the_level_is_accepted_but_its_pods_are_not(
 ) -> None:
     """The failure mode no offline check shows: the StatefulSet is stored, the controller's pods are refused."""
     stack = next(s for s in STACKS if any(sysctl_init(pod_template_spec(w)) for w in workloads(rendered[s])))
-    manifests = settle(kube, stage, at_level(moved(rendered[stack], unique_suffix())))
+    manifests = settle(kube, stage, at_level(with_namespaces(moved(rendered[stack], unique_suffix()))))
     (workload,) = [w for w in workloads(manifests) if sysctl_init(pod_template_spec(w))]
     applied = kube.apply([workload])
     assert "would violate PodSecurity" in applied.stderr
@@ -149,7 +151,10 @@ def test_a_workload_that_breaks_the_level_is_accepted_but_its_pods_are_not(
 def dev_at_level(request: pytest.FixtureRequest, kube: Kube, rendered: dict[str, list[Manifest]]) -> Iterator[Leveled]:
     """dev's objects but its Deployment, in a fresh namespace at the level."""
     staged: list[list[Manifest]] = []
-    yield Leveled(request.param, settle(kube, staged, at_level(moved(rendered["dev"], unique_suffix()), request.param)))
+    yield Leveled(
+        request.param,
+        settle(kube, staged, at_level(with_namespaces(moved(rendered["dev"], unique_suffix())), request.param)),
+    )
     delete_namespaces(kube, [name for manifests in staged for name in namespaces(manifests)])
 
 

@@ -19,6 +19,8 @@ STEPS: list[dict[str, Any]] = [
     {"caGeneration": 2, "caOverlap": "previous"},  # 2: everything re-issued by CA 2; CA 1 still trusted
 ]
 CLIENT_SECRET = "elasticsearch-client-ingest"
+CLIENT_NAMESPACE = "ingest"  # prod delivers the ingest client's certificate into its own namespace
+ELASTIC = f"elastic:{PROD_KV['secret/data/search/prod/elastic']['password']}"  # prod's security is on
 
 
 def client_files(cluster: Cluster, namespace: str, directory: Path) -> Path:
@@ -36,6 +38,7 @@ def served(cluster: Cluster, pod: RunningPod, client: Path) -> bool:
     curl = [
         *("curl", "--silent", "--show-error", "--fail", "--max-time", "5", "--resolve", f"{host}:9200:{pod.ip}"),
         *("--cacert", str(client / "ca.crt"), "--cert", str(client / "tls.crt"), "--key", str(client / "tls.key")),
+        *("--user", ELASTIC),
     ]
     return pod.in_cluster([*curl, f"https://{host}:9200/"]).returncode == 0
 
@@ -55,7 +58,7 @@ def test_a_client_is_served_through_every_step_of_a_ca_rotation(vault_agent: Pat
         ) as cluster:
             workload = cluster.workload("elasticsearch")
             with cluster.run(workload) as pod:
-                clients.append(client_files(cluster, pod.namespace, tmp_path / f"client{step}"))
+                clients.append(client_files(cluster, CLIENT_NAMESPACE, tmp_path / f"client{step}"))
                 for held, files in enumerate(clients):
                     results[(held, step)] = served(cluster, pod, files)
             previous = cluster.certificates

@@ -92,7 +92,9 @@ def test_before_1_29_classic_sidecars_stop_only_after_elasticsearch_has_closed_i
             events = [(name, what) for _, name, what in pod.events]
     after = events[events.index(("", "deleted")) :]
     assert not [e for e in after if e[1] == "killed"], after
-    app_exit = after.index(("elasticsearch", "exited 0"))
+    app_stopping = after.index(("elasticsearch", "SIGTERM"))
+    assert ("elasticsearch", "exited 0") in after
     for sidecar in sidecars:
-        # Its preStop hook (wait-for-app-exit.sh) ran until Elasticsearch's port closed, then it got SIGTERM.
-        assert app_exit < after.index((sidecar, "preStop exited 0")) < after.index((sidecar, "SIGTERM")), after
+        # Its preStop hook (wait-for-app-exit.sh) ran until Elasticsearch, told to stop, closed its port (which it
+        # does just before its process exits: no event marks it), and only then did the sidecar get SIGTERM.
+        assert app_stopping < after.index((sidecar, "preStop exited 0")) < after.index((sidecar, "SIGTERM")), after

@@ -121,6 +121,7 @@ def documented_init_order(stack: str) -> list[tuple[str, str]]:
     order = [("config-init", "exited 0")]
     order += [("sysctl-init", "exited 0")] if settings.sysctl.mode == "init" else []
     order += [("vault-agent-init", "exited 0")] if settings.vault.enabled else []
+    order += [("keystore-init", "exited 0")] if settings.keystore_entries else []  # from the files Vault wrote
     order += [("vault-agent", "ready")] if settings.vault.enabled and settings.vault.renew else []
     if settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR:  # they serve and read Elasticsearch: stopped after it
         order += [("tls-ambassador", "ready")] if settings.tls.enabled else []

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from podpatterns.elasticsearch.transport import ROTATION_ANNOTATION as TRANSPORT_ROTATION_ANNOTATION
 from podpatterns.podmodel import Manifest
 from podpatterns.render.offline import SECRET_PLACEHOLDER
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
@@ -14,7 +15,7 @@ from podpatterns.tls.contribution import ROTATION_ANNOTATION
 # The offline render's stand-ins for values that exist only at deploy time (keys, certificates), and the fields
 # computed from them (the hash of the certificates, which rolls the pods when they change).
 _PLACEHOLDER = re.compile(r"\[known after deploy: |" + re.escape(SECRET_PLACEHOLDER))
-_DEPLOY_TIME_FIELDS = {ROTATION_ANNOTATION}
+_DEPLOY_TIME_FIELDS = {ROTATION_ANNOTATION, TRANSPORT_ROTATION_ANNOTATION}
 
 
 def key(manifest: Manifest) -> tuple[str, str, str]:

@@ -21,7 +21,8 @@ from podpatterns.render import kubernetes_objects, run_offline
 from podpatterns.settings import SettingsError
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
-from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, volumes_for_claims, workloads
+from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
+from ..cluster.targets import with_namespaces
 from ..conftest import PROJECT_DIR, STACKS
 from .cli import Engine, Project, copy_project
 from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
@@ -65,14 +66,17 @@ def deployment(
     deployed.volumes = volumes_for_claims(deployed.manifests, "")
     if deployed.volumes:
         kube.apply(deployed.volumes)
+    # The clients' namespaces (prod delivers their certificates there): the cluster's owner makes them, not the stack.
+    clients = [n for n in namespaces(with_namespaces(deployed.manifests)) if n not in namespaces(deployed.manifests)]
+    if clients:
+        kube.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}} for name in clients])
     try:
         project.run("up", "--stack", stack, "--yes", "--skip-preview")
         yield deployed
     finally:
         if not deployed.destroyed:
             project.run("destroy", "--stack", stack, "--yes", check=False)
-        for volume in deployed.volumes:
-            kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)
+        delete_namespaces(kube, clients, deployed.volumes)
 
 
 def test_up_creates_what_the_offline_render_shows(deployment: Deployment, kube: Kube) -> None:

@@ -119,7 +119,7 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
             "replicas": 1,
             "selector": {"matchLabels": selector_labels(name)},
             "template": {
-                "metadata": {"labels": selector_labels(name), "annotations": scrape_annotations(settings)},
+                "metadata": {"labels": selector_labels(name), **_annotations(scrape_annotations(settings))},
                 "spec": spec,
             },
         },
@@ -185,3 +185,8 @@ def owned_objects(
     if rule:
         objects["rules"] = rule
     return objects
+
+
+def _annotations(annotations: dict[str, str]) -> Manifest:
+    """`annotations`, left out when empty: the API server drops an empty map, and a diff would show it missing."""
+    return {"annotations": annotations} if annotations else {}
