@@ -1,4 +1,5 @@
 # Sourced by scripts/cluster (after scripts/lib/kube.sh): start, describe and stop the loopback control plane.
+source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
 CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
@@ -136,10 +137,6 @@ cluster_start() {
   echo $! >"$CLUSTER_DIR/pids/$name"
 }
 
-# The directory of a pinned module in the module cache (downloaded and checked against the go.sum of its wrapper).
-module_dir() {
-  (cd "$1" && GOWORK=off GOFLAGS=-mod=readonly go mod download -json "$2") | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
-}
 
 # Waits until a command succeeds; fails naming the process that died or the step that timed out.
 cluster_wait() {

@@ -2,6 +2,7 @@
 # toolchain/pulumi (the CLI with a Python language host, the kubernetes provider, the tls provider) into a cache
 # outside the checkout, one directory per module keyed by its files and the Go version, and a PULUMI_HOME there
 # with the two providers installed as plugins. A machine that built them once only reuses them.
+source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
 PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
 # Part of every cache key: raise it when the build steps below change, so that machines rebuild.
 PULUMI_BUILD_REVISION=1
@@ -43,7 +44,10 @@ pulumi_home_dir() {
 
 # The directory of a module in the module cache, downloading it if needed: _pulumi_module_dir WRAPPER MODULE
 _pulumi_module_dir() {
-  (cd "$PULUMI_TOOLCHAIN/$1" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' "$2")
+  local dir
+  dir=$(module_dir "$PULUMI_TOOLCHAIN/$1" "$2")
+  [ -n "$dir" ] || { echo "pulumi: cannot download $2 (toolchain/pulumi/$1): is the Go module proxy reachable?" >&2; return 1; }
+  echo "$dir"
 }
 
 # go build in the wrapper's copy: _pulumi_go_build SRC OUT LDFLAGS PACKAGE
