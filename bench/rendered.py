@@ -70,7 +70,8 @@ def render(variant: Variant, workdir: Path) -> RenderedAmbassador:
     pod = next(
         m["spec"]["template"]["spec"] for (kind, _), m in objects.items() if kind in ("Deployment", "StatefulSet")
     )
-    container = next(c for c in pod["containers"] if c["name"] == "tls-ambassador")
+    # A native sidecar (an init container that keeps running) where the cluster has them, else a container.
+    container = next(c for c in pod.get("initContainers", []) + pod["containers"] if c["name"] == "tls-ambassador")
     app = pod["containers"][0]["name"]
     conf = objects[("ConfigMap", f"{app}-ambassador")]["data"]["nginx.conf"]
     secret = made.resolve(objects[("Secret", f"{app}-tls")]["stringData"])
