@@ -107,12 +107,17 @@ def test_second_preview_changes_nothing(deployment: Deployment) -> None:
 
 def _preview_with(deployment: Deployment, changes: dict[str, Any]) -> subprocess.CompletedProcess[str]:
     """`pulumi preview --json` with `changes` (dotted config paths) set in the stack file, restored afterwards."""
+    return _run_with(deployment, changes, "preview", "--json")
+
+
+def _run_with(deployment: Deployment, changes: dict[str, Any], *command: str) -> subprocess.CompletedProcess[str]:
+    """`pulumi <command>` with `changes` (dotted config paths) set in the stack file, restored afterwards."""
     stack_file = deployment.project.stack_file(deployment.stack)
     original = stack_file.read_text()
     try:
         for path, value in changes.items():
             deployment.project.config_set(deployment.stack, path, value)
-        return deployment.project.run("preview", "--stack", deployment.stack, "--json", check=False)
+        return deployment.project.run(*command, "--stack", deployment.stack, check=False)
     finally:
         stack_file.write_text(original)
 
@@ -207,6 +212,33 @@ def test_storage_size_changes_grow_the_claims_in_place_and_a_shrink_is_refused(d
     shrink = _preview_with(deployment, {"pod-patterns:elasticsearch.storageSize": _scaled(size, 0.5)})
     assert shrink.returncode != 0
     assert "elasticsearch.storageSize" in shrink.stdout + shrink.stderr, shrink.stdout + shrink.stderr
+
+
+def test_a_change_that_would_replace_the_statefulset_is_refused_before_anything_changes(
+    deployment: Deployment, kube: Kube
+) -> None:
+    """A new elasticsearch.name replaces the StatefulSet (Kubernetes cannot rename it): a new, empty cluster and the
+    old one deleted. The identity Stash's hook refuses it naming the key, in a preview and in an `up` without one,
+    before any object is created or replaced. A single-node Deployment (dev) is renamed: it holds no claims."""
+    rename = {"pod-patterns:elasticsearch.name": "renamed"}
+    statefulsets = [key(w) for w in workloads(deployment.manifests) if w["kind"] == "StatefulSet"]
+    if not statefulsets:
+        done = _preview_with(deployment, rename)
+        assert done.returncode == 0, done.stdout + done.stderr
+        steps = json.loads(done.stdout)["steps"]
+        assert {s["op"] for s in steps if s["urn"].endswith("-workload")} & {"replace", "create-replacement"}
+        return
+    ((_, namespace, _),) = statefulsets
+    objects_before = {m["metadata"]["uid"] for m in kube.json("get", "all,configmap,secret", "-n", namespace)["items"]}
+    for command in (("preview",), ("up", "--yes", "--skip-preview")):
+        done = _run_with(deployment, rename, *command)
+        assert done.returncode != 0, done.stdout
+        output = done.stdout + done.stderr
+        assert "refusing to replace the StatefulSet" in output, output
+        assert "elasticsearch.name: the change replaces the StatefulSet" in output, output
+    objects_after = {m["metadata"]["uid"] for m in kube.json("get", "all,configmap,secret", "-n", namespace)["items"]}
+    assert objects_after == objects_before  # nothing created, replaced or deleted
+    test_second_preview_changes_nothing(deployment)
 
 
 def test_state_holds_no_plaintext_secret(deployment: Deployment) -> None:

@@ -7,13 +7,15 @@ from typing import Any
 import pulumi
 import pytest
 from podpatterns.elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, plan_cluster
-from podpatterns.elasticsearch.guard import STORAGE_ANNOTATION, UnsafeChangeError, refusals
+from podpatterns.elasticsearch.guard import STORAGE_ANNOTATION, UnsafeChangeError, identity_refusals, refusals
 from podpatterns.elasticsearch.patterns import planned_contributions
 from podpatterns.elasticsearch.plan import target_of
-from podpatterns.elasticsearch.rollout import guard
+from podpatterns.elasticsearch.rollout import guard, identity_guard
 from podpatterns.render import Recording
 from podpatterns.render.offline import Registration, run_with_mocks
 from podpatterns.settings import AppSettings, KeyStyle, parse
+
+from ..support.variants import render_variant
 
 PROD_LIKE = {"nodes": 3, "storage_size": "100Gi", "storage_class": "fast-ssd"}
 
@@ -93,6 +95,77 @@ def test_the_guard_hook_fails_the_update_naming_the_key() -> None:
     with pytest.raises(UnsafeChangeError, match=r"ElasticsearchApp 'search': .*\nelasticsearch\.nodes: going from 3"):
         hook(args)
     assert hook(pulumi.ResourceHookArgs("urn", "id", "search-workload", "t", new_inputs=old, old_inputs=old)) is None
+
+
+def stashed_identity(**raw: Any) -> dict[str, Any]:
+    """What the identity Stash keeps for these settings (its `input`, as the engine records it)."""
+    recording = run_with_mocks(lambda: ElasticsearchApp("search", raw) and None, project="t", stack="u")  # type: ignore[arg-type]
+    inputs: dict[str, Any] = dict(registered(recording, "search-identity").inputs["input"])
+    return inputs
+
+
+def test_every_resource_waits_for_the_guarded_identity() -> None:
+    recording = run({"elasticsearch": PROD_LIKE})
+    stash = registered(recording, "search-identity")
+    assert stash.type == "pulumi:index:Stash"
+    assert stash.options == {"hooks": {"before_update": ["search-identity-guard"]}}
+    resources = [r for r in recording.registrations if r.custom and r is not stash]  # the patterns' ones too
+    assert len(resources) > 10
+    assert [r.name for r in resources if stash.urn not in r.dependencies] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"elasticsearch": {**PROD_LIKE, "name": "logs"}}, "elasticsearch.name"),
+        ({"elasticsearch": PROD_LIKE, "namespace": "search-2"}, "namespace"),
+        ({"elasticsearch": {"workload": "Deployment"}}, "elasticsearch.workload"),
+    ],
+)
+def test_a_change_that_replaces_the_statefulset_is_refused_naming_the_key(change: dict[str, Any], key: str) -> None:
+    old = stashed_identity(namespace="search", elasticsearch=PROD_LIKE)
+    (problem,) = identity_refusals(old, stashed_identity(**{"namespace": "search", **change}))
+    assert problem.startswith(f"{key}: the change replaces the StatefulSet (")
+    assert "snapshot the indices, deploy the new cluster as another ElasticsearchApp or stack, restore" in problem
+
+
+def test_what_keeps_the_statefulset_or_replaces_only_a_deployment_passes() -> None:
+    old = stashed_identity(namespace="search", elasticsearch=PROD_LIKE)
+    assert identity_refusals(old, stashed_identity(namespace="search", elasticsearch={**PROD_LIKE, "nodes": 5})) == []
+    dev = stashed_identity(namespace="search", elasticsearch={"workload": "Deployment"})
+    assert (
+        identity_refusals(
+            dev, stashed_identity(namespace="search", elasticsearch={"workload": "Deployment", "name": "x"})
+        )
+        == []
+    )
+
+
+def test_a_library_change_to_the_identity_is_refused_as_such() -> None:
+    old = stashed_identity(namespace="search", elasticsearch=PROD_LIKE)
+    (problem,) = identity_refusals(old, {**old, "podManagementPolicy": "OrderedReady"})
+    assert problem.startswith("this version of pod-patterns: the change replaces the StatefulSet (podManagementPolicy")
+
+
+def test_the_identity_hook_fails_the_preview_naming_the_key() -> None:
+    hook = identity_guard("search")
+    old = {"input": stashed_identity(namespace="search", elasticsearch=PROD_LIKE)}
+    new = {"input": stashed_identity(namespace="search", elasticsearch={**PROD_LIKE, "name": "logs"})}
+    args = pulumi.ResourceHookArgs("urn", "id", "search-identity", "t", new_inputs=new, old_inputs=old)
+    with pytest.raises(UnsafeChangeError, match=r"'search': refusing to replace the StatefulSet:\nelasticsearch\.name"):
+        hook(args)
+    assert hook(pulumi.ResourceHookArgs("urn", "id", "search-identity", "t", new_inputs=old, old_inputs=old)) is None
+
+
+def test_the_stack_program_keeps_its_urns_when_the_cluster_is_renamed() -> None:
+    """The cluster's name names the objects, not the component: a rename is a change the identity guard judges,
+    and a stack deployed when the component carried the cluster's name keeps its resources through an alias."""
+    default, renamed = render_variant("prod"), render_variant("prod", elasticsearch={"name": "logs"})
+    assert {r.urn for r in renamed.registrations} == {r.urn for r in default.registrations}
+    assert [alias.name for alias in registered(renamed, "elasticsearch").aliases] == ["logs"]
+    assert registered(renamed, "elasticsearch-workload").inputs["metadata"]["name"] == "logs"
+    assert registered(default, "elasticsearch-identity").inputs["input"]["name"] == "elasticsearch"
+    assert registered(default, "elasticsearch").aliases == ()
 
 
 def test_scaling_out_leaves_the_existing_pods_and_the_certificate_as_they_are() -> None:

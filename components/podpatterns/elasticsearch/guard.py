@@ -8,6 +8,10 @@ before the StatefulSet changes, with the stack key to blame and the safe procedu
 - Storage: the claims of a StatefulSet cannot change through it (`volumeClaimTemplates` is immutable; the engine
   ignores changes there, see app.py). Growth is done by patching each claim; a smaller size or another StorageClass
   cannot be done in place at all. The storage is compared through the STORAGE_ANNOTATION the workload carries.
+- Identity: the fields Kubernetes cannot change in a StatefulSet (its name, namespace, selector, serviceName,
+  podManagementPolicy) or its kind. Changing one replaces it: a new, empty cluster beside the old one, or every
+  node down at once. The engine runs no update hook on a replacement, so these are kept in a Stash of their own
+  (rollout.py), whose update runs `identity_refusals`.
 - Scaling: removing more than one master-eligible node at once, or going from several nodes to one
   (`discovery.type: single-node`), can lose the master quorum, unless the nodes leaving were excluded from the
   voting configuration first (`rollout.votingExclusions`).
@@ -63,6 +67,50 @@ def _storage_refusals(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[st
             f"Keep {before[0]} or more, or snapshot, deploy a new cluster with the smaller size and restore"
         )
     return problems
+
+
+IDENTITY_KEYS: Mapping[str, str] = {
+    "kind": "elasticsearch.workload",
+    "namespace": "namespace",
+    "name": "elasticsearch.name",
+    "serviceName": "elasticsearch.name",
+    "selector": "elasticsearch.name",
+    "podManagementPolicy": "",
+}
+"""A workload's identity (what Kubernetes cannot change in place) and the stack key each follows ("": none; only
+another version of this library changes it)."""
+
+
+def workload_identity(workload: Mapping[str, Any]) -> dict[str, Any]:
+    """The IDENTITY_KEYS of a rendered workload, as plain data for the Stash that keeps them."""
+    metadata, spec = workload["metadata"], workload["spec"]
+    found = {
+        "kind": workload["kind"],
+        "namespace": metadata.get("namespace", ""),
+        "name": metadata["name"],
+        "serviceName": spec.get("serviceName", ""),
+        "selector": spec["selector"],
+        "podManagementPolicy": spec.get("podManagementPolicy", ""),
+    }
+    return {key: found[key] for key in IDENTITY_KEYS}
+
+
+def identity_refusals(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Why a StatefulSet of identity `old` must not become `new` (a replacement); empty: safe, or no StatefulSet."""
+    if old.get("kind") != "StatefulSet" or old == new:
+        return []
+    # Another kind of workload differs in every field: its kind is the one to blame.
+    changed = [key for key in IDENTITY_KEYS if old.get(key) != new.get(key)]
+    changed = ["kind"] if "kind" in changed else changed
+    blamed = sorted({IDENTITY_KEYS[key] for key in changed if IDENTITY_KEYS[key]})
+    cause = ", ".join(blamed) if blamed else "this version of pod-patterns"
+    fields = "; ".join(f"{key}: {old.get(key)!r} to {new.get(key)!r}" for key in changed)
+    return [
+        f"{cause}: the change replaces the StatefulSet ({fields}), which Kubernetes cannot change in place; the "
+        f"engine would start a new, empty cluster and delete the old one with every node at once (its claims "
+        f"stay behind). Keep the old value, or move the data: snapshot the indices, deploy the new cluster as "
+        f"another ElasticsearchApp or stack, restore, then remove the old one (docs/operations.md)"
+    ]
 
 
 def _replicas(inputs: Mapping[str, Any]) -> int:
