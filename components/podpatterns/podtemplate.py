@@ -61,9 +61,8 @@ class PodTemplateMerge(pulumi.ComponentResource):
 def _needs_values(args: Mapping[str, Any]) -> bool:
     """Whether an argument is an Output somewhere other than the contributions' annotation values."""
     contributions = args.get("contributions", [])
-    if isinstance(contributions, pulumi.Output) or holds_outputs(
-        {k: v for k, v in args.items() if k != "contributions"}
-    ):
+    others = {k: v for k, v in args.items() if k != "contributions"}
+    if isinstance(contributions, pulumi.Output) or holds_outputs(others):
         return True
     return any(isinstance(c, pulumi.Output) or _holds_outputs_outside_annotations(c) for c in contributions)
 

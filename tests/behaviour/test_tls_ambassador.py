@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from podpatterns import WorkloadTarget
 from podpatterns.elasticsearch.config import HEALTH_PATH, LOOPBACK_HTTP_PORT
 from podpatterns.tls import TlsSettings
 from podpatterns.tls.contribution import AmbassadorLayout, readiness_probes
@@ -19,6 +18,7 @@ from podpatterns.tls.contribution import AmbassadorLayout, readiness_probes
 from ..harness.stack import TLS_PORT, StackPod
 from ..support.certs import self_signed
 from ..support.stack_settings import stack_settings
+from ..support.workload_targets import workload_target
 
 STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
 
@@ -116,14 +116,7 @@ def test_zz_a_generic_apps_readiness_through_the_ambassador_follows_the_app(stac
     while the app answers (prod's Elasticsearch then wants a user: 401), and fails once it is gone. Runs last for
     its pod (zz): it stops Elasticsearch."""
     pod = stack_pod.pod
-    target = WorkloadTarget(
-        name="elasticsearch",
-        namespace="search",
-        labels={"app": "elasticsearch"},
-        app_container="elasticsearch",
-        app_port=TLS_PORT,
-        service_name="elasticsearch",
-    )
+    target = workload_target("elasticsearch", "search", app_port=TLS_PORT)
     layout = AmbassadorLayout(target, LOOPBACK_HTTP_PORT, HEALTH_PATH, app_readiness=True)
     command = readiness_probes(layout, TlsSettings())["readinessProbe"]["exec"]["command"]
     ready = pod.exec("tls-ambassador", command)

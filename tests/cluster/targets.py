@@ -31,7 +31,6 @@ EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]
 
 
-# An example that declares no Namespace object is applied into one at the strictest level, as a user should have.
 def level_labels(level: str) -> dict[str, str]:
     """A namespace's labels that enforce, audit and warn at a Pod Security level (its latest version)."""
     return {f"pod-security.kubernetes.io/{mode}": level for mode in ("enforce", "audit", "warn")}
@@ -64,7 +63,8 @@ def _yaml_example() -> dict[str, Any]:
 
 
 def with_namespaces(manifests: Sequence[Manifest]) -> list[Manifest]:
-    """The objects, after a restricted Namespace for each namespace they use but do not declare."""
+    """The objects, after a restricted Namespace for each namespace they use but do not declare: an example that
+    declares none is applied into one at the strictest level, as a user should have it."""
     declared = set(namespaces(manifests))
     used = sorted({m["metadata"]["namespace"] for m in manifests if "namespace" in m["metadata"]} - declared)
     labels = level_labels("restricted")

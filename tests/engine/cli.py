@@ -25,11 +25,14 @@ COMMAND_TIMEOUT = 1800  # seconds; pulumi-kubernetes waits up to 10 minutes for 
 
 @dataclass(frozen=True)
 class Engine:
-    """Where scripts/lib/pulumi.sh put the CLI (with its language hosts) and the PULUMI_HOME with the providers."""
+    """The real Pulumi engine as scripts/lib/pulumi.sh built it, and the cluster it deploys to."""
 
     bin_dir: Path
+    """The CLI and its language hosts (pulumi_tools_dir)."""
     home: Path
+    """The PULUMI_HOME holding the kubernetes and tls providers (pulumi_home_dir)."""
     kubeconfig: Path
+    """The test control plane's kubeconfig; a path to nothing for tests that deploy no Kubernetes object."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, namespaces, volumes_for_claims, workloads
+from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
 from ..cluster.targets import EXAMPLES, target_objects, with_namespaces
 from ..conftest import PROJECT_DIR
 from .cli import Engine, copy_project
@@ -50,7 +50,4 @@ def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine
             assert kube.run("get", kind, name, *where, "--ignore-not-found", "--output", "name").stdout == ""
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
-        for name in namespaces(prepared):
-            kube.run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
-        for volume in volumes:
-            kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)
+        delete_namespaces(kube, namespaces(prepared), volumes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +16,14 @@ import yaml
 from podpatterns import package
 from podpatterns.render import Recording, kubernetes_objects
 
+from ..conftest import PROJECT_DIR
 from ..package.host import construct
 from ..package.yaml_program import evaluate, urn
 
-PROGRAM = Path(__file__).resolve().parents[2] / "examples" / "yaml" / "Pulumi.yaml"
+PROGRAM = PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml"
 Types = dict[str, Any]
 """The schema's object types by their reference, #/types/<token>."""
 INTERPOLATION = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
-ROOT = Path(__file__).resolve().parents[2]
 YAML_NAMESPACE = "search-yaml"
 """The example's namespace: the dev stack's settings but this (the engine tests deploy the dev stack too)."""
 
@@ -87,7 +86,7 @@ def test_outputs_name_outputs_of_the_components(program: dict[str, Any], schema:
 def test_the_dev_stack_from_yaml_is_the_same_pod_as_the_python_render(
     program: dict[str, Any], recordings: dict[str, Recording]
 ) -> None:
-    dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
+    dev = yaml.safe_load((PROJECT_DIR / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
     settings = {key.removeprefix("pod-patterns:"): value for key, value in dev.items()}
     properties = program["resources"]["elasticsearch"]["properties"]
     assert properties == {**settings, "namespace": YAML_NAMESPACE}

@@ -24,7 +24,6 @@ OTHER_MONITORING_POD = Endpoint("grafana", "monitoring", {"app.kubernetes.io/nam
 VAULT = Endpoint("vault-0", "vault", {"app.kubernetes.io/name": "vault"})
 INGEST = Endpoint("ingest", "ingest", {"app.kubernetes.io/name": "ingest"})
 OTHER_INGEST_POD = Endpoint("batch", "ingest", {"app.kubernetes.io/name": "batch"})
-KIBANA = Endpoint("kibana", "kibana", {"app.kubernetes.io/name": "kibana"})
 STRANGER = Endpoint("stranger", "elsewhere", {"app.kubernetes.io/name": "stranger"})
 
 

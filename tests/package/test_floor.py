@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..conftest import PROJECT_DIR
 
 
 def test_the_floor_tested_is_the_floor_declared() -> None:
     declared = {}
-    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+    for requirement in tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["dependencies"]:
         name, lowest = re.fullmatch(r"([A-Za-z0-9-]+)>=([0-9.]+),<[0-9]+", requirement).groups()  # type: ignore[union-attr]
         declared[name] = lowest
     pinned = dict(
         line.split("==")
-        for line in (ROOT / "scripts" / "floor-requirements.txt").read_text().splitlines()
+        for line in (PROJECT_DIR / "scripts" / "floor-requirements.txt").read_text().splitlines()
         if "==" in line
     )
     assert set(pinned) == {"pulumi", "pulumi-kubernetes", "pulumi-tls"}

@@ -9,7 +9,7 @@ other names and attributes select nothing; `<role>:false` removes it), small ans
 the exporter's cluster-wide collectors (`/_all/_stats`, `/_cat/shards`, `/_cluster/settings`,
 `/_snapshot`, `/_all/_settings`, `/_alias`), and logs every request it served ("standin: GET <path>").
 With users (`--user NAME:PASSWORD`, security on) every request needs HTTP basic credentials of one of
-them, else 401 with Elasticsearch's `security_exception`; without (as the stacks configure
+them, else 401 with Elasticsearch's `security_exception`; without (security off, as the dev stack configures
 Elasticsearch: `xpack.security.enabled: false`) credentials are ignored, as Elasticsearch ignores them.
 
     python -m tests.standins.elasticsearch [--config DIR] [--host HOST --port PORT] [--user NAME:PASSWORD]
@@ -23,10 +23,9 @@ placeholders from the environment: `cluster.name`, `node.name`, `http.host` (def
 override the configuration, for use outside a pod.
 
 With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8; off without an elasticsearch.yml,
-as outside a pod) it refuses to start, as
-Elasticsearch would, without transport TLS files (PEM, inside the config directory) or without a keystore
-(tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`, and answers 401 to any request
-without the `elastic` user and that password.
+as outside a pod) it refuses to start, as Elasticsearch would, without transport TLS files (PEM, inside the
+config directory) or without a keystore (tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`,
+and answers 401 to any request without the `elastic` user and that password.
 
 `POST /_bulk` reads the body as it arrives and answers how many bytes it got; `GET /_standin/bytes/<n>` answers
 n bytes, written as they are made (a large search or scroll answer).

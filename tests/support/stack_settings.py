@@ -3,13 +3,11 @@ expectations depend on what the stack asks for (not on artefacts derived from it
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from podpatterns.render.offline import stack_config
 from podpatterns.settings import AppSettings
 from podpatterns.settings.engine import KeyStyle, parse
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+from .variants import PROJECT_DIR
 
 
 def stack_settings(stack: str) -> AppSettings:

@@ -37,6 +37,7 @@ from podpatterns.kube import restricted_security_context
 from podpatterns.render import Recording, run_offline, run_with_mocks
 
 from ..conftest import PROJECT_DIR
+from ..support.workload_targets import workload_target
 
 STACK_FILE = "stacks/Pulumi.catalogue.yaml"
 
@@ -94,9 +95,7 @@ def conflict(args: Mapping[str, Any], source: str, claimed: str, fix: str) -> Ca
     return Case(case.run, source, claimed, fix)
 
 
-WEB = WorkloadTarget(
-    name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8080, service_name="web"
-)
+WEB = workload_target("web")
 VALID: dict[Component, dict[str, Any]] = {
     ElasticsearchApp: {"namespace": "search"},
     TlsAmbassador: {"target": WEB, "upstream_port": 8081},

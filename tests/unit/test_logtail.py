@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from podpatterns import LogTailSidecar, LogTailSidecarArgs, PodContribution, WorkloadTarget, merge_pod
+from podpatterns import LogTailSidecar, LogTailSidecarArgs, PodContribution, merge_pod
 from podpatterns.render import run_with_mocks
 
-WEB = WorkloadTarget(
-    name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8080, service_name="web"
-)
+from ..support.workload_targets import workload_target
+
+WEB = workload_target("web")
 WEB_POD = PodContribution(
     source="web app",
     containers=[

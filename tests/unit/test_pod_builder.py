@@ -16,20 +16,14 @@ from podpatterns import (
     PodSecurityError,
     SettingsError,
     TlsAmbassador,
-    WorkloadTarget,
     merge_pod,
 )
 from podpatterns.kube import restricted_security_context
 from podpatterns.render import Recording, run_with_mocks
 
-STOREFRONT = WorkloadTarget(
-    name="storefront",
-    namespace="shop",
-    labels={"app": "storefront"},
-    app_container="httpd",
-    app_port=8443,
-    service_name="storefront",
-)
+from ..support.workload_targets import workload_target
+
+STOREFRONT = workload_target("storefront", app_container="httpd", app_port=8443)
 TLS_ARGS = {"target": STOREFRONT, "upstream_port": 8080}
 LOG_ARGS = {"target": STOREFRONT, "volume": "logs", "directory": "/usr/local/apache2/logs", "files": ["access_log"]}
 

@@ -13,20 +13,14 @@ from podpatterns import (
     PodTemplateMerge,
     SettingsError,
     TlsAmbassador,
-    WorkloadTarget,
     merge_pod,
 )
 from podpatterns.contribution_data import contribution_data, contribution_from_data
 from podpatterns.render import run_with_mocks
 
-ORDERS = WorkloadTarget(
-    name="orders",
-    namespace="shop",
-    labels={"app": "orders"},
-    app_container="orders",
-    app_port=8443,
-    service_name="orders",
-)
+from ..support.workload_targets import workload_target
+
+ORDERS = workload_target("orders", app_port=8443)
 APP = {
     "name": "orders",
     "image": "example.com/orders:1.0",

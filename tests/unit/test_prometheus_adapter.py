@@ -7,19 +7,13 @@ from podpatterns import (
     PodContribution,
     PrometheusAdapter,
     PrometheusAdapterArgs,
-    WorkloadTarget,
     merge_pod,
 )
 from podpatterns.render import Recording, run_with_mocks
 
-SHOP = WorkloadTarget(
-    name="shop",
-    namespace="web",
-    labels={"app": "shop"},
-    app_container="nginx",
-    app_port=8080,
-    service_name="shop",
-)
+from ..support.workload_targets import workload_target
+
+SHOP = workload_target("shop", "web", app_container="nginx")
 NGINX_EXPORTER: PrometheusAdapterArgs = {
     "target": SHOP,
     "image": "nginx/nginx-prometheus-exporter:1.1.0",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pulumi
-from podpatterns import SysctlInit, SysctlInitArgs, WorkloadTarget
+from podpatterns import SysctlInit, SysctlInitArgs
 from podpatterns.render import run_with_mocks
 
-CACHE = WorkloadTarget(
-    name="cache", namespace="shop", labels={"app": "cache"}, app_container="redis", app_port=6379, service_name="cache"
-)
+from ..support.workload_targets import workload_target
+
+CACHE = workload_target("cache", app_container="redis", app_port=6379)
 
 
 def args(*sysctls: str, **overrides: object) -> SysctlInitArgs:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from podpatterns import PodContribution, TlsAmbassador, WorkloadTarget, merge_pod
+from podpatterns import PodContribution, TlsAmbassador, merge_pod
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.settings import SettingsError
@@ -15,19 +15,11 @@ from podpatterns.tls import TlsAmbassadorArgs
 from podpatterns.tls.contribution import expiry_metrics
 
 from ..support.mocks import distinct_per_input
+from ..support.workload_targets import workload_target
 
-WEB = WorkloadTarget(
-    name="web", namespace="shop", labels={"app": "web"}, app_container="web", app_port=8443, service_name="web"
-)
-SEARCH = WorkloadTarget(
-    name="search",
-    namespace="data",
-    labels={"app": "search"},
-    app_container="elasticsearch",
-    app_port=9200,
-    service_name="search",
-    headless_service_name="search-headless",
-    replicas=3,
+WEB = workload_target("web", app_port=8443)
+SEARCH = workload_target(
+    "search", "data", app_container="elasticsearch", app_port=9200, headless_service_name="search-headless", replicas=3
 )
 
 

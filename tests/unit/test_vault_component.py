@@ -10,19 +10,13 @@ from podpatterns import (
     PodContribution,
     VaultSecretsInit,
     VaultSecretsInitArgs,
-    WorkloadTarget,
     merge_pod,
 )
 from podpatterns.render import Recording, run_with_mocks
 
-ORDERS = WorkloadTarget(
-    name="orders",
-    namespace="shop",
-    labels={"app.kubernetes.io/name": "orders"},
-    app_container="api",
-    app_port=8080,
-    service_name="orders",
-)
+from ..support.workload_targets import workload_target
+
+ORDERS = workload_target("orders", app_container="api", labels={"app.kubernetes.io/name": "orders"})
 API = PodContribution(
     source="Deployment 'orders'",
     containers=[

@@ -70,7 +70,8 @@ def _tls_args(settings: AppSettings, target: WorkloadTarget) -> TlsAmbassadorArg
     names = [client_parts(client)[1] for client in settings.tls.clients]
     if _exporter_needs_client_certificate(settings) and EXPORTER_CLIENT not in names:
         args["clients"] = (*settings.tls.clients, EXPORTER_CLIENT)
-    # Elasticsearch's own readiness probe asks through the ambassador (plan.py): no second one.
+    # Elasticsearch's own readiness probe asks it on loopback (plan.py), never through TLS: the ambassador's
+    # stays a TCP probe, so that an expired certificate cannot make every pod unready at once.
     return cast(TlsAmbassadorArgs, {**args, "health_path": layout.health_path, "app_readiness": False})
 
 

@@ -28,9 +28,12 @@ from .shutdown import app_prestop, outlasting
 @dataclass(frozen=True)
 class ClusterPlan:
     target: WorkloadTarget
+    """How the patterns see the cluster (`target_of`)."""
     pod: MergedPod
+    """The merged pod: Elasticsearch's own containers and volumes with every contribution."""
     manifests: dict[str, Manifest]
-    """Kubernetes objects by role (namespace, config, client, headless, workload, pdb), in creation order."""
+    """Kubernetes objects by role (namespace, config, client, headless, workload, pdb, the NetworkPolicies,
+    tls-expiry-monitor), in creation order."""
     claim_patches: dict[str, Manifest]
     """Each node's data claim at storageSize (role data-<ordinal>), applied as patches after the workload."""
 
@@ -129,8 +132,9 @@ def plan_cluster(
     manifests["workload"] = objects.workload(es, ns, template, accepted_findings(settings))
     if es.nodes > 1:
         manifests["pdb"] = objects.pod_disruption_budget(es, ns)
-    manifests.update(network_policies(settings, target_of(settings)))
-    if monitor := tls_expiry_pod_monitor(settings, target_of(settings)):
+    target = target_of(settings)
+    manifests.update(network_policies(settings, target))
+    if monitor := tls_expiry_pod_monitor(settings, target):
         manifests["tls-expiry-monitor"] = monitor
     patches = objects.claim_patches(es, ns) if es.persistent else {}
-    return ClusterPlan(target=target_of(settings), pod=pod, manifests=manifests, claim_patches=patches)
+    return ClusterPlan(target=target, pod=pod, manifests=manifests, claim_patches=patches)

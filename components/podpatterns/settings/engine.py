@@ -15,7 +15,7 @@ import difflib
 import json
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -108,6 +108,21 @@ class KeyStyle:
         return head + "".join(part.capitalize() for part in rest)
 
 
+def snake_case(key: str) -> str:
+    """`upstreamPort` -> `upstream_port`: a key as a Python field spells it."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+
+
+def closest_key(key: str, known: Collection[str], style: KeyStyle) -> str | None:
+    """The key of `known` that an unknown `key` most likely means: `key` itself spelled in `style` (camelCase
+    given where snake_case is read, or the reverse), else the nearest spelling if one is close; None if none is."""
+    respelled = style.spell(snake_case(key))
+    if respelled in known:
+        return respelled
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def parse(cls: type[T], raw: Mapping[str, Any], origin: str, style: KeyStyle, required: tuple[str, ...] = ()) -> T:
     """Build `cls` from `raw`, or raise SettingsError listing every problem.
 
@@ -152,11 +167,8 @@ class _Reader:
         hints = get_type_hints(cls)
         fields = {self.style.spell(f.name): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for key in sorted(set(raw) - set(fields)):
-            respelled = self.style.spell(re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower())
-            close = (
-                [respelled] if respelled in fields else difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
-            )
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = closest_key(key, fields, self.style)
+            hint = f"did you mean '{close}'? " if close else ""
             allowed = ", ".join(sorted(fields))
             message = f"unknown key (value {json.dumps(raw[key])}); {hint}allowed keys: {allowed}"
             self.problems.append(Problem(_join(path, key), message))

@@ -8,8 +8,6 @@ Output only where a value is not known yet: refused here in the same way.
 """
 
 import dataclasses
-import difflib
-import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -17,7 +15,7 @@ import pulumi
 
 from ..contribution_data import contribution_from_data
 from ..podmodel import PodContribution
-from .engine import Problem, SettingsError
+from .engine import KeyStyle, Problem, SettingsError, closest_key
 
 MUST_BE_KNOWN = (
     "must be known when the program is planned: a plain value, not the output of a resource created by this deployment"
@@ -44,9 +42,8 @@ def unknown_keys(args: Mapping[str, Any], known: Collection[str]) -> list[Proble
     """A problem for each key of `args` not in `known`, spelled as given: `upstreamPort` suggests `upstream_port`."""
     problems = []
     for key in sorted(set(args) - set(known)):
-        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", str(key)).lower()
-        close = [snake] if snake in known else difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest_key(str(key), known, KeyStyle())
+        hint = f"did you mean '{close}'? " if close else ""
         allowed = ", ".join(sorted(known))
         problems.append(Problem(str(key), f"unknown argument; {hint}arguments are snake_case: {allowed}"))
     return problems
@@ -72,10 +69,7 @@ def _plain(value: Any, key: str, problems: list[Problem]) -> Any:
     return value
 
 
-_CONTRIBUTION_KEYS = {
-    "".join(part.capitalize() if i else part for i, part in enumerate(f.name.split("_"))): f.name
-    for f in dataclasses.fields(PodContribution)
-}
+_CONTRIBUTION_KEYS = {KeyStyle(camel_case=True).spell(f.name): f.name for f in dataclasses.fields(PodContribution)}
 """camelCase key (as other Pulumi languages spell it) to field name."""
 
 

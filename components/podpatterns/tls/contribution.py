@@ -45,8 +45,9 @@ class AmbassadorLayout:
     health_path: str = "/"
     """The application's own health URL, proxied at UPSTREAM_HEALTH_PATH for in-pod readiness probes."""
     app_readiness: bool = False
-    """The ambassador's own readiness probe asks `health_path` (see `readiness_probe`); False when the
-    application's probe does it (Elasticsearch's), or the TCP probe holds the pod back until nginx listens."""
+    """The ambassador's own readiness probe asks `health_path` (see `readiness_probes`). Default False: a TCP
+    probe, the application's own probe saying whether it answers (Elasticsearch's); TlsAmbassador's
+    `app_readiness` argument defaults to true."""
 
     @property
     def listen_port(self) -> int:
