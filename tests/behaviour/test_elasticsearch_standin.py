@@ -1,5 +1,6 @@
 """The Elasticsearch stand-in answers as Elasticsearch would, and refuses what Elasticsearch refuses:
-node filters resolved as Elasticsearch resolves them, and credentials checked when security is on."""
+node filters resolved as Elasticsearch resolves them, credentials checked when security is on, and no start with
+security on but without transport TLS files or a bootstrap password."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..standins.elasticsearch import NODE, ElasticsearchStandIn
+from ..standins.elasticsearch import NODE, ElasticsearchStandIn, security_password
+from ..standins.elasticsearch_keystore import run as keystore
 
 
 @pytest.fixture
@@ -85,3 +88,40 @@ def test_with_security_every_request_needs_a_known_user_and_its_password() -> No
         assert (status, list(body["nodes"])) == (200, ["n0d3-id"])
     finally:
         standin.stop()
+
+
+TRANSPORT = {
+    "xpack.security.enabled": True,
+    "xpack.security.transport.ssl.enabled": True,
+    "xpack.security.transport.ssl.key": "certs/transport/tls.key",
+    "xpack.security.transport.ssl.certificate": "certs/transport/tls.crt",
+    "xpack.security.transport.ssl.certificate_authorities": ["certs/transport/ca.crt"],
+}
+
+
+def test_with_security_it_refuses_to_start_without_transport_tls_files_or_a_bootstrap_password(
+    tmp_path: Path,
+) -> None:
+    """README Security: the stand-in refuses to start as Elasticsearch does (the e2e pods rely on it)."""
+    assert security_password(tmp_path, {"xpack.security.enabled": False}) is None
+    with pytest.raises(SystemExit, match="transport TLS is off"):
+        security_password(tmp_path, {**TRANSPORT, "xpack.security.transport.ssl.enabled": False})
+    with pytest.raises(SystemExit, match="must be a path inside the config directory"):
+        security_password(tmp_path, {**TRANSPORT, "xpack.security.transport.ssl.key": "/etc/tls.key"})
+    with pytest.raises(FileNotFoundError, match=r"tls\.key"):
+        security_password(tmp_path, TRANSPORT)
+    certs = tmp_path / "certs" / "transport"
+    certs.mkdir(parents=True)
+    for name in ("tls.key", "tls.crt", "ca.crt"):
+        (certs / name).write_text("-----BEGIN CERTIFICATE-----\n")
+    (certs / "ca.crt").write_text("not a certificate")
+    with pytest.raises(SystemExit, match=r"ca\.crt holds no PEM"):
+        security_password(tmp_path, TRANSPORT)
+    (certs / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    with pytest.raises(SystemExit, match="security is on: "):
+        security_password(tmp_path, TRANSPORT)  # no keystore
+    keystore(["add", "--force", "--stdin", "s3.client.default.access_key"], tmp_path / "elasticsearch.keystore", "a")
+    with pytest.raises(SystemExit, match=r"no bootstrap\.password"):
+        security_password(tmp_path, TRANSPORT)
+    keystore(["add", "--force", "--stdin", "bootstrap.password"], tmp_path / "elasticsearch.keystore", "s3cret\n")
+    assert security_password(tmp_path, TRANSPORT) == "s3cret"
