@@ -120,8 +120,10 @@ def test_with_security_it_refuses_to_start_without_transport_tls_files_or_a_boot
     (certs / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\n")
     with pytest.raises(SystemExit, match="security is on: "):
         security_password(tmp_path, TRANSPORT)  # no keystore
-    keystore(["add", "--force", "--stdin", "s3.client.default.access_key"], tmp_path / "elasticsearch.keystore", "a")
+    access_key = ["add", "--force", "--stdin", "s3.client.default.access_key"]  # arguments, not a command line
+    keystore(access_key, tmp_path / "elasticsearch.keystore", "a")
     with pytest.raises(SystemExit, match=r"no bootstrap\.password"):
         security_password(tmp_path, TRANSPORT)
-    keystore(["add", "--force", "--stdin", "bootstrap.password"], tmp_path / "elasticsearch.keystore", "s3cret\n")
+    password = ["add", "--force", "--stdin", "bootstrap.password"]  # arguments, not a command line
+    keystore(password, tmp_path / "elasticsearch.keystore", "s3cret\n")
     assert security_password(tmp_path, TRANSPORT) == "s3cret"

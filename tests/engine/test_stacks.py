@@ -230,7 +230,7 @@ def test_a_change_that_would_replace_the_statefulset_is_refused_before_anything_
         return
     ((_, namespace, _),) = statefulsets
     objects_before = {m["metadata"]["uid"] for m in kube.json("get", "all,configmap,secret", "-n", namespace)["items"]}
-    for command in (("preview",), ("up", "--yes", "--skip-preview")):
+    for command in (("preview",), ("up", "--yes", "--skip-preview")):  # arguments, not a command line
         done = _run_with(deployment, rename, *command)
         assert done.returncode != 0, done.stdout
         output = done.stdout + done.stderr

@@ -45,8 +45,9 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
     assert (
         "CertRequest, ConfigMap, LocallySignedCert, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, "
-        "PodDisruptionBudget, PodMonitor, PrivateKey x2, Secret, SelfSignedCert, Service x2, StatefulSet" in summary
-    )  # the transport CA and node certificate beside the workload
+        "PodDisruptionBudget, PodMonitor, PrivateKey x2, Secret, SelfSignedCert, Service x2, Stash, "
+        "StatefulSet" in summary
+    )  # the transport CA and node certificate beside the workload, its identity kept in a Stash
     assert "podpatterns:index:TlsAmbassador elasticsearch-tls" in summary
     assert "data(claim 100Gi)" in summary
     assert "endpoint: https://elasticsearch.search-prod.svc:9200" in summary

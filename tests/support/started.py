@@ -3,7 +3,8 @@
 - `require_program(name, package)` calls, with the package named there;
 - command lines: a list or tuple display whose first string (after leading `*prefix` elements) is a program name
   or an absolute path, and that either holds an option (a string starting with "-"), a `*args` element, or is
-  returned from, or assigned to, a name about argv or a command;
+  returned from, or assigned to, a name about argv or a command; unless its line says NOT_A_COMMAND_LINE (the
+  arguments of a subcommand or of a stand-in run in-process, such as `("up", "--yes")`);
 - `load_module` paths of the ambassador's nginx.conf in every TLS mode, as the behaviour tests and the benchmark
   run it on Debian's nginx, and of the benchmark's peer configurations.
 Unit tests start no program and are not read.
@@ -28,6 +29,7 @@ TREES = ("tests", "bench")
 DEBIAN_DIRECTORIES = ("/usr/bin", "/usr/sbin", "/bin", "/sbin")
 PROGRAM_NAME = re.compile(r"[a-z][a-z0-9+_-]*|/[\w./+-]+")
 COMMAND_NAME = re.compile(r"argv|command|cmd", re.IGNORECASE)
+NOT_A_COMMAND_LINE = "# arguments, not a command line"
 
 
 def program_path(name: str) -> str:
@@ -106,7 +108,8 @@ def _required_in_loop(loop: ast.For) -> Iterator[tuple[ast.Call, str, str]]:
 
 def needs_in(source: Path) -> Iterator[Need]:
     """The programs the module `source` starts (see the module's docstring)."""
-    tree = ast.parse(source.read_text())
+    text = source.read_text()
+    tree, lines = ast.parse(text), text.splitlines()
     named = _named_as_command(tree)
     from_loops = [found for loop in ast.walk(tree) if isinstance(loop, ast.For) for found in _required_in_loop(loop)]
     for call, program, package in from_loops:
@@ -121,6 +124,8 @@ def needs_in(source: Path) -> Iterator[Need]:
     for node in ast.walk(tree):
         if isinstance(node, ast.List | ast.Tuple) and (found := _first_program(node)):
             program, rest = found
+            if NOT_A_COMMAND_LINE in lines[node.lineno - 1]:
+                continue
             if id(node) in named or _looks_like_options(rest):
                 yield Need(program_path(program), f"{source.relative_to(PROJECT_DIR)}:{node.lineno}")
 

@@ -35,6 +35,7 @@ def test_children_are_parented_and_named_after_the_component() -> None:
         "search-data-1",
         "search-data-2",
         "search-headless",
+        "search-identity",  # the workload's identity, guarded (a Stash)
         "search-namespace",
         "search-network",
         "search-pdb",
@@ -56,7 +57,7 @@ def test_registrations_are_recorded_when_nothing_fails() -> None:
     # Bad arguments register nothing (tests/unit/test_bad_inputs.py); good ones register every resource.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
-    assert len(recording.registrations) == 7  # the component and its six objects
+    assert len(recording.registrations) == 8  # the component, its six objects and the identity Stash
 
 
 def test_contribution_reaches_the_rendered_workload() -> None:
