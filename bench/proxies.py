@@ -32,7 +32,7 @@ RESUMED = "ambassador (default), resumed sessions"
 """What ssl_session_cache buys: a returning client skips the key exchange and the signature."""
 TUTORIAL = "nginx as tutorials write it (no upstream keepalive)"
 HAPROXY = "haproxy (http mode, http-reuse always)"
-HAPROXY_LOG = "haproxy, a log line per request (option httplog)"
+HAPROXY_LOG = "haproxy like the ambassador (a log line per request, X-Forwarded-For and -Proto)"
 STUNNEL = "stunnel (TLS at TCP level)"
 HITCH = "hitch (TLS at TCP level)"
 HANDSHAKES_ONLY = {"ambassador, RSA-2048 key", "ambassador, mTLS required", "ambassador, leaf+CA chain"}
