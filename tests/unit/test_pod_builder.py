@@ -140,6 +140,40 @@ def test_the_patterns_are_created_by_build_with_their_deploy_time_contributions(
     assert isinstance(created["pod"].annotations["pod-patterns.io/tls-sha256"], pulumi.Output)
 
 
+def test_a_contribution_of_your_own_is_merged_and_checked_with_the_patterns() -> None:
+    built: dict[str, Any] = {}
+    cache = {
+        "name": "cache",
+        "image": "docker.io/library/redis:7.4.1",
+        "securityContext": restricted_security_context(999),
+    }
+
+    def program() -> None:
+        builder = PodBuilder(STOREFRONT, httpd())
+        builder.add(TlsAmbassador, "storefront-tls", TLS_ARGS)
+        builder.contribute(PodContribution(source="storefront cache", containers=[cache]))
+        builder.build()
+        built["spec"] = builder.pod_spec()
+        with pytest.raises(RuntimeError, match="built its pod already"):
+            builder.contribute(PodContribution(source="too late", containers=[{**cache, "name": "late"}]))
+
+    recording, error = run(program)
+    assert error is None
+    assert [c["name"] for c in built["spec"]["containers"]] == ["httpd", "cache"]
+    clash = PodContribution(source="storefront sidecar", containers=[{**cache, "ports": [{"containerPort": 8443}]}])
+
+    def conflicting() -> None:
+        builder = PodBuilder(STOREFRONT, httpd())
+        builder.add(TlsAmbassador, "storefront-tls", TLS_ARGS)  # listens on the app's port, 8443
+        builder.contribute(clash)
+        builder.build()
+
+    recording, error = run(conflicting)
+    assert isinstance(error, PodConflictError)
+    assert "container 'cache' (from storefront sidecar)" in str(error)
+    assert recording.registrations == []
+
+
 def test_bad_pattern_arguments_are_refused_when_added() -> None:
     builder = PodBuilder(STOREFRONT, httpd())
     with pytest.raises(SettingsError, match="TlsAmbassador 'storefront-tls' arguments: upstream_port"):
