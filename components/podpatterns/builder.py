@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import pulumi
 
-from .elasticsearch.shutdown import outlasting
 from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from .podsecurity import LEVELS, check_pod_security
 from .settings.engine import Problem, SettingsError
+from .sidecars import outlasting
 from .tls.contribution import CONTAINER as AMBASSADOR_CONTAINER
 
 if TYPE_CHECKING:  # importing it here first would import the settings before the patterns they aggregate

@@ -14,6 +14,7 @@ from ..metrics import contribution as metrics
 from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
 from ..podsecurity import check_pod_security
 from ..settings import AppSettings
+from ..sidecars import outlasting
 from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
 from ..target import WorkloadTarget
 from ..tls import contribution as tls
@@ -22,7 +23,7 @@ from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_s
 from .metrics import tls_expiry_pod_monitor
 from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
-from .shutdown import app_prestop, outlasting
+from .shutdown import app_prestop
 
 
 @dataclass(frozen=True)

@@ -8,24 +8,17 @@ as soon as its last container has exited: it takes as long as Elasticsearch need
 - Elasticsearch's preStop sets `index.unassigned.node_left.delayed_timeout` on every index (so that the restart
   does not re-replicate the node's shards), then waits `rollout.endpointRemovalSeconds` (5 s) for the Services
   and proxies to drop the pod. That is the only wait.
-- From Kubernetes 1.29 the sidecars that serve or read Elasticsearch (the TLS ambassador, the exporter, the log
-  tailers) are native sidecars (init containers with `restartPolicy: Always`): the kubelet stops them only after
-  the app has exited, in reverse order of their start.
-- Before 1.29 they are classic containers with a preStop hook that waits until the app has closed its HTTP port
-  (wait-for-app-exit.sh): they too get SIGTERM only after the app has stopped serving.
+- The sidecars that serve or read Elasticsearch (the TLS ambassador, the exporter, the log tailers) outlive it as
+  any pod's do (podpatterns.sidecars): native sidecars from Kubernetes 1.29, else a preStop hook that waits for
+  the app to close its port.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
-
-from ..podmodel import Manifest, PodContribution
-from ..templating import read_template
+from ..podmodel import Manifest
 from .pod import with_es_curl
 
 PRESTOP_NAME = "elasticsearch-prestop"
-SIDECAR_PRESTOP_NAME = "wait-for-app-exit"
 
 
 def app_prestop(
@@ -38,32 +31,3 @@ def app_prestop(
     login = [password_file] if password_file else []
     command = ["sh", "-c", script, PRESTOP_NAME, url, delayed_timeout, seconds, *login]
     return {"preStop": {"exec": {"command": command}}}
-
-
-def _classic_sidecar_prestop(app_port: int) -> Manifest:
-    command = ["sh", "-c", read_template("wait-for-app-exit.sh"), SIDECAR_PRESTOP_NAME, str(app_port)]
-    return {"preStop": {"exec": {"command": command}}}
-
-
-def outlasting(
-    contributions: Sequence[PodContribution], sidecars: set[str], *, native: bool, app_port: int
-) -> list[PodContribution]:
-    """`contributions` with their regular containers named in `sidecars` made to outlive the app.
-
-    `native` (Kubernetes 1.29+): they become native sidecars, which the pod model starts after the classic init
-    containers. Else they stay classic, with a preStop hook that waits for the app to close `app_port`.
-    """
-    hook = _classic_sidecar_prestop(app_port)
-    changed = []
-    for contribution in contributions:
-        moved = [c for c in contribution.containers if c["name"] in sidecars]
-        kept = [c for c in contribution.containers if c["name"] not in sidecars]
-        if not moved:
-            changed.append(contribution)
-        elif native:
-            native_sidecars = [*contribution.native_sidecars, *moved]
-            changed.append(dataclasses.replace(contribution, containers=kept, native_sidecars=native_sidecars))
-        else:
-            hooked = [{**c, "lifecycle": hook} if c in moved else c for c in contribution.containers]
-            changed.append(dataclasses.replace(contribution, containers=hooked))
-    return changed
