@@ -94,14 +94,20 @@ def test_required_client_certificates_are_checked_at_the_handshake(stream_pod: S
 
 
 def test_the_exporter_reads_elasticsearch_through_the_stream_ambassador(stream_pod: StackPod) -> None:
-    """The rendered exporter: https://localhost:9200, the CA, under mutual TLS its client certificate."""
+    """The rendered exporter: https://localhost:9200, the CA, under mutual TLS its client certificate.
+
+    nginx logs a stream connection when it closes, and the exporter keeps its connection for the next scrape:
+    stopping the exporter closes it, so its line shows then, and only if the exporter went through nginx.
+    Stops the exporter (the tests after this one do not use it).
+    """
     mtls = stack_settings(stream_pod.stack).tls.mtls != "off"
     client = '"O=pod-patterns,CN=metrics-exporter"' if mtls else '"-"'
     before = logged(stream_pod, client, from_the_pod=True)
     scrape = stream_pod.pod.in_cluster(["curl", "--silent", "--fail", f"http://{stream_pod.pod.ip}:9114/metrics"])
     assert "elasticsearch_cluster_health_up 1" in scrape.stdout
     assert "standin: GET /_nodes/_local/stats" in stream_pod.served()
-    wait_for_more(stream_pod, before, client, from_the_pod=True)  # the scrape's connections, from the exporter
+    stream_pod.pod.stop("metrics-exporter")
+    wait_for_more(stream_pod, before, client, from_the_pod=True)  # the scrape's connection, from the exporter
 
 
 def test_zz_readiness_asks_the_app_on_loopback_and_the_ambassador_by_tcp(stream_pod: StackPod) -> None:
