@@ -99,8 +99,7 @@ def test_the_guard_hook_fails_the_update_naming_the_key() -> None:
 
 def stashed_identity(**raw: Any) -> dict[str, Any]:
     """What the identity Stash keeps for these settings (its `input`, as the engine records it)."""
-    recording = run_with_mocks(lambda: ElasticsearchApp("search", raw) and None, project="t", stack="u")  # type: ignore[arg-type]
-    inputs: dict[str, Any] = dict(registered(recording, "search-identity").inputs["input"])
+    inputs: dict[str, Any] = dict(registered(run(raw), "search-identity").inputs["input"])  # type: ignore[arg-type]
     return inputs
 
 

@@ -10,7 +10,7 @@ from .args import ElasticsearchAppArgs
 from .config import HTTP_PORT
 from .patterns import create_patterns, planned_contributions
 from .plan import plan_cluster, target_of
-from .rollout import identity, workload_options
+from .rollout import guarded_identity, workload_options
 
 
 class ElasticsearchApp(pulumi.ComponentResource):
@@ -48,7 +48,7 @@ class ElasticsearchApp(pulumi.ComponentResource):
         self.target: WorkloadTarget = target
         """How patterns see this cluster (plain data, known at plan time, for Python programs)."""
 
-        guarded = [identity(name, plan.manifests["workload"], child_options(self, opts))]
+        guarded = [guarded_identity(name, plan.manifests["workload"], child_options(self, opts))]
         namespace = plan.manifests.get("namespace")
         owned = (
             [] if namespace is None else [register(f"{name}-namespace", namespace, child_options(self, opts, *guarded))]

@@ -84,7 +84,7 @@ another version of this library changes it)."""
 def workload_identity(workload: Mapping[str, Any]) -> dict[str, Any]:
     """The IDENTITY_KEYS of a rendered workload, as plain data for the Stash that keeps them."""
     metadata, spec = workload["metadata"], workload["spec"]
-    found = {
+    return {
         "kind": workload["kind"],
         "namespace": metadata.get("namespace", ""),
         "name": metadata["name"],
@@ -92,7 +92,6 @@ def workload_identity(workload: Mapping[str, Any]) -> dict[str, Any]:
         "selector": spec["selector"],
         "podManagementPolicy": spec.get("podManagementPolicy", ""),
     }
-    return {key: found[key] for key in IDENTITY_KEYS}
 
 
 def identity_refusals(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

@@ -43,7 +43,7 @@ def _refusing(
     return check
 
 
-def identity(name: str, workload: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Stash:
+def guarded_identity(name: str, workload: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Stash:
     """The workload's identity kept in the state, guarded: register it first and make every other child depend on it.
 
     A Stash is updated in place whatever changes in it, so its `before_update` hook (run on previews too) sees the
