@@ -107,7 +107,12 @@ def test_init_exits_after_auth_and_the_sidecar_does_not() -> None:
     init, renew = json.loads(files["agent-init.json"]), json.loads(files["agent-renew.json"])
     assert init["exit_after_auth"] is True
     assert renew["exit_after_auth"] is False
+    # Only the sidecar reads the secrets again, every renewInterval (default 5m, consul-template's own default).
+    assert "static_secret_render_interval" not in init["template_config"]
+    assert renew["template_config"].pop("static_secret_render_interval") == "5m"
     assert {**init, "exit_after_auth": None} == {**renew, "exit_after_auth": None}
+    custom = json.loads(config_files(vault(renew=True, renew_interval="30s"))["agent-renew.json"])
+    assert custom["template_config"]["static_secret_render_interval"] == "30s"
     assert "agent-renew.json" not in config_files(vault())
 
 

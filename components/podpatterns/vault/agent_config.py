@@ -35,6 +35,9 @@ def agent_config(settings: VaultSettings, *, exit_after_auth: bool) -> dict[str,
     vault: dict[str, Any] = {"address": settings.address, "retry": {"num_retries": TEMPLATE_RETRIES}}
     if settings.ca_config_map:
         vault["ca_cert"] = f"{CA_DIR}/{CA_FILE}"
+    template_config: dict[str, Any] = {"exit_on_retry_failure": True}
+    if not exit_after_auth:  # the renewing sidecar
+        template_config["static_secret_render_interval"] = settings.renew_interval
     return {
         "auto_auth": {
             "method": {
@@ -45,7 +48,7 @@ def agent_config(settings: VaultSettings, *, exit_after_auth: bool) -> dict[str,
             }
         },
         "exit_after_auth": exit_after_auth,
-        "template_config": {"exit_on_retry_failure": True},
+        "template_config": template_config,
         "template": [_template(settings, file) for file in settings.files],
         "vault": vault,
     }
