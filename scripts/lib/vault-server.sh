@@ -155,7 +155,7 @@ vault_up() {
   vault_cli secrets enable -path=secret kv-v2 >/dev/null
   vault_kubernetes_auth
   local roles
-  roles=$(.venv/bin/python scripts/lib/vault_stack_roles.py) || vault_fail "reading the stacks' Vault settings failed" || return
+  roles=$(PYTHONPATH=. .venv/bin/python scripts/lib/vault_stack_roles.py) || vault_fail "reading the stacks' Vault settings failed" || return
   (vault() { vault_cli "$@"; } && eval "$roles") >/dev/null
   trap - EXIT
   touch "$VAULT_DIR/ready"
