@@ -4,10 +4,10 @@ repository's root (the stack reader is the tests' own: tests/support/stack_setti
 
 from __future__ import annotations
 
+from podpatterns.vault.server_setup import setup_commands
+
 from tests.support.stack_settings import stack_settings
 from tests.support.variants import PROJECT_DIR
-
-from podpatterns.vault.server_setup import setup_commands
 
 
 def main() -> None:

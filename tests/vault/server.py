@@ -12,7 +12,7 @@ import json
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from podpatterns.vault.server_setup import role_parameters, vault_policy
 from podpatterns.vault.settings import VaultSettings
 
 from ..cluster.kube import Kube, delete_namespaces, unique_suffix
+from ..harness import Cluster
 from ..harness.vault import TokenIssuer, VaultBackend
 from ..standins.vault import PROD_KV
 from ..support.variants import PROJECT_DIR, render_variant
@@ -57,7 +58,8 @@ class VaultServer:
 
     def backend(self, issue_token: TokenIssuer) -> VaultBackend:
         where = urlsplit(self.address)
-        assert where.hostname and where.port
+        assert where.hostname
+        assert where.port
         return VaultBackend(ca=self.ca_file.read_text(), upstream=(where.hostname, where.port), issue_token=issue_token)
 
 
@@ -74,21 +76,40 @@ def issue_token(kube: Kube) -> TokenIssuer:
 
 @dataclass(frozen=True)
 class Tenant:
+    server: VaultServer
+    kube: Kube
     namespace: str
     settings: VaultSettings
     """The stack's Vault settings as rendered (role, audience, files with the tenant's paths)."""
     recording: Recording
     kv: dict[str, dict[str, str]]
-    """The secrets written for it, by path under secret/ (values of the prod stack's fixture)."""
+    """The secrets written for it, by path under secret/ (the stack's paths under tenants/<suffix>/, the prod
+    stack's fixture values)."""
 
     def objects(self) -> list[Manifest]:
         return kubernetes_objects(self.recording)
 
+    def tokens(self) -> TokenIssuer:
+        return issue_token(self.kube)
 
-def tenant_paths(suffix: str) -> dict[str, str]:
-    """The prod stack's KV paths -> the tenant's."""
-    paths = [path.removeprefix("secret/data/") for path in PROD_KV]
-    return {path: path.replace("search/prod/", f"search/prod{suffix}/") for path in paths}
+    def cluster(
+        self, workdir: Path, issuer: TokenIssuer | None = None, upstream: tuple[str, int] | None = None
+    ) -> Cluster:
+        """The harness's cluster for the tenant's render, its pods' Vault the server (or `upstream`), their tokens
+        from the API server (or `issuer`)."""
+        backend = self.server.backend(issuer or self.tokens())
+        if upstream:
+            backend = replace(backend, upstream=upstream)
+        return Cluster(self.recording, workdir, vault_agent=self.server.binary, vault=backend)
+
+    def path(self, name: str) -> str:
+        """The tenant's path of the stack's secret `name` (elastic, s3-snapshots)."""
+        (path,) = [path for path in self.kv if path.endswith(f"/{name}")]
+        return path
+
+
+FIXTURE = {path.rsplit("/", 1)[1]: values for path, values in PROD_KV.items()}
+"""The prod stack's fixture values by the secret's last path segment (elastic, s3-snapshots)."""
 
 
 @contextmanager
@@ -96,15 +117,15 @@ def tenant(server: VaultServer, kube: Kube, stack: str = "prod", **vault: Any) -
     """`stack` rendered for a tenant of its own, set up in the cluster and in Vault; `vault` overrides settings of
     the stack's `pod-patterns:vault` section."""
     suffix = unique_suffix()
-    paths = tenant_paths(suffix)
     section = _vault_section(stack)
+    paths = {file["path"]: f"tenants/{suffix[1:]}/{file['path']}" for file in section["files"]}
     files = [{**file, "path": paths[file["path"]]} for file in section["files"]]
     section = {**section, "role": f"{section['role']}{suffix}", "files": files, **vault}
     namespace = f"search-{stack}{suffix}"
     recording = render_variant(stack, namespace=namespace, vault=section)
     settings = parse(VaultSettings, section, origin=f"{stack} variant", style=KeyStyle(camel_case=True))
-    kv = {paths[path.removeprefix("secret/data/")]: dict(values) for path, values in PROD_KV.items()}
-    created = Tenant(namespace, settings, recording, kv)
+    kv = {path: dict(FIXTURE[path.rsplit("/", 1)[1]]) for path in paths.values()}
+    created = Tenant(server, kube, namespace, settings, recording, kv)
     kube.apply([m for m in created.objects() if m["kind"] in ("Namespace", "ServiceAccount")])
     try:
         for path, values in kv.items():

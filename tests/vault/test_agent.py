@@ -11,19 +11,21 @@ from __future__ import annotations
 import base64
 import json
 import re
-import stat
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from podpatterns.vault.agent_config import TEMPLATE_RETRIES
+from podpatterns.vault.server_setup import vault_policy
 
 from ..cluster.kube import Kube
-from ..harness import Cluster, PodStartError, RunningPod
+from ..harness import PodStartError, RunningPod
 from ..harness.vault import TokenIssuer
 from ..standins.elasticsearch_keystore import read_keystore
-from .server import SERVICE_ACCOUNT, Tenant, VaultServer, issue_token, tenant
+from .server import SERVICE_ACCOUNT, Tenant, VaultServer, tenant
 
 SECRETS_DIR = "/vault/secrets"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -36,15 +38,14 @@ def prod(vault_server: VaultServer, kube: Kube) -> Iterator[Tenant]:
         yield created
 
 
-def cluster(tenant: Tenant, server: VaultServer, issuer: TokenIssuer, workdir: Path) -> Cluster:
-    return Cluster(tenant.recording, workdir, vault_agent=server.binary, vault=server.backend(issuer))
-
-
-def run_failing(tenant: Tenant, server: VaultServer, issuer: TokenIssuer, workdir: Path) -> PodStartError:
+def run_failing(tenant: Tenant, workdir: Path, **cluster: Any) -> PodStartError:
     """The pod's start, which must stop at the Vault agent's init container."""
-    with cluster(tenant, server, issuer, workdir) as started, pytest.raises(PodStartError) as failed:
-        with started.run(started.workload("elasticsearch")):
-            pass
+    with (
+        tenant.cluster(workdir, **cluster) as started,
+        pytest.raises(PodStartError) as failed,
+        started.run(started.workload("elasticsearch")),
+    ):
+        pass
     assert failed.value.container == "vault-agent-init", failed.value
     assert "keystore-init" not in failed.value.started  # the app and what follows never start
     return failed.value
@@ -56,25 +57,22 @@ def claims(token: str) -> dict[str, Any]:
     return decoded
 
 
-def test_the_rendered_agent_logs_in_and_writes_the_files_the_app_reads(
-    prod: Tenant, vault_server: VaultServer, kube: Kube, tmp_path: Path
-) -> None:
-    with cluster(prod, vault_server, issue_token(kube), tmp_path) as started:
-        with started.run(started.workload("elasticsearch")) as pod:
-            token = (pod.volumes["vault-token"].path / "token").read_text()
-            # Read by the app itself (uid 1000, through the fsGroup): the volume is a tmpfs in the pod's namespace.
-            listed = pod.exec("elasticsearch", ["stat", "-c", "%n %a %U %G", *_files(prod, SECRETS_DIR)])
-            contents = {name: pod.exec("elasticsearch", ["cat", f"{SECRETS_DIR}/{name}"]).stdout for name in FILES}
-            mounts = pod.exec("elasticsearch", ["grep", f" {SECRETS_DIR} ", "/proc/mounts"]).stdout
-            keystore = read_keystore(pod.volumes["config"].path / "elasticsearch.keystore")
-            leaks = _token_leaks(pod, token)
+def test_the_rendered_agent_logs_in_and_writes_the_files_the_app_reads(prod: Tenant, tmp_path: Path) -> None:
+    with prod.cluster(tmp_path) as started, started.run(started.workload("elasticsearch")) as pod:
+        token = (pod.volumes["vault-token"].path / "token").read_text()
+        # Read by the app itself (uid 1000, through the fsGroup): the volume is a tmpfs in the pod's namespace.
+        listed = pod.exec("elasticsearch", ["stat", "-c", "%n %a %u %g", *_files(prod, SECRETS_DIR)])
+        contents = {name: pod.exec("elasticsearch", ["cat", f"{SECRETS_DIR}/{name}"]).stdout for name in FILES}
+        mounts = pod.exec("elasticsearch", ["grep", f" {SECRETS_DIR} ", "/proc/mounts"]).stdout
+        keystore = read_keystore(pod.volumes["config"].path / "elasticsearch.keystore")
+        leaks = _token_leaks(pod, token)
     # The token: the API server's, for the pod's ServiceAccount, with the rendered audience and lifetime.
     issued = claims(token)
     assert issued["sub"] == f"system:serviceaccount:{prod.namespace}:{SERVICE_ACCOUNT}"
     assert issued["aud"] == [prod.settings.audience]
     assert issued["exp"] - issued["iat"] == prod.settings.token_expiration_seconds
     # The files: Vault's values, mode 0440, the agent's user and the pod's fsGroup, in the memory volume.
-    elastic, s3 = prod.kv[_path(prod, "elastic")], prod.kv[_path(prod, "s3-snapshots")]
+    elastic, s3 = prod.kv[prod.path("elastic")], prod.kv[prod.path("s3-snapshots")]
     assert contents == {
         "bootstrap-password": elastic["password"],
         "s3-access-key": s3["access_key"],
@@ -82,7 +80,8 @@ def test_the_rendered_agent_logs_in_and_writes_the_files_the_app_reads(
     }
     assert listed.returncode == 0, listed.stderr
     assert sorted(listed.stdout.split("\n")[:-1]) == [f"{SECRETS_DIR}/{name} 440 100 1000" for name in FILES]
-    assert mounts.startswith("tmpfs ") and " ro," in mounts  # in memory, read-only for the app
+    assert mounts.startswith("tmpfs ")
+    assert " ro," in mounts
     # keystore-init put them into Elasticsearch's keystore.
     assert keystore["bootstrap.password"] == elastic["password"]
     assert keystore["s3.client.default.access_key"] == s3["access_key"]
@@ -96,11 +95,6 @@ FILES = ("bootstrap-password", "s3-access-key", "s3-secret-key")
 
 def _files(tenant: Tenant, directory: str) -> list[str]:
     return [f"{directory}/{file.name}" for file in tenant.settings.files]
-
-
-def _path(tenant: Tenant, name: str) -> str:
-    (path,) = [path for path in tenant.kv if path.endswith(f"/{name}")]
-    return path
 
 
 def _token_leaks(pod: RunningPod, token: str) -> list[str]:
@@ -145,33 +139,80 @@ def _other_audience(issue: TokenIssuer) -> TokenIssuer:
     ids=["other-service-account", "other-namespace", "other-audience"],
 )
 def test_only_the_bound_service_account_namespace_and_audience_log_in(
-    change: Any, message: str, prod: Tenant, vault_server: VaultServer, kube: Kube, tmp_path: Path
+    change: Any, message: str, prod: Tenant, tmp_path: Path
 ) -> None:
     # The other namespace's ServiceAccount of the same name: only its namespace differs.
-    kube.apply([{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": SERVICE_ACCOUNT, "namespace": "default"}}])
-    failed = run_failing(prod, vault_server, change(issue_token(kube)), tmp_path)
+    prod.kube.apply(
+        [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": SERVICE_ACCOUNT, "namespace": "default"}}]
+    )
+    failed = run_failing(prod, tmp_path, issuer=change(prod.tokens()))
     assert message in str(failed)
     assert "permission denied" in str(failed)
 
 
-def test_a_missing_key_stops_the_init_container(
-    prod: Tenant, vault_server: VaultServer, kube: Kube, tmp_path: Path
-) -> None:
-    vault_server.kv_put(_path(prod, "elastic"), {"pass": "the key is not password"})
-    failed = run_failing(prod, vault_server, issue_token(kube), tmp_path)
+def test_a_missing_key_stops_the_init_container(prod: Tenant, tmp_path: Path) -> None:
+    prod.server.kv_put(prod.path("elastic"), {"pass": "the key is not password"})
+    failed = run_failing(prod, tmp_path)
     assert 'map has no entry for key "password"' in str(failed)
 
 
 @pytest.mark.parametrize("dropped", ["elastic", "s3-snapshots"])
-def test_the_least_policy_is_needed_whole(
-    dropped: str, prod: Tenant, vault_server: VaultServer, kube: Kube, tmp_path: Path
-) -> None:
+def test_the_least_policy_is_needed_whole(dropped: str, prod: Tenant, tmp_path: Path) -> None:
     """The role's policy is exactly vault_policy (the README's): with it the pod starts (the first test); without
     the line of any one secret, the agent is refused that secret and the pod stops."""
-    path = f"secret/data/{_path(prod, dropped)}"
+    path = f"secret/data/{prod.path(dropped)}"
     lines = vault_policy(prod.settings).splitlines(keepends=True)
     assert any(path in line for line in lines)
-    vault_server.cli("policy", "write", str(prod.settings.role), "-", stdin="".join(l for l in lines if path not in l))
-    failed = run_failing(prod, vault_server, issue_token(kube), tmp_path)
+    kept = "".join(line for line in lines if path not in line)
+    prod.server.cli("policy", "write", str(prod.settings.role), "-", stdin=kept)
+    failed = run_failing(prod, tmp_path)
     assert "permission denied" in str(failed)
     assert path in str(failed)
+
+
+def test_a_vault_that_is_down_is_tried_as_configured_then_the_init_container_fails(
+    prod: Tenant, tmp_path: Path
+) -> None:
+    """Vault's Service answers but no server is behind it (each connection is closed at once): the agent tries
+    1 + `vault.retry.num_retries` times, then exits non-zero naming the address, and the pod stops."""
+    with socket.socket() as closed:  # a loopback port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        nowhere = closed.getsockname()
+    with prod.cluster(tmp_path, upstream=nowhere) as started:
+        with pytest.raises(PodStartError) as failed, started.run(started.workload("elasticsearch")):
+            pass
+        assert started.vault_relay is not None
+        attempts = started.vault_relay.connections
+    assert failed.value.container == "vault-agent-init"
+    assert attempts == 1 + TEMPLATE_RETRIES
+    assert "https://vault.vault.svc:8200" in str(failed.value)
+
+
+def test_the_sidecar_rewrites_a_rotated_secret_within_its_interval_and_elasticsearch_keeps_its_keystore(
+    vault_server: VaultServer, kube: Kube, tmp_path: Path
+) -> None:
+    interval = 2
+    with (
+        tenant(vault_server, kube, renew=True, renewInterval=f"{interval}s") as renewing,
+        renewing.cluster(tmp_path) as started,
+        started.run(started.workload("elasticsearch")) as pod,
+    ):
+        assert pod.containers["vault-agent"].process.poll() is None  # the sidecar keeps running
+        path = renewing.path("elastic")
+        before = renewing.kv[path]["password"]
+        renewing.server.kv_put(path, {"password": "rotated: version 2"})
+        rotated = time.monotonic()
+        while (now := _read(pod, "bootstrap-password")) == before:
+            assert time.monotonic() - rotated < interval + ROTATION_SLACK, "the file was not rewritten"
+            time.sleep(0.2)
+        assert now == "rotated: version 2"
+        keystore = read_keystore(pod.volumes["config"].path / "elasticsearch.keystore")
+    assert keystore["bootstrap.password"] == before  # read at start only: a rotation takes a restart
+
+
+ROTATION_SLACK = 10
+"""Seconds beyond the interval for the agent's read and write on a busy machine."""
+
+
+def _read(pod: RunningPod, name: str) -> str:
+    return pod.exec("elasticsearch", ["cat", f"{SECRETS_DIR}/{name}"]).stdout
