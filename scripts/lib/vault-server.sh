@@ -107,13 +107,20 @@ vault_sealed_answers() {
   [ "$code" -eq 0 ] || [ "$code" -eq 2 ]
 }
 
+# `kubectl create ARGS`, where an object left by an earlier server on the same cluster is as good as a new one.
+vault_kube_create() {
+  local output
+  output=$(cluster_kubectl create "$@" 2>&1) || grep -q "already exists" <<<"$output" ||
+    vault_fail "kubectl create $* failed: $output"
+}
+
 # Kubernetes auth exactly as the README tells users to set it up: a reviewer ServiceAccount allowed to call the
 # TokenReview API (system:auth-delegator), whose token Vault presents to the API server it points at.
 vault_kubernetes_auth() {
   local server ca reviewer
-  cluster_kubectl create serviceaccount vault-reviewer -n default 2>&1 | grep -v AlreadyExists >&2 || true
-  cluster_kubectl create clusterrolebinding vault-reviewer --clusterrole=system:auth-delegator \
-    --serviceaccount=default:vault-reviewer 2>&1 | grep -v AlreadyExists >&2 || true
+  vault_kube_create serviceaccount vault-reviewer -n default
+  vault_kube_create clusterrolebinding vault-reviewer --clusterrole=system:auth-delegator \
+    --serviceaccount=default:vault-reviewer
   server=$(cluster_kubectl config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.server}')
   ca=$(cluster_kubectl config view --raw --minify --flatten \
     -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d)
@@ -151,7 +158,7 @@ vault_up() {
   (umask 077 && vault_cli operator init -key-shares=1 -key-threshold=1 -format=json >"$VAULT_DIR/init.json")
   (umask 077 && vault_init_field root_token >"$VAULT_DIR/root-token")
   vault_cli operator unseal "$(vault_init_field unseal_keys_b64)" >/dev/null
-  vault_wait "the server to be unsealed and active" vault_cli read -format=json sys/leader
+  vault_wait "the server to be unsealed" vault_cli status
   vault_cli secrets enable -path=secret kv-v2 >/dev/null
   vault_kubernetes_auth
   local roles

@@ -134,7 +134,7 @@ def _other_audience(issue: TokenIssuer) -> TokenIssuer:
     [
         (_other_account, "service account name not authorized"),
         (_other_namespace, "namespace not authorized"),
-        (_other_audience, "invalid audience"),
+        (_other_audience, "invalid audience (aud) claim: audience claim does not match any expected audience"),
     ],
     ids=["other-service-account", "other-namespace", "other-audience"],
 )
@@ -147,7 +147,7 @@ def test_only_the_bound_service_account_namespace_and_audience_log_in(
     )
     failed = run_failing(prod, tmp_path, issuer=change(prod.tokens()))
     assert message in str(failed)
-    assert "permission denied" in str(failed)
+    assert "Code: 403" in str(failed)
 
 
 def test_a_missing_key_stops_the_init_container(prod: Tenant, tmp_path: Path) -> None:
