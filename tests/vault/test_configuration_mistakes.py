@@ -42,6 +42,11 @@ def _no_ca(config: dict[str, Any], _: Path) -> None:
     del config["vault"]["ca_cert"]
 
 
+def _missing_secret(config: dict[str, Any], _: Path) -> None:
+    (template,) = config["template"]
+    template["contents"] = template["contents"].replace("/elastic", "/no-such-secret")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -51,8 +56,9 @@ def _no_ca(config: dict[str, Any], _: Path) -> None:
         (_set("auto_auth.method.mount_path", "auth/k8s"), 'no handler for route "auth/k8s/login"'),
         (_set("auto_auth.method.config.role", "search-dev"), 'invalid role name "search-dev"'),
         (_set("auto_auth.method.config.token_path", "/nonexistent/token"), "no such file or directory"),
+        (_missing_secret, "no secret exists at secret/data/tenants/"),
     ],
-    ids=["address", "other-ca", "no-ca", "mount", "role", "missing-token"],
+    ids=["address", "other-ca", "no-ca", "mount", "role", "missing-token", "missing-secret"],
 )
 def test_a_mistake_ends_the_agent_with_its_message_and_writes_nothing(
     change: Change, message: str, staging: Tenant, tmp_path: Path
