@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from podpatterns.render import configuration
+from podpatterns.reference import configuration
 
 from .conftest import PROJECT_DIR
 

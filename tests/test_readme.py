@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from podpatterns.podsecurity import violations
+from podpatterns.pod.pod_security import violations
+from podpatterns.reference.settings_table import markdown
 from podpatterns.render import run_with_mocks
-from podpatterns.settings.reference import markdown
 
 from .conftest import PROJECT_DIR
 
@@ -19,7 +19,7 @@ def test_configuration_reference_is_generated_from_the_settings() -> None:
         r"<!-- configuration-reference:start -->\n(.*)\n<!-- configuration-reference:end -->", README, re.S
     )
     assert match, "configuration reference markers missing"
-    assert match[1] == markdown(), "regenerate with: python -m podpatterns.settings.reference"
+    assert match[1] == markdown(), "regenerate with: python -m podpatterns.reference.settings_table"
 
 
 def test_quick_start_has_exactly_two_commands_that_exist() -> None:

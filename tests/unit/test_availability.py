@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from podpatterns.elasticsearch import plan_cluster
+from podpatterns.elasticsearch.cluster import target_of
 from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import target_of
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
-from podpatterns.settings.model import ElasticsearchSettings
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.elasticsearch.settings.model import ElasticsearchSettings
+from podpatterns.settings import KeyStyle, SettingsError, parse
 
 THREE_NODES = {"nodes": 3, "workload": "StatefulSet"}
 

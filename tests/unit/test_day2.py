@@ -7,13 +7,14 @@ from typing import Any
 import pulumi
 import pytest
 from podpatterns.elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, plan_cluster
+from podpatterns.elasticsearch.cluster import target_of
 from podpatterns.elasticsearch.guard import STORAGE_ANNOTATION, UnsafeChangeError, identity_refusals, refusals
 from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import target_of
 from podpatterns.elasticsearch.rollout import guard, identity_guard
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording
 from podpatterns.render.offline import Registration, run_with_mocks
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import KeyStyle, parse
 
 from ..support.variants import render_variant
 

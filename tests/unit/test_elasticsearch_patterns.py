@@ -6,8 +6,8 @@ import pytest
 import yaml
 from podpatterns import AppSettings
 from podpatterns.elasticsearch import plan_cluster
+from podpatterns.elasticsearch.cluster import ClusterPlan, target_of
 from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import ClusterPlan, target_of
 from podpatterns.settings import KeyStyle, parse
 
 

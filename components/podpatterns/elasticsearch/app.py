@@ -2,15 +2,17 @@
 
 import pulumi
 
-from ..resources import child_options, register
-from ..settings import AppSettings, KeyStyle, parse
-from ..settings.inputs import contributions_from_args, plain_args
-from ..target import WorkloadTarget
+from ..pod.contribution_data import contributions_from_args
+from ..pod.target import WorkloadTarget
+from ..registration import child_options, register
+from ..settings import KeyStyle, parse
+from ..settings.inputs import plain_args
 from .args import ElasticsearchAppArgs
+from .cluster import plan_cluster, target_of
 from .config import HTTP_PORT
 from .patterns import create_patterns, planned_contributions
-from .plan import plan_cluster, target_of
 from .rollout import guarded_identity, workload_options
+from .settings import AppSettings
 
 
 class ElasticsearchApp(pulumi.ComponentResource):

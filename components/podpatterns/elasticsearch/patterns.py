@@ -19,20 +19,20 @@ from ..logtail.component import LogTailSidecar
 from ..metrics import PrometheusAdapter, PrometheusAdapterArgs
 from ..metrics.component import parse_adapter_args
 from ..metrics.contribution import adapter_contribution
-from ..podmodel import PodContribution
-from ..settings import AppSettings
+from ..pod.model import PodContribution
+from ..pod.target import WorkloadTarget
 from ..sysctl.args import SysctlInitArgs
 from ..sysctl.component import SysctlInit
-from ..target import WorkloadTarget
 from ..tls import AmbassadorLayout, TlsAmbassador, TlsAmbassadorArgs, ambassador_contribution
 from ..tls.settings import client_parts
 from ..vault.args import VaultSecretsInitArgs
 from ..vault.component import VaultSecretsInit
 from ..vault.contribution import vault_contribution
 from .config import HEALTH_PATH, HTTP_PORT, LOGS_DIR, LOOPBACK_HTTP_PORT, USER_ID, max_map_count
+from .exporter import adapter_args
 from .keystore import keystore_contribution
-from .metrics import adapter_args
 from .pod import LOGS_VOLUME, server_log_files
+from .settings import AppSettings
 from .transport import create_transport_tls, transport_contribution
 
 

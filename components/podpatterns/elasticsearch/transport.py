@@ -12,13 +12,13 @@ import hashlib
 
 import pulumi
 
-from ..podmodel import PodContribution
-from ..resources import register
-from ..settings import AppSettings
-from ..target import WorkloadTarget
+from ..pod.model import PodContribution
+from ..pod.target import WorkloadTarget
+from ..registration import register
 from ..tls.contribution import tls_secret
 from ..tls.issuer import CertificateAuthority, secret_pem
 from .config import CONFIG_DIR, TRANSPORT_CERTS
+from .settings import AppSettings
 
 VOLUME = "transport-tls"
 ROTATION_ANNOTATION = "pod-patterns.io/transport-tls-sha256"

@@ -5,14 +5,14 @@ from typing import Any
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import PodContribution
-from ..resources import child_options, register
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import PodContribution
+from ..pod.target import WorkloadTarget, require_target
+from ..registration import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.checks import kubernetes_version as check_kubernetes_version
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
-from ..target import WorkloadTarget, require_target
 from .args import VaultSecretsInitArgs
 from .contribution import vault_contribution, vault_manifests
 from .settings import VaultSettings, renewal_problem

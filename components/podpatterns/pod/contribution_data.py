@@ -9,7 +9,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, Required, TypedDict
 
-from .podmodel import PodContribution
+import pulumi
+
+from ..settings.engine import KeyStyle, Problem, SettingsError
+from ..settings.inputs import MUST_BE_KNOWN, plain_value
+from .model import PodContribution
 
 
 class PodContributionData(TypedDict, total=False):
@@ -70,3 +74,38 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+_CONTRIBUTION_KEYS = {KeyStyle(camel_case=True).spell(f.name): f.name for f in dataclasses.fields(PodContribution)}
+"""camelCase key (as other Pulumi languages spell it) to field name."""
+
+
+def contributions_from_args(values: Any, origin: str) -> list[PodContribution]:
+    """ElasticsearchApp's `contributions`: PodContributions from Python, camelCase mappings from other languages."""
+    if isinstance(values, pulumi.Output):
+        raise SettingsError(origin, [Problem("contributions", MUST_BE_KNOWN)])
+    contributions, problems = [], []
+    for index, value in enumerate(values):
+        if isinstance(value, PodContribution):
+            contributions.append(value)
+            continue
+        key = f"contributions[{index}]"
+        if not isinstance(value, Mapping) or not isinstance(value.get("source"), str):
+            problems.append(Problem(key, "must be a PodContribution, or a mapping with at least a source name"))
+            continue
+        unknown = sorted(set(value) - set(_CONTRIBUTION_KEYS))
+        if unknown:
+            allowed = ", ".join(_CONTRIBUTION_KEYS)
+            problems.append(Problem(key, f"unknown keys {', '.join(unknown)}; allowed keys: {allowed}"))
+            continue
+        # Annotation values may be Outputs (a TlsAmbassador's rotation hash): they only reach the pod template.
+        known_before = len(problems)
+        fields: dict[str, Any] = {
+            _CONTRIBUTION_KEYS[k]: dict(v) if k == "podAnnotations" else plain_value(v, f"{key}.{k}", problems)
+            for k, v in value.items()
+        }
+        if len(problems) == known_before:
+            contributions.append(contribution_from_data(fields))
+    if problems:
+        raise SettingsError(origin, problems)
+    return contributions

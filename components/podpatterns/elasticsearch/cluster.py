@@ -6,23 +6,23 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import scanner
+from .. import checkov_skips as scanner
 from ..kube import selector_labels
 from ..logtail.naming import container_name
 from ..logtail.settings import NATIVE_SIDECAR_MINOR
 from ..metrics import contribution as metrics
-from ..podmodel import Manifest, MergedPod, PodContribution, merge_pod
-from ..podsecurity import check_pod_security
-from ..settings import AppSettings
-from ..sidecars import outlasting
+from ..pod.model import Manifest, MergedPod, PodContribution, merge_pod
+from ..pod.pod_security import check_pod_security
+from ..pod.sidecar_order import outlasting
+from ..pod.target import WorkloadTarget
 from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
-from ..target import WorkloadTarget
 from ..tls import contribution as tls
 from . import objects
 from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
-from .metrics import tls_expiry_pod_monitor
+from .exporter import tls_expiry_pod_monitor
 from .network import network_policies
 from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
+from .settings import AppSettings
 from .shutdown import app_prestop
 
 

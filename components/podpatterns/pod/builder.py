@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import pulumi
 
-from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
-from .podsecurity import LEVELS, check_pod_security
-from .settings.engine import Problem, SettingsError
-from .sidecars import outlasting
-from .tls.contribution import CONTAINER as AMBASSADOR_CONTAINER
+from ..settings.engine import Problem, SettingsError
+from ..tls.contribution import CONTAINER as AMBASSADOR_CONTAINER
+from .model import Manifest, MergedPod, PodContribution, merge_pod
+from .pod_security import LEVELS, check_pod_security
+from .sidecar_order import outlasting
 
 if TYPE_CHECKING:  # importing it here first would import the settings before the patterns they aggregate
     from .target import WorkloadTarget
