@@ -1,29 +1,22 @@
-"""Everything one Elasticsearch cluster needs, planned in pure code before anything is registered."""
+"""Everything one Elasticsearch cluster needs, planned in pure code before anything is registered: its pod
+(cluster_pod.py) and the Kubernetes objects around it."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import checkov_skips as scanner
+from .. import checkov_skips
 from ..kube import selector_labels
-from ..logtail.naming import container_name
-from ..logtail.settings import NATIVE_SIDECAR_MINOR
-from ..metrics import contribution as metrics
-from ..pod.model import Manifest, MergedPod, PodContribution, merge_pod
-from ..pod.pod_security import check_pod_security
-from ..pod.sidecar_order import outlasting
+from ..pod.model import Manifest, MergedPod, PodContribution
 from ..pod.target import WorkloadTarget
-from ..sysctl.contribution import CONTAINER as SYSCTL_CONTAINER
-from ..tls import contribution as tls
 from . import objects
-from .config import HTTP_PORT, LOOPBACK_HTTP_PORT, elasticsearch_yml, headless_service_name
+from .cluster_pod import cluster_pod, config_map_name, http_listener
+from .config import HTTP_PORT, elasticsearch_yml, headless_service_name
 from .exporter import tls_expiry_pod_monitor
 from .network import network_policies
-from .pod import CONTAINER, DATA_VOLUME, app_contribution, readiness_command, server_log_files
+from .pod import CONTAINER
 from .settings import AppSettings
-from .shutdown import app_prestop
 
 
 @dataclass(frozen=True)
@@ -55,70 +48,40 @@ def target_of(settings: AppSettings) -> WorkloadTarget:
     )
 
 
-def _http_listener(settings: AppSettings) -> tuple[str, int]:
-    """Where Elasticsearch serves HTTP: behind the TLS ambassador it moves to 127.0.0.1:9201, so that the only
-    way in is TLS on 9200 (the ambassador has its own TCP readiness probe)."""
-    if not settings.tls.enabled:
-        return "0.0.0.0", HTTP_PORT
-    return "127.0.0.1", LOOPBACK_HTTP_PORT
-
-
-def _elastic_password_file(settings: AppSettings) -> str | None:
-    """With security on, the elastic user's password file (Vault's bootstrap password): probes and hooks log in."""
-    if not settings.security.enabled:
-        return None
-    return f"{settings.vault.mount_path}/{settings.security.bootstrap_password_file}"
-
-
-def accepted_findings(settings: AppSettings) -> list[scanner.AcceptedFinding]:
+def accepted_findings(settings: AppSettings) -> list[checkov_skips.AcceptedFinding]:
     """The scanner checks the Elasticsearch workload fails on purpose (README "Security")."""
-    accepted = [scanner.PULL_IF_NOT_PRESENT, scanner.TAG_PINNED_IMAGE, scanner.NO_LIVENESS_PROBE, scanner.IMAGE_USERS]
+    accepted = [
+        checkov_skips.PULL_IF_NOT_PRESENT,
+        checkov_skips.TAG_PINNED_IMAGE,
+        checkov_skips.NO_LIVENESS_PROBE,
+        checkov_skips.IMAGE_USERS,
+    ]
     if settings.metrics.enabled and settings.metrics.credentials_secret:
-        accepted.append(scanner.EXPORTER_CREDENTIALS_ENV)
+        accepted.append(checkov_skips.EXPORTER_CREDENTIALS_ENV)
     if settings.sysctl.mode == "init":
-        accepted += scanner.PRIVILEGED_SYSCTL_INIT
+        accepted += checkov_skips.PRIVILEGED_SYSCTL_INIT
     return accepted
 
 
 def plan_cluster(
-    settings: AppSettings, contributions: Sequence[PodContribution], component: str | None = None
+    settings: AppSettings, contributions: Sequence[PodContribution] = (), component: str | None = None
 ) -> ClusterPlan:
-    """Merge the app's pod with the contributions and lay out its objects; raises PodConflictError.
+    """The whole cluster planned, nothing registered: its pod (Elasticsearch, every enabled pattern planned, then
+    `contributions`), merged and checked, and its objects; raises SettingsError, PodConflictError or
+    PodSecurityError. `component` is the ElasticsearchApp's Pulumi name (default: the cluster's name)."""
+    target = target_of(settings)
+    return lay_out(settings, cluster_pod(settings, target, contributions, component).builder.check())
 
-    `component` is the ElasticsearchApp's Pulumi name, for messages (default: the cluster's name)."""
+
+def lay_out(settings: AppSettings, pod: MergedPod) -> ClusterPlan:
+    """The cluster's Kubernetes objects around its merged pod."""
     es, ns = settings.elasticsearch, settings.namespace
-    config_map_name = f"{es.name}-config"
-    host, port = _http_listener(settings)
-    local_url = f"http://127.0.0.1:{port}"
+    host, port = http_listener(settings)
     allow_mmap = settings.sysctl.mode != "none"
     yml = elasticsearch_yml(
         es, http_host=host, http_port=port, allow_mmap=allow_mmap, security=settings.security.enabled
     )
-    login = _elastic_password_file(settings)
-    base = app_contribution(
-        es,
-        config_map=config_map_name,
-        http_host=host,
-        http_port=port,
-        readiness=readiness_command(local_url, es.nodes, login),
-        lifecycle=app_prestop(
-            local_url, settings.rollout.delayed_timeout, settings.rollout.endpoint_removal_seconds, login
-        ),
-        logs=settings.logs,
-    )
-    if component is not None:
-        base = dataclasses.replace(base, source=f"ElasticsearchApp '{component}'")
-    native = settings.kubernetes_minor >= NATIVE_SIDECAR_MINOR
-    parts = outlasting([base, *contributions], {tls.CONTAINER, metrics.CONTAINER}, native=native, app_port=port)
-    # The log tailers follow logs.mode: those still regular containers (classic) wait for the app.
-    tailers = {container_name(file) for file in server_log_files(es, settings.logs)}
-    parts = outlasting(parts, tailers, native=False, app_port=port)
-    claim_templates = (DATA_VOLUME,) if es.persistent else ()
-    pod = merge_pod(CONTAINER, parts, claim_templates=claim_templates)
     template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
-    exempt = [SYSCTL_CONTAINER] if settings.sysctl.mode == "init" else []
-    workload = f"{es.workload} {ns}/{es.name}" + (f" (ElasticsearchApp '{component}')" if component else "")
-    check_pod_security(workload, template["spec"], template["metadata"]["annotations"], settings.pod_security, exempt)
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:
@@ -126,7 +89,7 @@ def plan_cluster(
         manifests["namespace"] = objects.namespace(
             ns, privileged=privileged, kubernetes_version=settings.kubernetes_version
         )
-    manifests["config"] = objects.config_map(es, ns, config_map_name, yml)
+    manifests["config"] = objects.config_map(es, ns, config_map_name(settings), yml)
     manifests["client"] = objects.client_service(es, ns, pod)
     if es.workload == "StatefulSet":
         manifests["headless"] = objects.headless_service(es, ns, tls=settings.tls.enabled)

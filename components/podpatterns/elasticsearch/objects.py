@@ -99,16 +99,21 @@ def pod_disruption_budget(settings: ElasticsearchSettings, ns: str) -> Manifest:
     }
 
 
+def pod_security_context() -> Manifest:
+    """The pod-level securityContext (the merged sysctls join it)."""
+    return {
+        "fsGroup": USER_ID,
+        "fsGroupChangePolicy": "OnRootMismatch",
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
 def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: dict[str, str]) -> Manifest:
     spec: Manifest = {
         "automountServiceAccountToken": False,
         "enableServiceLinks": False,
-        "securityContext": {
-            "fsGroup": USER_ID,
-            "fsGroupChangePolicy": "OnRootMismatch",
-            "runAsNonRoot": True,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": pod_security_context(),
         "terminationGracePeriodSeconds": settings.termination_grace_period_seconds,
         "initContainers": pod.init_containers,
         "containers": pod.containers,

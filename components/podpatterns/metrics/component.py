@@ -27,6 +27,8 @@ class PrometheusAdapter(pulumi.ComponentResource):
 
     job: pulumi.Output[str]
     """The Prometheus job the PodMonitors set."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """The exporter reads the app: a PodBuilder makes it stop after the app, so that its last scrape finds it."""
     pod_contribution: PodContributionData
     """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 

@@ -49,10 +49,14 @@ class PodContributionData(TypedDict, total=False):
     """The pod's ServiceAccount (at most one contribution may set it)."""
 
 
+DATA_FIELDS = tuple(field for field in dataclasses.fields(PodContribution) if field.metadata.get("data", True))
+"""The fields of a PodContribution that its data form (PodContributionData) carries."""
+
+
 def contribution_data(contribution: PodContribution) -> PodContributionData:
     """`contribution` as plain data; empty parts left out, annotation values may stay Outputs."""
     data: dict[str, Any] = {}
-    for field in dataclasses.fields(contribution):
+    for field in DATA_FIELDS:
         value = getattr(contribution, field.name)
         if value:
             data[field.name] = _plain(value)
@@ -76,7 +80,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_CONTRIBUTION_KEYS = {KeyStyle(camel_case=True).spell(f.name): f.name for f in dataclasses.fields(PodContribution)}
+_CONTRIBUTION_KEYS = {KeyStyle(camel_case=True).spell(f.name): f.name for f in DATA_FIELDS}
 """camelCase key (as other Pulumi languages spell it) to field name."""
 
 

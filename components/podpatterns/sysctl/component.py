@@ -20,6 +20,9 @@ class SysctlInit(pulumi.ComponentResource):
     Owns no Kubernetes objects: merge `contribution` into the workload's pod.
     """
 
+    outlives_app = False  # no annotation: the package host would take an annotated attribute for an output
+    """An init container, done before the app starts: nothing to keep running after it."""
+
     privileged: pulumi.Output[bool]
     """Whether the pod has the privileged init container (its namespace must admit privileged pods)."""
     pod_contribution: PodContributionData

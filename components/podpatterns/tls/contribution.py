@@ -259,4 +259,5 @@ def ambassador_contribution(
         service_ports=[{"name": "https", "port": listen, "targetPort": "https", "protocol": "TCP"}],
         pod_annotations={ROTATION_ANNOTATION: rotation_hash},  # type: ignore[dict-item]
         loopback_connections={CONTAINER: [layout.upstream_port]},
+        app_listen_port=layout.upstream_port,
     )

@@ -26,6 +26,9 @@ class VaultSecretsInit(pulumi.ComponentResource):
     names and paths pass through Pulumi: the secrets go from Vault to the pod's memory.
     """
 
+    outlives_app = False  # no annotation: the package host would take an annotated attribute for an output
+    """Its init container is done before the app starts: nothing to keep running after it."""
+
     service_account_name: pulumi.Output[str]
     """The ServiceAccount the pod must run as (the Vault role binds it)."""
     config_map_name: pulumi.Output[str]
