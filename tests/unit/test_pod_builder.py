@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import podpatterns.package
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
@@ -14,13 +15,9 @@ from podpatterns import (
     PodConflictError,
     PodContribution,
     PodSecurityError,
-    PrometheusAdapter,
     SettingsError,
-    SysctlInit,
     TlsAmbassador,
-    VaultSecretsInit,
     merge_pod,
-    package,
 )
 from podpatterns.kube import restricted_security_context
 from podpatterns.pod.contribution_data import contribution_data
@@ -257,10 +254,10 @@ def test_the_namespace_may_be_the_output_of_a_namespace_the_program_creates() ->
     ("pattern", "outlives"),
     [
         (TlsAmbassador, True),
-        (PrometheusAdapter, True),
+        (podpatterns.PrometheusAdapter, True),
         (LogTailSidecar, True),
-        (SysctlInit, False),
-        (VaultSecretsInit, False),
+        (podpatterns.SysctlInit, False),
+        (podpatterns.VaultSecretsInit, False),
     ],
 )
 def test_every_pattern_says_whether_it_outlives_the_app(pattern: type, outlives: bool) -> None:
@@ -272,7 +269,7 @@ def test_the_exporter_outlives_the_app_as_in_an_elasticsearch_pod() -> None:
 
     def program() -> None:
         builder = PodBuilder(STOREFRONT, httpd())
-        builder.add(PrometheusAdapter, "storefront-metrics", {"target": STOREFRONT, **EXPORTER_ARGS})
+        builder.add(podpatterns.PrometheusAdapter, "storefront-metrics", {"target": STOREFRONT, **EXPORTER_ARGS})
         builder.build()
         built.update(builder.pod_spec())
 
@@ -285,4 +282,7 @@ def test_the_app_listens_where_a_contribution_moved_it_and_the_data_form_leaves_
     ambassador = TlsAmbassador.plan("storefront-tls", TLS_ARGS)
     assert ambassador.app_listen_port == 8080  # httpd behind the ambassador: the classic hooks wait for 8080
     assert "app_listen_port" not in contribution_data(ambassador)
-    assert "appListenPort" not in package.schema()["types"]["podpatterns:index:PodContributionData"]["properties"]
+    assert (
+        "appListenPort"
+        not in podpatterns.package.schema()["types"]["podpatterns:index:PodContributionData"]["properties"]
+    )
