@@ -48,7 +48,7 @@ class Planned(Generic[P]):
 
     def __init__(self, pattern: type[P], name: str, args: Any, opts: pulumi.ResourceOptions | None) -> None:
         self.contribution = pattern.plan(name, args)
-        self.outlives_app: bool = pattern.outlives_app
+        self.outlives_app: bool = getattr(pattern, "outlives_app", False)  # a class of your own may leave it out
         self.keeps_its_sidecar_kind: bool = getattr(pattern, "keeps_its_sidecar_kind", False)
         self._pattern, self._name, self._args, self._opts = pattern, name, args, opts
         self._resource: P | None = None
