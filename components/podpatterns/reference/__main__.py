@@ -1,24 +1,21 @@
 """Regenerate everything derived from the settings and the components: `python -m podpatterns.reference`.
 
 `args`: the argument TypedDicts (`components/podpatterns/*/args.py`, typed_args.py). `docs`: the package schema
-snapshot (components/schema.json), the component reference (docs/components.md), the configuration reference per
-stack (docs/configuration.md) and the README's configuration reference. Without an argument, both: the arguments
-first, then the rest in a new process, because the schema is inferred from the modules as rewritten. Run it
-from the project directory (scripts/update-reference does); tests fail when any output is stale.
+snapshot (components/schema.json), the component reference (docs/components.md) and the configuration reference
+per stack (docs/configuration.md). Without an argument, both: the arguments first, then the rest in a new process,
+because the schema is inferred from the modules as rewritten. Run it from the project directory
+(scripts/update-reference does); tests fail when any output is stale.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 from .. import package
-from . import components, configuration, settings_table, typed_args
-
-README_START, README_END = "<!-- configuration-reference:start -->\n", "\n<!-- configuration-reference:end -->"
+from . import components, configuration, typed_args
 
 
 def write_args() -> None:
@@ -31,10 +28,6 @@ def write_docs(project: Path) -> None:
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs/components.md").write_text(components.markdown())
     (project / "docs/configuration.md").write_text(configuration.markdown(project))
-    readme = project / "README.md"
-    section = re.escape(README_START) + ".*?" + re.escape(README_END)
-    replacement = README_START + settings_table.markdown() + README_END
-    readme.write_text(re.sub(section, lambda _: replacement, readme.read_text(), flags=re.S))
 
 
 def main(argv: list[str]) -> None:
