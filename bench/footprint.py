@@ -10,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpatterns.elasticsearch.metrics import exporter_args
+from podpatterns.elasticsearch.exporter import exporter_args
 from podpatterns.logtail.contribution import tail_command
 from podpatterns.metrics.settings import CLUSTER_COLLECTORS, EXPORTER_PORT
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from podpatterns.render import configuration
-from podpatterns.settings.reference import markdown as every_key
+from podpatterns.reference import configuration
+from podpatterns.reference.settings_table import markdown as every_key
 
 from .conftest import PROJECT_DIR
 from .lib.markdown import located_units

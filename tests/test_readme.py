@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from podpatterns.podsecurity import violations
+from podpatterns.pod.pod_security import violations
 from podpatterns.render import run_with_mocks
 
 from .conftest import PROJECT_DIR

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from .conftest import require_program
 

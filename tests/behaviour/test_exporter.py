@@ -10,15 +10,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from podpatterns.elasticsearch.metrics import adapter_args
-from podpatterns.elasticsearch.plan import target_of
+from podpatterns.elasticsearch.cluster import target_of
+from podpatterns.elasticsearch.exporter import adapter_args
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.metrics.component import parse_adapter_args
 from podpatterns.metrics.contribution import adapter_contribution
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.program import main
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import stack_config
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import KeyStyle, parse
 
 from ..conftest import PROJECT_DIR
 from ..harness import Cluster, RunningPod

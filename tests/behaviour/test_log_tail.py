@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from podpatterns.logtail.contribution import log_tail_contribution
 from podpatterns.logtail.settings import LogTailSidecarSettings
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from .busybox_image import busybox_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..standins.vault import PROD_KV
 from ..standins.vault.server import VAULT_SERVER

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config
 from podpatterns.vault.settings import VaultSettings

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet")
 ROLLOUT_TIMEOUT = "180s"  # kwok makes a pod Ready within a second; the rest is the controllers on a busy machine

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS

@@ -12,7 +12,7 @@ import re
 import subprocess
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
 from .kube import Kube, delete_namespaces, moved, namespaces, unique_suffix, volumes_for_claims

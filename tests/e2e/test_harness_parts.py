@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
 from ..harness.images import Image, repository

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import kubernetes_objects, run_offline
 from podpatterns.settings import SettingsError
 from podpatterns.tls.contribution import ROTATION_ANNOTATION

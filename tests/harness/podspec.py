@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from .images import Image
 from .volumes import ObjectLookup, keys_of

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from .podspec import ContainerSpecError, port_number
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from .images import ImageContext, image_for
 from .network import ORPHANS_DIE, ClusterNetwork, PodNetwork

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 ObjectLookup = Callable[[str, str], Manifest | None]
 """(kind, name) -> the object in the pod's namespace, or None."""

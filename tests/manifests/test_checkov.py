@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.checkov_skips import SKIP_ANNOTATION_PREFIX
+from podpatterns.pod.model import Manifest
 from podpatterns.render import file_name, write_manifests
-from podpatterns.scanner import SKIP_ANNOTATION_PREFIX
 
 from ..behaviour.conftest import unavailable
 from ..conftest import PROJECT_DIR, STACKS

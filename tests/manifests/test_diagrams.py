@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.render.diagram import pod_diagrams
 from podpatterns.render.offline import run_offline

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
 from ..support.netpol import Cluster, Endpoint, selector_matches

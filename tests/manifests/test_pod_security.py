@@ -1,7 +1,7 @@
 """Pod Security Standards: every rendered pod passes "restricted", but the sysctl init container in `init` mode,
 and every namespace the library creates enforces the strictest level its pods allow.
 
-The controls are checked in pure Python (podpatterns.podsecurity, the library's own check), the checker is
+The controls are checked in pure Python (podpatterns.pod.pod_security, the library's own check), the checker is
 shown to catch each kind of violation, and the namespaces' labels are checked against the pods they hold.
 """
 
@@ -11,8 +11,8 @@ import copy
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
-from podpatterns.podsecurity import Violation, violations
+from podpatterns.pod.model import Manifest
+from podpatterns.pod.pod_security import Violation, violations
 
 from ..conftest import STACKS
 

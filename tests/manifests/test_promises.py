@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording
-from podpatterns.settings import AppSettings, KeyStyle
+from podpatterns.settings import KeyStyle
 from podpatterns.settings import parse as parse_settings
 
 from ..conftest import PROJECT_DIR, STACKS

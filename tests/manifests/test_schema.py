@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kubernetes_validate import validate
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
 

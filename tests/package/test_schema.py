@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from podpatterns import component_reference, package
-from podpatterns.settings import typed_args
+from podpatterns import package
+from podpatterns.reference import components as component_reference
+from podpatterns.reference import typed_args
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "components" / "schema.json"

@@ -3,8 +3,8 @@ expectations depend on what the stack asks for (not on artefacts derived from it
 
 from __future__ import annotations
 
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render.offline import stack_config
-from podpatterns.settings import AppSettings
 from podpatterns.settings.engine import KeyStyle, parse
 
 from .variants import PROJECT_DIR

@@ -15,7 +15,7 @@ from podpatterns import (
     TlsAmbassador,
     merge_pod,
 )
-from podpatterns.contribution_data import contribution_data, contribution_from_data
+from podpatterns.pod.contribution_data import contribution_data, contribution_from_data
 from podpatterns.render import run_with_mocks
 
 from ..support.workload_targets import workload_target

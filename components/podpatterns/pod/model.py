@@ -55,6 +55,11 @@ class PodContribution:
     """Namespaced sysctls for the pod's `securityContext.sysctls` ({"name": ..., "value": ...})."""
     service_account_name: str | None = None
     """The pod's ServiceAccount; at most one contribution may set it."""
+    app_listen_port: int | None = field(default=None, metadata={"data": False})
+    """Where the application itself listens when this contribution moves it (the TLS ambassador: the loopback
+    port it proxies to); None leaves it at the target's `app_port`. A PodBuilder gives it to the preStop hooks of
+    classic sidecars, which wait until the app has closed it. Not part of the data form (PodTemplateMerge takes
+    the pod as the workload declares it)."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pulumi
 
-from .settings.checks import dns_label
-from .settings.engine import Problem
+from ..settings.checks import dns_label
+from ..settings.engine import Problem
 
 _DNS_1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")

@@ -1,12 +1,12 @@
-"""The configuration reference as a Markdown table: `python -m podpatterns.settings.reference`.
+"""The configuration reference as a Markdown table (the README's and docs/configuration.md's).
 
 The README embeds its output between markers, and a test keeps the two identical.
 """
 
 from __future__ import annotations
 
-from .engine import KeyStyle, reference_rows
-from .model import AppSettings
+from ..elasticsearch.settings.model import AppSettings
+from ..settings.engine import KeyStyle, reference_rows
 
 
 def markdown() -> str:
@@ -14,7 +14,3 @@ def markdown() -> str:
     for key, default, allowed, doc in reference_rows(AppSettings, KeyStyle(prefix="pod-patterns:", camel_case=True)):
         lines.append(f"| `{key}` | {f'`{default}`' if default else ''} | {allowed} | {doc} |")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(markdown())

@@ -12,7 +12,7 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
-from .engine import KeyStyle, Problem, SettingsError, parse
+from ...settings.engine import KeyStyle, Problem, SettingsError, parse
 from .model import AppSettings
 
 

@@ -12,10 +12,10 @@ from ..kube import common_labels, metadata
 from ..metrics import PrometheusAdapterArgs
 from ..metrics.contribution import MONITORING_API, default_job_name
 from ..metrics.settings import EXPORTER_CA_DIR, EXPORTER_PORT
-from ..podmodel import Manifest
-from ..settings import AppSettings
-from ..target import WorkloadTarget
+from ..pod.model import Manifest
+from ..pod.target import WorkloadTarget
 from .config import HTTP_PORT
+from .settings import AppSettings
 
 LOCAL_URI = "http://127.0.0.1:9200"
 """The node in the same pod, over loopback; with the TLS ambassador: https://localhost:9200 and its CA."""

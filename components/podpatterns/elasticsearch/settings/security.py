@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .engine import setting
+from ...settings.engine import setting
 
 _SETTING_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .podmodel import Manifest, PodContribution
-from .templating import read_template
+from ..templating import read_template
+from .model import Manifest, PodContribution
 
 SIDECAR_PRESTOP_NAME = "wait-for-app-exit"
 

@@ -9,10 +9,10 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
+from ..settings.engine import Problem, SettingsError
+from ..settings.inputs import holds_outputs
 from .contribution_data import PodContributionData, contribution_from_data
-from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
-from .settings.engine import Problem, SettingsError
-from .settings.inputs import holds_outputs
+from .model import Manifest, MergedPod, PodContribution, merge_pod
 
 
 class PodTemplateMergeArgs(TypedDict, total=False):

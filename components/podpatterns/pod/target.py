@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from .settings.engine import KeyStyle, Problem, SettingsError, parse
+from ..settings.engine import KeyStyle, Problem, SettingsError, parse
 from .target_checks import CARRIES_OUTPUTS, target_problems
 
 T = TypeVar("T")

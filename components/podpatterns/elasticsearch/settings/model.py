@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
-from ..metrics.settings import MetricsSettings
-from ..podsecurity import LEVELS
-from ..quantity import parse_memory
-from ..sysctl.settings import SysctlSettings
-from ..tls.settings import TlsSettings
-from ..vault.settings import VaultSettings, renewal_problem
-from . import checks
-from .engine import KeyedValueError, setting
+from ...logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
+from ...metrics.settings import MetricsSettings
+from ...pod.pod_security import LEVELS
+from ...quantity import parse_memory
+from ...settings import checks
+from ...settings.engine import KeyedValueError, setting
+from ...sysctl.settings import SysctlSettings
+from ...tls.settings import TlsSettings
+from ...vault.settings import VaultSettings, renewal_problem
 from .network import NetworkSettings, vault_egress_problem
 from .rollout import RolloutSettings
 from .security import KeystoreEntrySettings, SecuritySettings, keystore_entries, keystore_problem, uses_s3

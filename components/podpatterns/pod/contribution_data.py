@@ -9,7 +9,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, Required, TypedDict
 
-from .podmodel import PodContribution
+import pulumi
+
+from ..settings.engine import KeyStyle, Problem, SettingsError
+from ..settings.inputs import MUST_BE_KNOWN, plain_value
+from .model import PodContribution
 
 
 class PodContributionData(TypedDict, total=False):
@@ -45,10 +49,14 @@ class PodContributionData(TypedDict, total=False):
     """The pod's ServiceAccount (at most one contribution may set it)."""
 
 
+DATA_FIELDS = tuple(field for field in dataclasses.fields(PodContribution) if field.metadata.get("data", True))
+"""The fields of a PodContribution that its data form (PodContributionData) carries."""
+
+
 def contribution_data(contribution: PodContribution) -> PodContributionData:
     """`contribution` as plain data; empty parts left out, annotation values may stay Outputs."""
     data: dict[str, Any] = {}
-    for field in dataclasses.fields(contribution):
+    for field in DATA_FIELDS:
         value = getattr(contribution, field.name)
         if value:
             data[field.name] = _plain(value)
@@ -70,3 +78,38 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+_CONTRIBUTION_KEYS = {KeyStyle(camel_case=True).spell(f.name): f.name for f in DATA_FIELDS}
+"""camelCase key (as other Pulumi languages spell it) to field name."""
+
+
+def contributions_from_args(values: Any, origin: str) -> list[PodContribution]:
+    """ElasticsearchApp's `contributions`: PodContributions from Python, camelCase mappings from other languages."""
+    if isinstance(values, pulumi.Output):
+        raise SettingsError(origin, [Problem("contributions", MUST_BE_KNOWN)])
+    contributions, problems = [], []
+    for index, value in enumerate(values):
+        if isinstance(value, PodContribution):
+            contributions.append(value)
+            continue
+        key = f"contributions[{index}]"
+        if not isinstance(value, Mapping) or not isinstance(value.get("source"), str):
+            problems.append(Problem(key, "must be a PodContribution, or a mapping with at least a source name"))
+            continue
+        unknown = sorted(set(value) - set(_CONTRIBUTION_KEYS))
+        if unknown:
+            allowed = ", ".join(_CONTRIBUTION_KEYS)
+            problems.append(Problem(key, f"unknown keys {', '.join(unknown)}; allowed keys: {allowed}"))
+            continue
+        # Annotation values may be Outputs (a TlsAmbassador's rotation hash): they only reach the pod template.
+        known_before = len(problems)
+        fields: dict[str, Any] = {
+            _CONTRIBUTION_KEYS[k]: dict(v) if k == "podAnnotations" else plain_value(v, f"{key}.{k}", problems)
+            for k, v in value.items()
+        }
+        if len(problems) == known_before:
+            contributions.append(contribution_from_data(fields))
+    if problems:
+        raise SettingsError(origin, problems)
+    return contributions

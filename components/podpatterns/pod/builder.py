@@ -5,32 +5,34 @@ conflict found later by `merge_pod` would leave them in the deployment. The buil
 for its pure contribution (`plan`), merges the whole pod and checks it against the namespace's Pod Security
 level, and only then constructs the patterns, in the order they were added.
 
-The pod stops as an ElasticsearchApp's does: the containers of patterns that serve or read the app
-(`outlives_app`: the TLS ambassador, classic log tailers) outlive it (elasticsearch/shutdown.py).
+Every pattern says whether its containers outlive the app (`outlives_app`: the TLS ambassador, the Prometheus
+adapter, classic log tailers do; init containers do not), so that the pod stops the same way wherever it is
+built (ElasticsearchApp builds its own pod with a PodBuilder too; elasticsearch/shutdown.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import pulumi
 
-from .podmodel import Manifest, MergedPod, PodContribution, merge_pod
-from .podsecurity import LEVELS, check_pod_security
-from .settings.engine import Problem, SettingsError
-from .sidecars import outlasting
-from .tls.contribution import CONTAINER as AMBASSADOR_CONTAINER
-
-if TYPE_CHECKING:  # importing it here first would import the settings before the patterns they aggregate
-    from .target import WorkloadTarget
+from ..settings.engine import Problem, SettingsError
+from .model import Manifest, MergedPod, PodContribution, merge_pod
+from .pod_security import LEVELS, check_pod_security
+from .sidecar_order import outlasting
+from .target import WorkloadTarget
 
 
 class Pattern(Protocol):
-    """What the builder needs of a pattern class: a pure plan, then the component and its contribution."""
+    """What the builder needs of a pattern class: a pure plan, then the component and its contribution.
+
+    `outlives_app`: whether its containers serve or read the app, so that they stop after it.
+    """
 
     contribution: PodContribution
+    outlives_app: bool
 
     def __init__(self, name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None: ...
 
@@ -46,7 +48,7 @@ class Planned(Generic[P]):
 
     def __init__(self, pattern: type[P], name: str, args: Any, opts: pulumi.ResourceOptions | None) -> None:
         self.contribution = pattern.plan(name, args)
-        self.outlives_app: bool = getattr(pattern, "outlives_app", False)
+        self.outlives_app: bool = getattr(pattern, "outlives_app", False)  # a class of your own may leave it out
         self.keeps_its_sidecar_kind: bool = getattr(pattern, "keeps_its_sidecar_kind", False)
         self._pattern, self._name, self._args, self._opts = pattern, name, args, opts
         self._resource: P | None = None
@@ -58,8 +60,9 @@ class Planned(Generic[P]):
             raise RuntimeError("the pattern is created by PodBuilder.build(): call it first")
         return self._resource
 
-    def create(self) -> PodContribution:
-        self._resource = self._pattern(self._name, self._args, self._opts)
+    def create(self, opts: pulumi.ResourceOptions | None) -> PodContribution:
+        """Construct the pattern, with the options given to `add`, else `opts`."""
+        self._resource = self._pattern(self._name, self._args, self._opts if self._opts is not None else opts)
         return self._resource.contribution
 
 
@@ -76,6 +79,9 @@ class PodBuilder:
     `native_sidecars` (default true: Kubernetes 1.29 and later): the containers of patterns that serve or read
     the app become native sidecars, which the kubelet stops after the app; false (older clusters) keeps them
     classic, with a preStop hook that waits until the app has closed its port. Either way, no fixed sleep.
+    `exempt_containers` (default none): containers the Pod Security check leaves out (ElasticsearchApp's sysctl
+    init container, in the namespace it labels privileged). `description` names the workload in errors
+    (default "workload <namespace>/<name>").
     """
 
     target: WorkloadTarget
@@ -85,6 +91,8 @@ class PodBuilder:
     claim_templates: Sequence[str] = ()
     termination_grace_period_seconds: int = 30
     native_sidecars: bool = True
+    exempt_containers: Sequence[str] = ()
+    description: str | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -115,13 +123,18 @@ class PodBuilder:
         self._check_open()
         self._planned.append(contribution)
 
-    def build(self) -> MergedPod:
-        """Merge and check the whole pod, then create the patterns; raises PodConflictError or PodSecurityError
-        (naming every violation by container and field) with nothing registered."""
+    def check(self) -> MergedPod:
+        """The whole pod as planned, merged and checked, with nothing registered; raises PodConflictError or
+        PodSecurityError (naming every violation by container and field)."""
         self._check_open()
-        self._merge([p.contribution if isinstance(p, Planned) else p for p in self._planned])
-        # The same pod again with the components' deploy-time values (the certificate's rotation hash).
-        self._built = self._merge([p.create() if isinstance(p, Planned) else p for p in self._planned])
+        return self._merge([p.contribution if isinstance(p, Planned) else p for p in self._planned])
+
+    def build(self, opts: pulumi.ResourceOptions | None = None) -> MergedPod:
+        """Check the whole pod (`check`), then create the patterns and merge the pod again with their deploy-time
+        values (the certificate's rotation hash). `opts` go to the patterns added without options of their own
+        (ElasticsearchApp's parent and dependencies, known only once it is registered)."""
+        self.check()
+        self._built = self._merge([p.create(opts) if isinstance(p, Planned) else p for p in self._planned])
         return self._built
 
     def _outliving(self, *, own_kind: bool) -> set[str]:
@@ -146,18 +159,20 @@ class PodBuilder:
         # Log tailers keep the kind their `mode` chose: the classic ones wait for the app.
         parts = outlasting(parts, own_kind, native=False, app_port=app_port)
         pod = merge_pod(self.target.app_container, parts, self.claim_templates)
-        namespace = self.target.namespace
-        workload = f"workload {namespace}/{self.target.name}" if isinstance(namespace, str) else self.target.name
-        check_pod_security(workload, pod.pod_spec(self.security_context), pod.annotations, self.pod_security)
+        spec = pod.pod_spec(self.security_context)
+        check_pod_security(self._workload(), spec, pod.annotations, self.pod_security, self.exempt_containers)
         return pod
 
+    def _workload(self) -> str:
+        if self.description is not None:
+            return self.description
+        namespace = self.target.namespace
+        return f"workload {namespace}/{self.target.name}" if isinstance(namespace, str) else self.target.name
+
     def _app_listen_port(self, contributions: list[PodContribution]) -> int:
-        """Where the app itself listens: behind an ambassador, the loopback port it proxies to."""
-        for contribution in contributions:
-            ports = contribution.loopback_connections.get(AMBASSADOR_CONTAINER)
-            if ports:
-                return ports[0]
-        return self.target.app_port
+        """Where the app itself listens: where a contribution moved it (behind an ambassador), else its port."""
+        moved = [c.app_listen_port for c in [self.app, *contributions] if c.app_listen_port is not None]
+        return moved[0] if moved else self.target.app_port
 
     def _check_open(self) -> None:
         if self._built is not None:

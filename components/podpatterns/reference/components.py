@@ -9,7 +9,7 @@ import inspect
 import re
 from typing import Any
 
-from .package import NAME, schema
+from ..package import NAME, schema
 
 _DEFAULT = re.compile(r"\s*(?:Default: (.*)\.|Required\.)$")
 
@@ -91,7 +91,3 @@ def _text(description: str) -> str:
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-if __name__ == "__main__":
-    print(markdown(), end="")

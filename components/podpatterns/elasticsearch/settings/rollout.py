@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import checks
-from .engine import setting
+from ...settings import checks
+from ...settings.engine import setting
 
 _TIME_VALUE = re.compile(r"^(\d+)([smh])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}

@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from ..elasticsearch.settings.model import AppSettings, ElasticsearchSettings
+from ..elasticsearch.settings.network import NetworkSettings, PeerSettings
+from ..elasticsearch.settings.rollout import RolloutSettings
+from ..elasticsearch.settings.security import KeystoreEntrySettings, SecuritySettings
 from ..logtail.settings import REQUIRED as LOGTAIL_REQUIRED
 from ..logtail.settings import LogSettings, LogTailSidecarSettings
 from ..metrics.settings import ExporterSettings, MetricsSettings
+from ..settings.engine import rule_of
 from ..sysctl.settings import REQUIRED as SYSCTL_REQUIRED
 from ..sysctl.settings import SysctlInitSettings, SysctlSettings
 from ..tls.settings import TlsSettings
 from ..vault.settings import VaultFileSettings, VaultSettings
-from .engine import rule_of
-from .model import AppSettings, ElasticsearchSettings
-from .network import NetworkSettings, PeerSettings
-from .rollout import RolloutSettings
-from .security import KeystoreEntrySettings, SecuritySettings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ NESTED = {
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
 
 _TYPED_DICT = ("from typing import Required, TypedDict", "", "import pulumi")
-_WITH_TARGET = ("from collections.abc import Sequence", *_TYPED_DICT, "", "from ..target import WorkloadTarget")
+_WITH_TARGET = ("from collections.abc import Sequence", *_TYPED_DICT, "", "from ..pod.target import WorkloadTarget")
 
 MODULES = (
     ArgsModule(
@@ -162,7 +162,7 @@ MODULES = (
             "",
             "import pulumi",
             "",
-            "from ..target import WorkloadTarget",
+            "from ..pod.target import WorkloadTarget",
         ),
         (
             ArgsClass(
@@ -258,7 +258,7 @@ def render_module(module: ArgsModule) -> str:
     header = [
         f'"""{module.doc}',
         "",
-        "Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.",
+        "Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.",
         "No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.",
         '"""',
         "",
@@ -326,8 +326,3 @@ def write_modules() -> list[Path]:
             path.write_text(text)
             changed.append(path)
     return changed
-
-
-if __name__ == "__main__":
-    for path in write_modules():
-        print(f"rewrote {path}")

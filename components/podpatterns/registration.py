@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from .podmodel import Manifest
+from .pod.model import Manifest
 
 _CUSTOM_RESOURCE = ("pulumi_kubernetes.apiextensions", "CustomResource")
 """For kinds of a CRD (the Prometheus Operator's): the cluster must have the CRD installed."""
