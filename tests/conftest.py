@@ -10,8 +10,8 @@ import pytest
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
-from .harness.stack import StackPod, run_stack
-from .standins.vault import build_agent
+from .lib.harness.stack import StackPod, run_stack
+from .lib.standins.vault import build_agent
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STACKS = sorted(
@@ -32,7 +32,7 @@ def rendered(recordings: dict[str, Recording]) -> dict[str, list[Manifest]]:
 
 @pytest.fixture(scope="session")
 def vault_agent(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Vault agent stand-in (tests/standins/vault/agent.go), compiled with Debian's Go."""
+    """The Vault agent stand-in (tests/lib/standins/vault/agent.go), compiled with Debian's Go."""
     return build_agent(tmp_path_factory.mktemp("vault-agent"))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..behaviour.conftest import unavailable
+from ..lib.prerequisites import unavailable
 from .kube import Kube
 
 

@@ -19,8 +19,8 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import file_name, write_manifests
 from podpatterns.scanner import SKIP_ANNOTATION_PREFIX
 
-from ..behaviour.conftest import unavailable
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.prerequisites import unavailable
 
 CHECKOV = PROJECT_DIR / ".venv-tools" / "bin" / "checkov"
 README = PROJECT_DIR / "README.md"

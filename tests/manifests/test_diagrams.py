@@ -12,11 +12,11 @@ from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.render.diagram import pod_diagrams
 from podpatterns.render.offline import run_offline
 
-from ..behaviour.conftest import require_program, unavailable
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.prerequisites import require_program, unavailable
 
-GOLDEN = PROJECT_DIR / "tests" / "golden"
-MERMAID = PROJECT_DIR / "tests" / "mermaid"
+GOLDEN = PROJECT_DIR / "tests" / "lib" / "golden"
+MERMAID = PROJECT_DIR / "tests" / "lib" / "mermaid"
 README = PROJECT_DIR / "README.md"
 
 
@@ -39,7 +39,7 @@ def test_the_readme_shows_dev_as_rendered() -> None:
 def parse_with_mermaid(*files: Path) -> subprocess.CompletedProcess[str]:
     node = require_program("node", "nodejs")
     if not (MERMAID / "node_modules" / "mermaid").is_dir():
-        unavailable("Mermaid's parser is not installed: scripts/test installs it (npm ci in tests/mermaid)")
+        unavailable("Mermaid's parser is not installed: scripts/test installs it (npm ci in tests/lib/mermaid)")
     command = [node, MERMAID / "parse.mjs", *files]
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
 

@@ -1,4 +1,4 @@
-"""Golden manifests: each stack's render is kept under tests/golden, so reviewers see the Kubernetes diff.
+"""Golden manifests: each stack's render is kept under tests/lib/golden, so reviewers see the Kubernetes diff.
 
 Update after an intended change: scripts/update-golden
 """
@@ -13,7 +13,7 @@ from podpatterns.render import file_name, to_yaml
 
 from ..conftest import STACKS
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "lib" / "golden"
 
 
 @pytest.mark.parametrize("stack", STACKS)

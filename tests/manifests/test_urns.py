@@ -1,6 +1,6 @@
 """URN snapshots: a refactor that would make `pulumi up` delete and recreate live resources fails here.
 
-Each stack's URNs are kept in tests/golden/<stack>/urns.txt (written by scripts/update-golden,
+Each stack's URNs are kept in tests/lib/golden/<stack>/urns.txt (written by scripts/update-golden,
 which refuses to drop a URN that no resource keeps through an alias).
 """
 

@@ -37,7 +37,7 @@ from podpatterns.kube import restricted_security_context
 from podpatterns.render import Recording, run_offline, run_with_mocks
 
 from ..conftest import PROJECT_DIR
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 STACK_FILE = "stacks/Pulumi.catalogue.yaml"
 

@@ -15,7 +15,7 @@ from podpatterns.render import Recording
 from podpatterns.render.offline import Registration, run_with_mocks
 from podpatterns.settings import AppSettings, KeyStyle, parse
 
-from ..support.variants import render_variant
+from ..lib.support.variants import render_variant
 
 PROD_LIKE = {"nodes": 3, "storage_size": "100Gi", "storage_class": "fast-ssd"}
 
