@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..e2e.test_stack_pods import marker
-from ..lib.harness.stack import TLS_PORT, StackPod, run_stack
+from ..lib.harness.stack import TLS_PORT, StackPod, marker, run_stack
 from ..lib.support.certs import self_signed
 from ..lib.support.nginx import for_debian_nginx_recording
 from ..lib.support.stack_settings import stack_settings

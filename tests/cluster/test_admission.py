@@ -16,7 +16,7 @@ from podpatterns.podmodel import Manifest
 from podpatterns.podsecurity import violations
 
 from ..conftest import STACKS
-from ..manifests.test_pod_security import CASES
+from ..lib.pod_security_cases import CASES
 from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
 from .targets import level_labels, with_namespaces
 

@@ -4,13 +4,12 @@ what the pod does for its clients, and how its containers share (or do not share
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import yaml
 from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
 
-from ..lib.harness.stack import LOG_FILE, StackPod
+from ..lib.harness.stack import LOG_FILE, StackPod, marker
 from ..lib.standins.elasticsearch_keystore import read_keystore
 from ..lib.standins.vault import PROD_KV
 from ..lib.support.stack_settings import stack_settings
@@ -18,10 +17,6 @@ from ..lib.support.stack_settings import stack_settings
 CONFIG_DIR = "/usr/share/elasticsearch/config"
 STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
-
-
-def marker() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def test_https_from_the_cluster_reaches_elasticsearch_and_is_logged_by_the_ambassador(stack_pod: StackPod) -> None:

@@ -14,8 +14,8 @@ from podpatterns.render.offline import run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.prerequisites import require_program, unavailable
+from ..lib.snapshots import GOLDEN
 
-GOLDEN = PROJECT_DIR / "tests" / "lib" / "golden"
 MERMAID = PROJECT_DIR / "tests" / "lib" / "mermaid"
 README = PROJECT_DIR / "README.md"
 

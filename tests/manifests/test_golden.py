@@ -5,15 +5,12 @@ Update after an intended change: scripts/update-golden
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from podpatterns.podmodel import Manifest
 from podpatterns.render import file_name, to_yaml
 
 from ..conftest import STACKS
-
-GOLDEN = Path(__file__).resolve().parents[1] / "lib" / "golden"
+from ..lib.snapshots import GOLDEN
 
 
 @pytest.mark.parametrize("stack", STACKS)

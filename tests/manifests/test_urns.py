@@ -11,7 +11,7 @@ from podpatterns.render import Recording
 from podpatterns.render.replacements import match_snapshot, read_snapshot, replacement_advice, snapshot_text
 
 from ..conftest import STACKS
-from .test_golden import GOLDEN
+from ..lib.snapshots import GOLDEN
 
 
 @pytest.mark.parametrize("stack", STACKS)

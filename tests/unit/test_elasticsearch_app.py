@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pulumi
-from podpatterns import ElasticsearchApp, PodContribution
-from podpatterns.elasticsearch import ElasticsearchAppArgs
-from podpatterns.render import Recording, run_with_mocks
+from podpatterns import PodContribution
+from podpatterns.render import Recording
 
-
-def run(args: ElasticsearchAppArgs, recording: Recording | None = None) -> Recording:
-    def program() -> None:
-        app = ElasticsearchApp("search", args)
-        pulumi.export("endpoint", app.endpoint)
-        pulumi.export("namespace", app.namespace)
-        pulumi.export("service", app.service_name)
-
-    return run_with_mocks(program, project="test", stack="unit", recording=recording)
+from ..lib.support.app_under_mocks import run
 
 
 def test_children_are_parented_and_named_after_the_component() -> None:

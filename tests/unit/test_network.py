@@ -10,7 +10,7 @@ from podpatterns.elasticsearch.plan import target_of
 from podpatterns.render import Recording
 from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
 
-from .test_elasticsearch_app import run
+from ..lib.support.app_under_mocks import run
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ORIGIN = "stacks/Pulumi.test.yaml"
