@@ -1,5 +1,6 @@
 """Shared fixtures: the project's stacks rendered offline once per session, the Vault agent stand-in built once,
-the dev and prod stacks' Elasticsearch pods run by the end-to-end harness once per module that asks."""
+the dev and prod stacks' Elasticsearch pods run by the end-to-end harness once per module that asks; and the markers
+that say what each test needs (pyproject.toml registers them), by folder and by fixture."""
 
 from __future__ import annotations
 
@@ -13,10 +14,37 @@ from podpatterns.render import Recording, kubernetes_objects, run_offline
 from .lib.harness.stack import StackPod, run_stack
 from .lib.standins.vault import build_agent
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = TESTS_DIR.parent
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_DIR / "stacks").glob("Pulumi.*.yaml")
 )
+
+
+FOLDER_NEEDS = {
+    "behaviour": ("root",),
+    "e2e": ("root", "slow"),
+    "cluster": ("cluster", "slow"),
+    "engine": ("engine", "slow"),
+}
+"""The markers of every test in a folder of tests/ (a module adds its own with `pytestmark`)."""
+FIXTURE_NEEDS = {
+    "kube": ("cluster",),
+    "built_engine": ("engine",),
+    "stack_pod": ("root", "slow"),
+    "vault_agent": ("tools",),  # compiled with Go
+}
+"""The markers of every test that uses a fixture, directly or through another fixture."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
+        needs = set(FOLDER_NEEDS.get(folder, ()))
+        for fixture in getattr(item, "fixturenames", ()):
+            needs.update(FIXTURE_NEEDS.get(fixture, ()))
+        for need in sorted(needs):
+            item.add_marker(need)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ from ..conftest import PROJECT_DIR
 from ..lib.prerequisites import require_program, unavailable
 from .cli import Engine, Project
 
+pytestmark = pytest.mark.tools  # npm modules and Go
+
 SDKS = PROJECT_DIR / "tests" / "lib" / "sdks"
 GO_SDK_MODULE = "example.com/pulumi-podpatterns/sdk"
 """The Go SDK's module: Pulumi's default import path for a package that names none, under the generated `go/`."""

@@ -22,6 +22,8 @@ from podpatterns.scanner import SKIP_ANNOTATION_PREFIX
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.prerequisites import unavailable
 
+pytestmark = pytest.mark.tools  # checkov runs from .venv-tools
+
 CHECKOV = PROJECT_DIR / ".venv-tools" / "bin" / "checkov"
 README = PROJECT_DIR / "README.md"
 _ANNOTATION_VALUE = re.compile(r"^(CKV2?_K8S_\d+)=([^=\n]*\S[^=\n]*)$")

@@ -44,6 +44,7 @@ def parse_with_mermaid(*files: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.tools  # Node.js and Mermaid's npm modules
 def test_mermaid_parses_every_diagram() -> None:
     files = sorted(GOLDEN.glob("*/diagrams/*.mmd"))
     assert len(files) == 4  # dev, staging, prod and prod's cluster-wide exporter
@@ -52,6 +53,7 @@ def test_mermaid_parses_every_diagram() -> None:
     assert result.stdout.count(": ok flowchart") == len(files)
 
 
+@pytest.mark.tools
 def test_mermaid_rejects_a_broken_diagram(tmp_path: Path) -> None:
     broken = tmp_path / "broken.mmd"
     text = (GOLDEN / "dev" / "diagrams" / "deployment_search-dev_elasticsearch.mmd").read_text()

@@ -94,6 +94,7 @@ def test_the_scan_sees_what_the_harness_a_behaviour_test_the_benchmark_and_nginx
     assert not {"vault", "docker.io", "dev"} & set(started["tests"])  # unit-test data, image names, stack names
 
 
+@pytest.mark.tools  # every listed Debian package installed
 def test_every_program_and_loaded_file_has_a_package_in_its_install_list(
     needs: dict[str, list[Need]], lists_installed: dict[str, set[str]]
 ) -> None:
