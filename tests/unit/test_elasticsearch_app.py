@@ -44,7 +44,7 @@ def test_outputs_behind_the_ambassador() -> None:
 
 
 def test_registrations_are_recorded_when_nothing_fails() -> None:
-    # Bad arguments register nothing (tests/unit/test_bad_inputs.py); good ones register every resource.
+    # Bad arguments register nothing (tests/unit/test_bad_*.py); good ones register every resource.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
     assert len(recording.registrations) == 8  # the component, its six objects and the identity Stash
