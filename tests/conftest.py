@@ -4,6 +4,7 @@ that say what each test needs (pyproject.toml registers them), by folder and by 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from .lib.harness.stack import StackPod, run_stack
+from .lib.kube import Kube
+from .lib.prerequisites import unavailable
 from .lib.standins.vault import build_agent
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -75,3 +78,19 @@ def stack_pod(
     stack = request.param
     with run_stack(stack, recordings[stack], tmp_path_factory.mktemp(f"pod-{stack}"), vault_agent) as pod:
         yield pod
+
+
+@pytest.fixture(scope="session")
+def kube() -> Kube:
+    """kubectl on the test cluster scripts/test starts (scripts/cluster up), from the variables `scripts/cluster env`
+    prints. Without it the tests skip, except under CI.
+
+    Both must be set: a KUBECONFIG alone may be a developer's real cluster, which no test may touch.
+    """
+    kubeconfig, bin_dir = os.environ.get("KUBECONFIG"), os.environ.get("PODPATTERNS_KUBE_BIN")
+    if not (kubeconfig and bin_dir):
+        unavailable(
+            "no test cluster: scripts/test starts one when Go is installed (scripts/cluster up, then "
+            "export $(scripts/cluster env) to run pytest by hand)"
+        )
+    return Kube(Path(bin_dir) / "kubectl", Path(kubeconfig))

@@ -49,6 +49,22 @@ def imports_of_test_modules(root: Path) -> list[str]:
     return found
 
 
+def imports_across_folders(root: Path) -> list[str]:
+    """`file imports module` for each module of another test folder that a file of a test folder under `root`
+    imports: what two folders share lives in root/lib (root/conftest.py: the shared fixtures)."""
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in ("lib", "__pycache__")):
+        allowed = tuple(f"{root.name}.{name}" for name in ("lib", "conftest", folder.name))
+        for path in sorted(folder.rglob("*.py")):
+            imported = {".".join(name.split(".")[:2]) for name in _imported_names(path, root.parent)}
+            found += [
+                f"{path.relative_to(root.parent)} imports {module}"
+                for module in sorted(imported)
+                if module.startswith(f"{root.name}.") and module not in allowed
+            ]
+    return found
+
+
 def files_named_test_in(root: Path) -> list[str]:
     """The test modules under `root`."""
     return sorted(
@@ -58,6 +74,10 @@ def files_named_test_in(root: Path) -> list[str]:
 
 def test_no_module_imports_a_test_module() -> None:
     assert imports_of_test_modules(TESTS) + imports_of_test_modules(PROJECT_DIR / "bench") == []
+
+
+def test_folders_share_only_through_the_shared_folder() -> None:
+    assert imports_across_folders(TESTS) == []
 
 
 def test_the_shared_folder_holds_no_test() -> None:
@@ -72,9 +92,12 @@ def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
     (root / "lib" / "cases" / "test_stray.py").write_text("")
     (root / "unit" / "test_a.py").write_text("from .test_b import CASES\nfrom ..lib.cases import shared\n")
     (root / "unit" / "test_c.py").write_text("from . import test_b\nimport tests.unit.test_b\n")
-    (root / "unit" / "helper.py").write_text("from ..lib.cases.shared import CASES\n")
+    (root / "unit" / "helper.py").write_text("from ..lib.cases.shared import CASES\nfrom ..conftest import STACKS\n")
+    (root / "engine").mkdir()
+    (root / "engine" / "test_d.py").write_text("from ..unit.helper import CASES\nfrom .cli import Engine\n")
     assert imports_of_test_modules(root) == [
         "tests/unit/test_a.py imports tests.unit.test_b",
         "tests/unit/test_c.py imports tests.unit.test_b",
     ]
     assert files_named_test_in(root / "lib") == ["lib/cases/test_stray.py"]
+    assert imports_across_folders(root) == ["tests/engine/test_d.py imports tests.unit"]

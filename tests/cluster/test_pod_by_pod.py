@@ -13,8 +13,8 @@ from typing import Any
 
 from podpatterns.render import Recording
 
-from .kube import Kube, workloads
-from .targets import applied, target_objects
+from ..lib.cluster_targets import applied, target_objects
+from ..lib.kube import Kube, workloads
 
 
 def ready(pod: dict[str, Any]) -> bool:

@@ -16,8 +16,8 @@ from podpatterns import package
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..conftest import PROJECT_DIR
-from ..package.host import construct
-from ..package.yaml_program import YAML_NAMESPACE, evaluate, in_namespace, urn
+from ..lib.package_host import construct
+from ..lib.yaml_program import YAML_NAMESPACE, evaluate, in_namespace, urn
 
 PROGRAM = PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml"
 Types = dict[str, Any]

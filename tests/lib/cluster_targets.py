@@ -14,8 +14,6 @@ from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..lib.support.certs import materialize
-from ..package.yaml_program import evaluate
 from .kube import (
     ROLLOUT_TIMEOUT,
     Kube,
@@ -26,6 +24,8 @@ from .kube import (
     volumes_for_claims,
     workloads,
 )
+from .support.certs import materialize
+from .yaml_program import evaluate
 
 EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]

@@ -1,6 +1,6 @@
 """A Pulumi YAML program evaluated offline, as the engine would run it against the component package.
 
-Its resources in order: each component constructed through the provider (tests/package/host.py), each Kubernetes
+Its resources in order: each component constructed through the provider (tests/lib/package_host.py), each Kubernetes
 resource taken as the manifest it declares; every `${resource.path}` in their properties stands for that
 resource's output as the engine sends it, an output carrying the resource as a dependency.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from podpatterns.podmodel import Manifest
 from podpatterns.render import Recording
 
-from .host import EngineOutput, construct
+from .package_host import EngineOutput, construct
 
 REFERENCE = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_.]+)\}")
 """A whole property that is another resource's output, `${resource.path.to.it}`."""
