@@ -1,5 +1,7 @@
-"""Bad component arguments, and bad WorkloadTargets: each is refused with an error naming the component, the
-argument and what is allowed, before any resource is registered (the machinery: tests/lib/bad_inputs.py).
+"""Bad component arguments, bad WorkloadTargets and pods that cannot be: each is refused with an error naming
+the component, the argument and what is allowed, before any resource is registered. A pod's contributions that
+clash (a port, a container or volume name, a mount path), or a pod below its namespace's Pod Security level, are
+refused naming both parties and the fix (the machinery: tests/lib/bad_inputs.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import pytest
 from podpatterns import (
     ElasticsearchApp,
     LogTailSidecar,
+    PodContribution,
     PrometheusAdapter,
     SysctlInit,
     TlsAmbassador,
@@ -19,6 +22,7 @@ from podpatterns import (
 from podpatterns.render import Recording
 
 from ..lib.bad_inputs import (
+    DEBUG_SHELL,
     ONE_FILE,
     VALID,
     VAULT_ARGS,
@@ -28,11 +32,13 @@ from ..lib.bad_inputs import (
     arguments,
     assert_refused,
     bad,
+    composed,
     conflict,
     listener,
     squatter,
     target,
     together,
+    web_app,
 )
 
 CATALOGUE = [
@@ -116,6 +122,65 @@ CATALOGUE = [
     pytest.param(
         bad(PrometheusAdapter, {"args": ["--web.listen-address", "0.0.0.0:9999"]}, "args", "but port is 9113"),
         id="adapter-listen-address-as-two-arguments",
+    ),
+    # --- whole pods: checked before any pattern registers
+    pytest.param(
+        composed(
+            web_app(ports=[{"containerPort": 8080}]),
+            "TlsAmbassador 'web-tls'",
+            "port 8080/TCP is claimed by container 'web' (from web application)",
+            "move one of them to another port",
+        ),
+        id="builder-app-port-taken-by-the-ambassador",
+    ),
+    pytest.param(
+        composed(
+            web_app(volumeMounts=[{"name": "logs", "mountPath": "/tmp"}, {"name": "logs", "mountPath": "/tmp"}]),
+            "web application",
+            "mount path /tmp",
+            "two volumes cannot be mounted at one path",
+        ),
+        id="builder-two-mounts-at-one-path",
+    ),
+    pytest.param(
+        composed(
+            PodContribution(source="web", containers=[*web_app().containers, DEBUG_SHELL], volumes=web_app().volumes),
+            "workload shop/web breaks Pod Security 'restricted'",
+            "container debug: Privilege Escalation",
+            "allowPrivilegeEscalation is not false",
+        ),
+        id="builder-pod-security-restricted",
+    ),
+    pytest.param(
+        composed(
+            web_app(securityContext={"privileged": True}),
+            "workload shop/web",
+            "container web: Privileged Containers",
+            "privileged: true",
+        ),
+        id="builder-privileged-app",
+    ),
+    pytest.param(
+        conflict(
+            {"contributions": [PodContribution(source="my-team debug", containers=[DEBUG_SHELL])]},
+            "(ElasticsearchApp 'search') breaks Pod Security 'restricted'",
+            "container debug: Capabilities (restricted)",
+            "does not drop ALL",
+        ),
+        id="app-readme-debug-shell-without-security-context",
+    ),
+    pytest.param(
+        conflict(
+            {"elasticsearch": {"name": "es"}, "contributions": [listener(9300)]},
+            "ElasticsearchApp 'search'",  # its Pulumi name, not the cluster's (es)
+            "port 9300/TCP",
+            "Team 'squatter'",
+        ),
+        id="app-conflict-names-the-component",
+    ),
+    pytest.param(
+        arguments(ElasticsearchApp, "search", {"pod_security": "strict"}, "pod_security", "one of restricted"),
+        id="app-unknown-pod-security-level",
     ),
     # --- WorkloadTarget, checked where it is built
     pytest.param(target({"name": "Storefront_App"}, "name", "must be a DNS label"), id="target-name-not-dns"),
@@ -397,7 +462,7 @@ CATALOGUE = [
 
 def test_the_catalogue_is_big_enough() -> None:
     ids = [param.id for param in CATALOGUE]
-    assert len(set(ids)) == len(ids) >= 81
+    assert len(set(ids)) == len(ids) >= 88
 
 
 @pytest.mark.parametrize("case", CATALOGUE)
