@@ -1,7 +1,6 @@
-# Sourced by scripts/cluster and cluster.sh: builds the control plane's programs (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl, kwok) from the pinned wrapper module toolchain/kube, into a cache
-# outside the checkout keyed by its go.mod, go.sum and the Go version (gobuild.sh): a machine that built them once only
-# reuses them.
+# Sourced by cluster.sh: builds the control plane's programs (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok) from the pinned wrapper module toolchain/kube into a cache outside the checkout, keyed
+# by its go.mod, go.sum and the Go version (gobuild.sh): a machine that built them once only reuses them.
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
 KUBE_MODULE=toolchain/kube
 KUBE_PROGRAMS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
