@@ -1,4 +1,4 @@
-"""Testing your own Pulumi program offline (the README shows this file): no CLI, no engine, no cluster."""
+"""Testing your own Pulumi program offline (docs/library.md shows this file): no CLI, no engine, no cluster."""
 
 from pathlib import Path
 

@@ -17,7 +17,7 @@ from ..lib.prerequisites import require_program, unavailable
 from ..lib.snapshots import GOLDEN
 
 MERMAID = PROJECT_DIR / "tests" / "lib" / "mermaid"
-README = PROJECT_DIR / "README.md"
+RENDER_DOC = PROJECT_DIR / "docs" / "render.md"
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,8 @@ def test_golden_diagrams_are_current(stack: str, diagrams: dict[str, dict[str, s
     assert expected == diagrams[stack], "pod diagrams are stale: run scripts/update-golden"
 
 
-def test_the_readme_shows_dev_as_rendered() -> None:
-    (block,) = re.findall(r"```mermaid\n(.*?)```", README.read_text(), re.S)
+def test_the_render_doc_shows_dev_as_rendered() -> None:
+    (block,) = re.findall(r"```mermaid\n(.*?)```", RENDER_DOC.read_text(), re.S)
     assert block == (GOLDEN / "dev" / "diagrams" / "deployment_search-dev_elasticsearch.mmd").read_text()
 
 
