@@ -21,7 +21,7 @@ from podpatterns.elasticsearch.settings import load_stack_settings
 from podpatterns.render import run_offline, run_with_mocks
 from podpatterns.render.offline import stack_config
 
-from tests.support.variants import PROJECT_DIR
+from tests.lib.support.variants import PROJECT_DIR
 
 REPEATS = 3
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from podpatterns.pod.model import Manifest
 
-from .conftest import require_program
+from ..lib.prerequisites import require_program
 
 UNIT_TESTS = Path(__file__).resolve().parent / "alerts" / "elasticsearch-alerts.test.yaml"
 

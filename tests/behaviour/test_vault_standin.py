@@ -1,7 +1,7 @@
 """The Vault agent stand-in is strict: it logs in only as the Vault server it stands for would let it.
 
 The prod stack's rendered agent configuration, pointed at local files, runs as `vault agent -config=...`
-(tests/standins/vault/agent.go); each wrong address, CA, auth method, mount, role, token or unknown key
+(tests/lib/standins/vault/agent.go); each wrong address, CA, auth method, mount, role, token or unknown key
 makes it exit non-zero with the agent's kind of message, and writes nothing.
 """
 
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from podpatterns.pod.model import Manifest
 
-from ..standins.vault import PROD_KV
-from ..standins.vault.server import VAULT_SERVER
-from ..support.certs import self_signed
+from ..lib.standins.vault import PROD_KV
+from ..lib.standins.vault.server import VAULT_SERVER
+from ..lib.support.certs import self_signed
 
 Change = Callable[[dict[str, Any]], None]
 

@@ -1,7 +1,7 @@
 """The agent's templates, executed by Go's text/template (the engine under consul-template and the Vault agent).
 
 The Vault binary is not in the package registries, so the agent itself cannot run here; its
-templates can: the Vault agent stand-in (tests/standins/vault/agent.go) runs each template of a rendered
+templates can: the Vault agent stand-in (tests/lib/standins/vault/agent.go) runs each template of a rendered
 agent configuration against a KV v2 fixture, with consul-template's `secret` and `toJSON` semantics and
 `error_on_missing_key`, and writes the files with the configured perms.
 """
@@ -20,7 +20,7 @@ from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config
 from podpatterns.vault.settings import VaultSettings
 
-from ..standins.vault import PROD_KV
+from ..lib.standins.vault import PROD_KV
 
 
 def render(

@@ -16,9 +16,9 @@ from podpatterns.pod.model import Manifest
 from podpatterns.pod.pod_security import violations
 
 from ..conftest import STACKS
-from ..manifests.test_pod_security import CASES
-from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
-from .targets import level_labels, with_namespaces
+from ..lib.cluster_targets import level_labels, with_namespaces
+from ..lib.kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
+from ..lib.pod_security_cases import CASES
 
 BREAKS_RESTRICTED: Manifest = {
     "containers": [{"name": "root-shell", "image": "busybox:1.36.1", "securityContext": {"privileged": True}}],

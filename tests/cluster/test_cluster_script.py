@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import PROJECT_DIR
-from .kube import Kube
+from ..lib.kube import Kube
 
 SCRIPT = PROJECT_DIR / "scripts" / "cluster"
 

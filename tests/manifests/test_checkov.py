@@ -19,8 +19,10 @@ from podpatterns.checkov_skips import SKIP_ANNOTATION_PREFIX
 from podpatterns.pod.model import Manifest
 from podpatterns.render import file_name, write_manifests
 
-from ..behaviour.conftest import unavailable
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.prerequisites import unavailable
+
+pytestmark = pytest.mark.tools  # checkov runs from .venv-tools
 
 CHECKOV = PROJECT_DIR / ".venv-tools" / "bin" / "checkov"
 SECURITY_DOC = PROJECT_DIR / "docs" / "security.md"

@@ -14,7 +14,7 @@ from podpatterns.render import Recording
 from podpatterns.render.offline import Registration, run_with_mocks
 from podpatterns.settings import KeyStyle, parse
 
-from ..support.variants import render_variant
+from ..lib.support.variants import render_variant
 
 PROD_LIKE = {"nodes": 3, "storage_size": "100Gi", "storage_class": "fast-ssd"}
 

@@ -11,7 +11,7 @@ from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording
 from podpatterns.settings import KeyStyle, SettingsError, parse
 
-from .test_elasticsearch_app import run
+from ..lib.support.app_under_mocks import run
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ORIGIN = "stacks/Pulumi.test.yaml"

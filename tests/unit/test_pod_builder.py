@@ -23,7 +23,7 @@ from podpatterns.kube import restricted_security_context
 from podpatterns.pod.contribution_data import contribution_data
 from podpatterns.render import Recording, run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 STOREFRONT = workload_target("storefront", app_container="httpd", app_port=8443)
 TLS_ARGS = {"target": STOREFRONT, "upstream_port": 8080}

@@ -12,7 +12,7 @@ With users (`--user NAME:PASSWORD`, security on) every request needs HTTP basic 
 them, else 401 with Elasticsearch's `security_exception`; without (security off, as the dev stack configures
 Elasticsearch: `xpack.security.enabled: false`) credentials are ignored, as Elasticsearch ignores them.
 
-    python -m tests.standins.elasticsearch [--config DIR] [--host HOST --port PORT] [--user NAME:PASSWORD]
+    python -m tests.lib.standins.elasticsearch [--config DIR] [--host HOST --port PORT] [--user NAME:PASSWORD]
 
 As the Elasticsearch image's program it reads `elasticsearch.yml` from the config directory
 (`$ES_PATH_CONF`, default /usr/share/elasticsearch/config) as Elasticsearch does, `${VAR}`
@@ -24,7 +24,7 @@ override the configuration, for use outside a pod.
 
 With `xpack.security.enabled` (true unless set false, as in Elasticsearch 8; off without an elasticsearch.yml,
 as outside a pod) it refuses to start, as Elasticsearch would, without transport TLS files (PEM, inside the
-config directory) or without a keystore (tests/standins/elasticsearch_keystore.py) holding `bootstrap.password`,
+config directory) or without a keystore (tests/lib/standins/elasticsearch_keystore.py) holding `bootstrap.password`,
 and answers 401 to any request without the `elastic` user and that password.
 
 `POST /_bulk` reads the body as it arrives and answers how many bytes it got; `GET /_standin/bytes/<n>` answers

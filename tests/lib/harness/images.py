@@ -5,8 +5,8 @@
 | nginx | nginx | Debian nginx, with libnginx-mod-stream |
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
-| elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | tests/standins |
-| vault | the Vault agent stand-in (templates against a KV fixture: the "Vault server") | tests/standins/vault |
+| elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | lib/standins |
+| vault | the Vault agent stand-in (templates against a KV fixture: the "Vault server") | lib/standins/vault |
 
 An image is a `layer` (a directory laid over the container's root: its top-level directories that
 the host also has are merged with the host's, the others replace them), `binds` (host directories
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..behaviour.conftest import require_program
+from ..prerequisites import require_program
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 """The repository: the Elasticsearch image runs its stand-in from there."""
 
 STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -56,7 +56,7 @@ class ImageContext:
     vault_kv: Mapping[str, Mapping[str, Any]]
     vault_agent: Path | None
     vault_server: Mapping[str, Any] = field(default_factory=dict)
-    """What the Vault server accepts (tests/standins/vault: address, auth mount, roles, CA)."""
+    """What the Vault server accepts (tests/lib/standins/vault: address, auth mount, roles, CA)."""
 
 
 def repository(image: str) -> str:
@@ -127,10 +127,10 @@ def _elasticsearch(context: ImageContext, image: str) -> Image:
         # The image's keystore tool, on its PATH: the strict stand-in.
         (config.parent / "bin").mkdir()
         tool = config.parent / "bin" / "elasticsearch-keystore"
-        tool.write_text(f'#!/bin/sh\nexec {sys.executable} -m tests.standins.elasticsearch_keystore "$@"\n')
+        tool.write_text(f'#!/bin/sh\nexec {sys.executable} -m tests.lib.standins.elasticsearch_keystore "$@"\n')
         tool.chmod(0o755)
     return Image(
-        entrypoint=(sys.executable, "-m", "tests.standins.elasticsearch"),
+        entrypoint=(sys.executable, "-m", "tests.lib.standins.elasticsearch"),
         user=1000,
         working_dir=ELASTICSEARCH_HOME,
         env={

@@ -1,6 +1,6 @@
 // A Go program on the generated SDK of the component package (tests/engine/test_sdks.py): the SDK is generated
 // into ./sdk, a module of its own that the replace below points at.
-module podpatterns.local/tests/sdks/go
+module podpatterns.local/tests/lib/sdks/go
 
 go 1.26.6
 

@@ -1,12 +1,13 @@
 """A Pulumi YAML program evaluated offline, as the engine would run it against the component package.
 
-Its resources in order: each component constructed through the provider (tests/package/host.py), each Kubernetes
+Its resources in order: each component constructed through the provider (tests/lib/package_host.py), each Kubernetes
 resource taken as the manifest it declares; every `${resource.path}` in their properties stands for that
 resource's output as the engine sends it, an output carrying the resource as a dependency.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ from typing import Any
 from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording
 
-from .host import EngineOutput, construct
+from .package_host import EngineOutput, construct
 
 REFERENCE = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_.]+)\}")
 """A whole property that is another resource's output, `${resource.path.to.it}`."""
+YAML_NAMESPACE = "search-yaml"
+"""The example's namespace: the dev stack's settings but this (the engine tests deploy the dev stack too)."""
 
 
 @dataclass
@@ -81,3 +84,9 @@ def _values(value: Any) -> Any:
     if isinstance(value, list):
         return [_values(v) for v in value]
     return value
+
+
+def in_namespace(manifest: dict[str, Any], rendered: str, namespace: str) -> dict[str, Any]:
+    """`manifest` with the rendered namespace, wherever it appears (metadata, DNS names, URLs), replaced."""
+    moved: dict[str, Any] = json.loads(json.dumps(manifest).replace(rendered, namespace))
+    return moved

@@ -1,4 +1,6 @@
-"""Behaviour tests run the real programs (Debian packages). Without them they skip, except under CI."""
+"""What a test needs beyond .venv, checked where it is needed: a program (Debian packages), root, a built tool. Without
+it a test skips on a developer machine with the reason, and fails under CI=true, where every test must run. The
+markers (pyproject.toml, set in tests/conftest.py) say the same per folder, so that `-m` can leave such tests out."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ def require_program(name: str, package: str) -> str:
 
 
 def require_root(why: str) -> None:
+    """Nothing as root; skips otherwise (fails under CI=true), saying `why` root is needed."""
     if os.geteuid() == 0:
         return
     unavailable(f"needs root: {why}")

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from podpatterns.render import Recording
 
-from .kube import Kube, pod_template_spec, workloads
-from .targets import TARGETS, Applied, applied, target_objects
+from ..lib.cluster_targets import TARGETS, Applied, applied, target_objects
+from ..lib.kube import Kube, pod_template_spec, workloads
 
 NATIVE_SIDECARS_MINOR = 29  # beta and on by default since 1.29
 

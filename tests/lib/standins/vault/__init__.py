@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from ...behaviour.conftest import require_program
+from ...prerequisites import require_program
 
 SOURCE = Path(__file__).parent / "agent.go"
 

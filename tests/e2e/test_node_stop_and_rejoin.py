@@ -8,10 +8,10 @@ from pathlib import Path
 
 from podpatterns.render import Recording
 
-from ..harness import Cluster
-from ..harness.runner import RunningPod
-from ..standins.vault import PROD_KV
-from ..support.variants import render_variant
+from ..lib.harness import Cluster
+from ..lib.harness.runner import RunningPod
+from ..lib.standins.vault import PROD_KV
+from ..lib.support.variants import render_variant
 
 SET_HEALTH = ["curl", "--silent", "--fail", "--request", "PUT", "http://127.0.0.1:9201/_standin/health/%s"]
 

@@ -10,7 +10,7 @@ from podpatterns.program import main
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import stack_config
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 
 
 def render_variant(stack: str, **sections: Any) -> Recording:

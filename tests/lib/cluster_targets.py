@@ -14,8 +14,6 @@ from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..package.yaml_program import evaluate
-from ..support.certs import materialize
 from .kube import (
     ROLLOUT_TIMEOUT,
     Kube,
@@ -26,6 +24,8 @@ from .kube import (
     volumes_for_claims,
     workloads,
 )
+from .support.certs import materialize
+from .yaml_program import evaluate
 
 EXAMPLES = ["python-webapp", "yaml"]
 TARGETS = [*STACKS, *EXAMPLES]
@@ -123,7 +123,7 @@ def golden_before_last_change(stack: str) -> tuple[str, list[Manifest]]:
     Walks back from HEAD to the first commit whose golden YAML files differ from HEAD's. PersistentVolumeClaims are
     left out: renders of the day2 branch listed the claim patches (`PersistentVolumeClaimPatch`) as objects.
     """
-    directory = f"tests/golden/{stack}/"
+    directory = f"tests/lib/golden/{stack}/"
     head = _golden_blobs("HEAD", directory)
     for commit in _git("log", "--format=%H", "--", directory).split():
         blobs = _golden_blobs(commit, directory)

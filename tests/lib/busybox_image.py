@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import require_program
+from .prerequisites import require_program
 
 APPLETS = ("sh", "tail", "sleep", "kill", "cat", "tr", "echo", "[")
 

@@ -8,7 +8,7 @@ never edited, so a killed run leaves no mutated source behind. It fails when a m
 (unless allowlisted with the reason), when a snippet no longer matches (naming the mutation: the code
 moved, update its entry), or when the unmutated tests fail.
 
-    python -m tests.mutants.gate [--jobs N] [--only NAME ...] [--list]
+    python -m tests.lib.mutants.gate [--jobs N] [--only NAME ...] [--list]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 MUTATIONS_FILE = Path(__file__).resolve().parent / "mutations.yaml"
 LEFT_OUT = shutil.ignore_patterns(
     ".git", ".venv*", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "out", "golden"
@@ -63,14 +63,17 @@ class Mutation:
         """The text of `file` under `root` with the mutation; raises GateError naming it when the snippet is stale."""
         path = root / self.file
         if not path.is_file():
-            raise GateError(f"mutation '{self.name}': no file {self.file}; update tests/mutants/{MUTATIONS_FILE.name}")
+            raise GateError(
+                f"mutation '{self.name}': no file {self.file}; update tests/lib/mutants/{MUTATIONS_FILE.name}"
+            )
         text = path.read_text()
         count = text.count(self.find)
         if count != 1:
             where = "does not occur" if count == 0 else f"occurs {count} times"
             raise GateError(
                 f"mutation '{self.name}': its snippet {where} in {self.file} (the code changed: point the entry "
-                f"in tests/mutants/{MUTATIONS_FILE.name} at the new code of the same promise)\n  snippet: {self.find!r}"
+                f"in {MUTATIONS_FILE.relative_to(PROJECT_DIR)} at the new code of the same promise)\n"
+                f"  snippet: {self.find!r}"
             )
         return text.replace(self.find, self.replace)
 

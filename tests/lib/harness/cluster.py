@@ -2,7 +2,7 @@
 
 `Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
 volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
-(tests/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
+(tests/lib/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
 real cluster, every namespace also holds the `kube-root-ca.crt` ConfigMap, and what the staging and prod stack
 files expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exporter's credentials
 (`elasticsearch-exporter-credentials`, the elastic user with the prod fixture's password: the stand-in knows no
@@ -21,7 +21,7 @@ from typing import Any
 from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 
-from ..behaviour.conftest import require_program, require_root
+from ..prerequisites import require_program, require_root
 from ..standins.vault import PROD_KV
 from ..standins.vault.server import VAULT_SERVER
 from ..support.certs import Materialized, materialize, self_signed

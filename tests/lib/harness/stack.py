@@ -3,6 +3,7 @@ DNS name, curl addressed and verified as a client in the cluster would, the serv
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,6 +83,11 @@ class StackPod:
     def served(self) -> str:
         """Elasticsearch's server log so far (one "standin: GET <path>" line per request)."""
         return (self.pod.volumes["logs"].path / Path(LOG_FILE).name).read_text()
+
+
+def marker() -> str:
+    """A unique mark to put in a request and find again in a log."""
+    return uuid.uuid4().hex[:12]
 
 
 @contextmanager
