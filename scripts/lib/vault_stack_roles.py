@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from podpatterns.vault.server_setup import setup_commands
 
-from tests.support.stack_settings import stack_settings
-from tests.support.variants import PROJECT_DIR
+from tests.lib.support.stack_settings import stack_settings
+from tests.lib.support.variants import PROJECT_DIR
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from ..conftest import PROJECT_DIR
-from ..support.processes import alive, processes_naming
-from .kube import Kube
+from ..lib.kube import Kube
+from ..lib.support.processes import alive, processes_naming
 
 SCRIPT = PROJECT_DIR / "scripts" / "cluster"
 

@@ -16,15 +16,15 @@ from typing import Any
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import kubernetes_objects, run_offline
 from podpatterns.settings import SettingsError
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
-from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
-from ..cluster.targets import with_namespaces
 from ..conftest import PROJECT_DIR, STACKS
-from ..standins.vault import PROD_KV
+from ..lib.cluster_targets import with_namespaces
+from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
+from ..lib.standins.vault import PROD_KV
 from .cli import Engine, Project, copy_project
 from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
 

@@ -13,7 +13,7 @@ from pulumi.errors import InputPropertyError
 from pulumi.provider.server import ComponentInitError
 from pulumi.runtime import rpc
 
-from .host import EngineOutput, construct
+from ..lib.package_host import EngineOutput, construct
 
 WEB_TARGET = {
     "name": "web",

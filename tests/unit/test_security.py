@@ -9,9 +9,10 @@ import pytest
 import yaml
 from podpatterns import ElasticsearchApp
 from podpatterns.elasticsearch import ElasticsearchAppArgs
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording, kubernetes_objects, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
+from podpatterns.settings import KeyStyle, SettingsError, parse
 
 SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert"
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)

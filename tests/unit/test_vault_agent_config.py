@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config, config_files, template_contents
 from podpatterns.vault.settings import VaultFileSettings, VaultSettings

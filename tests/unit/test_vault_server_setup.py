@@ -1,5 +1,5 @@
-"""What Vault needs for a stack (podpatterns.vault.server_setup): the least policy and the role, as the README
-shows them for staging and scripts/vault writes them for every stack."""
+"""What Vault needs for a stack (podpatterns.vault.server_setup): the least policy and the role, as the pattern's
+page shows them for staging and scripts/vault writes them for every stack."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 
 from podpatterns.vault.server_setup import read_paths, role_parameters, setup_commands, vault_policy
 
-from ..support.stack_settings import stack_settings
-from ..support.variants import PROJECT_DIR
+from ..lib.support.stack_settings import stack_settings
+from ..lib.support.variants import PROJECT_DIR
 
 
 def test_the_policy_reads_exactly_the_secrets_the_templates_read() -> None:
@@ -33,9 +33,9 @@ def test_the_role_binds_the_service_account_namespace_and_audience() -> None:
     }
 
 
-def test_the_readme_shows_what_scripts_vault_writes_for_staging() -> None:
-    readme = (PROJECT_DIR / "README.md").read_text()
-    assert setup_commands(stack_settings("staging").vault, "elasticsearch-vault", "search-staging") in readme
+def test_the_pattern_page_shows_what_scripts_vault_writes_for_staging() -> None:
+    page = (PROJECT_DIR / "docs" / "patterns" / "vault-secrets-init.md").read_text()
+    assert setup_commands(stack_settings("staging").vault, "elasticsearch-vault", "search-staging") in page
 
 
 def test_scripts_vault_writes_every_stack_with_vault_on() -> None:

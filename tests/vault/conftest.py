@@ -1,5 +1,5 @@
-"""The Vault server and the control plane scripts/test starts (scripts/vault up, scripts/cluster up); without them
-these tests skip, except under CI."""
+"""The Vault server scripts/test starts on the test cluster (scripts/vault up); without it these tests skip, except
+under CI."""
 
 from __future__ import annotations
 
@@ -8,18 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ..behaviour.conftest import require_root, unavailable
-from ..cluster.kube import Kube
+from ..lib.prerequisites import require_root, unavailable
 from .server import VaultServer
-
-
-@pytest.fixture(scope="session")
-def kube() -> Kube:
-    """kubectl on the test cluster; both variables must be set (a KUBECONFIG alone may be a real cluster's)."""
-    kubeconfig, bin_dir = os.environ.get("KUBECONFIG"), os.environ.get("PODPATTERNS_KUBE_BIN")
-    if not (kubeconfig and bin_dir):
-        unavailable("no test cluster: scripts/test starts one (or: scripts/cluster up; export $(scripts/cluster env))")
-    return Kube(Path(bin_dir) / "kubectl", Path(kubeconfig))
 
 
 @pytest.fixture(scope="session")

@@ -18,17 +18,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.server_setup import role_parameters, vault_policy
 from podpatterns.vault.settings import VaultSettings
 
-from ..cluster.kube import Kube, delete_namespaces, unique_suffix
-from ..harness import Cluster
-from ..harness.vault import TokenIssuer, VaultBackend
-from ..standins.vault import PROD_KV
-from ..support.variants import PROJECT_DIR, render_variant
+from ..lib.harness import Cluster
+from ..lib.harness.vault import TokenIssuer, VaultBackend
+from ..lib.kube import Kube, delete_namespaces, unique_suffix
+from ..lib.standins.vault import PROD_KV
+from ..lib.support.variants import PROJECT_DIR, render_variant
 
 APP = "elasticsearch"
 SERVICE_ACCOUNT = f"{APP}-vault"

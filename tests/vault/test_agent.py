@@ -21,10 +21,10 @@ import pytest
 from podpatterns.vault.agent_config import TEMPLATE_RETRIES
 from podpatterns.vault.server_setup import vault_policy
 
-from ..cluster.kube import Kube
-from ..harness import PodStartError, RunningPod
-from ..harness.vault import TokenIssuer
-from ..standins.elasticsearch_keystore import read_keystore
+from ..lib.harness import PodStartError, RunningPod
+from ..lib.harness.vault import TokenIssuer
+from ..lib.kube import Kube
+from ..lib.standins.elasticsearch_keystore import read_keystore
 from .server import SERVICE_ACCOUNT, Tenant, VaultServer, tenant
 
 SECRETS_DIR = "/vault/secrets"

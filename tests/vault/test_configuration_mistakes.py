@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from ..cluster.kube import Kube
-from ..support.certs import self_signed
+from ..lib.kube import Kube
+from ..lib.support.certs import self_signed
 from .host_agent import Change, run_on_host
 from .server import Tenant, VaultServer, tenant
 

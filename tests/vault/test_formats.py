@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ..cluster.kube import Kube, unique_suffix
+from ..lib.kube import Kube, unique_suffix
 from .host_agent import run_on_host
 from .server import VaultServer, tenant
 

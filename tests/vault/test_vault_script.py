@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from podpatterns.vault.server_setup import role_parameters, vault_policy
 
-from ..cluster.kube import Kube
 from ..conftest import PROJECT_DIR
-from ..support.processes import alive, processes_naming
-from ..support.stack_settings import stack_settings
+from ..lib.kube import Kube
+from ..lib.support.processes import alive, processes_naming
+from ..lib.support.stack_settings import stack_settings
 from .server import VaultServer
 
 SCRIPT = PROJECT_DIR / "scripts" / "vault"

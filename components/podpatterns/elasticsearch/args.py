@@ -1,6 +1,6 @@
 """Arguments of ElasticsearchApp: the stack settings' keys in snake_case, and extra pod contributions.
 
-Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 

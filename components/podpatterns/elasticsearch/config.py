@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from ..settings import ElasticsearchSettings
 from ..settings.checks import version_tuple
+from .settings import ElasticsearchSettings
 
 HOME = "/usr/share/elasticsearch"
 CONFIG_DIR = f"{HOME}/config"
