@@ -19,9 +19,10 @@ vault_pid() {
   echo "$pid"
 }
 
-# The vault CLI against the server, as root (the token `operator init` returned).
+# The vault CLI against the server, as root (the token `operator init` returned). HOME is the server's directory:
+# the program makes ~/.cache/snowflake (a database plugin's cache) wherever HOME is, and `down` must leave no file.
 vault_cli() {
-  VAULT_ADDR=$(<"$VAULT_DIR/address") VAULT_CACERT="$VAULT_DIR/pki/ca.crt" \
+  HOME=$VAULT_DIR VAULT_ADDR=$(<"$VAULT_DIR/address") VAULT_CACERT="$VAULT_DIR/pki/ca.crt" \
     VAULT_TOKEN=$(cat "$VAULT_DIR/root-token" 2>/dev/null) "$VAULT_BIN/vault" "$@"
 }
 
@@ -152,7 +153,8 @@ vault_up() {
   echo "https://127.0.0.1:$port" >"$VAULT_DIR/address"
   vault_pki
   vault_config "$port"
-  setsid "$VAULT_BIN/vault" server -config="$VAULT_DIR/server.hcl" </dev/null >"$VAULT_DIR/logs/vault.log" 2>&1 &
+  HOME=$VAULT_DIR setsid "$VAULT_BIN/vault" server -config="$VAULT_DIR/server.hcl" </dev/null \
+    >"$VAULT_DIR/logs/vault.log" 2>&1 &
   echo $! >"$VAULT_DIR/pid"
   vault_wait "the server to answer (vault status)" vault_sealed_answers
   (umask 077 && vault_cli operator init -key-shares=1 -key-threshold=1 -format=json >"$VAULT_DIR/init.json")
@@ -166,7 +168,7 @@ vault_up() {
   (vault() { vault_cli "$@"; } && eval "$roles") >/dev/null
   trap - EXIT
   touch "$VAULT_DIR/ready"
-  echo "vault: up in $((SECONDS - started)) s: Vault $("$VAULT_BIN/vault" version | cut -d' ' -f2) at" \
+  echo "vault: up in $((SECONDS - started)) s: Vault $(vault_cli version | cut -d' ' -f2) at" \
     "$(<"$VAULT_DIR/address"); use it with: export \$(scripts/vault env); \$PODPATTERNS_VAULT_BIN/vault status" >&2
   vault_env
 }

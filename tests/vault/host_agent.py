@@ -5,6 +5,7 @@ For what needs no pod (formats, configuration mistakes); the pod tests run the c
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +26,15 @@ def run_on_host(tenant: Tenant, directory: Path, change: Change | None = None) -
     token = tenant.tokens()(tenant.namespace, SERVICE_ACCOUNT, tenant.settings.audience, 600)
     (directory / "token").write_text(token)
     config["vault"].update(address=tenant.server.address, ca_cert=str(tenant.server.ca_file))
-    config["auto_auth"]["method"]["config"]["token_path"] = str(directory / "token")
+    config["auto_auth"]["method"][0]["config"]["token_path"] = str(directory / "token")
     for template in config["template"]:
         template["destination"] = str(directory / "secrets" / Path(template["destination"]).name)
     if change:
         change(config, directory)
     (directory / "agent.json").write_text(json.dumps(config))
+    # Not the tests' VAULT_ADDR and VAULT_TOKEN: they would override the configuration's address, and log in.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VAULT_")}
     return subprocess.run(
         [str(tenant.server.binary), "agent", f"-config={directory / 'agent.json'}"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=60, check=False, env={**env, "HOME": str(directory)},
     )  # fmt: skip

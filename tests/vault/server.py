@@ -42,9 +42,12 @@ class VaultServer:
     address: str
     ca_file: Path
     token: str
+    home: Path
+    """HOME for the CLI: the program makes ~/.cache/snowflake (a database plugin's cache) wherever HOME is."""
 
     def cli(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {"VAULT_ADDR": self.address, "VAULT_CACERT": str(self.ca_file), "VAULT_TOKEN": self.token}
+        env["HOME"] = str(self.home)
         done = subprocess.run(
             [str(self.binary), *args], input=stdin, capture_output=True, text=True, timeout=60, check=False, env=env
         )

@@ -49,6 +49,7 @@ def test_up_sets_vault_up_as_the_readme_says_twice_is_harmless_and_down_leaves_n
         settings["VAULT_ADDR"],
         Path(settings["VAULT_CACERT"]),
         settings["VAULT_TOKEN"],
+        home=directory,
     )
     status = json.loads(server.cli("status", "-format=json").stdout)
     assert (status["initialized"], status["sealed"], status["storage_type"]) == (True, False, "inmem")
