@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -116,13 +116,16 @@ FIXTURE = {path.rsplit("/", 1)[1]: values for path, values in PROD_KV.items()}
 
 
 @contextmanager
-def tenant(server: VaultServer, kube: Kube, stack: str = "prod", **vault: Any) -> Iterator[Tenant]:
+def tenant(
+    server: VaultServer, kube: Kube, stack: str = "prod", extra_files: Sequence[Mapping[str, Any]] = (), **vault: Any
+) -> Iterator[Tenant]:
     """`stack` rendered for a tenant of its own, set up in the cluster and in Vault; `vault` overrides settings of
-    the stack's `pod-patterns:vault` section."""
+    the stack's `pod-patterns:vault` section, `extra_files` are written besides the stack's (their secrets are the
+    test's to write)."""
     suffix = unique_suffix()
     section = _vault_section(stack)
     paths = {file["path"]: f"tenants/{suffix[1:]}/{file['path']}" for file in section["files"]}
-    files = [{**file, "path": paths[file["path"]]} for file in section["files"]]
+    files = [{**file, "path": paths[file["path"]]} for file in section["files"]] + list(extra_files)
     section = {**section, "role": f"{section['role']}{suffix}", "files": files, **vault}
     namespace = f"search-{stack}{suffix}"
     recording = render_variant(stack, namespace=namespace, vault=section)

@@ -25,9 +25,9 @@ def staging(vault_server: VaultServer, kube: Kube) -> Iterator[Tenant]:
 def _set(path: str, value: Any) -> Change:
     def change(config: dict[str, Any], _: Path) -> None:
         *parents, last = path.split(".")
-        node = config
+        node: Any = config
         for key in parents:
-            node = node[key]
+            node = node[int(key)] if key.isdigit() else node[key]  # auto_auth.method is a list of one
         node[last] = value
 
     return change
@@ -42,7 +42,7 @@ def _no_ca(config: dict[str, Any], _: Path) -> None:
     del config["vault"]["ca_cert"]
 
 
-def _missing_secret(config: dict[str, Any], _: Path) -> None:
+def _wrong_path(config: dict[str, Any], _: Path) -> None:
     (template,) = config["template"]
     template["contents"] = template["contents"].replace("/elastic", "/no-such-secret")
 
@@ -53,12 +53,17 @@ def _missing_secret(config: dict[str, Any], _: Path) -> None:
         (_set("vault.address", "https://127.0.0.1:1"), "connection refused"),
         (_other_ca, "x509: certificate signed by unknown authority"),
         (_no_ca, "x509: certificate signed by unknown authority"),
-        (_set("auto_auth.method.mount_path", "auth/k8s"), 'no handler for route "auth/k8s/login"'),
-        (_set("auto_auth.method.config.role", "search-dev"), 'invalid role name "search-dev"'),
-        (_set("auto_auth.method.config.token_path", "/nonexistent/token"), "no such file or directory"),
-        (_missing_secret, "no secret exists at secret/data/tenants/"),
+        # No auth method there: Vault refuses the unauthenticated request as it refuses any other.
+        (
+            _set("auto_auth.method.0.mount_path", "auth/k8s"),
+            "/v1/auth/k8s/login\n  | Code: 403. Errors:\n  | \n  | * permission denied",
+        ),
+        (_set("auto_auth.method.0.config.role", "search-dev"), 'invalid role name "search-dev"'),
+        (_set("auto_auth.method.0.config.token_path", "/nonexistent/token"), "no such file or directory"),
+        # The least policy allows only the right paths: a wrong one is refused before Vault looks for it.
+        (_wrong_path, "permission denied"),
     ],
-    ids=["address", "other-ca", "no-ca", "mount", "role", "missing-token", "missing-secret"],
+    ids=["address", "other-ca", "no-ca", "mount", "role", "missing-token", "wrong-path"],
 )
 def test_a_mistake_ends_the_agent_with_its_message_and_writes_nothing(
     change: Change, message: str, staging: Tenant, tmp_path: Path
@@ -66,4 +71,14 @@ def test_a_mistake_ends_the_agent_with_its_message_and_writes_nothing(
     done = run_on_host(staging, tmp_path, change)
     assert done.returncode == 1, done.stdout + done.stderr
     assert message in done.stdout + done.stderr
+    assert not (tmp_path / "secrets").exists()
+
+
+def test_a_secret_that_is_gone_is_named(vault_server: VaultServer, kube: Kube, tmp_path: Path) -> None:
+    with tenant(vault_server, kube, "staging") as created:
+        (path,) = created.kv
+        vault_server.cli("kv", "metadata", "delete", "-mount=secret", path)
+        done = run_on_host(created, tmp_path)
+    assert done.returncode == 1
+    assert f"no secret exists at secret/data/{path}" in done.stdout + done.stderr
     assert not (tmp_path / "secrets").exists()

@@ -28,7 +28,7 @@ SECRET = {"user": "app", "pass": 'p"w\n'}
 )
 def test_formats(file: dict[str, Any], expected: str, vault_server: VaultServer, kube: Kube, tmp_path: Path) -> None:
     path = f"formats/app{unique_suffix()}"
-    with tenant(vault_server, kube, "staging", files=[{"name": "f", "path": path, **file}]) as created:
+    with tenant(vault_server, kube, "staging", extra_files=[{"name": "f", "path": path, **file}]) as created:
         vault_server.kv_put(path, SECRET)
         done = run_on_host(created, tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
