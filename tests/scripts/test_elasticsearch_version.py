@@ -4,8 +4,8 @@ fails here."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -22,13 +22,15 @@ def tested_version() -> str:
     """`elasticsearch.version` of the Maven project the tests' Elasticsearch is built from."""
     namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
     found = ElementTree.parse(POM).getroot().find("m:properties/m:elasticsearch.version", namespace)
-    assert found is not None and found.text, f"{POM}: no properties/elasticsearch.version"
+    assert found is not None, f"{POM}: no properties/elasticsearch.version"
+    assert found.text, f"{POM}: properties/elasticsearch.version is empty"
     return found.text
 
 
 def test_the_tested_version_is_an_exact_release() -> None:
     major, minor, patch = (int(part) for part in tested_version().split("."))
-    assert (major, minor) == (8, 19) and patch >= 21
+    assert (major, minor) == (8, 19)
+    assert patch >= 21
 
 
 @pytest.mark.parametrize("stack_file", STACKS, ids=lambda path: path.name)
@@ -42,4 +44,4 @@ def test_every_stack_runs_the_tested_version(stack_file: Path) -> None:
 
 def test_the_default_and_the_standin_are_the_tested_version() -> None:
     assert ElasticsearchSettings.__dataclass_fields__["version"].default == tested_version()
-    assert standin.VERSION == tested_version()
+    assert tested_version() == standin.VERSION
