@@ -27,7 +27,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     name: pulumi.Input[str]
     """Name of the cluster and of its Kubernetes objects (Services, workload, ConfigMap). Allowed: DNS label, at most 40 characters. Default: "elasticsearch"."""
     version: pulumi.Input[str]
-    """Elasticsearch release; pins the image tag. Allowed: X.Y.Z, 8.x or 9.x. Default: "8.17.0"."""
+    """Elasticsearch release; pins the image tag. Allowed: X.Y.Z, 8.x or 9.x. Default: "8.19.21"."""
     image: pulumi.Input[str]
     """Image repository, without tag (the tag is the version). Allowed: repository without tag or digest. Default: "docker.elastic.co/elasticsearch/elasticsearch"."""
     nodes: pulumi.Input[int]

@@ -50,7 +50,7 @@ class ElasticsearchSettings:
         allowed="DNS label, at most 40 characters",
     )
     version: str = setting(
-        "8.17.0",
+        "8.19.21",
         "Elasticsearch release; pins the image tag.",
         check=checks.release_version,
         allowed="X.Y.Z, 8.x or 9.x",

@@ -1,0 +1,47 @@
+"""One Elasticsearch version: the stacks' image tag, the library's default and the stand-in's answer are the release
+the tests run (toolchain/elasticsearch/pom.xml, built by scripts/elasticsearch). Moving one without the others
+fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from podpatterns.settings.model import ElasticsearchSettings
+
+from tests.standins import elasticsearch as standin
+
+ROOT = Path(__file__).resolve().parents[2]
+POM = ROOT / "toolchain" / "elasticsearch" / "pom.xml"
+STACKS = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
+
+
+def tested_version() -> str:
+    """`elasticsearch.version` of the Maven project the tests' Elasticsearch is built from."""
+    namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
+    found = ElementTree.parse(POM).getroot().find("m:properties/m:elasticsearch.version", namespace)
+    assert found is not None, f"{POM}: no properties/elasticsearch.version"
+    assert found.text, f"{POM}: properties/elasticsearch.version is empty"
+    return found.text
+
+
+def test_the_tested_version_is_an_exact_release() -> None:
+    major, minor, patch = (int(part) for part in tested_version().split("."))
+    assert (major, minor) == (8, 19)
+    assert patch >= 21
+
+
+@pytest.mark.parametrize("stack_file", STACKS, ids=lambda path: path.name)
+def test_every_stack_runs_the_tested_version(stack_file: Path) -> None:
+    config = yaml.safe_load(stack_file.read_text())["config"]
+    assert config["pod-patterns:elasticsearch"]["version"] == tested_version(), (
+        f"{stack_file.name} pins Elasticsearch {config['pod-patterns:elasticsearch']['version']} but the tests run "
+        f"{tested_version()} ({POM.relative_to(ROOT)}): move both together"
+    )
+
+
+def test_the_default_and_the_standin_are_the_tested_version() -> None:
+    assert ElasticsearchSettings.__dataclass_fields__["version"].default == tested_version()
+    assert tested_version() == standin.VERSION
