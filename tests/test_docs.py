@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from podpatterns.reference import configuration
+from podpatterns.reference import configuration, elasticsearch_settings
 
 from .conftest import PROJECT_DIR
 
@@ -17,6 +17,11 @@ LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 def test_configuration_reference_per_stack_is_current() -> None:
     text = (PROJECT_DIR / "docs" / "configuration.md").read_text()
     assert text == configuration.markdown(PROJECT_DIR), "regenerate with: scripts/update-reference"
+
+
+def test_elasticsearch_settings_reference_is_current() -> None:
+    text = (PROJECT_DIR / "docs" / "elasticsearch-settings.md").read_text()
+    assert text == elasticsearch_settings.markdown(), "regenerate with: scripts/update-reference"
 
 
 def test_configuration_reference_shows_each_stacks_effective_values() -> None:

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from podpatterns.settings.model import ElasticsearchSettings
+from podpatterns.elasticsearch.settings import ElasticsearchSettings
 
 from tests.standins import elasticsearch as standin
 

@@ -2,9 +2,10 @@
 
 `args`: the argument TypedDicts (`components/podpatterns/*/args.py`, typed_args.py). `docs`: the package schema
 snapshot (components/schema.json), the component reference (docs/components.md), the configuration reference per
-stack (docs/configuration.md) and the README's configuration reference. Without an argument, both: the arguments
-first, then the rest in a new process, because the schema is inferred from the modules as rewritten. Run it
-from the project directory (scripts/update-reference does); tests fail when any output is stale.
+stack (docs/configuration.md), the settings elasticsearch.config may name (docs/elasticsearch-settings.md) and
+the README's configuration reference. Without an argument, both: the arguments first, then the rest in a new
+process, because the schema is inferred from the modules as rewritten. Run it from the project directory
+(scripts/update-reference does); tests fail when any output is stale.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from .. import package
-from . import components, configuration, settings_table, typed_args
+from . import components, configuration, elasticsearch_settings, settings_table, typed_args
 
 README_START, README_END = "<!-- configuration-reference:start -->\n", "\n<!-- configuration-reference:end -->"
 
@@ -31,6 +32,7 @@ def write_docs(project: Path) -> None:
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs/components.md").write_text(components.markdown())
     (project / "docs/configuration.md").write_text(configuration.markdown(project))
+    (project / "docs/elasticsearch-settings.md").write_text(elasticsearch_settings.markdown())
     readme = project / "README.md"
     section = re.escape(README_START) + ".*?" + re.escape(README_END)
     replacement = README_START + settings_table.markdown() + README_END
