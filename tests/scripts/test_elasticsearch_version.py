@@ -1,20 +1,22 @@
-"""One Elasticsearch version: the stacks' image tag, the library's default and the stand-in's answer are the release
-the tests run (toolchain/elasticsearch/pom.xml, built by scripts/elasticsearch). Moving one without the others
-fails here."""
+"""One Elasticsearch version: the stacks' image tag, the library's default, the stand-in's answer and the list of
+settings stack files are checked against are the release the tests run (toolchain/elasticsearch/pom.xml, built by
+scripts/elasticsearch). Moving one without the others fails here."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 import yaml
-from podpatterns.elasticsearch.settings import ElasticsearchSettings
+from podpatterns.elasticsearch.settings import ElasticsearchSettings, registry
 
 from tests.standins import elasticsearch as standin
 
 ROOT = Path(__file__).resolve().parents[2]
 POM = ROOT / "toolchain" / "elasticsearch" / "pom.xml"
+SETTINGS_LISTS = ROOT / "components" / "podpatterns" / "elasticsearch" / "data"
 STACKS = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
@@ -45,3 +47,12 @@ def test_every_stack_runs_the_tested_version(stack_file: Path) -> None:
 def test_the_default_and_the_standin_are_the_tested_version() -> None:
     assert ElasticsearchSettings.__dataclass_fields__["version"].default == tested_version()
     assert tested_version() == standin.VERSION
+
+
+def test_the_settings_list_is_the_tested_versions() -> None:
+    lists = sorted(SETTINGS_LISTS.glob("settings-*.json"))
+    assert [path.name for path in lists] == [f"settings-{tested_version()}.json"], (
+        f"the settings list is not Elasticsearch {tested_version()}'s: run scripts/update-elasticsearch-settings"
+    )
+    assert json.loads(lists[0].read_text())["version"] == tested_version()  # as the server's jars said
+    assert tested_version() == registry.VERSION
