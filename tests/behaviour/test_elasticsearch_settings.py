@@ -1,7 +1,8 @@
 """The list of Elasticsearch's settings that stack files are checked against (elasticsearch/settings/registry.py)
 agrees with the real Elasticsearch it was listed from: a node takes the settings the list accepts (a plain key, an
 affix, a group and a list setting, a thread pool's, a keystore entry) and refuses, with its own "unknown setting",
-the ones the list refuses. One node boots; the two refusals end while the node starts (needs root, Maven and Java 17
+the ones the list refuses; and the list committed is what the extractor lists from the jars today. One node boots;
+the two refusals end while the node starts (needs root, Maven and Java 17
 to build the home; skips without, except under CI)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from podpatterns.elasticsearch.config import USER_ID
-from podpatterns.elasticsearch.settings.registry import registry
+from podpatterns.elasticsearch.settings.registry import VERSION, registry
 from podpatterns.elasticsearch.settings.user_config import check_config
 
 from .conftest import require_root, unavailable
@@ -156,6 +157,13 @@ def refusal(node: Node, settings: dict[str, Any]) -> str:
         pytest.fail(f"the node did not stop on {settings}: {output.read_text()[-3000:]}")
     assert status != 0
     return output.read_text()
+
+
+def test_the_list_is_what_the_pinned_jars_register(home: Path, tmp_path: Path) -> None:
+    listed = tmp_path / "settings.json"
+    subprocess.run([PROJECT_DIR / "scripts" / "update-elasticsearch-settings", listed], check=True, capture_output=True)
+    committed = PROJECT_DIR / "components" / "podpatterns" / "elasticsearch" / "data" / f"settings-{VERSION}.json"
+    assert listed.read_text() == committed.read_text(), "refresh it: scripts/update-elasticsearch-settings"
 
 
 def test_the_node_takes_what_the_list_accepts(node: Node) -> None:
