@@ -72,6 +72,21 @@ def test_the_config_arrives_as_json_text_from_the_cli() -> None:
     assert settings.elasticsearch.config == {"xpack.ml.enabled": False}
 
 
+BALANCE = "cluster.routing.allocation.balance.shard"
+AWARENESS = "cluster.routing.allocation.awareness.attributes"
+
+
+def test_whole_numbers_from_the_component_host_stay_whole() -> None:
+    settings = parse(
+        AppSettings,
+        {"elasticsearch": {"config": {"thread_pool.write.queue_size": 2000.0, BALANCE: 0.5, AWARENESS: [1.0]}}},
+        "ElasticsearchApp 'search' arguments",
+        KeyStyle(),
+    )
+    assert settings.elasticsearch.config == {"thread_pool.write.queue_size": 2000, BALANCE: 0.5, AWARENESS: [1]}
+    assert type(settings.elasticsearch.config["thread_pool.write.queue_size"]) is int
+
+
 def test_a_value_that_is_no_setting_value_is_refused() -> None:
     with pytest.raises(SettingsError) as caught:
         app({"node.attr.zone": None})

@@ -297,6 +297,11 @@ def _coerce_strings(value: Any) -> tuple[str, ...]:
 _SCALARS = (str, int, float, bool)
 
 
+def _setting_value(value: Any) -> Any:
+    """A whole float as an int: the component host passes every number as a float, and `2000.0` is no queue size."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _coerce_dotted_mapping(value: Any) -> dict[str, Any]:
     """A mapping of dotted names to values (text, numbers, booleans, lists of them), as a settings file such as
     elasticsearch.yml reads it: a nested mapping's keys join their parent's with dots."""
@@ -304,10 +309,10 @@ def _coerce_dotted_mapping(value: Any) -> dict[str, Any]:
     for key, item in _as_mapping(value).items():
         if isinstance(item, Mapping):
             flat.update({f"{key}.{inner}": v for inner, v in _coerce_dotted_mapping(item).items()})
-        elif isinstance(item, _SCALARS) or (
-            isinstance(item, list | tuple) and all(isinstance(v, _SCALARS) for v in item)
-        ):
-            flat[str(key)] = list(item) if isinstance(item, tuple) else item
+        elif isinstance(item, _SCALARS):
+            flat[str(key)] = _setting_value(item)
+        elif isinstance(item, list | tuple) and all(isinstance(v, _SCALARS) for v in item):
+            flat[str(key)] = [_setting_value(v) for v in item]
         else:
             raise ValueError(f"{key}: expected text, a number, true or false, or a list of them")
     return flat
