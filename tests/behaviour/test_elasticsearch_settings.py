@@ -83,15 +83,12 @@ class Node:
         return {**os.environ, "ES_PATH_CONF": str(self.config), "ES_JAVA_OPTS": "-Xms256m -Xmx256m"}
 
     def add_to_keystore(self, name: str, value: str) -> None:
-        for args in (("create",), ("add", "--stdin", name)):
-            subprocess.run(
-                self.command("elasticsearch-keystore", *args),
-                input=value + "\n",
-                text=True,
-                env=self.environment(),
-                check=True,
-                capture_output=True,
-            )
+        """As the keystore-init container does: create the keystore, add `name` from standard input."""
+        for command, stdin in (
+            (self.command("elasticsearch-keystore", "create"), ""),
+            (self.command("elasticsearch-keystore", "add", "--stdin", name), value + "\n"),
+        ):
+            subprocess.run(command, input=stdin, text=True, env=self.environment(), check=True, capture_output=True)
 
     def start(self, settings: dict[str, Any]) -> tuple[subprocess.Popen[bytes], Path]:
         http_port, transport_port = _free_port(), _free_port()
