@@ -8,14 +8,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from podpatterns.reference import configuration
+from podpatterns.reference import configuration, elasticsearch_settings
 from podpatterns.reference.settings_table import markdown as every_key
 
 from .conftest import PROJECT_DIR
 from .lib.markdown import located_units
 
 DOCS = sorted((PROJECT_DIR / "docs").rglob("*.md"))
-GENERATED = {PROJECT_DIR / "docs" / "components.md", PROJECT_DIR / "docs" / "configuration.md"}
+GENERATED = {PROJECT_DIR / "docs" / name for name in ("components.md", "configuration.md", "elasticsearch-settings.md")}
 """Written by scripts/update-reference from the code (tests keep them current): the reference, not its readers."""
 WRITTEN = [PROJECT_DIR / "README.md", *(doc for doc in DOCS if doc not in GENERATED)]
 REPEAT_AT_LEAST = 80
@@ -33,6 +33,11 @@ def test_the_settings_reference_is_in_one_place_the_configuration_page() -> None
     assert table in (PROJECT_DIR / "docs" / "configuration.md").read_text()
     holders = [doc.relative_to(PROJECT_DIR) for doc in WRITTEN if table.splitlines()[2] in doc.read_text()]
     assert holders == [], f"a copy of the configuration reference in {holders}: link docs/configuration.md instead"
+
+
+def test_elasticsearch_settings_reference_is_current() -> None:
+    text = (PROJECT_DIR / "docs" / "elasticsearch-settings.md").read_text()
+    assert text == elasticsearch_settings.markdown(), "regenerate with: scripts/update-reference"
 
 
 def test_configuration_reference_shows_each_stacks_effective_values() -> None:

@@ -457,6 +457,25 @@ CATALOGUE = [
         bad(VaultSecretsInit, {"mount_into": ["Exporter"]}, "mount_into", "must be a DNS label"),
         id="vault-container-name-not-dns",
     ),
+    # elasticsearch.config and keystore names, as arguments.
+    pytest.param(
+        bad(
+            ElasticsearchApp,
+            {"elasticsearch": {"config": {"xpack.ml.enabeld": False}}},
+            "elasticsearch.config.xpack.ml.enabeld",
+            "did you mean 'xpack.ml.enabled'?",
+        ),
+        id="es-config-unknown-setting",
+    ),
+    pytest.param(
+        bad(
+            ElasticsearchApp,
+            {"elasticsearch": {"keystore": [{"name": "gcs.client.default.credential_file", "file": "gcs"}]}},
+            "elasticsearch.keystore[0].name",
+            "did you mean 'gcs.client.*.credentials_file'?",
+        ),
+        id="es-keystore-unknown-name",
+    ),
 ]
 
 

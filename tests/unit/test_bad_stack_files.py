@@ -437,6 +437,92 @@ CATALOGUE = [
         stack({"metrics": {"usernameKey": "user name"}}, "metrics.usernameKey", "must be a Secret key"),
         id="stack-secret-key-with-a-space",
     ),
+    # elasticsearch.config and keystore names: refused as the pinned Elasticsearch would refuse them.
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": {"indices.memory.index_bufer_size": "20%"}}},
+            "elasticsearch.config.indices.memory.index_bufer_size",
+            "registers no such setting (a node refuses to start on an unknown setting); did you mean "
+            "'indices.memory.index_buffer_size'? allowed: the settings Elasticsearch 8.19.21 registers",
+        ),
+        id="stack-elasticsearch-config-unknown-setting",
+    ),
+    pytest.param(
+        together(
+            stack(
+                {"elasticsearch": {"config": {"cluster.name": "other", "xpack": {"security": {"enabled": True}}}}},
+                "elasticsearch.config.cluster.name",
+                "is written by pod-patterns itself, from elasticsearch.name",
+            ),
+            ("pod-patterns:elasticsearch.config.xpack.security.enabled", "from security.enabled"),
+        ),
+        id="stack-elasticsearch-config-library-settings",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": {"xpack.security.transport.ssl.verification_mode": "none"}}},
+            "elasticsearch.config.xpack.security.transport.ssl.verification_mode",
+            "is written by pod-patterns itself, from security.enabled (transport TLS",
+        ),
+        id="stack-elasticsearch-config-library-family",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": {"s3.client.default.access_key": "AKIA"}}},
+            "elasticsearch.config.s3.client.default.access_key",
+            "is a secure setting (s3.client.*.access_key): Elasticsearch reads it only from the keystore",
+        ),
+        id="stack-elasticsearch-config-secure-setting",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": {"index.number_of_replicas": 2}}},
+            "elasticsearch.config.index.number_of_replicas",
+            "is an index setting",
+        ),
+        id="stack-elasticsearch-config-index-setting",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": {"indices.query.bool.max_clause_count": 4096}}},
+            "elasticsearch.config.indices.query.bool.max_clause_count",
+            "is deprecated in Elasticsearch 8.19.21",
+        ),
+        id="stack-elasticsearch-config-deprecated-setting",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"config": ["xpack.ml.enabled"]}},
+            "elasticsearch.config",
+            "expected a mapping of keys to values",
+        ),
+        id="stack-elasticsearch-config-not-a-mapping",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"keystore": [{"name": "s3.client.default.acess_key", "file": "s3-key"}]}},
+            "elasticsearch.keystore[0].name",
+            "registers no such secure setting (a node refuses to start on an unknown secure setting); did you mean "
+            "'s3.client.*.access_key'?",
+        ),
+        id="stack-elasticsearch-keystore-unknown-name",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"keystore": [{"name": "xpack.ml.enabled", "file": "ml"}]}},
+            "elasticsearch.keystore[0].name",
+            "is not a secure setting (xpack.ml.enabled): Elasticsearch refuses it in the keystore",
+        ),
+        id="stack-elasticsearch-keystore-plain-setting",
+    ),
+    pytest.param(
+        stack(
+            {"elasticsearch": {"keystore": [{"name": "keystore.seed", "file": "seed"}]}},
+            "elasticsearch.keystore[0].name",
+            "is written by pod-patterns itself, from elasticsearch-keystore create",
+        ),
+        id="stack-elasticsearch-keystore-seed",
+    ),
 ]
 
 

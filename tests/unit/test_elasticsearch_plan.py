@@ -87,7 +87,7 @@ def test_elasticsearch_container_is_restricted_with_requests_and_limits() -> Non
         assert set(container["resources"]) == {"requests", "limits"}
     app = pod.containers[0]
     assert app["resources"] == {"limits": {"cpu": "2", "memory": "3Gi"}, "requests": {"cpu": "250m", "memory": "3Gi"}}
-    assert app["image"] == "docker.elastic.co/elasticsearch/elasticsearch:8.17.0"
+    assert app["image"] == "docker.elastic.co/elasticsearch/elasticsearch:8.19.21"
 
 
 def test_readiness_probe_runs_inside_the_pod_and_there_is_no_liveness_probe() -> None:

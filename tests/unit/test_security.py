@@ -68,7 +68,11 @@ def load(**raw: Any) -> AppSettings:
             "pod-patterns:elasticsearch.keystore[0].name",
             "dotted Elasticsearch setting name",
         ),
-        ({"elasticsearch": {"keystore": [{"name": "a.b"}]}}, "pod-patterns:elasticsearch.keystore", "needs a name"),
+        (
+            {"elasticsearch": {"keystore": [{"name": "s3.client.default.access_key"}]}},
+            "pod-patterns:elasticsearch.keystore",
+            "needs a name",
+        ),
     ],
 )
 def test_each_missing_piece_is_named(raw: dict[str, Any], key: str, message: str) -> None:

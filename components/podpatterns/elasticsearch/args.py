@@ -4,7 +4,7 @@ Generated from the settings by scripts/update-reference (python -m podpatterns.r
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 import pulumi
@@ -16,7 +16,7 @@ class KeystoreEntryArgs(TypedDict, total=False):
     """One secure setting, added to Elasticsearch's keystore from one Vault file at every start."""
 
     name: pulumi.Input[str]
-    """Secure setting name, such as s3.client.default.access_key (required). Allowed: setting name. Default: none."""
+    """Secure setting name, such as s3.client.default.access_key (required): one Elasticsearch registers as secure (docs/elasticsearch-settings.md). Allowed: secure setting name. Default: none."""
     file: pulumi.Input[str]
     """Name of the vault.files entry (format value) holding the value (required). Allowed: file name. Default: none."""
 
@@ -27,7 +27,7 @@ class ElasticsearchArgs(TypedDict, total=False):
     name: pulumi.Input[str]
     """Name of the cluster and of its Kubernetes objects (Services, workload, ConfigMap). Allowed: DNS label, at most 40 characters. Default: "elasticsearch"."""
     version: pulumi.Input[str]
-    """Elasticsearch release; pins the image tag. Allowed: X.Y.Z, 8.x or 9.x. Default: "8.17.0"."""
+    """Elasticsearch release; pins the image tag. Allowed: X.Y.Z, 8.x or 9.x. Default: "8.19.21"."""
     image: pulumi.Input[str]
     """Image repository, without tag (the tag is the version). Allowed: repository without tag or digest. Default: "docker.elastic.co/elasticsearch/elasticsearch"."""
     nodes: pulumi.Input[int]
@@ -52,6 +52,8 @@ class ElasticsearchArgs(TypedDict, total=False):
     """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; a pod whose app exits sooner is gone sooner (no fixed wait). Allowed: 30 to 3600. Default: 120."""
     keystore: pulumi.Input[Sequence[pulumi.Input[KeystoreEntryArgs]]]
     """Secure settings an init container adds to Elasticsearch's keystore from Vault files at every start (elasticsearch-keystore add --stdin), such as the S3 snapshot client's access_key and secret_key. Default: none."""
+    config: pulumi.Input[Mapping[str, Any]]
+    """Settings of your own for elasticsearch.yml (ECK's config, the Elastic Helm chart's esConfig): a mapping of setting name to value, merged into the file the library writes. Each name must be one the pinned Elasticsearch registers for elasticsearch.yml (docs/elasticsearch-settings.md): not a secure one (those go in keystore), an index setting, a deprecated one, or one the library writes itself. Allowed: mapping of setting names to values. Default: none."""
 
 
 class SecurityArgs(TypedDict, total=False):

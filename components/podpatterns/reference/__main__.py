@@ -1,9 +1,10 @@
 """Regenerate everything derived from the settings and the components: `python -m podpatterns.reference`.
 
 `args`: the argument TypedDicts (`components/podpatterns/*/args.py`, typed_args.py). `docs`: the package schema
-snapshot (components/schema.json), the component reference (docs/components.md) and the configuration reference
-per stack (docs/configuration.md). Without an argument, both: the arguments first, then the rest in a new process,
-because the schema is inferred from the modules as rewritten. Run it from the project directory
+snapshot (components/schema.json), the component reference (docs/components.md), the configuration reference per
+stack (docs/configuration.md) and the settings elasticsearch.config may name (docs/elasticsearch-settings.md).
+Without an argument, both: the arguments first, then the rest in a new process, because the schema is inferred
+from the modules as rewritten. Run it from the project directory
 (scripts/update-reference does); tests fail when any output is stale.
 """
 
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .. import package
-from . import components, configuration, typed_args
+from . import components, configuration, elasticsearch_settings, typed_args
 
 
 def write_args() -> None:
@@ -28,6 +29,7 @@ def write_docs(project: Path) -> None:
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs/components.md").write_text(components.markdown())
     (project / "docs/configuration.md").write_text(configuration.markdown(project))
+    (project / "docs/elasticsearch-settings.md").write_text(elasticsearch_settings.markdown())
 
 
 def main(argv: list[str]) -> None:

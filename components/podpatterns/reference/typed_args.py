@@ -209,7 +209,7 @@ MODULES = (
         "elasticsearch/args.py",
         "Arguments of ElasticsearchApp: the stack settings' keys in snake_case, and extra pod contributions.",
         (
-            "from collections.abc import Sequence",
+            "from collections.abc import Mapping, Sequence",
             "from typing import Any, TypedDict",
             "",
             "import pulumi",
@@ -294,6 +294,8 @@ def _annotation(hint: Any) -> str:
         (hint,) = [arg for arg in get_args(hint) if arg is not type(None)]
     if get_origin(hint) is tuple:
         return f"pulumi.Input[Sequence[{_annotation(get_args(hint)[0])}]]"
+    if get_origin(hint) is dict:
+        return "pulumi.Input[Mapping[str, Any]]"
     if hint in NESTED:
         return f"pulumi.Input[{NESTED[hint]}]"
     return f"pulumi.Input[{hint.__name__}]"

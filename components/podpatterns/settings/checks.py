@@ -35,7 +35,7 @@ def release_version(value: str) -> None:
     """An Elasticsearch release, X.Y.Z, major 8 or 9."""
     match = _VERSION.match(value)
     if not match:
-        raise ValueError("must be a release version X.Y.Z such as 8.17.0 (the image tag is pinned to it)")
+        raise ValueError("must be a release version X.Y.Z such as 8.19.21 (the image tag is pinned to it)")
     if int(match[1]) not in (8, 9):
         raise ValueError("must be an Elasticsearch 8.x or 9.x release")
 

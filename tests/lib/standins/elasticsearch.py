@@ -63,7 +63,7 @@ from .elasticsearch_keystore import KeystoreError, read_keystore
 
 CLUSTER = "standin-cluster"
 NODE = "standin-0"
-VERSION = "8.17.0"
+VERSION = "8.19.21"
 NODE_ID = "n0d3-id"
 ROLES = ("master", "data", "ingest")
 """The stand-in's node: master-eligible, data and ingest, as every node of the stacks."""

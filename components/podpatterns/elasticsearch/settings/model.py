@@ -8,6 +8,7 @@ are both read into these classes, so both get the same checks and the same messa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
 from ...metrics.settings import MetricsSettings
@@ -21,6 +22,7 @@ from ...vault.settings import VaultSettings, renewal_problem
 from .network import NetworkSettings, vault_egress_problem
 from .rollout import RolloutSettings
 from .security import KeystoreEntrySettings, SecuritySettings, keystore_entries, keystore_problem, uses_s3
+from .user_config import check_config
 
 HEAP_SHARE_LIMIT = 0.75
 """Heap may take at most this share of the memory limit: Lucene lives off-heap, in the page cache."""
@@ -50,7 +52,7 @@ class ElasticsearchSettings:
         allowed="DNS label, at most 40 characters",
     )
     version: str = setting(
-        "8.17.0",
+        "8.19.21",
         "Elasticsearch release; pins the image tag.",
         check=checks.release_version,
         allowed="X.Y.Z, 8.x or 9.x",
@@ -108,6 +110,16 @@ class ElasticsearchSettings:
         (),
         "Secure settings an init container adds to Elasticsearch's keystore from Vault files at every start "
         "(elasticsearch-keystore add --stdin), such as the S3 snapshot client's access_key and secret_key.",
+    )
+
+    config: dict[str, Any] | None = setting(
+        None,
+        "Settings of your own for elasticsearch.yml (ECK's config, the Elastic Helm chart's esConfig): a mapping of "
+        "setting name to value, merged into the file the library writes. Each name must be one the pinned "
+        "Elasticsearch registers for elasticsearch.yml (docs/elasticsearch-settings.md): not a secure one (those go "
+        "in keystore), an index setting, a deprecated one, or one the library writes itself.",
+        check=check_config,
+        allowed="mapping of setting names to values",
     )
 
     def __post_init__(self) -> None:

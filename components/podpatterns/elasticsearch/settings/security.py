@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...settings.engine import setting
+from .user_config import keystore_entry_name
 
 _SETTING_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
@@ -18,6 +19,7 @@ BOOTSTRAP_PASSWORD = "bootstrap.password"
 def _setting_name(value: str) -> None:
     if not _SETTING_NAME.match(value):
         raise ValueError("must be a dotted Elasticsearch setting name, such as s3.client.default.access_key")
+    keystore_entry_name(value)
 
 
 def _file_name(value: str) -> None:
@@ -31,9 +33,10 @@ class KeystoreEntrySettings:
 
     name: str | None = setting(
         None,
-        "Secure setting name, such as s3.client.default.access_key (required).",
+        "Secure setting name, such as s3.client.default.access_key (required): one Elasticsearch registers as "
+        "secure (docs/elasticsearch-settings.md).",
         check=_setting_name,
-        allowed="setting name",
+        allowed="secure setting name",
     )
     file: str | None = setting(
         None,
