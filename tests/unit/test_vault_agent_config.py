@@ -127,12 +127,14 @@ def test_failures_end_the_agent_with_bounded_retries() -> None:
 
 def test_kubernetes_auth_and_vault_connection() -> None:
     config = agent_config(vault(ca_config_map="vault-ca", auth_mount="k8s/prod"), exit_after_auth=True)
-    assert config["auto_auth"]["method"] == [{
-        "type": "kubernetes",
-        "mount_path": "auth/k8s/prod",
-        "exit_on_err": True,
-        "config": {"role": "orders", "token_path": "/var/run/secrets/vault/token"},
-    }]
+    assert config["auto_auth"]["method"] == [
+        {
+            "type": "kubernetes",
+            "mount_path": "auth/k8s/prod",
+            "exit_on_err": True,
+            "config": {"role": "orders", "token_path": "/var/run/secrets/vault/token"},
+        }
+    ]
     assert config["vault"]["ca_cert"] == "/etc/vault-agent-ca/ca.crt"
     plain = vault(address="http://vault.example:8200", ca_config_map=None)
     assert "ca_cert" not in agent_config(plain, exit_after_auth=True)["vault"]
