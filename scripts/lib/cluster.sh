@@ -268,7 +268,7 @@ cluster_for_tests() {
 }
 
 # Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
-CLUSTER_TEST_PATHS=(tests/cluster tests/engine)
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault)
 cluster_wanted() {
   tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
 }

@@ -64,3 +64,5 @@ class VaultSecretsInitArgs(TypedDict, total=False):
     """User id of the agent; 100 is the image's vault user. Allowed: 1 to 2147483647. Default: 100."""
     renew: pulumi.Input[bool]
     """Also run the agent as a native sidecar that keeps the files fresh (Kubernetes 1.29+). Default: false."""
+    renew_interval: pulumi.Input[str]
+    """With renew: how often the sidecar reads the secrets again and rewrites a file whose value changed (KV version 2 secrets have no lease to watch). Allowed: duration (s, m, h). Default: "5m"."""

@@ -27,7 +27,10 @@ from ..standins.vault.server import VAULT_SERVER
 from ..support.certs import Materialized, materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
+from .relay import Relay
 from .runner import PodSpec, RunningPod, run_pod
+from .vault import SERVICE_ADDRESS, VaultBackend
+from .volumes import TokenSource
 
 WORKLOADS = ("Deployment", "StatefulSet")
 NODE_SYSCTLS = {"vm.max_map_count": "65530"}
@@ -61,6 +64,7 @@ class Cluster:
         extra_objects: Sequence[Manifest] = (),
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
         previous_certificates: Materialized | None = None,
+        vault: VaultBackend | None = None,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
         for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
@@ -73,7 +77,10 @@ class Cluster:
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
         }
-        vault_ca, _ = self_signed("vault")  # what signed Vault's certificate: the stacks' vault-ca ConfigMap
+        self.vault = vault
+        """The real Vault server and token issuer (harness/vault.py); None: the agent stand-in and its fixture."""
+        # What signed Vault's certificate: the stacks' vault-ca ConfigMap.
+        vault_ca = vault.ca if vault else self_signed("vault")[0]
         server = {**vault_server, "ca": vault_ca}
         self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server)
         self.images.directory.mkdir(parents=True)
@@ -88,9 +95,17 @@ class Cluster:
 
     def __enter__(self) -> Cluster:
         self.network = ClusterNetwork()
+        self.vault_relay: Relay | None = None
+        """Carries the pods' connections to the real Vault server; `stop()` it and Vault is down for them."""
+        if self.vault:
+            self.network.run(["ip", "addr", "add", f"{SERVICE_ADDRESS}/32", "dev", "lo"]).check_returncode()
+            service = (SERVICE_ADDRESS, self.vault.service[1])
+            self.vault_relay = Relay(self.network.pause.pid, service, self.vault.upstream)
         return self
 
     def __exit__(self, *_: object) -> None:
+        if self.vault_relay:
+            self.vault_relay.stop()
         self.network.stop()
 
     def get(self, namespace: str, kind: str, name: str) -> Manifest | None:
@@ -105,6 +120,14 @@ class Cluster:
 
     def service_host(self, name: str, namespace: str) -> str:
         return f"{name}.{namespace}.svc.cluster.local"
+
+    def _token_source(self, namespace: str, spec: Manifest) -> TokenSource | None:
+        """The pod's projected tokens from the real API server (with a Vault backend), else None (placeholders)."""
+        vault = self.vault
+        if vault is None:
+            return None
+        account = spec.get("serviceAccountName", "default")
+        return lambda audience, seconds: vault.issue_token(namespace, account, audience, seconds)
 
     @contextmanager
     def run(
@@ -124,7 +147,8 @@ class Cluster:
             objects=lambda kind, name: self.get(namespace, kind, name),
             images=self.images,
             sysctls=self.sysctls,
-            hosts=hosts or {},
+            hosts={**({self.vault.service[0]: SERVICE_ADDRESS} if self.vault else {}), **(hosts or {})},
+            token=self._token_source(namespace, workload["spec"]["template"]["spec"]),
         )
         with run_pod(pod, self.network, self.workdir / f"pod{self.pods}", ready=ready) as running:
             yield running

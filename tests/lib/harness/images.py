@@ -6,7 +6,7 @@
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
 | elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | lib/standins |
-| vault | the Vault agent stand-in (templates against a KV fixture: the "Vault server") | lib/standins/vault |
+| vault | HashiCorp Vault's `vault` with a real server (tests/vault), else the agent stand-in | cache, lib/standins |
 
 An image is a `layer` (a directory laid over the container's root: its top-level directories that
 the host also has are merged with the host's, the others replace them), `binds` (host directories
@@ -17,6 +17,7 @@ directory and environment. Unknown images are an error naming the container: nev
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -49,8 +50,8 @@ class Image:
 
 @dataclass(frozen=True)
 class ImageContext:
-    """What images are built from: a directory for their layers, the cluster's Vault contents,
-    and the compiled Vault agent stand-in."""
+    """What images are built from: a directory for their layers, the cluster's Vault contents (for the stand-in),
+    and the `vault` program (HashiCorp Vault's, or the compiled agent stand-in)."""
 
     directory: Path
     vault_kv: Mapping[str, Mapping[str, Any]]
@@ -150,11 +151,19 @@ def _vault(context: ImageContext, image: str) -> Image:
     layer = context.directory / "vault"
     if not layer.exists():
         (layer / "usr" / "local" / "bin").mkdir(parents=True)
-        shutil.copy2(context.vault_agent, layer / "usr" / "local" / "bin" / "vault")
+        _link_or_copy(context.vault_agent, layer / "usr" / "local" / "bin" / "vault")
         (layer / "vault-standin").mkdir()
         (layer / "vault-standin" / "kv.json").write_text(json.dumps(context.vault_kv))
         (layer / "vault-standin" / "server.json").write_text(json.dumps(context.vault_server))
     return Image(entrypoint=("vault",), user=100, layer=layer)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where both lie on one filesystem (the real `vault` is large), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 IMAGES: dict[str, Callable[[ImageContext, str], Image]] = {

@@ -33,7 +33,7 @@ from .podfields import check_pod_fields
 from .podspec import Identity, argv_of, environment_of, identity_of
 from .probes import failure
 from .rootfs import ContainerRoot, Mount, setup_script
-from .volumes import ObjectLookup, Volume, prepare_volumes
+from .volumes import ObjectLookup, TokenSource, Volume, prepare_volumes
 
 READY_TIMEOUT = 60.0
 """Seconds a container may take to run, complete (init) or pass its probes."""
@@ -65,6 +65,8 @@ class PodSpec:
     """The node's sysctl stand-ins, bound over /proc/sys in every container."""
     hosts: Mapping[str, str] = field(default_factory=dict)
     """Extra /etc/hosts names -> addresses (Services of other pods)."""
+    token: TokenSource | None = None
+    """Issues the pod's projected ServiceAccount tokens; None: a placeholder of a token's shape."""
 
 
 @dataclass
@@ -215,7 +217,7 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     workdir.mkdir(parents=True)
-    volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes")
+    volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes", pod.token)
     memory = [(volume.path, volume.memory) for volume in volumes.values() if volume.memory]
     network = cluster.attach(memory)
     running = RunningPod(pod.name, pod.namespace, network.ip, pod.spec, volumes, cluster)

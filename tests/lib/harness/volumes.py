@@ -19,6 +19,8 @@ from podpatterns.pod.model import Manifest
 
 ObjectLookup = Callable[[str, str], Manifest | None]
 """(kind, name) -> the object in the pod's namespace, or None."""
+TokenSource = Callable[[str | None, int], str]
+"""(audience or None for the API server's own, lifetime in seconds) -> a token of the pod's ServiceAccount."""
 
 
 class VolumeError(ValueError):
@@ -33,19 +35,26 @@ class Volume:
 
 
 def prepare_volumes(
-    spec: Manifest, claim_templates: list[Manifest], objects: ObjectLookup, directory: Path
+    spec: Manifest,
+    claim_templates: list[Manifest],
+    objects: ObjectLookup,
+    directory: Path,
+    token: TokenSource | None = None,
 ) -> dict[str, Volume]:
-    """Every volume of the pod `spec` and every claim template, by name, under `directory`."""
+    """Every volume of the pod `spec` and every claim template, by name, under `directory`; projected tokens from
+    `token` (default: a placeholder of a token's shape)."""
     fs_group = spec.get("securityContext", {}).get("fsGroup")
     volumes: dict[str, Volume] = {}
     for volume in spec.get("volumes", []):
-        volumes[volume["name"]] = _prepare(volume, objects, directory / volume["name"], fs_group)
+        volumes[volume["name"]] = _prepare(volume, objects, directory / volume["name"], fs_group, token)
     for claim in claim_templates:
         volumes[claim["metadata"]["name"]] = _empty_dir(directory / claim["metadata"]["name"], fs_group)
     return volumes
 
 
-def _prepare(volume: Manifest, objects: ObjectLookup, path: Path, fs_group: int | None) -> Volume:
+def _prepare(
+    volume: Manifest, objects: ObjectLookup, path: Path, fs_group: int | None, token: TokenSource | None
+) -> Volume:
     name = volume["name"]
     if "emptyDir" in volume:
         prepared = _empty_dir(path, fs_group)
@@ -61,7 +70,10 @@ def _prepare(volume: Manifest, objects: ObjectLookup, path: Path, fs_group: int 
     elif "projected" in volume:
         for source in volume["projected"]["sources"]:
             if "serviceAccountToken" in source:
-                _write(path / source["serviceAccountToken"]["path"], _TOKEN, 0o644, fs_group)
+                wanted = source["serviceAccountToken"]
+                # The API server's defaults: its own audience, one hour.
+                text = token(wanted.get("audience"), wanted.get("expirationSeconds", 3600)) if token else _TOKEN
+                _write(path / wanted["path"], text, 0o644, fs_group)
             elif "configMap" in source or "secret" in source:
                 _write_keys(name, source, objects, path, fs_group, default_mode=volume["projected"].get("defaultMode"))
             else:
@@ -72,7 +84,7 @@ def _prepare(volume: Manifest, objects: ObjectLookup, path: Path, fs_group: int 
 
 
 _TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsidmF1bHQiXX0.c3RhbmQtaW4"  # a service account token's shape
-"""A projected service account token: the Vault agent stand-in only needs to read it."""
+"""A placeholder projected service account token: the Vault agent stand-in only needs to read it."""
 
 
 def _empty_dir(path: Path, fs_group: int | None) -> Volume:

@@ -46,7 +46,7 @@ type agentTemplate struct {
 // agentConfig: the keys the generated configurations use (any other key is refused).
 type agentConfig struct {
 	AutoAuth struct {
-		Method struct {
+		Method []struct {
 			Type      string `json:"type"`
 			MountPath string `json:"mount_path"`
 			ExitOnErr bool   `json:"exit_on_err"`
@@ -136,7 +136,10 @@ func runAgent(configPath string) error {
 
 // logIn fails as the agent's login to `server` would, with a message in the agent's words.
 func logIn(config agentConfig, server vaultServer) error {
-	method := config.AutoAuth.Method
+	if len(config.AutoAuth.Method) != 1 {
+		return fmt.Errorf("error parsing 'auto_auth': error parsing 'method': one and only one \"method\" block is required")
+	}
+	method := config.AutoAuth.Method[0]
 	if config.Vault.Address != server.Address {
 		return fmt.Errorf("error authenticating: Put \"%s/v1/%s/login\": dial tcp: lookup: no such host (the Vault server is %s)",
 			config.Vault.Address, method.MountPath, server.Address)
