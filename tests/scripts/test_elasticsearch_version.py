@@ -20,7 +20,7 @@ SETTINGS_LISTS = ROOT / "components" / "podpatterns" / "elasticsearch" / "data"
 STACKS = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
-def version_the_tests_build() -> str:
+def built_version() -> str:
     """`elasticsearch.version` of the Maven project the tests' Elasticsearch is built from."""
     namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
     found = ElementTree.parse(POM).getroot().find("m:properties/m:elasticsearch.version", namespace)
@@ -30,7 +30,7 @@ def version_the_tests_build() -> str:
 
 
 def test_the_tested_version_is_an_exact_release() -> None:
-    major, minor, patch = (int(part) for part in version_the_tests_build().split("."))
+    major, minor, patch = (int(part) for part in built_version().split("."))
     assert (major, minor) == (8, 19)
     assert patch >= 21
 
@@ -38,21 +38,21 @@ def test_the_tested_version_is_an_exact_release() -> None:
 @pytest.mark.parametrize("stack_file", STACKS, ids=lambda path: path.name)
 def test_every_stack_runs_the_tested_version(stack_file: Path) -> None:
     config = yaml.safe_load(stack_file.read_text())["config"]
-    assert config["pod-patterns:elasticsearch"]["version"] == version_the_tests_build(), (
+    assert config["pod-patterns:elasticsearch"]["version"] == built_version(), (
         f"{stack_file.name} pins Elasticsearch {config['pod-patterns:elasticsearch']['version']} but the tests run "
-        f"{version_the_tests_build()} ({POM.relative_to(ROOT)}): move both together"
+        f"{built_version()} ({POM.relative_to(ROOT)}): move both together"
     )
 
 
 def test_the_default_and_the_standin_are_the_tested_version() -> None:
-    assert ElasticsearchSettings.__dataclass_fields__["version"].default == version_the_tests_build()
-    assert version_the_tests_build() == standin.VERSION
+    assert ElasticsearchSettings.__dataclass_fields__["version"].default == built_version()
+    assert built_version() == standin.VERSION
 
 
 def test_the_settings_list_is_the_tested_versions() -> None:
     lists = sorted(SETTINGS_LISTS.glob("settings-*.json"))
-    assert [path.name for path in lists] == [f"settings-{version_the_tests_build()}.json"], (
-        f"the settings list is not Elasticsearch {version_the_tests_build()}'s: run scripts/update-elasticsearch-settings"
+    assert [path.name for path in lists] == [f"settings-{built_version()}.json"], (
+        f"the settings list is not Elasticsearch {built_version()}'s: run scripts/update-elasticsearch-settings"
     )
-    assert json.loads(lists[0].read_text())["version"] == version_the_tests_build()  # as the server's jars said
-    assert version_the_tests_build() == registry.VERSION
+    assert json.loads(lists[0].read_text())["version"] == built_version()  # as the server's jars said
+    assert built_version() == registry.VERSION
