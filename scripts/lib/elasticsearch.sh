@@ -48,6 +48,15 @@ _elasticsearch_layout() {
     [ -f "$home/modules/$module/plugin-descriptor.properties" ] ||
       { echo "elasticsearch: $module-$version.jar carries no plugin descriptor" >&2; return 1; }
   done
+  # Our module standing in for repository-s3's secure setting names (S3SecureSettingsPlugin.java).
+  cat >"$home/modules/podpatterns-s3-secure-settings/plugin-descriptor.properties" <<DESCRIPTOR
+description=The secure client setting names of repository-s3, which Maven Central does not serve (no repository type)
+version=$version
+name=podpatterns-s3-secure-settings
+classname=io.podpatterns.elasticsearch.s3settings.S3SecureSettingsPlugin
+java.version=17
+elasticsearch.version=$version
+DESCRIPTOR
   cp -R "$ELASTICSEARCH_TOOLCHAIN/home/bin" "$ELASTICSEARCH_TOOLCHAIN/home/config" "$home/"
   rm -f "$home/config/jvm.options.d/.keep"
   mkdir -p "$home/plugins" "$home/logs" "$home/data"

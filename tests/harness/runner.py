@@ -35,7 +35,7 @@ from .probes import failure
 from .rootfs import ContainerRoot, Mount, setup_script
 from .volumes import ObjectLookup, Volume, prepare_volumes
 
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 120.0
 """Seconds a container may take to run, complete (init) or pass its probes."""
 STOP_GRACE = 3.0
 """Seconds between SIGTERM and SIGKILL at teardown (the pod's grace period, shortened for tests)."""
@@ -63,8 +63,8 @@ class PodSpec:
     images: ImageContext
     sysctls: Mapping[str, Path]
     """The node's sysctl stand-ins, bound over /proc/sys in every container."""
-    hosts: Mapping[str, str] = field(default_factory=dict)
-    """Extra /etc/hosts names -> addresses (Services of other pods)."""
+    hosts: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+    """Extra /etc/hosts names -> an address or several (Services of other pods)."""
 
 
 @dataclass
@@ -221,7 +221,11 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool
     running = RunningPod(pod.name, pod.namespace, network.ip, pod.spec, volumes, cluster)
     try:
         hosts = workdir / "hosts"  # as the kubelet writes it, plus the Services' names asked for
-        aliases = "".join(f"{address}\t{name}\n" for name, address in pod.hosts.items())
+        aliases = "".join(
+            f"{address}\t{name}\n"
+            for name, addresses in pod.hosts.items()
+            for address in ([addresses] if isinstance(addresses, str) else addresses)
+        )
         hosts.write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n{network.ip}\t{pod.name}\n{aliases}")
         _start_all(running, pod, network, workdir, hosts, ready=ready)
         yield running
