@@ -93,7 +93,7 @@ ensure_elasticsearch() {
 # For scripts/test: builds the home when the selected tests run Elasticsearch (tests_wanted: scripts/lib/cluster.sh),
 # and tells them where it is. Without Maven those tests skip, except under CI=true, where a failed build stops the run.
 elasticsearch_for_tests() {
-  tests_wanted tests/behaviour "$@" || return 0
+  tests_wanted tests/real_elasticsearch "$@" || return 0
   if ! command -v mvn >/dev/null && [ "${CI:-}" != true ]; then
     echo "elasticsearch: Maven is not installed: the tests on the real Elasticsearch will skip" >&2
     return 0

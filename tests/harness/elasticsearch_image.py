@@ -47,8 +47,8 @@ def lay_out(home: Path, layer: Path) -> None:
     (target / "config" / "jvm.options.d" / "harness.options").write_text(HARNESS_OPTIONS)
     shim = layer / "usr" / "local" / "lib" / "nofile_limit.so"
     shim.parent.mkdir(parents=True)
-    cc = require_program("cc", "gcc")
-    subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(shim), str(_SHIM_SOURCE), "-ldl"], check=True)
+    gcc = require_program("gcc", "gcc")
+    subprocess.run([gcc, "-shared", "-fPIC", "-O2", "-o", str(shim), str(_SHIM_SOURCE), "-ldl"], check=True)
 
 
 def environment() -> dict[str, str]:

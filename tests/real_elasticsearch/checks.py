@@ -1,0 +1,52 @@
+"""What every stack's Elasticsearch must show once started, checked on each node (used by the stack modules)."""
+
+from __future__ import annotations
+
+import re
+
+from ..harness.real_stack import RealStack
+
+DEPRECATED_SETTING = "cluster.routing.allocation.disk.watermark.enable_for_single_data_node"
+"""A setting 8.19 deprecates: setting it must leave a deprecation warning (the control that the log is watched)."""
+
+
+def assert_clean_boot(real: RealStack) -> None:
+    """No error in any node's server log, no deprecation warning naming a setting the stack writes, and every
+    setting of the rendered elasticsearch.yml in effect on every node as written (${VAR} expanded)."""
+    for node, pod in enumerate(real.pods):
+        errors = [line for line in real.server_log(node).splitlines() if re.match(r"\[[^]]+\]\[ERROR", line)]
+        assert errors == [], f"{pod.name}: {errors}"
+        ours = [event for event in real.deprecations(node) if any(key in event["message"] for key in real.config)]
+        assert ours == [], f"{pod.name} deprecates settings the stack writes: {ours}"
+        answer = real.api("/_nodes/_local/settings?flat_settings=true", node=node)
+        assert answer.status == 200, answer.body
+        (settings,) = [node_info["settings"] for node_info in answer.body["nodes"].values()]
+        for key, value in real.config.items():
+            expected = value.replace("${POD_NAME}", pod.name).replace("${POD_IP}", pod.ip) if isinstance(value, str) else value
+            assert _flat(settings, key) == _text(expected), f"{pod.name}: {key}"
+
+
+def _flat(settings: dict[str, object], key: str) -> object:
+    """A setting as _nodes/settings lists it: lists flattened to key.0, key.1, ..."""
+    if key in settings:
+        return settings[key]
+    return [settings[name] for name in sorted(settings) if re.fullmatch(re.escape(key) + r"\.\d+", name)]
+
+
+def _text(value: object) -> object:
+    """A YAML value as Elasticsearch echoes it: strings (booleans lower case), lists of strings."""
+    if isinstance(value, list):
+        return [_text(item) for item in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def assert_deprecations_are_logged(real: RealStack) -> None:
+    """The control: a deprecated setting set through the API is answered with a Warning header and logged."""
+    body = {"persistent": {DEPRECATED_SETTING: True}}
+    answer = real.api("/_cluster/settings", method="PUT", body=body)
+    assert answer.status == 200, answer.body
+    assert re.search(rf"(?im)^warning: .*{re.escape(DEPRECATED_SETTING)}", answer.headers), answer.headers
+    assert any(DEPRECATED_SETTING in event["message"] for event in real.deprecations()), real.deprecations()
+    assert real.api("/_cluster/settings", method="PUT", body={"persistent": {DEPRECATED_SETTING: None}}).status == 200

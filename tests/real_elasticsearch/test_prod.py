@@ -1,0 +1,76 @@
+"""The prod stack on the real Elasticsearch: three nodes, each in its own pod and network namespace, one cluster
+over transport TLS with the node certificate in the format pulumi-tls writes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..harness.real_stack import RealStack
+from ..support.certs import self_signed
+from .checks import assert_clean_boot, assert_deprecations_are_logged
+from .conftest import stack_fixture
+
+prod = stack_fixture("prod")
+
+
+def test_prod_boots_with_no_error_and_no_deprecation_for_its_settings(prod: RealStack) -> None:
+    assert_clean_boot(prod)
+    assert_deprecations_are_logged(prod)
+
+
+def test_three_nodes_form_one_green_cluster(prod: RealStack) -> None:
+    health = prod.wait_for_health("green", 3)
+    assert health["number_of_nodes"] == 3
+    names = prod.api("/_cat/nodes?h=name&format=json").body
+    assert sorted(node["name"] for node in names) == ["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"]
+    assert len({pod.ip for pod in prod.pods}) == 3  # three network namespaces
+
+
+def test_transport_tls_uses_the_stacks_sec1_ec_key(prod: RealStack) -> None:
+    key = prod.cluster.get(prod.namespace, "Secret", "elasticsearch-transport-tls")
+    assert key is not None
+    assert key["stringData"]["tls.key"].startswith("-----BEGIN EC PRIVATE KEY-----")  # SEC 1, as pulumi-tls writes
+    certificates = prod.api("/_ssl/certificates").body
+    transport = [c for c in certificates if c["path"].endswith("certs/transport/tls.crt")]
+    assert transport, certificates
+    assert transport[0]["has_private_key"] is True
+
+
+def _handshake(prod: RealStack, files: Path, certificate: str, key: str) -> subprocess.CompletedProcess[str]:
+    """A TLS 1.2 handshake with node 0's transport port from the cluster network, presenting `certificate`."""
+    (files / "client.crt").write_text(certificate)
+    (files / "client.key").write_text(key)
+    argv = ["openssl", "s_client", "-tls1_2", "-connect", f"{prod.pods[0].ip}:9300", "-cert", str(files / "client.crt")]
+    argv += ["-key", str(files / "client.key")]
+    return prod.pods[0].in_cluster(["sh", "-c", f"echo | {' '.join(argv)}"], timeout=30)
+
+
+def test_a_node_certificate_from_another_ca_is_refused(prod: RealStack, tmp_path: Path) -> None:
+    secret = prod.cluster.get(prod.namespace, "Secret", "elasticsearch-transport-tls")
+    assert secret is not None
+    ours = _handshake(prod, tmp_path, secret["stringData"]["tls.crt"], secret["stringData"]["tls.key"])
+    assert ours.returncode == 0, ours.stdout + ours.stderr  # the control: the stack's own node certificate
+    other_certificate, other_key = self_signed("another CA")  # a CA's own certificate: signed by another CA
+    theirs = _handshake(prod, tmp_path, other_certificate, other_key)
+    assert theirs.returncode != 0, theirs.stdout
+    assert "alert" in theirs.stderr.lower(), theirs.stderr
+
+
+@pytest.mark.parametrize("node", [0, 1, 2])
+def test_the_elastic_user_logs_in_on_every_node_and_anonymous_gets_401(prod: RealStack, node: int) -> None:
+    assert prod.api("/_security/_authenticate", node=node).body["username"] == "elastic"
+    assert prod.api("/_cluster/health", user=None, node=node).status == 401
+    assert prod.pods[node].ready("elasticsearch") is None  # the readiness probe logs in
+
+
+def test_prestop_sets_the_delayed_timeout_on_every_index(prod: RealStack) -> None:
+    created = prod.api("/orders", method="PUT", body={"settings": {"number_of_replicas": 1}})
+    assert created.status == 200, created.body
+    hook = prod.pods[2].containers["elasticsearch"].spec["lifecycle"]["preStop"]["exec"]["command"]
+    done = prod.pods[2].exec("elasticsearch", hook, timeout=60)
+    assert done.returncode == 0, done.stderr
+    settings = prod.api("/orders/_settings/index.unassigned.node_left.delayed_timeout").body
+    assert settings["orders"]["settings"]["index"]["unassigned"]["node_left"]["delayed_timeout"] == "5m"
