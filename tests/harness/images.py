@@ -6,7 +6,7 @@
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
 | elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | tests/standins |
-| elasticsearch, with `elasticsearch_home` | the real Elasticsearch of that release | scripts/elasticsearch (elasticsearch_image.py) |
+| elasticsearch (`elasticsearch_home`) | the real Elasticsearch of that release | elasticsearch_image.py |
 | vault | the Vault agent stand-in (templates against a KV fixture: the "Vault server") | tests/standins/vault |
 
 An image is a `layer` (a directory laid over the container's root: its top-level directories that

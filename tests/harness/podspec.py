@@ -2,7 +2,7 @@
 
 As the kubelet and the container runtime read them: `command`/`args` replace the image's
 entrypoint/cmd, `$(VAR)` references expand, env comes from the image then `envFrom` then `env`
-(values, fieldRefs, Secret and ConfigMap keys), then what the harness's image overrides, and the user, groups, capabilities and
+(values, fieldRefs, Secret, ConfigMap keys) then the harness's image overrides; the user, groups, capabilities and
 no_new_privs come from the container's securityContext over the pod's over the image's default.
 """
 

@@ -123,7 +123,9 @@ def service_hosts(cluster: Cluster, workload: dict[str, Any], addresses: Sequenc
 
 
 @contextmanager
-def run_real_stack(stack: str, recording: Recording, workdir: Path, vault_agent: Path, home: Path) -> Iterator[RealStack]:
+def run_real_stack(
+    stack: str, recording: Recording, workdir: Path, vault_agent: Path, home: Path
+) -> Iterator[RealStack]:
     """Every Elasticsearch pod of the stack on the real Elasticsearch at `home`, started, ready and the cluster
     formed; stopped on exit."""
     with Cluster(

@@ -22,7 +22,9 @@ def assert_clean_boot(real: RealStack) -> None:
         assert answer.status == 200, answer.body
         (settings,) = [node_info["settings"] for node_info in answer.body["nodes"].values()]
         for key, value in real.config.items():
-            expected = value.replace("${POD_NAME}", pod.name).replace("${POD_IP}", pod.ip) if isinstance(value, str) else value
+            expected = value
+            if isinstance(value, str):
+                expected = value.replace("${POD_NAME}", pod.name).replace("${POD_IP}", pod.ip)
             assert _flat(settings, key) == _text(expected), f"{pod.name}: {key}"
 
 

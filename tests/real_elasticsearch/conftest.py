@@ -27,7 +27,8 @@ def elasticsearch_home() -> Path:
     for program, package in (("mvn", "maven"), ("javac", "openjdk-17-jdk-headless")):
         if shutil.which(program) is None:
             unavailable(f"{program} not found: install the Debian package {package} to build Elasticsearch")
-    built = subprocess.run([PROJECT_DIR / "scripts" / "elasticsearch", "home"], capture_output=True, text=True)
+    script = PROJECT_DIR / "scripts" / "elasticsearch"
+    built = subprocess.run([script, "home"], capture_output=True, text=True, check=False)
     if built.returncode != 0:
         pytest.fail(f"scripts/elasticsearch home failed:\n{built.stderr[-3000:]}")
     return Path(built.stdout.strip().splitlines()[-1])
