@@ -18,3 +18,16 @@ def test_dev_has_security_off_so_anonymous_requests_are_served(dev: RealStack) -
     assert dev.password is None
     assert dev.api("/_cluster/health", user=None).status == 200
     assert dev.pods[0].ready("elasticsearch") is None
+
+
+def test_the_exporter_reads_the_real_node_through_the_ambassador(dev: RealStack) -> None:
+    """The PrometheusAdapter's exporter (Debian's prometheus-elasticsearch-exporter, as rendered: through the TLS
+    ambassador on localhost:9200) reports the real cluster's health and the real JVM's heap (the harness's 512 MiB)."""
+    pod = dev.pods[0]
+    scraped = pod.in_cluster(["curl", "--silent", "--fail", "--max-time", "20", f"http://{pod.ip}:9114/metrics"])
+    assert scraped.returncode == 0, scraped.stderr
+    metrics = scraped.stdout
+    assert 'elasticsearch_cluster_health_number_of_nodes{cluster="elasticsearch"} 1' in metrics
+    heap = [line for line in metrics.splitlines() if line.startswith('elasticsearch_jvm_memory_max_bytes{area="heap"')]
+    assert heap, metrics[:2000]
+    assert float(heap[0].rsplit(" ", 1)[1]) == 512 * 2**20

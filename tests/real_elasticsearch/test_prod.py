@@ -3,8 +3,11 @@ over transport TLS with the node certificate in the format pulumi-tls writes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +77,51 @@ def test_prestop_sets_the_delayed_timeout_on_every_index(prod: RealStack) -> Non
     assert done.returncode == 0, done.stderr
     settings = prod.api("/orders/_settings/index.unassigned.node_left.delayed_timeout").body
     assert settings["orders"]["settings"]["index"]["unassigned"]["node_left"]["delayed_timeout"] == "5m"
+
+
+BULK_BYTES = 90 * 2**20
+"""A bulk body as large as Elasticsearch's default http.max_content_length (100 MB) admits with its framing."""
+
+
+def _client_session(prod: RealStack, files: Path, *, with_certificate: bool) -> dict[str, Any]:
+    """The official Python client's session (client_session.py) against node 0 through the TLS ambassador, verified
+    against the stack's exported CA, with the ingest client's certificate or without one."""
+
+    def secret_file(namespace: str, secret: str, key: str) -> str:
+        found = prod.cluster.get(namespace, "Secret", secret)
+        assert found is not None, secret
+        path = files / f"{secret}-{key}"
+        path.write_text(found["stringData"][key])
+        return str(path)
+
+    config: dict[str, Any] = {
+        "url": f"https://{prod.pods[0].ip}:9200",
+        "server_name": prod.cluster.service_host("elasticsearch", prod.namespace),
+        "ca": secret_file(prod.namespace, "elasticsearch-tls", "ca.crt"),
+        "password": prod.password,
+        "bulk_bytes": BULK_BYTES,
+    }
+    if with_certificate:
+        config["cert"] = secret_file("ingest", "elasticsearch-client-ingest", "tls.crt")
+        config["key"] = secret_file("ingest", "elasticsearch-client-ingest", "tls.key")
+    script = Path(__file__).with_name("client_session.py")
+    done = prod.pods[0].in_cluster([sys.executable, str(script), json.dumps(config)], timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_python_client_indexes_searches_bulks_and_scrolls_through_the_ambassador(
+    prod: RealStack, tmp_path: Path
+) -> None:
+    seen = _client_session(prod, tmp_path, with_certificate=True)
+    assert "error" not in seen, seen
+    assert seen["version"] == "8.19.21"
+    assert seen["search_hits"] == 1
+    assert seen["bulk_indexed"] == seen["bulk_count"] == seen["scrolled"]
+    assert seen["bulk_count"] * 1000 >= BULK_BYTES * 0.9  # about 1 KB a document: the whole body arrived
+
+
+def test_the_ambassador_refuses_a_client_without_a_certificate(prod: RealStack, tmp_path: Path) -> None:
+    seen = _client_session(prod, tmp_path, with_certificate=False)
+    assert seen.get("error") in {"ConnectionError", "TransportError", "ApiError", "BadRequestError"}, seen
+    assert "certificate" in seen["message"].lower() or "400" in seen["message"], seen

@@ -32,3 +32,9 @@ def test_anonymous_and_wrong_passwords_get_401(staging: RealStack) -> None:
 def test_the_readiness_probe_logs_in(staging: RealStack) -> None:
     """Ready means the probe's curl got the cluster's health, which Elasticsearch answers only to a known user."""
     assert staging.pods[0].ready("elasticsearch") is None
+
+
+def test_transport_tls_loads_the_stacks_certificate(staging: RealStack) -> None:
+    paths = [certificate["path"] for certificate in staging.api("/_ssl/certificates").body]
+    for name in ("tls.crt", "ca.crt"):
+        assert any(path.endswith(f"certs/transport/{name}") for path in paths), paths
