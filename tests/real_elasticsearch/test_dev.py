@@ -31,3 +31,13 @@ def test_the_exporter_reads_the_real_node_through_the_ambassador(dev: RealStack)
     heap = [line for line in metrics.splitlines() if line.startswith('elasticsearch_jvm_memory_max_bytes{area="heap"')]
     assert heap, metrics[:2000]
     assert float(heap[0].rsplit(" ", 1)[1]) == 512 * 2**20
+
+
+def test_the_log_tailer_streams_the_real_server_log(dev: RealStack) -> None:
+    """ES_LOG_STYLE=file: the real node writes <cluster>.log in the logs volume (our log4j2.file.properties), and the
+    LogTailSidecar's container streams its lines to its own output, as `kubectl logs` would show them."""
+    pod = dev.pods[0]
+    started = f"[{pod.name}] started"
+    assert started in dev.server_log()
+    pod.wait_for_log("tail-elasticsearch-log", started, timeout=30)
+    assert "ECS" not in pod.logs("tail-elasticsearch-log")  # the text log, not the JSON one
