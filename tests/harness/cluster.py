@@ -133,6 +133,8 @@ class Cluster:
             images=self.images,
             sysctls=self.sysctls,
             hosts=hosts or {},
+            # A StatefulSet pod's claims outlive it, as PersistentVolumeClaims do: started again, it finds its data.
+            claims=self.workdir / "claims" / f"{meta['name']}-{suffix}" if workload["kind"] == "StatefulSet" else None,
         )
         with run_pod(pod, self.network, self.workdir / f"pod{self.pods}", ready=ready) as running:
             yield running

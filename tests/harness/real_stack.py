@@ -9,7 +9,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,39 @@ class Answer:
 class RealStack:
     stack: str
     cluster: Cluster
-    pods: list[RunningPod]
-    namespace: str
+    workload: dict[str, Any]
+    hosts: dict[str, list[str]]
+    """The Services' names every pod resolves (service_hosts)."""
     config: dict[str, Any]
     """The rendered elasticsearch.yml."""
+    pods: list[RunningPod] = field(default_factory=list)
+    """The running pods, by ordinal."""
+    _running: list[ExitStack] = field(default_factory=list)
+
+    @property
+    def namespace(self) -> str:
+        return str(self.workload["metadata"]["namespace"])
+
+    def start(self, ordinal: int) -> RunningPod:
+        """Start the workload's pod `ordinal` (its claims kept from an earlier start), not waiting for readiness."""
+        running = ExitStack()
+        pod = running.enter_context(self.cluster.run(self.workload, self.hosts, ready=False, ordinal=ordinal))
+        if ordinal < len(self.pods):
+            self.pods[ordinal], self._running[ordinal] = pod, running
+        else:
+            self.pods.append(pod)
+            self._running.append(running)
+        return pod
+
+    def delete(self, ordinal: int) -> float:
+        """Delete pod `ordinal` as the kubelet does (preStop hooks, SIGTERM, sidecars last); seconds to its end."""
+        seconds = self.pods[ordinal].terminate()
+        self._running[ordinal].close()
+        return seconds
+
+    def stop_all(self) -> None:
+        for running in reversed(self._running):
+            running.close()
 
     @property
     def password(self) -> str | None:
@@ -134,23 +163,24 @@ def run_real_stack(
         workload = cluster.workload("elasticsearch")
         replicas = int(workload["spec"].get("replicas", 1))
         hosts = service_hosts(cluster, workload, cluster.network.next_addresses(replicas))
-        namespace = workload["metadata"]["namespace"]
+        namespace = workload["metadata"].get("namespace", "default")
         config_map = cluster.get(namespace, "ConfigMap", "elasticsearch-config")
         assert config_map is not None
         config = yaml.safe_load(config_map["data"]["elasticsearch.yml"])
-        with ExitStack() as pods:
+        real = RealStack(stack, cluster, workload, hosts, config)
+        try:
             # Not waiting for readiness pod by pod: a node of a new cluster is ready once the cluster is green,
             # which takes its peers (podManagementPolicy Parallel starts them together, as here).
-            running = [
-                pods.enter_context(cluster.run(workload, hosts, ready=False, ordinal=ordinal))
-                for ordinal in range(replicas)
-            ]
-            real = RealStack(stack, cluster, running, namespace, config)
-            _wait_ready(running)
+            for ordinal in range(replicas):
+                real.start(ordinal)
+            wait_ready(real.pods)
             yield real
+        finally:
+            real.stop_all()
 
 
-def _wait_ready(pods: list[RunningPod]) -> None:
+def wait_ready(pods: list[RunningPod]) -> None:
+    """Until each pod's Elasticsearch readiness probe passes (AssertionError when one exits or START_TIMEOUT ends)."""
     deadline = time.monotonic() + START_TIMEOUT
     for pod in pods:
         while (why := pod.ready("elasticsearch")) is not None:

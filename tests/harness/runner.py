@@ -65,6 +65,8 @@ class PodSpec:
     """The node's sysctl stand-ins, bound over /proc/sys in every container."""
     hosts: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
     """Extra /etc/hosts names -> an address or several (Services of other pods)."""
+    claims: Path | None = None
+    """Where the pod's volume claims live across its starts (None: with the pod's other volumes)."""
 
 
 @dataclass
@@ -215,7 +217,7 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     workdir.mkdir(parents=True)
-    volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes")
+    volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes", pod.claims)
     memory = [(volume.path, volume.memory) for volume in volumes.values() if volume.memory]
     network = cluster.attach(memory)
     running = RunningPod(pod.name, pod.namespace, network.ip, pod.spec, volumes, cluster)
