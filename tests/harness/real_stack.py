@@ -55,7 +55,14 @@ class RealStack:
         return str(self.workload["metadata"]["namespace"])
 
     def start(self, ordinal: int) -> RunningPod:
-        """Start the workload's pod `ordinal` (its claims kept from an earlier start), not waiting for readiness."""
+        """Start the workload's pod `ordinal` (its claims kept from an earlier start), not waiting for readiness.
+
+        A pod started again gets a new IP, as in Kubernetes, and the Services' names follow it (as cluster DNS
+        does) in the hosts file of every pod started from then on."""
+        if ordinal < len(self.pods):
+            addresses = [pod.ip for pod in self.pods]
+            (addresses[ordinal],) = self.cluster.network.next_addresses(1)
+            self.hosts = service_hosts(self.cluster, self.workload, addresses)
         running = ExitStack()
         pod = running.enter_context(self.cluster.run(self.workload, self.hosts, ready=False, ordinal=ordinal))
         if ordinal < len(self.pods):
