@@ -10,11 +10,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpatterns.elasticsearch.metrics import exporter_args
+from podpatterns.elasticsearch.exporter import exporter_args
 from podpatterns.logtail.contribution import tail_command
 from podpatterns.metrics.settings import CLUSTER_COLLECTORS, EXPORTER_PORT
 
-from tests.behaviour.busybox_image import busybox_path
+from tests.lib.busybox_image import busybox_path
 
 from . import load, peers, proxies
 from .processes import Server, serving
@@ -97,7 +97,7 @@ def exporter(workdir: Path, durations: Durations) -> Footprint:
     """The exporter with the pod's flags and every cluster-wide collector (as in a one-node stack), against the
     Elasticsearch stand-in, scraped back to back."""
     standin_port = 19201
-    standin = [sys.executable, "-m", "tests.standins.elasticsearch", "--port", str(standin_port)]
+    standin = [sys.executable, "-m", "tests.lib.standins.elasticsearch", "--port", str(standin_port)]
     args = exporter_args(uri=f"http://127.0.0.1:{standin_port}", ca_file=None, collectors=CLUSTER_COLLECTORS)
     url = f"http://127.0.0.1:{EXPORTER_PORT}/metrics"
     argv = ["prometheus-elasticsearch-exporter", *args]

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from podpatterns import ElasticsearchApp
+from podpatterns.elasticsearch.settings import load_stack_settings
 from podpatterns.render import run_offline, run_with_mocks
 from podpatterns.render.offline import stack_config
-from podpatterns.settings import load_stack_settings
 
-from tests.support.variants import PROJECT_DIR
+from tests.lib.support.variants import PROJECT_DIR
 
 REPEATS = 3
 

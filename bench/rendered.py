@@ -12,9 +12,9 @@ from typing import Any
 from podpatterns.render import kubernetes_objects
 from podpatterns.tls.contribution import CONFIG_DIR, TLS_DIR
 
-from tests.support.certs import materialize
-from tests.support.nginx import for_debian_nginx
-from tests.support.variants import render_variant
+from tests.lib.support.certs import materialize
+from tests.lib.support.nginx import for_debian_nginx
+from tests.lib.support.variants import render_variant
 
 BASE_STACK = "dev"
 LISTEN_PORT = 9200

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from podpatterns.render import Recording, run_offline
 
-from tests.harness import Cluster
-from tests.standins.vault import PROD_KV, build_agent
-from tests.support.variants import PROJECT_DIR
+from tests.lib.harness import Cluster
+from tests.lib.standins.vault import PROD_KV, build_agent
+from tests.lib.support.variants import PROJECT_DIR
 
 NODES = 3
 

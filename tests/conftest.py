@@ -1,22 +1,55 @@
 """Shared fixtures: the project's stacks rendered offline once per session, the Vault agent stand-in built once,
-the dev and prod stacks' Elasticsearch pods run by the end-to-end harness once per module that asks."""
+the dev and prod stacks' Elasticsearch pods run by the end-to-end harness once per module that asks; and the markers
+that say what each test needs (pyproject.toml registers them), by folder and by fixture."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
-from .harness.stack import StackPod, run_stack
-from .standins.vault import build_agent
+from .lib.harness.stack import StackPod, run_stack
+from .lib.kube import Kube
+from .lib.prerequisites import unavailable
+from .lib.standins.vault import build_agent
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = TESTS_DIR.parent
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_DIR / "stacks").glob("Pulumi.*.yaml")
 )
+
+
+FOLDER_NEEDS = {
+    "behaviour": ("root",),
+    "e2e": ("root", "slow"),
+    "cluster": ("cluster", "slow"),
+    "engine": ("engine", "slow"),
+    "real_elasticsearch": ("root", "slow"),
+    "vault": ("root", "cluster", "slow"),
+}
+"""The markers of every test in a folder of tests/ (a module adds its own with `pytestmark`)."""
+FIXTURE_NEEDS = {
+    "kube": ("cluster",),
+    "built_engine": ("engine",),
+    "stack_pod": ("root", "slow"),
+    "vault_agent": ("tools",),  # compiled with Go
+}
+"""The markers of every test that uses a fixture, directly or through another fixture."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
+        needs = set(FOLDER_NEEDS.get(folder, ()))
+        for fixture in getattr(item, "fixturenames", ()):
+            needs.update(FIXTURE_NEEDS.get(fixture, ()))
+        for need in sorted(needs):
+            item.add_marker(need)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +65,7 @@ def rendered(recordings: dict[str, Recording]) -> dict[str, list[Manifest]]:
 
 @pytest.fixture(scope="session")
 def vault_agent(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Vault agent stand-in (tests/standins/vault/agent.go), compiled with Debian's Go."""
+    """The Vault agent stand-in (tests/lib/standins/vault/agent.go), compiled with Debian's Go."""
     return build_agent(tmp_path_factory.mktemp("vault-agent"))
 
 
@@ -47,3 +80,19 @@ def stack_pod(
     stack = request.param
     with run_stack(stack, recordings[stack], tmp_path_factory.mktemp(f"pod-{stack}"), vault_agent) as pod:
         yield pod
+
+
+@pytest.fixture(scope="session")
+def kube() -> Kube:
+    """kubectl on the test cluster scripts/test starts (scripts/cluster up), from the variables `scripts/cluster env`
+    prints. Without it the tests skip, except under CI.
+
+    Both must be set: a KUBECONFIG alone may be a developer's real cluster, which no test may touch.
+    """
+    kubeconfig, bin_dir = os.environ.get("KUBECONFIG"), os.environ.get("PODPATTERNS_KUBE_BIN")
+    if not (kubeconfig and bin_dir):
+        unavailable(
+            "no test cluster: scripts/test starts one when Go is installed (scripts/cluster up, then "
+            "export $(scripts/cluster env) to run pytest by hand)"
+        )
+    return Kube(Path(bin_dir) / "kubectl", Path(kubeconfig))

@@ -3,19 +3,20 @@
 from podpatterns import ElasticsearchApp, PodContribution, PrometheusAdapter, TlsAmbassador
 """
 
-from .builder import Planned, PodBuilder
-from .contribution_data import PodContributionData
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, ElasticsearchArgs
+from .elasticsearch.settings import AppSettings, ElasticsearchSettings
 from .logtail.args import LogTailSidecarArgs
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter, PrometheusAdapterArgs
-from .podmodel import MergedPod, PodConflictError, PodContribution, merge_pod
-from .podsecurity import PodSecurityError
-from .podtemplate import PodTemplateMerge, PodTemplateMergeArgs
-from .settings import AppSettings, ElasticsearchSettings, SettingsError
+from .pod.builder import Planned, PodBuilder
+from .pod.contribution_data import PodContributionData
+from .pod.model import MergedPod, PodConflictError, PodContribution, merge_pod
+from .pod.pod_security import PodSecurityError
+from .pod.target import WorkloadTarget
+from .pod.template_merge import PodTemplateMerge, PodTemplateMergeArgs
+from .settings import SettingsError
 from .sysctl.args import SysctlInitArgs
 from .sysctl.component import SysctlInit
-from .target import WorkloadTarget
 from .tls import TlsAmbassador, TlsAmbassadorArgs, TlsSettings
 from .vault.args import VaultSecretsInitArgs
 from .vault.component import VaultSecretsInit

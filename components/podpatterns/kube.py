@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .podmodel import Manifest
+from .pod.model import Manifest
 
 MANAGED_BY = "pod-patterns"
 BUSYBOX_IMAGE = "busybox:1.36.1"

@@ -3,7 +3,7 @@
 Run `python -m podpatterns.package` to print the schema. Every type token is `podpatterns:index:<ClassName>`,
 the package name below. Other languages reach the components through `podpatterns.provider`, the SDK's
 component provider with every argument settled first; the schema is inferred from the components' `args`
-annotations: the generated TypedDicts (see `podpatterns.settings.typed_args`) and WorkloadTarget.
+annotations: the generated TypedDicts (see `podpatterns.reference.typed_args`) and WorkloadTarget.
 """
 
 import json
@@ -16,7 +16,7 @@ from pulumi.provider.experimental.schema import generate_schema
 from .elasticsearch import ElasticsearchApp
 from .logtail.component import LogTailSidecar
 from .metrics import PrometheusAdapter
-from .podtemplate import PodTemplateMerge
+from .pod.template_merge import PodTemplateMerge
 from .sysctl.component import SysctlInit
 from .tls import TlsAmbassador
 from .vault.component import VaultSecretsInit

@@ -11,7 +11,7 @@ import dataclasses
 import pulumi
 
 from .elasticsearch import ElasticsearchApp, ElasticsearchAppArgs
-from .settings import load_stack_settings
+from .elasticsearch.settings import load_stack_settings
 
 COMPONENT_NAME = "elasticsearch"
 """The cluster's logical name, whatever `elasticsearch.name` says: a new cluster name then renames the Kubernetes

@@ -1,5 +1,7 @@
-# Sourced by scripts/cluster (after scripts/lib/kube.sh): start, describe and stop the loopback control plane.
+# Sourced by scripts/cluster and scripts/test: start, describe and stop the loopback control plane.
+source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
 CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
@@ -266,25 +268,7 @@ cluster_for_tests() {
 }
 
 # Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
-CLUSTER_TEST_PATHS=(tests/cluster tests/engine)
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault)
 cluster_wanted() {
   tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
-}
-
-# Whether pytest's arguments ($2...) select tests under the paths in $1 (separated by spaces): no path (the whole
-# suite), or a path that is one of them, inside one or contains one.
-tests_wanted() {
-  local paths=$1 arg path wanted any_path=false
-  shift
-  for arg in "$@"; do
-    path=${arg%%::*}
-    path=${path%/}
-    [ -e "$path" ] || continue
-    any_path=true
-    for wanted in $paths; do
-      case "$wanted/" in "$path"/*) return 0 ;; esac
-      case "$path/" in "$wanted"/*) return 0 ;; esac
-    done
-  done
-  ! $any_path
 }

@@ -1,9 +1,9 @@
-# Sourced by scripts/test: the Node.js packages tests run (tests/mermaid: Mermaid's own parser for the pod diagrams;
-# tests/sdks/typescript: Pulumi's Node.js SDK and tsc, which the generated TypeScript SDK is compiled with),
+# Sourced by scripts/test: the Node.js packages tests run (tests/lib/mermaid: Mermaid's own parser for the pod diagrams;
+# tests/lib/sdks/typescript: Pulumi's Node.js SDK and tsc, which the generated TypeScript SDK is compiled with),
 # installed with npm ci from each lock file; again only when a lock file changes.
 ensure_node_modules() {
   local dir stamp
-  for dir in tests/mermaid tests/sdks/typescript; do
+  for dir in tests/lib/mermaid tests/lib/sdks/typescript; do
     stamp="$dir/node_modules/.installed-$(sha256sum "$dir/package-lock.json" | cut -c1-16)"
     [ -f "$stamp" ] && continue
     if ! command -v npm >/dev/null; then

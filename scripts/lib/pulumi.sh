@@ -1,8 +1,10 @@
 # Sourced by scripts/pulumi and scripts/test: the real Pulumi engine, built from the pinned wrapper modules under
 # toolchain/pulumi (the CLI with a Python language host, the kubernetes provider, the tls provider) into a cache
-# outside the checkout, one directory per module keyed by its files and the Go version, and a PULUMI_HOME there
-# with the two providers installed as plugins. A machine that built them once only reuses them.
+# outside the checkout, one directory per module keyed by its files and the Go version (gobuild.sh), and a PULUMI_HOME
+# there with the two providers installed as plugins. A machine that built them once only reuses them.
+source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
 PULUMI_TOOLCHAIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../toolchain/pulumi" && pwd)
 # Part of every cache key: raise it when the build steps below change, so that machines rebuild.
 PULUMI_BUILD_REVISION=1
@@ -11,35 +13,26 @@ PULUMI_MODULES=(cli tls kubernetes yaml languages)  # in build order: the CLI fi
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_TLS_VERSION=5.3.0
 
-pulumi_cache() {
-  echo "${PODPATTERNS_CACHE:-$HOME/.cache/pod-patterns}"
-}
-
 # The pinned version of a module required by a wrapper: pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3
 pulumi_pinned() {
-  awk -v module="$2" '$1 == module && $2 ~ /^v/ { print $2; exit }' "$PULUMI_TOOLCHAIN/$1/go.mod"
+  gobuild_pinned "$PULUMI_TOOLCHAIN/$1" "$2"
 }
 
 # The key of a wrapper module: its files (go.mod, go.sum, our Go sources), the Go version and the build revision.
 _pulumi_key() {
-  (
-    cd "$PULUMI_TOOLCHAIN/$1" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
-      xargs sha256sum
-    go env GOVERSION
-    echo "$PULUMI_BUILD_REVISION"
-  ) | sha256sum | cut -c1-16
+  gobuild_key "$PULUMI_TOOLCHAIN/$1" "$PULUMI_BUILD_REVISION"
 }
 
 # The directory of a module's built programs (it may not exist yet).
 pulumi_bin_dir() {
-  echo "$(pulumi_cache)/pulumi-$1-$(_pulumi_key "$1")/bin"
+  gobuild_bin_dir "pulumi-$1" "$(_pulumi_key "$1")"
 }
 
 # PULUMI_HOME with the providers and the YAML host installed as plugins: keyed by every module.
 pulumi_home_dir() {
   local key
   key=$(for module in "${PULUMI_MODULES[@]}"; do _pulumi_key "$module"; done | sha256sum | cut -c1-16)
-  echo "$(pulumi_cache)/pulumi-home-$key"
+  echo "$(gobuild_cache)/pulumi-home-$key"
 }
 
 # The directory of a module in the module cache, downloading it if needed: _pulumi_module_dir WRAPPER MODULE
@@ -50,19 +43,14 @@ _pulumi_module_dir() {
   echo "$dir"
 }
 
-# go build in the wrapper's copy: _pulumi_go_build SRC OUT LDFLAGS PACKAGE
-_pulumi_go_build() {
-  (cd "$1" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly nice -n 5 go build -trimpath -ldflags "-s -w $3" -o "$2" "$4")
-}
-
 # The CLI (version linked in: the Automation API parses `pulumi version`) and our Python language host with Pulumi's
 # pulumi-language-python-exec beside it (from the SDK module, as upstream ships it).
 _pulumi_build_cli() {
   local src=$1 out=$2 version sdk
   version=$(pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3)
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
-  _pulumi_go_build "$src" "$out/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || return
-  _pulumi_go_build "$src" "$out/pulumi-language-python" "$ldflags" ./cmd/pulumi-language-python || return
+  gobuild_go "$src" "$out/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || return
+  gobuild_go "$src" "$out/pulumi-language-python" "$ldflags" ./cmd/pulumi-language-python || return
   sdk=$(_pulumi_module_dir cli github.com/pulumi/pulumi/sdk/v3) || return
   install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
 }
@@ -73,22 +61,22 @@ _pulumi_build_kubernetes() {
   dir=$(_pulumi_module_dir kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4) || return
   install -m 0644 "$dir/cmd/pulumi-resource-kubernetes/schema.json" \
     "$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$src/"
-  _pulumi_go_build "$src" "$out/pulumi-resource-kubernetes" \
+  gobuild_go "$src" "$out/pulumi-resource-kubernetes" \
     "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_VERSION" .
 }
 
 # The tls provider: tfgen writes the schema and bridge metadata from our mapping, then the provider embeds them.
 _pulumi_build_tls() {
   local src=$1 out=$2 ldflags="-X podpatterns.local/toolchain/pulumi/tls/info.Version=$PULUMI_TLS_VERSION"
-  _pulumi_go_build "$src" "$src/pulumi-tfgen-tls" "$ldflags" ./cmd/pulumi-tfgen-tls || return
+  gobuild_go "$src" "$src/pulumi-tfgen-tls" "$ldflags" ./cmd/pulumi-tfgen-tls || return
   # No docs nor examples in the schema: converting them needs the upstream repository and a converter plugin.
   (cd "$src" && ./pulumi-tfgen-tls schema --skip-docs --skip-examples --out cmd/pulumi-resource-tls) || return
-  _pulumi_go_build "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
+  gobuild_go "$src" "$out/pulumi-resource-tls" "$ldflags" ./cmd/pulumi-resource-tls
 }
 
 # The YAML language host, installed as a plugin (it needs an older pulumi/pkg/v3 than the CLI's).
 _pulumi_build_yaml() {
-  _pulumi_go_build "$1" "$2/pulumi-language-yaml" \
+  gobuild_go "$1" "$2/pulumi-language-yaml" \
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(pulumi_pinned yaml github.com/pulumi/pulumi-yaml)" \
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
@@ -96,35 +84,25 @@ _pulumi_build_yaml() {
 # Our SDK generator (Pulumi's code generators), as the Node.js and Go language hosts of `pulumi package gen-sdk`: the
 # name it runs under chooses the language.
 _pulumi_build_languages() {
-  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
-  _pulumi_go_build "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
+  local ldflags
+  ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
+  gobuild_go "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
   cp "$2/pulumi-language-nodejs" "$2/pulumi-language-go"
 }
 
 # Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.
 _pulumi_ensure_module() {
-  local module=$1 bin log
+  local module=$1 bin
   bin=$(pulumi_bin_dir "$module")
   [ -f "$bin/.complete" ] && return 0
   echo "pulumi: building $module from $PULUMI_TOOLCHAIN/$module into $bin (once per machine)" >&2
-  rm -rf "$bin.partial" && mkdir -p "$bin.partial/src"
-  log=$bin.partial/build.log
-  # A copy of the wrapper, so that the files copied in at build time never land in the checkout.
-  cp -R "$PULUMI_TOOLCHAIN/$module/." "$bin.partial/src/"
-  if ! "_pulumi_build_$module" "$bin.partial/src" "$bin.partial" >>"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    echo "pulumi: building $module failed; the whole log is $log. Check that the Go module proxy is reachable" \
-      "and that Go is 1.26 or newer ($(go env GOVERSION))" >&2
-    return 1
-  fi
-  rm -rf "$bin.partial/src" "$bin"
-  mv "$bin.partial" "$bin"
-  touch "$bin/.complete"
+  gobuild_ensure pulumi "$PULUMI_TOOLCHAIN/$module" "$bin" "Check that the Go module proxy is reachable" \
+    "_pulumi_build_$module"
 }
 
 # Builds what is missing and installs the providers into PULUMI_HOME. Prints nothing on a warm machine.
 ensure_pulumi() {
-  command -v go >/dev/null || { echo "pulumi: go is not installed: install Go 1.26 (https://go.dev/dl/)" >&2; return 1; }
+  gobuild_require_go pulumi || return
   local module home
   for module in "${PULUMI_MODULES[@]}"; do
     _pulumi_ensure_module "$module" || return
@@ -152,13 +130,14 @@ pulumi_tools_dir() {
 # The environment of the real CLI: PATH (the CLI and the language host), PULUMI_HOME, no update check and no plugin
 # downloads. The caller's backend, passphrase and kubeconfig are kept.
 pulumi_env() {
-  export PATH="$(pulumi_tools_dir):$PATH"
-  export PULUMI_HOME="$(pulumi_home_dir)"
+  PATH="$(pulumi_tools_dir):$PATH"
+  PULUMI_HOME=$(pulumi_home_dir)
+  export PATH PULUMI_HOME
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 }
 
-# For scripts/test: builds the engine when the selected tests use it (tests_wanted: scripts/lib/cluster.sh). Without
+# For scripts/test: builds the engine when the selected tests use it (tests_wanted: selected.sh). Without
 # Go those tests skip, except under CI=true, where a failed build stops the run.
 pulumi_for_tests() {
   tests_wanted tests/engine "$@" || return 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
-from .conftest import require_program
+from ..lib.prerequisites import require_program
 
 UNIT_TESTS = Path(__file__).resolve().parent / "alerts" / "elasticsearch-alerts.test.yaml"
 

@@ -1,4 +1,4 @@
-"""The TLS ambassador under Elasticsearch's real traffic, on the real nginx in the dev stack's pod (tests/harness):
+"""The TLS ambassador under Elasticsearch's real traffic, on the real nginx in the dev stack's pod (tests/lib/harness):
 bulk uploads and large answers stream through without touching /tmp, and a fleet of keep-alive clients fits.
 
 Sizes are the issue's: 3 concurrent 100 MiB bulk bodies, one 200 MiB answer, 2,000 TLS clients held open at once.
@@ -20,7 +20,7 @@ from podpatterns.quantity import parse_memory
 from podpatterns.render import Recording
 
 from ..conftest import PROJECT_DIR
-from ..harness.stack import TLS_PORT, StackPod, run_stack
+from ..lib.harness.stack import TLS_PORT, StackPod, run_stack
 
 MIB = 2**20
 BULK_BYTES = 100 * MIB
@@ -117,7 +117,7 @@ def test_bulk_bodies_and_a_large_answer_stream_through_without_filling_tmp(dev_p
 
 
 def test_two_thousand_keep_alive_tls_clients_at_once(dev_pod: StackPod) -> None:
-    script = PROJECT_DIR / "tests" / "support" / "keepalive_clients.py"
+    script = PROJECT_DIR / "tests" / "lib" / "support" / "keepalive_clients.py"
     argv = [sys.executable, str(script), dev_pod.host, dev_pod.pod.ip, str(TLS_PORT), dev_pod.ca, str(CLIENTS), "/"]
     result = dev_pod.pod.in_cluster(argv, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from ..standins.elasticsearch import NODE, ElasticsearchStandIn, security_password
-from ..standins.elasticsearch_keystore import run as keystore
+from ..lib.standins.elasticsearch import NODE, ElasticsearchStandIn, security_password
+from ..lib.standins.elasticsearch_keystore import run as keystore
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The exporter container as rendered, on the real prometheus-elasticsearch-exporter 1.5.0, in pods run
-by the harness (tests/harness) beside the Elasticsearch stand-in. Through the TLS ambassador with the
+by the harness (tests/lib/harness) beside the Elasticsearch stand-in. Through the TLS ambassador with the
 stack's own CA: tests/behaviour/test_tls_ambassador.py and tests/e2e."""
 
 from __future__ import annotations
@@ -10,20 +10,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from podpatterns.elasticsearch.metrics import adapter_args
-from podpatterns.elasticsearch.plan import target_of
+from podpatterns.elasticsearch.cluster import target_of
+from podpatterns.elasticsearch.exporter import adapter_args
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.metrics.component import parse_adapter_args
 from podpatterns.metrics.contribution import adapter_contribution
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.program import main
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import stack_config
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import KeyStyle, parse
 
 from ..conftest import PROJECT_DIR
-from ..harness import Cluster, RunningPod
-from ..standins.vault import PROD_KV
-from ..support.certs import self_signed
+from ..lib.harness import Cluster, RunningPod
+from ..lib.standins.vault import PROD_KV
+from ..lib.support.certs import self_signed
 
 HEALTH_UP = "elasticsearch_cluster_health_up 1"
 STATUS = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} %d'

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from podpatterns.logtail.contribution import log_tail_contribution
 from podpatterns.logtail.settings import LogTailSidecarSettings
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
-from .busybox_image import busybox_path
+from ..lib.busybox_image import busybox_path
 
 POLL_TIMEOUT = 30.0
 """How long to wait for an event (a line, an exit) before calling it lost: busybox tail -F polls once a second."""

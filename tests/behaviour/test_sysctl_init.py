@@ -12,8 +12,8 @@ import pytest
 from podpatterns.sysctl.contribution import sysctl_contribution
 from podpatterns.sysctl.settings import SysctlInitSettings
 
-from .busybox_image import busybox_path
-from .conftest import require_program
+from ..lib.busybox_image import busybox_path
+from ..lib.prerequisites import require_program
 
 WANTED = 262144
 

@@ -1,5 +1,5 @@
 """The TLS ambassador on the real nginx (Debian), in the dev and prod stacks' pods run by the harness
-(tests/harness): the rendered configuration, certificates made from exactly what the component asked
+(tests/lib/harness): the rendered configuration, certificates made from exactly what the component asked
 pulumi-tls for, clients in the cluster namespace. HTTPS end to end, plain HTTP and the app port:
 tests/e2e/test_stack_pods.py.
 """
@@ -15,10 +15,10 @@ from podpatterns.elasticsearch.config import HEALTH_PATH, LOOPBACK_HTTP_PORT
 from podpatterns.tls import TlsSettings
 from podpatterns.tls.contribution import AmbassadorLayout, readiness_probes
 
-from ..harness.stack import TLS_PORT, StackPod
-from ..support.certs import self_signed
-from ..support.stack_settings import stack_settings
-from ..support.workload_targets import workload_target
+from ..lib.harness.stack import TLS_PORT, StackPod
+from ..lib.support.certs import self_signed
+from ..lib.support.stack_settings import stack_settings
+from ..lib.support.workload_targets import workload_target
 
 STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
 

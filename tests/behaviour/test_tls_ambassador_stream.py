@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ..e2e.test_stack_pods import marker
-from ..harness.stack import TLS_PORT, StackPod, run_stack
-from ..support.certs import self_signed
-from ..support.nginx import for_debian_nginx_recording
-from ..support.stack_settings import stack_settings
-from ..support.variants import render_variant
+from ..lib.harness.stack import TLS_PORT, StackPod, marker, run_stack
+from ..lib.support.certs import self_signed
+from ..lib.support.nginx import for_debian_nginx_recording
+from ..lib.support.stack_settings import stack_settings
+from ..lib.support.variants import render_variant
 
 UPSTREAM = '"127.0.0.1:9201"'
 """Where each logged connection went: the app on loopback."""

@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pytest
-from podpatterns.podmodel import Manifest
-from podpatterns.podsecurity import violations
+from podpatterns.pod.model import Manifest
+from podpatterns.pod.pod_security import violations
 
 from ..conftest import STACKS
-from ..manifests.test_pod_security import CASES
-from .kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
-from .targets import level_labels, with_namespaces
+from ..lib.cluster_targets import level_labels, with_namespaces
+from ..lib.kube import Kube, delete_namespaces, moved, namespaces, pod_template_spec, unique_suffix, workloads
+from ..lib.pod_security_cases import CASES
 
 BREAKS_RESTRICTED: Manifest = {
     "containers": [{"name": "root-shell", "image": "busybox:1.36.1", "securityContext": {"privileged": True}}],
@@ -175,7 +175,7 @@ INVALID_ANYWAY = {("HostProcess", 0): "hostProcess"}
 def test_the_server_refuses_a_pod_at_a_level_exactly_when_the_library_checker_does(
     control: str, index: int, kube: Kube, dev_at_level: Leveled
 ) -> None:
-    """podpatterns.podsecurity checks pods before any resource is registered; the admission controller must agree,
+    """podpatterns.pod.pod_security checks pods before any resource is registered; the admission controller must agree,
     at both levels (a restricted-only control passes baseline)."""
     (workload,) = workloads(dev_at_level.manifests)
     template = copy.deepcopy(workload["spec"]["template"])

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ..conftest import PROJECT_DIR
-from .kube import Kube
+from ..lib.kube import Kube
+from ..lib.support.processes import alive, processes_naming
 
 SCRIPT = PROJECT_DIR / "scripts" / "cluster"
 
@@ -24,28 +25,6 @@ def cluster(command: str, directory: Path, **env: str) -> subprocess.CompletedPr
     inherited = {k: v for k, v in os.environ.items() if k != "PODPATTERNS_CLUSTER_PORT"}
     environment = {**inherited, "PODPATTERNS_CLUSTER_DIR": str(directory), **env}
     return subprocess.run([SCRIPT, command], env=environment, capture_output=True, text=True, timeout=300, check=False)
-
-
-def processes_naming(directory: Path) -> list[str]:
-    """Every process whose command line mentions the directory (each started program names a file in it)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if entry.name.isdigit() and str(directory) in command:
-            found.append(f"{entry.name}: {command}")
-    return found
-
-
-def alive(pid: str) -> bool:
-    """Whether the process runs: gone, or a zombie (dead, its exit status not yet collected by init), is not."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Issue 18 on the control plane: a prod rolling update replaces one pod at a time, highest ordinal first, the next
 only once the one before is Ready again (kwok does not run readiness probes: that a pod is Ready only once the
-cluster is green is shown in the harness, tests/e2e/test_rollout.py)."""
+cluster is green is shown in the harness, tests/e2e/test_node_stop_and_rejoin.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from podpatterns.render import Recording
 
-from .kube import Kube, workloads
-from .targets import applied, target_objects
+from ..lib.cluster_targets import applied, target_objects
+from ..lib.kube import Kube, workloads
 
 
 def ready(pod: dict[str, Any]) -> bool:

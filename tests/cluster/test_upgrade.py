@@ -12,11 +12,11 @@ import re
 import subprocess
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
-from .kube import Kube, delete_namespaces, moved, namespaces, unique_suffix, volumes_for_claims
-from .targets import apply_all, golden_before_last_change, rollouts, with_namespaces
+from ..lib.cluster_targets import apply_all, golden_before_last_change, rollouts, with_namespaces
+from ..lib.kube import Kube, delete_namespaces, moved, namespaces, unique_suffix, volumes_for_claims
 
 # The fields the API server refuses to change on update, by kind (spec keys).
 IMMUTABLE = {

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..harness import Cluster
-from ..harness.runner import RunningPod
-from ..standins.vault import PROD_KV
-from ..support.certs import Materialized
-from ..support.variants import render_variant
+from ..lib.harness import Cluster
+from ..lib.harness.runner import RunningPod
+from ..lib.standins.vault import PROD_KV
+from ..lib.support.certs import Materialized
+from ..lib.support.variants import render_variant
 
 STEPS: list[dict[str, Any]] = [
     {},  # before: CA 1 signs and is the only one trusted

@@ -8,14 +8,14 @@ import shlex
 from pathlib import Path
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
-from ..harness.images import Image, repository
-from ..harness.podfields import UnsupportedPodFieldError, check_pod_fields
-from ..harness.podspec import ContainerSpecError, expand, identity_of
-from ..harness.rootfs import inside
-from ..standins.elasticsearch_keystore import USAGE, KeystoreError, read_keystore, run
+from ..lib.harness.images import Image, repository
+from ..lib.harness.podfields import UnsupportedPodFieldError, check_pod_fields
+from ..lib.harness.podspec import ContainerSpecError, expand, identity_of
+from ..lib.harness.rootfs import inside
+from ..lib.standins.elasticsearch_keystore import USAGE, KeystoreError, read_keystore, run
 
 
 @pytest.mark.parametrize(

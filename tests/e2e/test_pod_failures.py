@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from podpatterns.render import Recording
 
-from ..harness import Cluster, PodStartError, UnknownImageError
-from ..standins.vault import PROD_KV
+from ..lib.harness import Cluster, PodStartError, UnknownImageError
+from ..lib.standins.vault import PROD_KV
 
 MISSING = "secret/data/search/prod/elastic"
 

@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 from podpatterns import ElasticsearchApp, PodConflictError, PodContribution
 from podpatterns.elasticsearch import ElasticsearchAppArgs
+from podpatterns.elasticsearch.settings import load_stack_settings
 from podpatterns.render import Recording, run_with_mocks
 from podpatterns.render.offline import stack_config
-from podpatterns.settings import load_stack_settings
 
 from ..conftest import PROJECT_DIR
 

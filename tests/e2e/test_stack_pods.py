@@ -4,24 +4,19 @@ what the pod does for its clients, and how its containers share (or do not share
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import yaml
 from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
 
-from ..harness.stack import LOG_FILE, StackPod
-from ..standins.elasticsearch_keystore import read_keystore
-from ..standins.vault import PROD_KV
-from ..support.stack_settings import stack_settings
+from ..lib.harness.stack import LOG_FILE, StackPod, marker
+from ..lib.standins.elasticsearch_keystore import read_keystore
+from ..lib.standins.vault import PROD_KV
+from ..lib.support.stack_settings import stack_settings
 
 CONFIG_DIR = "/usr/share/elasticsearch/config"
 STATUS = ["--output", "/dev/null", "--write-out", "%{http_code}"]
 HEALTH = 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="%s"} 1'
-
-
-def marker() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def test_https_from_the_cluster_reaches_elasticsearch_and_is_logged_by_the_ambassador(stack_pod: StackPod) -> None:
@@ -106,11 +101,11 @@ def test_containers_share_the_network_but_not_files_or_processes(stack_pod: Stac
     listing = ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"]
     in_app = pod.exec("elasticsearch", listing).stdout
     in_tailer = pod.exec("tail-elasticsearch-log", listing).stdout
-    assert "tests.standins.elasticsearch" in in_app
+    assert "tests.lib.standins.elasticsearch" in in_app
     assert "tail -F" in in_tailer
     for other in ("nginx", "tail -F", "prometheus-elasticsearch-exporter"):
         assert other not in in_app
-    assert "tests.standins.elasticsearch" not in in_tailer
+    assert "tests.lib.standins.elasticsearch" not in in_tailer
 
 
 def documented_init_order(stack: str) -> list[tuple[str, str]]:

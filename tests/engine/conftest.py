@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ..behaviour.conftest import unavailable
-from ..cluster.conftest import kube
-from ..cluster.kube import Kube
 from ..conftest import PROJECT_DIR
+from ..lib.kube import Kube
+from ..lib.prerequisites import unavailable
 from .cli import Engine
-
-__all__ = ["built_engine", "engine", "kube"]
 
 
 def _built(function: str) -> Path:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from podpatterns.elasticsearch.transport import ROTATION_ANNOTATION as TRANSPORT_ROTATION_ANNOTATION
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render.offline import SECRET_PLACEHOLDER
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from ..cluster.kube import Kube, delete_namespaces, unique_suffix
 from ..conftest import PROJECT_DIR
+from ..lib.kube import Kube, delete_namespaces, unique_suffix
 from .cli import Engine, copy_project
 
 PROGRAM = Path(__file__).parent / "programs" / "identity"

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from ..cluster.kube import Kube
 from ..conftest import PROJECT_DIR
+from ..lib.kube import Kube
 from .cli import Engine, Project
 
 WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "preview.yml"

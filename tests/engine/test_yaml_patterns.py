@@ -18,9 +18,9 @@ import pytest
 import yaml
 from podpatterns.render import Recording, kubernetes_objects
 
-from ..cluster.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, unique_suffix
 from ..conftest import PROJECT_DIR
-from ..examples.test_yaml_program import YAML_NAMESPACE, in_namespace
+from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, unique_suffix
+from ..lib.yaml_program import YAML_NAMESPACE, in_namespace
 from .cli import Engine, Project, copy_project
 from .live import differences, state_resources
 

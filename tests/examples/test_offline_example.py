@@ -1,4 +1,4 @@
-"""Testing your own Pulumi program offline (the README shows this file): no CLI, no engine, no cluster."""
+"""Testing your own Pulumi program offline (docs/library.md shows this file): no CLI, no engine, no cluster."""
 
 from pathlib import Path
 
@@ -14,7 +14,7 @@ def test_the_program_puts_its_pod_behind_tls() -> None:
     recording = run_offline(PROJECT, "dev")
     objects = {(o["kind"], o["metadata"]["name"]): o for o in kubernetes_objects(recording)}
     pod = objects["Deployment", "web"]["spec"]["template"]["spec"]
-    assert [c["name"] for c in pod["containers"]] == ["web", "metrics-exporter"]
+    assert [c["name"] for c in pod["containers"]] == ["web"]  # the exporter too is a native sidecar
     assert pod["initContainers"][0]["name"] == "tls-ambassador"  # a native sidecar: stops after web
     assert objects["Secret", "web-tls"]["type"] == "kubernetes.io/tls"
     assert recording.outputs["url"] == "https://web.shop.svc:8443"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from kubernetes_validate import validate
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import kubernetes_objects, run_offline
 
 PROJECT = Path(__file__).resolve().parents[2] / "examples" / "python-webapp"

@@ -7,7 +7,6 @@ resource's output standing for it as the engine sends it (tests/engine runs the 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -17,15 +16,13 @@ from podpatterns import package
 from podpatterns.render import Recording, kubernetes_objects
 
 from ..conftest import PROJECT_DIR
-from ..package.host import construct
-from ..package.yaml_program import evaluate, urn
+from ..lib.package_host import construct
+from ..lib.yaml_program import YAML_NAMESPACE, evaluate, in_namespace, urn
 
 PROGRAM = PROJECT_DIR / "examples" / "yaml" / "Pulumi.yaml"
 Types = dict[str, Any]
 """The schema's object types by their reference, #/types/<token>."""
 INTERPOLATION = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
-YAML_NAMESPACE = "search-yaml"
-"""The example's namespace: the dev stack's settings but this (the engine tests deploy the dev stack too)."""
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +95,6 @@ def test_the_dev_stack_from_yaml_is_the_same_pod_as_the_python_render(
     assert from_yaml.keys() == from_python.keys()
     for key, rendered in from_python.items():
         assert from_yaml[key] == rendered, key
-
-
-def in_namespace(manifest: dict[str, Any], rendered: str, namespace: str) -> dict[str, Any]:
-    """`manifest` with the rendered namespace, wherever it appears (metadata, DNS names, URLs), replaced."""
-    moved: dict[str, Any] = json.loads(json.dumps(manifest).replace(rendered, namespace))
-    return moved
 
 
 def test_the_orders_workload_gets_the_ambassador_and_the_log_tail(program: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 checkov runs from `.venv-tools` (scripts/test builds it: its pinned dependencies clash with pulumi's) over
 every stack's rendered manifests, as `python -m podpatterns.render` writes them. A finding is accepted only
-by a `checkov.io/skip<N>: <check>=<reason>` annotation on the object, and the README lists each of them.
+by a `checkov.io/skip<N>: <check>=<reason>` annotation on the object, and docs/security.md lists each of them.
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.checkov_skips import SKIP_ANNOTATION_PREFIX
+from podpatterns.pod.model import Manifest
 from podpatterns.render import file_name, write_manifests
-from podpatterns.scanner import SKIP_ANNOTATION_PREFIX
 
-from ..behaviour.conftest import unavailable
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.prerequisites import unavailable
+
+pytestmark = pytest.mark.tools  # checkov runs from .venv-tools
 
 CHECKOV = PROJECT_DIR / ".venv-tools" / "bin" / "checkov"
-README = PROJECT_DIR / "README.md"
+SECURITY_DOC = PROJECT_DIR / "docs" / "security.md"
 _ANNOTATION_VALUE = re.compile(r"^(CKV2?_K8S_\d+)=([^=\n]*\S[^=\n]*)$")
 
 Finding = tuple[str, str, str, str]
@@ -110,12 +112,12 @@ def test_skip_annotations_are_well_formed_and_on_the_objects_themselves(rendered
             assert not [k for k in template.get("annotations", {}) if k.startswith(SKIP_ANNOTATION_PREFIX)]
 
 
-def readme_accepted_findings() -> dict[tuple[str, str], set[str]]:
-    """The README's table of accepted findings: (check, reason) to the objects listed for it."""
+def documented_accepted_findings() -> dict[tuple[str, str], set[str]]:
+    """docs/security.md's table of accepted findings: (check, reason) to the objects listed for it."""
     match = re.search(
-        r"<!-- accepted-findings:start -->\n(.*?)\n<!-- accepted-findings:end -->", README.read_text(), re.S
+        r"<!-- accepted-findings:start -->\n(.*?)\n<!-- accepted-findings:end -->", SECURITY_DOC.read_text(), re.S
     )
-    assert match, "README: accepted-findings markers missing"
+    assert match, "docs/security.md: accepted-findings markers missing"
     listed: dict[tuple[str, str], set[str]] = {}
     for line in match[1].splitlines()[2:]:  # after the header and its rule
         check, objects, reason = (cell.strip().strip("`") for cell in line.strip("|").split("|"))
@@ -123,13 +125,13 @@ def readme_accepted_findings() -> dict[tuple[str, str], set[str]]:
     return listed
 
 
-def test_readme_lists_exactly_the_rendered_skips(rendered: dict[str, list[Manifest]]) -> None:
+def test_the_security_doc_lists_exactly_the_rendered_skips(rendered: dict[str, list[Manifest]]) -> None:
     by_finding: dict[tuple[str, str], set[str]] = defaultdict(set)
     for objects in rendered.values():
         for manifest in objects:
             for finding in skips_of(manifest):
                 by_finding[finding].add(f"{manifest['kind']}/{manifest['metadata']['name']}")
-    assert readme_accepted_findings() == dict(by_finding)
+    assert documented_accepted_findings() == dict(by_finding)
 
 
 def test_the_gate_catches_a_finding(tmp_path: Path, rendered: dict[str, list[Manifest]]) -> None:

@@ -7,17 +7,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.render.diagram import pod_diagrams
 from podpatterns.render.offline import run_offline
 
-from ..behaviour.conftest import require_program, unavailable
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.prerequisites import require_program, unavailable
+from ..lib.snapshots import GOLDEN
 
-GOLDEN = PROJECT_DIR / "tests" / "golden"
-MERMAID = PROJECT_DIR / "tests" / "mermaid"
-README = PROJECT_DIR / "README.md"
+MERMAID = PROJECT_DIR / "tests" / "lib" / "mermaid"
+RENDER_DOC = PROJECT_DIR / "docs" / "render.md"
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +31,20 @@ def test_golden_diagrams_are_current(stack: str, diagrams: dict[str, dict[str, s
     assert expected == diagrams[stack], "pod diagrams are stale: run scripts/update-golden"
 
 
-def test_the_readme_shows_dev_as_rendered() -> None:
-    (block,) = re.findall(r"```mermaid\n(.*?)```", README.read_text(), re.S)
+def test_the_render_doc_shows_dev_as_rendered() -> None:
+    (block,) = re.findall(r"```mermaid\n(.*?)```", RENDER_DOC.read_text(), re.S)
     assert block == (GOLDEN / "dev" / "diagrams" / "deployment_search-dev_elasticsearch.mmd").read_text()
 
 
 def parse_with_mermaid(*files: Path) -> subprocess.CompletedProcess[str]:
     node = require_program("node", "nodejs")
     if not (MERMAID / "node_modules" / "mermaid").is_dir():
-        unavailable("Mermaid's parser is not installed: scripts/test installs it (npm ci in tests/mermaid)")
+        unavailable("Mermaid's parser is not installed: scripts/test installs it (npm ci in tests/lib/mermaid)")
     command = [node, MERMAID / "parse.mjs", *files]
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.tools  # Node.js and Mermaid's npm modules
 def test_mermaid_parses_every_diagram() -> None:
     files = sorted(GOLDEN.glob("*/diagrams/*.mmd"))
     assert len(files) == 4  # dev, staging, prod and prod's cluster-wide exporter
@@ -52,6 +53,7 @@ def test_mermaid_parses_every_diagram() -> None:
     assert result.stdout.count(": ok flowchart") == len(files)
 
 
+@pytest.mark.tools
 def test_mermaid_rejects_a_broken_diagram(tmp_path: Path) -> None:
     broken = tmp_path / "broken.mmd"
     text = (GOLDEN / "dev" / "diagrams" / "deployment_search-dev_elasticsearch.mmd").read_text()

@@ -1,19 +1,16 @@
-"""Golden manifests: each stack's render is kept under tests/golden, so reviewers see the Kubernetes diff.
+"""Golden manifests: each stack's render is kept under tests/lib/golden, so reviewers see the Kubernetes diff.
 
 Update after an intended change: scripts/update-golden
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.render import file_name, to_yaml
 
 from ..conftest import STACKS
-
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+from ..lib.snapshots import GOLDEN
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -1,6 +1,6 @@
 """NetworkPolicy: who may reach the rendered pods, and where they may go, answered over each stack's objects.
 
-The evaluator (tests/support/netpol.py) applies the NetworkPolicy API's semantics to the rendered policies;
+The evaluator (tests/lib/support/netpol.py) applies the NetworkPolicy API's semantics to the rendered policies;
 the endpoints are the stacks' own pods (labels and ports from their pod templates) and pods elsewhere.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
-from ..support.netpol import Cluster, Endpoint, selector_matches
-from ..support.stack_settings import stack_settings
+from ..lib.support.netpol import Cluster, Endpoint, selector_matches
+from ..lib.support.stack_settings import stack_settings
 
 INTERNET = Endpoint("internet", None, ip="93.184.216.34")
 DNS = Endpoint("coredns", "kube-system", {"k8s-app": "kube-dns"})

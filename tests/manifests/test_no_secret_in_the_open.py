@@ -1,7 +1,7 @@
 """No secret in the open: private keys and secret values only in Secrets' data, and Pulumi secrets all the way.
 
 Every stack is rendered, its pulumi-tls placeholders replaced by real keys and certificates made
-from what the program asked for (tests/support/certs.py); then every object and every stack output
+from what the program asked for (tests/lib/support/certs.py); then every object and every stack output
 is scanned. The values of the stacks' Vault secrets (a KV fixture under the paths and keys the stacks
 name) and of any `secure:` config (rendered as its placeholder) must not appear anywhere either.
 """
@@ -18,8 +18,8 @@ from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.render.offline import SECRET_PLACEHOLDER, deploy_time_placeholder
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..support.certs import Materialized, materialize
-from ..support.exposure import Exposure, exposures, uncovered_paths
+from ..lib.support.certs import Materialized, materialize
+from ..lib.support.exposure import Exposure, exposures, uncovered_paths
 
 PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
 

@@ -1,7 +1,7 @@
 """Pod Security Standards: every rendered pod passes "restricted", but the sysctl init container in `init` mode,
 and every namespace the library creates enforces the strictest level its pods allow.
 
-The controls are checked in pure Python (podpatterns.podsecurity, the library's own check), the checker is
+The controls are checked in pure Python (podpatterns.pod.pod_security, the library's own check), the checker is
 shown to catch each kind of violation, and the namespaces' labels are checked against the pods they hold.
 """
 
@@ -11,10 +11,11 @@ import copy
 from typing import Any
 
 import pytest
-from podpatterns.podmodel import Manifest
-from podpatterns.podsecurity import Violation, violations
+from podpatterns.pod.model import Manifest
+from podpatterns.pod.pod_security import Violation, violations
 
 from ..conftest import STACKS
+from ..lib.pod_security_cases import CASES
 
 SYSCTL_INIT = "container sysctl-init"
 SYSCTL_INIT_VIOLATIONS = {
@@ -88,57 +89,6 @@ def broken(rendered: dict[str, list[Manifest]], change: Any) -> list[Violation]:
     template = copy.deepcopy(workload["spec"]["template"])
     change(template["spec"], template["spec"]["containers"][0], template["metadata"])
     return violations(template["spec"], template["metadata"].get("annotations"))
-
-
-def _set(target_name: str, key: str, value: Any) -> Any:
-    def change(pod: dict[str, Any], container: dict[str, Any], meta: dict[str, Any]) -> None:
-        target = {"pod": pod, "container": container, "pod_context": pod["securityContext"]}.get(target_name)
-        if target is None:
-            target = container["securityContext"]
-        target[key] = value
-
-    return change
-
-
-def _remove(key: str) -> Any:
-    return lambda pod, container, meta: container["securityContext"].pop(key)
-
-
-CASES = {
-    "Host Namespaces": [_set("pod", "hostNetwork", True), _set("pod", "hostPID", True), _set("pod", "hostIPC", True)],
-    "Privileged Containers": [_set("context", "privileged", True)],
-    "Capabilities (baseline)": [_set("context", "capabilities", {"drop": ["ALL"], "add": ["SYS_ADMIN"]})],
-    "Capabilities (restricted)": [
-        _set("context", "capabilities", {"drop": ["ALL"], "add": ["CHOWN"]}),
-        _set("context", "capabilities", {}),
-    ],
-    "HostPath Volumes": [lambda pod, c, m: pod["volumes"].append({"name": "host", "hostPath": {"path": "/"}})],
-    "Volume Types": [lambda pod, c, m: pod["volumes"].append({"name": "nfs", "nfs": {"server": "s", "path": "/"}})],
-    "Host Ports": [lambda pod, c, m: c["ports"].append({"containerPort": 80, "hostPort": 80})],
-    "AppArmor": [
-        _set("context", "appArmorProfile", {"type": "Unconfined"}),
-        lambda pod, c, m: m.setdefault("annotations", {}).update(
-            {"container.apparmor.security.beta.kubernetes.io/elasticsearch": "unconfined"}
-        ),
-    ],
-    "SELinux": [
-        _set("context", "seLinuxOptions", {"type": "spc_t"}),
-        _set("pod_context", "seLinuxOptions", {"user": "system_u"}),
-    ],
-    "/proc Mount Type": [_set("context", "procMount", "Unmasked")],
-    "Seccomp": [_set("context", "seccompProfile", {"type": "Unconfined"})],
-    "Seccomp (restricted)": [
-        lambda pod, c, m: (pod["securityContext"].pop("seccompProfile"), c["securityContext"].pop("seccompProfile")),
-    ],
-    "Sysctls": [_set("pod_context", "sysctls", [{"name": "kernel.msgmax", "value": "65536"}])],
-    "Privilege Escalation": [_remove("allowPrivilegeEscalation"), _set("context", "allowPrivilegeEscalation", True)],
-    "Running as Non-root": [
-        lambda pod, c, m: (pod["securityContext"].pop("runAsNonRoot"), c["securityContext"].pop("runAsNonRoot")),
-        _set("context", "runAsNonRoot", False),
-    ],
-    "Running as Non-root user": [_set("context", "runAsUser", 0), _set("pod_context", "runAsUser", 0)],
-    "HostProcess": [_set("context", "windowsOptions", {"hostProcess": True})],
-}
 
 
 def test_the_unbroken_pod_passes(rendered: dict[str, list[Manifest]]) -> None:

@@ -2,7 +2,7 @@
 
 Independent of the golden renders (which catch change, not wrongness): each test reads what the stack
 asks for from its stack file and checks the property the documentation promises, on the objects and
-the nginx configuration as nginx reads it (tests/support/nginx_conf.py).
+the nginx configuration as nginx reads it (tests/lib/support/nginx_conf.py).
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording
-from podpatterns.settings import AppSettings, KeyStyle
+from podpatterns.settings import KeyStyle
 from podpatterns.settings import parse as parse_settings
 
 from ..conftest import PROJECT_DIR, STACKS
-from ..support.nginx_conf import Directive, access_allowed, parse
-from ..support.stack_settings import stack_settings
+from ..lib.support.nginx_conf import Directive, access_allowed, parse
+from ..lib.support.stack_settings import stack_settings
 
 TLS_STACKS = [stack for stack in STACKS if stack_settings(stack).tls.enabled]
 HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace")

@@ -1,6 +1,6 @@
 """URN snapshots: a refactor that would make `pulumi up` delete and recreate live resources fails here.
 
-Each stack's URNs are kept in tests/golden/<stack>/urns.txt (written by scripts/update-golden,
+Each stack's URNs are kept in tests/lib/golden/<stack>/urns.txt (written by scripts/update-golden,
 which refuses to drop a URN that no resource keeps through an alias).
 """
 
@@ -11,7 +11,7 @@ from podpatterns.render import Recording
 from podpatterns.render.replacements import match_snapshot, read_snapshot, replacement_advice, snapshot_text
 
 from ..conftest import STACKS
-from .test_golden import GOLDEN
+from ..lib.snapshots import GOLDEN
 
 
 @pytest.mark.parametrize("stack", STACKS)

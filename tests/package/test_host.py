@@ -13,7 +13,7 @@ from pulumi.errors import InputPropertyError
 from pulumi.provider.server import ComponentInitError
 from pulumi.runtime import rpc
 
-from .host import EngineOutput, construct
+from ..lib.package_host import EngineOutput, construct
 
 WEB_TARGET = {
     "name": "web",
@@ -60,6 +60,14 @@ def test_whole_numbers_arrive_as_floats_and_are_used_as_integers() -> None:
     assert state["caCertificate"] == deploy_time_placeholder(
         "tls:index/selfSignedCert:SelfSignedCert", "it-tls-ca", "certPem"
     )
+
+
+def test_elasticsearch_config_keys_arrive_as_written_and_whole_numbers_stay_whole() -> None:
+    config = {"thread_pool.write.queue_size": 2000, "node.attr.zone": "zone-a", "xpack": {"ml": {"enabled": False}}}
+    recording, _ = construct("ElasticsearchApp", {"namespace": "search", "elasticsearch": {"config": config}})
+    (configmap,) = [m for m in kubernetes_objects(recording) if "elasticsearch.yml" in m.get("data", {})]
+    yml = configmap["data"]["elasticsearch.yml"]
+    assert "thread_pool.write.queue_size: 2000\nnode.attr.zone: zone-a\nxpack.ml.enabled: false\n" in yml
 
 
 def test_a_pattern_gets_its_target_as_a_mapping_with_float_ports() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..harness.real_stack import RealStack
+from ..lib.harness.real_stack import RealStack
 
 FILTERED = "xpack.security.transport.ssl."
 """Settings _nodes/settings does not show: x-pack's settings filter hides the TLS configuration."""

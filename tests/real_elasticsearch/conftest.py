@@ -3,35 +3,23 @@ pods on it, started once per test module (needs root, Maven and Java 17; skips w
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from podpatterns.render import Recording
 
-from ..behaviour.conftest import require_root, unavailable
-from ..harness.real_stack import RealStack, run_real_stack
+from ..lib.harness.real_stack import RealStack, run_real_stack
+from ..lib.prerequisites import require_elasticsearch_home, require_root
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def elasticsearch_home() -> Path:
-    """The home scripts/test built (PODPATTERNS_ELASTICSEARCH_HOME), else built now by scripts/elasticsearch."""
+    """The real Elasticsearch's home (tests/lib/prerequisites.py)."""
     require_root("network, mount and PID namespaces stand in for the pods")
-    if os.environ.get("PODPATTERNS_ELASTICSEARCH_HOME"):
-        return Path(os.environ["PODPATTERNS_ELASTICSEARCH_HOME"])
-    for program, package in (("mvn", "maven"), ("javac", "openjdk-17-jdk-headless")):
-        if shutil.which(program) is None:
-            unavailable(f"{program} not found: install the Debian package {package} to build Elasticsearch")
-    script = PROJECT_DIR / "scripts" / "elasticsearch"
-    built = subprocess.run([script, "home"], capture_output=True, text=True, check=False)
-    if built.returncode != 0:
-        pytest.fail(f"scripts/elasticsearch home failed:\n{built.stderr[-3000:]}")
-    return Path(built.stdout.strip().splitlines()[-1])
+    return require_elasticsearch_home()
 
 
 def stack_fixture(stack: str) -> Callable[..., Iterator[RealStack]]:

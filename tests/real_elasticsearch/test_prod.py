@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ..harness.real_stack import RealStack, wait_ready
-from ..support.certs import self_signed
+from ..lib.harness.real_stack import RealStack, wait_ready
+from ..lib.support.certs import self_signed
 from .checks import assert_clean_boot, assert_deprecations_are_logged
 from .conftest import stack_fixture
 

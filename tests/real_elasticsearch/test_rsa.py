@@ -10,7 +10,7 @@ import pytest
 import yaml
 from podpatterns.render import run_offline
 
-from ..harness.real_stack import RealStack, run_real_stack
+from ..lib.harness.real_stack import RealStack, run_real_stack
 from .checks import assert_clean_boot
 from .conftest import PROJECT_DIR
 

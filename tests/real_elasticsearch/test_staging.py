@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..harness.real_stack import RealStack
+from ..lib.harness.real_stack import RealStack
 from .checks import assert_clean_boot
 from .conftest import stack_fixture
 

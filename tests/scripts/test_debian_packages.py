@@ -1,7 +1,7 @@
 """Every program the tests and the benchmark start, and every file nginx loads, comes from a Debian package that
 their install step installs (scripts/debian-packages.txt; bench/debian-packages.txt for the benchmark).
 
-What they start is read from the code (tests/support/started.py), not kept beside it; the package that a
+What they start is read from the code (tests/lib/support/started.py), not kept beside it; the package that a
 `require_program` call names must be the one that ships the program. Which package ships a program or file
 is asked of dpkg on this machine, so the lists' packages must be installed (scripts/test does, as root;
 without them this skips, and fails under CI). Essential packages need no line.
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ..behaviour.conftest import unavailable
 from ..conftest import PROJECT_DIR
-from ..support.started import Need, all_needs
+from ..lib.prerequisites import unavailable
+from ..lib.support.started import Need, all_needs
 
 TEST_LIST = PROJECT_DIR / "scripts" / "debian-packages.txt"
 BENCH_LIST = PROJECT_DIR / "bench" / "debian-packages.txt"
@@ -94,6 +94,7 @@ def test_the_scan_sees_what_the_harness_a_behaviour_test_the_benchmark_and_nginx
     assert not {"vault", "docker.io", "dev"} & set(started["tests"])  # unit-test data, image names, stack names
 
 
+@pytest.mark.tools  # every listed Debian package installed
 def test_every_program_and_loaded_file_has_a_package_in_its_install_list(
     needs: dict[str, list[Need]], lists_installed: dict[str, set[str]]
 ) -> None:

@@ -16,6 +16,8 @@ import pytest
 
 from ..conftest import PROJECT_DIR, STACKS
 
+pytestmark = pytest.mark.slow  # each test renders every stack twice in a copy of the project
+
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",

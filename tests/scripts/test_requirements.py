@@ -44,6 +44,7 @@ def test_pulumi_yaml_names_the_pip_toolchain_and_the_venv_made_here() -> None:
     assert (PROJECT_DIR / "requirements.txt").is_file()
 
 
+@pytest.mark.slow  # a venv installed from PyPI
 def test_the_program_imports_in_a_venv_made_from_requirements_txt(project: Path) -> None:
     program = ast.parse((project / "__main__.py").read_text())
     imports = [ast.unparse(node) for node in program.body if isinstance(node, ast.Import | ast.ImportFrom)]
@@ -56,6 +57,7 @@ def test_the_program_imports_in_a_venv_made_from_requirements_txt(project: Path)
     assert Path(result.stdout.strip()).is_relative_to(project / "components")  # this checkout's library
 
 
+@pytest.mark.slow
 def test_the_venv_holds_the_runtime_only(project: Path) -> None:
     listing = subprocess.run(
         [project / ".venv" / "bin" / "python", "-m", "pip", "list", "--format", "freeze"],

@@ -7,17 +7,16 @@ from typing import Any
 
 import pytest
 from podpatterns.elasticsearch import plan_cluster
-from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import target_of
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
-from podpatterns.settings.model import ElasticsearchSettings
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.elasticsearch.settings.model import ElasticsearchSettings
+from podpatterns.settings import KeyStyle, SettingsError, parse
 
 THREE_NODES = {"nodes": 3, "workload": "StatefulSet"}
 
 
 def plan(**raw: Any) -> dict[str, Any]:
     settings = parse(AppSettings, {"namespace": "search", **raw}, "test", KeyStyle())
-    return plan_cluster(settings, planned_contributions("es", settings, target_of(settings))).manifests
+    return plan_cluster(settings, component="es").manifests
 
 
 def pod_spec(manifests: dict[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,13 @@ import pulumi
 import pytest
 from podpatterns.elasticsearch import ElasticsearchApp, ElasticsearchAppArgs, plan_cluster
 from podpatterns.elasticsearch.guard import STORAGE_ANNOTATION, UnsafeChangeError, identity_refusals, refusals
-from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import target_of
 from podpatterns.elasticsearch.rollout import guard, identity_guard
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording
 from podpatterns.render.offline import Registration, run_with_mocks
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import KeyStyle, parse
 
-from ..support.variants import render_variant
+from ..lib.support.variants import render_variant
 
 PROD_LIKE = {"nodes": 3, "storage_size": "100Gi", "storage_class": "fast-ssd"}
 
@@ -170,7 +169,7 @@ def test_the_stack_program_keeps_its_urns_when_the_cluster_is_renamed() -> None:
 def test_scaling_out_leaves_the_existing_pods_and_the_certificate_as_they_are() -> None:
     def template_and_names(nodes: int) -> tuple[Any, tuple[str, ...]]:
         app = settings(elasticsearch={**PROD_LIKE, "nodes": nodes})
-        plan = plan_cluster(app, planned_contributions("search", app, target_of(app)))
+        plan = plan_cluster(app, component="search")
         return plan.manifests["workload"]["spec"]["template"], plan.target.pod_dns_names  # in the server certificate
 
     (template3, names3), (template5, names5) = template_and_names(3), template_and_names(5)

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pulumi
-from podpatterns import ElasticsearchApp, PodContribution
-from podpatterns.elasticsearch import ElasticsearchAppArgs
-from podpatterns.render import Recording, run_with_mocks
+from podpatterns import PodContribution
+from podpatterns.render import Recording
 
-
-def run(args: ElasticsearchAppArgs, recording: Recording | None = None) -> Recording:
-    def program() -> None:
-        app = ElasticsearchApp("search", args)
-        pulumi.export("endpoint", app.endpoint)
-        pulumi.export("namespace", app.namespace)
-        pulumi.export("service", app.service_name)
-
-    return run_with_mocks(program, project="test", stack="unit", recording=recording)
+from ..lib.support.app_under_mocks import run
 
 
 def test_children_are_parented_and_named_after_the_component() -> None:
@@ -54,7 +44,7 @@ def test_outputs_behind_the_ambassador() -> None:
 
 
 def test_registrations_are_recorded_when_nothing_fails() -> None:
-    # Bad arguments register nothing (tests/unit/test_bad_inputs.py); good ones register every resource.
+    # Bad arguments register nothing (tests/unit/test_bad_*.py); good ones register every resource.
     recording = Recording("test-unit")
     run({"tls": {"enabled": False}}, recording)
     assert len(recording.registrations) == 8  # the component, its six objects and the identity Stash

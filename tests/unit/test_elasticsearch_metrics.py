@@ -6,11 +6,12 @@ from typing import Any
 
 from podpatterns import ElasticsearchApp
 from podpatterns.elasticsearch import ElasticsearchAppArgs
-from podpatterns.elasticsearch.metrics import adapter_args
-from podpatterns.elasticsearch.plan import target_of
-from podpatterns.podmodel import Manifest
+from podpatterns.elasticsearch.cluster import target_of
+from podpatterns.elasticsearch.exporter import adapter_args
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, run_with_mocks
-from podpatterns.settings import AppSettings, KeyStyle, parse
+from podpatterns.settings import KeyStyle, parse
 
 CLUSTER_WIDE = ["indices", "shards", "snapshots", "cluster_settings"]
 

@@ -6,8 +6,7 @@ import pytest
 import yaml
 from podpatterns import AppSettings
 from podpatterns.elasticsearch import plan_cluster
-from podpatterns.elasticsearch.patterns import planned_contributions
-from podpatterns.elasticsearch.plan import ClusterPlan, target_of
+from podpatterns.elasticsearch.cluster import ClusterPlan
 from podpatterns.settings import KeyStyle, parse
 
 
@@ -18,7 +17,7 @@ def settings(**raw: object) -> AppSettings:
 
 def plan(**raw: object) -> ClusterPlan:
     app = settings(**raw)
-    return plan_cluster(app, planned_contributions("search", app, target_of(app)))
+    return plan_cluster(app, component="search")
 
 
 def pod_spec(cluster: ClusterPlan) -> dict:

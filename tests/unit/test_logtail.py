@@ -7,7 +7,7 @@ import pytest
 from podpatterns import LogTailSidecar, LogTailSidecarArgs, PodContribution, merge_pod
 from podpatterns.render import run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 WEB = workload_target("web")
 WEB_POD = PodContribution(

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from ..mutants.gate import PROJECT_DIR, GateError, Mutation, Outcome, copy_tree, load_mutations, run_mutant, verdict
+from ..lib.mutants.gate import PROJECT_DIR, GateError, Mutation, Outcome, copy_tree, load_mutations, run_mutant, verdict
 
 AREAS = {
     "TlsAmbassador": "components/podpatterns/tls/",
     "the ambassador's nginx configuration": "components/podpatterns/templates/nginx-ambassador",
-    "PrometheusAdapter": "components/podpatterns/elasticsearch/metrics.py",
+    "PrometheusAdapter": "components/podpatterns/elasticsearch/exporter.py",
     "LogTailSidecar": "components/podpatterns/logtail/",
     "SysctlInit": "components/podpatterns/sysctl/",
     "VaultSecretsInit": "components/podpatterns/vault/",
-    "the pod model": "components/podpatterns/podmodel.py",
+    "the pod model": "components/podpatterns/pod/model.py",
     "settings ranges": "components/podpatterns/settings/",
     "NetworkPolicies": "components/podpatterns/elasticsearch/network.py",
 }
@@ -79,8 +79,8 @@ def test_a_killed_mutant_and_a_survivor_and_the_file_restored(project: Path) -> 
 
 def test_the_checkout_is_copied_without_goldens_and_never_edited(tmp_path: Path) -> None:
     copy = copy_tree(PROJECT_DIR, tmp_path / "copy")
-    assert (copy / "components" / "podpatterns" / "podmodel.py").is_file()
-    assert not (copy / "tests" / "golden").exists()
+    assert (copy / "components" / "podpatterns" / "pod" / "model.py").is_file()
+    assert not (copy / "tests" / "lib" / "golden").exists()
     assert not (copy / ".git").exists()
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from podpatterns.elasticsearch.cluster import target_of
 from podpatterns.elasticsearch.network import network_policies
-from podpatterns.elasticsearch.plan import target_of
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
+from podpatterns.settings import KeyStyle, SettingsError, parse
 
-from .test_elasticsearch_app import run
+from ..lib.support.app_under_mocks import run
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
 ORIGIN = "stacks/Pulumi.test.yaml"

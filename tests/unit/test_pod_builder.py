@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import podpatterns.package
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
@@ -19,12 +20,14 @@ from podpatterns import (
     merge_pod,
 )
 from podpatterns.kube import restricted_security_context
+from podpatterns.pod.contribution_data import contribution_data
 from podpatterns.render import Recording, run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 STOREFRONT = workload_target("storefront", app_container="httpd", app_port=8443)
 TLS_ARGS = {"target": STOREFRONT, "upstream_port": 8080}
+EXPORTER_ARGS = {"image": "nginx/nginx-prometheus-exporter:1.1.0", "port": 9113, "health_path": "/"}
 LOG_ARGS = {"target": STOREFRONT, "volume": "logs", "directory": "/usr/local/apache2/logs", "files": ["access_log"]}
 
 
@@ -245,3 +248,41 @@ def test_the_namespace_may_be_the_output_of_a_namespace_the_program_creates() ->
     assert "storefront.shop.svc" in by_name["storefront-tls-server-csr"].inputs["dnsNames"]
     subject = by_name["storefront-tls-server-csr"].inputs["subject"]
     assert subject["commonName"] == "storefront.shop.svc.cluster.local"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "outlives"),
+    [
+        (TlsAmbassador, True),
+        (podpatterns.PrometheusAdapter, True),
+        (LogTailSidecar, True),
+        (podpatterns.SysctlInit, False),
+        (podpatterns.VaultSecretsInit, False),
+    ],
+)
+def test_every_pattern_says_whether_it_outlives_the_app(pattern: type, outlives: bool) -> None:
+    assert vars(pattern)["outlives_app"] is outlives  # declared by the pattern itself, not a default
+
+
+def test_the_exporter_outlives_the_app_as_in_an_elasticsearch_pod() -> None:
+    built: dict[str, Any] = {}
+
+    def program() -> None:
+        builder = PodBuilder(STOREFRONT, httpd())
+        builder.add(podpatterns.PrometheusAdapter, "storefront-metrics", {"target": STOREFRONT, **EXPORTER_ARGS})
+        builder.build()
+        built.update(builder.pod_spec())
+
+    assert run(program)[1] is None
+    assert [c["name"] for c in built["initContainers"] if c.get("restartPolicy") == "Always"] == ["metrics-exporter"]
+    assert [c["name"] for c in built["containers"]] == ["httpd"]
+
+
+def test_the_app_listens_where_a_contribution_moved_it_and_the_data_form_leaves_that_out() -> None:
+    ambassador = TlsAmbassador.plan("storefront-tls", TLS_ARGS)
+    assert ambassador.app_listen_port == 8080  # httpd behind the ambassador: the classic hooks wait for 8080
+    assert "app_listen_port" not in contribution_data(ambassador)
+    assert (
+        "appListenPort"
+        not in podpatterns.package.schema()["types"]["podpatterns:index:PodContributionData"]["properties"]
+    )

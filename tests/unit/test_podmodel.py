@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from podpatterns import PodConflictError, PodContribution, merge_pod
-from podpatterns.podmodel import observe_merged_pods
+from podpatterns.pod.model import observe_merged_pods
 
 
 def app(**extra: object) -> PodContribution:

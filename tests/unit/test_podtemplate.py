@@ -15,10 +15,10 @@ from podpatterns import (
     TlsAmbassador,
     merge_pod,
 )
-from podpatterns.contribution_data import contribution_data, contribution_from_data
+from podpatterns.pod.contribution_data import contribution_data, contribution_from_data
 from podpatterns.render import run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 ORDERS = workload_target("orders", app_port=8443)
 APP = {

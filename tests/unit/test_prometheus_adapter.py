@@ -11,7 +11,7 @@ from podpatterns import (
 )
 from podpatterns.render import Recording, run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 SHOP = workload_target("shop", "web", app_container="nginx")
 NGINX_EXPORTER: PrometheusAdapterArgs = {

@@ -9,9 +9,10 @@ import pytest
 import yaml
 from podpatterns import ElasticsearchApp
 from podpatterns.elasticsearch import ElasticsearchAppArgs
+from podpatterns.elasticsearch.settings import AppSettings
 from podpatterns.render import Recording, kubernetes_objects, run_with_mocks
 from podpatterns.render.offline import deploy_time_placeholder
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse
+from podpatterns.settings import KeyStyle, SettingsError, parse
 
 SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert"
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)
@@ -67,7 +68,11 @@ def load(**raw: Any) -> AppSettings:
             "pod-patterns:elasticsearch.keystore[0].name",
             "dotted Elasticsearch setting name",
         ),
-        ({"elasticsearch": {"keystore": [{"name": "a.b"}]}}, "pod-patterns:elasticsearch.keystore", "needs a name"),
+        (
+            {"elasticsearch": {"keystore": [{"name": "s3.client.default.access_key"}]}},
+            "pod-patterns:elasticsearch.keystore",
+            "needs a name",
+        ),
     ],
 )
 def test_each_missing_piece_is_named(raw: dict[str, Any], key: str, message: str) -> None:

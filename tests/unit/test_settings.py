@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 from podpatterns.elasticsearch import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
 from podpatterns.elasticsearch.args import LogArgs, SysctlArgs
+from podpatterns.elasticsearch.settings import AppSettings, ElasticsearchSettings
+from podpatterns.elasticsearch.settings.stack import stray_namespace_problems
 from podpatterns.logtail.settings import LogSettings
 from podpatterns.metrics import ExporterSettings, MetricsSettings, PrometheusAdapterArgs
-from podpatterns.settings import AppSettings, ElasticsearchSettings, KeyStyle, SettingsError, parse, reference_rows
-from podpatterns.settings.stack import stray_namespace_problems
+from podpatterns.settings import KeyStyle, SettingsError, parse, reference_rows
 from podpatterns.sysctl.settings import SysctlSettings
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)

@@ -6,7 +6,7 @@ import pulumi
 from podpatterns import SysctlInit, SysctlInitArgs
 from podpatterns.render import run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 CACHE = workload_target("cache", app_container="redis", app_port=6379)
 

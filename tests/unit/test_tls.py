@@ -14,8 +14,8 @@ from podpatterns.settings import SettingsError
 from podpatterns.tls import TlsAmbassadorArgs
 from podpatterns.tls.contribution import expiry_metrics
 
-from ..support.mocks import distinct_per_input
-from ..support.workload_targets import workload_target
+from ..lib.support.mocks import distinct_per_input
+from ..lib.support.workload_targets import workload_target
 
 WEB = workload_target("web", app_port=8443)
 SEARCH = workload_target(

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from podpatterns.podmodel import Manifest
+from podpatterns.pod.model import Manifest
 from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.agent_config import agent_config, config_files, template_contents
 from podpatterns.vault.settings import VaultFileSettings, VaultSettings
@@ -82,8 +82,8 @@ def test_every_variant_matches_the_documented_schema(variant: str) -> None:
     [
         (lambda c: c.update(exit_after_auht=True), "exit_after_auht"),
         (lambda c: c.update(exit_after_auth="true"), "'true' is not of type 'boolean'"),
-        (lambda c: c["auto_auth"]["method"]["config"].pop("role"), "'role' is a required property"),
-        (lambda c: c["auto_auth"]["method"]["config"].update(jwt="x"), "'jwt' was unexpected"),
+        (lambda c: c["auto_auth"]["method"][0]["config"].pop("role"), "'role' is a required property"),
+        (lambda c: c["auto_auth"]["method"][0]["config"].update(jwt="x"), "'jwt' was unexpected"),
         (lambda c: c["template"][0].pop("destination"), "'destination' is a required property"),
         (lambda c: c["template"][0].update(source="/t.ctmpl"), "is valid under each of"),
         (lambda c: c["template"][0].update(perms="440"), None),  # octal without a leading 0 is allowed
@@ -107,13 +107,18 @@ def test_init_exits_after_auth_and_the_sidecar_does_not() -> None:
     init, renew = json.loads(files["agent-init.json"]), json.loads(files["agent-renew.json"])
     assert init["exit_after_auth"] is True
     assert renew["exit_after_auth"] is False
+    # Only the sidecar reads the secrets again, every renewInterval (default 5m, consul-template's own default).
+    assert "static_secret_render_interval" not in init["template_config"]
+    assert renew["template_config"].pop("static_secret_render_interval") == "5m"
     assert {**init, "exit_after_auth": None} == {**renew, "exit_after_auth": None}
+    custom = json.loads(config_files(vault(renew=True, renew_interval="30s"))["agent-renew.json"])
+    assert custom["template_config"]["static_secret_render_interval"] == "30s"
     assert "agent-renew.json" not in config_files(vault())
 
 
 def test_failures_end_the_agent_with_bounded_retries() -> None:
     config = agent_config(vault(), exit_after_auth=True)
-    assert config["auto_auth"]["method"]["exit_on_err"] is True  # login refused or Vault unreachable
+    assert config["auto_auth"]["method"][0]["exit_on_err"] is True  # login refused or Vault unreachable
     assert config["template_config"] == {"exit_on_retry_failure": True}
     assert config["vault"]["retry"] == {"num_retries": 3}
     assert all(t["error_on_missing_key"] for t in config["template"])
@@ -122,12 +127,14 @@ def test_failures_end_the_agent_with_bounded_retries() -> None:
 
 def test_kubernetes_auth_and_vault_connection() -> None:
     config = agent_config(vault(ca_config_map="vault-ca", auth_mount="k8s/prod"), exit_after_auth=True)
-    assert config["auto_auth"]["method"] == {
-        "type": "kubernetes",
-        "mount_path": "auth/k8s/prod",
-        "exit_on_err": True,
-        "config": {"role": "orders", "token_path": "/var/run/secrets/vault/token"},
-    }
+    assert config["auto_auth"]["method"] == [
+        {
+            "type": "kubernetes",
+            "mount_path": "auth/k8s/prod",
+            "exit_on_err": True,
+            "config": {"role": "orders", "token_path": "/var/run/secrets/vault/token"},
+        }
+    ]
     assert config["vault"]["ca_cert"] == "/etc/vault-agent-ca/ca.crt"
     plain = vault(address="http://vault.example:8200", ca_config_map=None)
     assert "ca_cert" not in agent_config(plain, exit_after_auth=True)["vault"]

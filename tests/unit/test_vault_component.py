@@ -14,7 +14,7 @@ from podpatterns import (
 )
 from podpatterns.render import Recording, run_with_mocks
 
-from ..support.workload_targets import workload_target
+from ..lib.support.workload_targets import workload_target
 
 ORDERS = workload_target("orders", app_container="api", labels={"app.kubernetes.io/name": "orders"})
 API = PodContribution(

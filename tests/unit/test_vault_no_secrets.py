@@ -108,6 +108,7 @@ NOT_SECRET = {
     "file_mode": "file mode",
     "run_as_user": "number",
     "renew": "switch",
+    "renew_interval": "duration",
     "name": "file name",
     "path": "Vault path",
     "keys": "key names",

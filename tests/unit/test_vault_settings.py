@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from podpatterns.settings import AppSettings, KeyStyle, SettingsError, parse, reference_rows
+from podpatterns.elasticsearch.settings import AppSettings
+from podpatterns.settings import KeyStyle, SettingsError, parse, reference_rows
 from podpatterns.vault.settings import VaultSettings
 
 STACK = KeyStyle(prefix="pod-patterns:", camel_case=True)

@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows: valid for GitHub, lint-clean, least privilege, pinned, and doing what the README says.
+"""The GitHub Actions workflows: valid for GitHub, lint-clean, least privilege, pinned, as docs/deploying.md says.
 
 There is no GitHub runner here: the workflows are checked against GitHub's workflow schema (as vendored by
 check-jsonschema), their shell steps by `bash -n`, and their structure by the assertions below. What they run
@@ -21,7 +21,7 @@ from ..conftest import PROJECT_DIR, STACKS
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@([0-9a-f]{40}|v\d+(\.\d+)*)$")
-"""A full commit SHA, or a release tag (only pulumi/actions, by its major version: README "Pull requests")."""
+"""A full commit SHA, or a release tag (only pulumi/actions, by its major version: docs/deploying.md)."""
 
 
 def load(name: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from .app import ElasticsearchApp
 from .args import ElasticsearchAppArgs, ElasticsearchArgs, MetricsArgs
-from .plan import ClusterPlan, plan_cluster
+from .cluster import ClusterPlan, plan_cluster
 
 __all__ = [
     "ClusterPlan",

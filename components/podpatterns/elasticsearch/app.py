@@ -2,15 +2,17 @@
 
 import pulumi
 
-from ..resources import child_options, register
-from ..settings import AppSettings, KeyStyle, parse
-from ..settings.inputs import contributions_from_args, plain_args
-from ..target import WorkloadTarget
+from ..pod.contribution_data import contributions_from_args
+from ..pod.target import WorkloadTarget
+from ..registration import child_options, register
+from ..settings import KeyStyle, parse
+from ..settings.inputs import plain_args
 from .args import ElasticsearchAppArgs
+from .cluster import lay_out, target_of
+from .cluster_pod import cluster_pod
 from .config import HTTP_PORT
-from .patterns import create_patterns, planned_contributions
-from .plan import plan_cluster, target_of
 from .rollout import guarded_identity, workload_options
+from .settings import AppSettings
 
 
 class ElasticsearchApp(pulumi.ComponentResource):
@@ -41,9 +43,8 @@ class ElasticsearchApp(pulumi.ComponentResource):
         extra = contributions_from_args(args.get("contributions", []), origin)
         settings = parse(AppSettings, raw, origin=origin, style=KeyStyle())
         target = target_of(settings)
-        plan = plan_cluster(
-            settings, [*planned_contributions(name, settings, target), *extra], name
-        )  # conflicts fail here
+        pod = cluster_pod(settings, target, extra, name)
+        plan = lay_out(settings, pod.builder.check())  # conflicts and Pod Security fail here
         super().__init__("podpatterns:index:ElasticsearchApp", name, None, opts)
         self.target: WorkloadTarget = target
         """How patterns see this cluster (plain data, known at plan time, for Python programs)."""
@@ -54,9 +55,8 @@ class ElasticsearchApp(pulumi.ComponentResource):
             [] if namespace is None else [register(f"{name}-namespace", namespace, child_options(self, opts, *guarded))]
         )
         child = child_options(self, opts, *guarded, *owned)
-        patterns = create_patterns(name, settings, target, child)
-        # The same plan again, now with the contributions' deploy-time values (certificate hashes).
-        plan = plan_cluster(settings, [*patterns.contributions, *extra], name)
+        # The patterns created, the same plan again with their deploy-time values (certificate hashes).
+        plan = lay_out(settings, pod.builder.build(child))
         created = {
             role: register(f"{name}-{role}", m, _options(child, role, name, settings))
             for role, m in plan.manifests.items()
@@ -69,13 +69,14 @@ class ElasticsearchApp(pulumi.ComponentResource):
         client = created["client"]
         self.namespace = client.metadata.namespace  # type: ignore[attr-defined]
         self.service_name = client.metadata.name  # type: ignore[attr-defined]
-        scheme = "https" if patterns.tls else "http"
+        tls = pod.tls.resource if pod.tls else None
+        scheme = "https" if tls else "http"
         self.endpoint = pulumi.Output.format(
             f"{scheme}://{{0}}.{{1}}.svc:{HTTP_PORT}", self.service_name, self.namespace
         )
-        self.ca_certificate = patterns.tls.ca_certificate if patterns.tls else None
-        self.certificate_expiry = patterns.tls.certificate_expiry if patterns.tls else None
-        self.client_secrets = patterns.tls.client_secrets if patterns.tls else {}
+        self.ca_certificate = tls.ca_certificate if tls else None
+        self.certificate_expiry = tls.certificate_expiry if tls else None
+        self.client_secrets = tls.client_secrets if tls else {}
         self.register_outputs(
             {
                 "namespace": self.namespace,

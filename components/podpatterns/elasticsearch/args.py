@@ -1,10 +1,10 @@
 """Arguments of ElasticsearchApp: the stack settings' keys in snake_case, and extra pod contributions.
 
-Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 import pulumi
@@ -16,7 +16,7 @@ class KeystoreEntryArgs(TypedDict, total=False):
     """One secure setting, added to Elasticsearch's keystore from one Vault file at every start."""
 
     name: pulumi.Input[str]
-    """Secure setting name, such as s3.client.default.access_key (required). Allowed: setting name. Default: none."""
+    """Secure setting name, such as s3.client.default.access_key (required): one Elasticsearch registers as secure (docs/elasticsearch-settings.md). Allowed: secure setting name. Default: none."""
     file: pulumi.Input[str]
     """Name of the vault.files entry (format value) holding the value (required). Allowed: file name. Default: none."""
 
@@ -52,6 +52,8 @@ class ElasticsearchArgs(TypedDict, total=False):
     """Time Elasticsearch gets to stop cleanly (finish requests, flush and close shards, leave the cluster) before it is killed; a pod whose app exits sooner is gone sooner (no fixed wait). Allowed: 30 to 3600. Default: 120."""
     keystore: pulumi.Input[Sequence[pulumi.Input[KeystoreEntryArgs]]]
     """Secure settings an init container adds to Elasticsearch's keystore from Vault files at every start (elasticsearch-keystore add --stdin), such as the S3 snapshot client's access_key and secret_key. Default: none."""
+    config: pulumi.Input[Mapping[str, Any]]
+    """Settings of your own for elasticsearch.yml (ECK's config, the Elastic Helm chart's esConfig): a mapping of setting name to value, merged into the file the library writes. Each name must be one the pinned Elasticsearch registers for elasticsearch.yml (docs/elasticsearch-settings.md): not a secure one (those go in keystore), an index setting, a deprecated one, or one the library writes itself. Allowed: mapping of setting names to values. Default: none."""
 
 
 class SecurityArgs(TypedDict, total=False):
@@ -145,6 +147,8 @@ class VaultArgs(TypedDict, total=False):
     """User id of the agent; 100 is the image's vault user. Allowed: 1 to 2147483647. Default: 100."""
     renew: pulumi.Input[bool]
     """Also run the agent as a native sidecar that keeps the files fresh (Kubernetes 1.29+). Default: false."""
+    renew_interval: pulumi.Input[str]
+    """With renew: how often the sidecar reads the secrets again and rewrites a file whose value changed (KV version 2 secrets have no lease to watch). Allowed: duration (s, m, h). Default: "5m"."""
 
 
 class LogArgs(TypedDict, total=False):

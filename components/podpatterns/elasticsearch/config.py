@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from ..settings import ElasticsearchSettings
 from ..settings.checks import version_tuple
+from .settings import ElasticsearchSettings
 
 HOME = "/usr/share/elasticsearch"
 CONFIG_DIR = f"{HOME}/config"
@@ -87,4 +87,6 @@ def elasticsearch_yml(
     else:
         config["discovery.seed_hosts"] = [headless_service_name(settings.name)]
         config["cluster.initial_master_nodes"] = node_names(settings.name, settings.nodes)
+    # The user's own (elasticsearch.config), after the library's: the settings checks refused every collision.
+    config.update(settings.config or {})
     return yaml.safe_dump(config, sort_keys=False)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
-from ..podmodel import Manifest, PodContribution
-from ..settings import AppSettings
+from ..pod.model import Manifest, PodContribution
 from ..templating import read_template
 from ..vault.contribution import SECRETS_VOLUME
 from .config import CONFIG_DIR, USER_ID
 from .pod import CONFIG_VOLUME, TMP_VOLUME, image
+from .settings import AppSettings
 
 CONTAINER = "keystore-init"
 

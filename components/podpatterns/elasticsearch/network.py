@@ -18,13 +18,13 @@ from __future__ import annotations
 from ..kube import common_labels, metadata, selector_labels
 from ..metrics.contribution import cluster_exporter_name
 from ..metrics.settings import EXPORTER_PORT
-from ..podmodel import Manifest
-from ..settings import AppSettings
-from ..settings.network import PeerSettings, as_labels, vault_namespace, vault_port
-from ..target import WorkloadTarget
+from ..pod.model import Manifest
+from ..pod.target import WorkloadTarget
 from ..tls import contribution as tls
 from .config import HTTP_PORT, TRANSPORT_PORT
-from .metrics import cluster_exporter_runs
+from .exporter import cluster_exporter_runs
+from .settings import AppSettings
+from .settings.network import PeerSettings, as_labels, vault_namespace, vault_port
 
 DNS_PORT = 53
 _NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import yaml
 
+from ..checkov_skips import AcceptedFinding, skip_annotations
 from ..kube import common_labels, metadata, selector_labels
-from ..podmodel import Manifest, MergedPod
-from ..scanner import AcceptedFinding, skip_annotations
-from ..settings import ElasticsearchSettings
+from ..pod.model import Manifest, MergedPod
 from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name, node_names
 from .guard import STORAGE_ANNOTATION, storage_annotation
 from .pod import CONFIG_FILE_KEY, DATA_VOLUME
+from .settings import ElasticsearchSettings
 
 CONFIG_HASH_ANNOTATION = "pod-patterns.io/elasticsearch-config-sha256"
 BOOTSTRAP_ONLY_SETTINGS = ("cluster.initial_master_nodes",)
@@ -99,16 +99,21 @@ def pod_disruption_budget(settings: ElasticsearchSettings, ns: str) -> Manifest:
     }
 
 
+def pod_security_context() -> Manifest:
+    """The pod-level securityContext (the merged sysctls join it)."""
+    return {
+        "fsGroup": USER_ID,
+        "fsGroupChangePolicy": "OnRootMismatch",
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
 def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: dict[str, str]) -> Manifest:
     spec: Manifest = {
         "automountServiceAccountToken": False,
         "enableServiceLinks": False,
-        "securityContext": {
-            "fsGroup": USER_ID,
-            "fsGroupChangePolicy": "OnRootMismatch",
-            "runAsNonRoot": True,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": pod_security_context(),
         "terminationGracePeriodSeconds": settings.termination_grace_period_seconds,
         "initContainers": pod.init_containers,
         "containers": pod.containers,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
 from ..logtail.settings import LogSettings
-from ..podmodel import Manifest, PodContribution
+from ..pod.model import Manifest, PodContribution
 from ..quantity import java_heap
-from ..settings import ElasticsearchSettings
 from ..templating import read_template
 from .config import CONFIG_DIR, DATA_DIR, HTTP_PORT, LOGS_DIR, TRANSPORT_PORT, USER_ID
+from .settings import ElasticsearchSettings
 
 CONTAINER = "elasticsearch"
 CONFIG_INIT_CONTAINER = "config-init"

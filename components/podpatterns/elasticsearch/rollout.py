@@ -7,9 +7,9 @@ from typing import Any
 
 import pulumi
 
-from ..podmodel import Manifest
-from ..settings import AppSettings
+from ..pod.model import Manifest
 from .guard import UnsafeChangeError, identity_refusals, refusals, workload_identity
+from .settings import AppSettings
 
 CLAIM_TEMPLATES = "spec.volumeClaimTemplates"
 """Immutable in a StatefulSet: a change there would make the engine delete and recreate it, every node at once."""

@@ -9,13 +9,13 @@ as soon as its last container has exited: it takes as long as Elasticsearch need
   does not re-replicate the node's shards), then waits `rollout.endpointRemovalSeconds` (5 s) for the Services
   and proxies to drop the pod. That is the only wait.
 - The sidecars that serve or read Elasticsearch (the TLS ambassador, the exporter, the log tailers) outlive it as
-  any pod's do (podpatterns.sidecars): native sidecars from Kubernetes 1.29, else a preStop hook that waits for
+  any pod's do (podpatterns.pod.sidecar_order): native sidecars from Kubernetes 1.29, else a preStop hook that waits for
   the app to close its port.
 """
 
 from __future__ import annotations
 
-from ..podmodel import Manifest
+from ..pod.model import Manifest
 from .pod import with_es_curl
 
 PRESTOP_NAME = "elasticsearch-prestop"

@@ -9,16 +9,17 @@ algorithm, validity and early renewal, and is renewed at the same `pulumi up` as
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import pulumi
 
-from ..podmodel import PodContribution
-from ..resources import register
-from ..settings import AppSettings
-from ..target import WorkloadTarget
+from ..pod.model import PodContribution
+from ..pod.target import WorkloadTarget
+from ..registration import register
 from ..tls.contribution import tls_secret
 from ..tls.issuer import CertificateAuthority, secret_pem
 from .config import CONFIG_DIR, TRANSPORT_CERTS
+from .settings import AppSettings
 
 VOLUME = "transport-tls"
 ROTATION_ANNOTATION = "pod-patterns.io/transport-tls-sha256"
@@ -46,6 +47,27 @@ def transport_contribution(name: str, target: WorkloadTarget, rotation_hash: obj
         app_volume_mounts=[{"name": VOLUME, "mountPath": f"{CONFIG_DIR}/{TRANSPORT_CERTS}", "readOnly": True}],
         pod_annotations={ROTATION_ANNOTATION: rotation_hash},  # type: ignore[dict-item]
     )
+
+
+@dataclass(frozen=True)
+class TransportTlsArgs:
+    settings: AppSettings
+    target: WorkloadTarget
+
+
+class TransportTls:
+    """Transport TLS as a pattern of the cluster's PodBuilder. Not a component: its certificates and Secret
+    are children of the ElasticsearchApp, named `<name>-transport-*` after the app's `name`."""
+
+    outlives_app = False
+    """Files for Elasticsearch's own container: no container of its own."""
+
+    def __init__(self, name: str, args: TransportTlsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.contribution = create_transport_tls(name, args.settings, args.target, opts or pulumi.ResourceOptions())
+
+    @staticmethod
+    def plan(name: str, args: TransportTlsArgs) -> PodContribution:
+        return transport_contribution(name, args.target)
 
 
 def create_transport_tls(

@@ -1,6 +1,6 @@
 """Arguments of LogTailSidecar.
 
-Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 
@@ -9,7 +9,7 @@ from typing import Required, TypedDict
 
 import pulumi
 
-from ..target import WorkloadTarget
+from ..pod.target import WorkloadTarget
 
 
 class LogTailSidecarArgs(TypedDict, total=False):

@@ -2,10 +2,10 @@
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import PodContribution
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import PodContribution
+from ..pod.target import parse_pattern_args
 from ..settings.inputs import plain_args
-from ..target import parse_pattern_args
 from .args import LogTailSidecarArgs
 from .contribution import log_tail_contribution
 from .settings import REQUIRED, LogTailSidecarSettings

@@ -8,7 +8,7 @@ container's name, and the container's name says which file it streams.
 from __future__ import annotations
 
 from ..kube import IMAGE_PULL_POLICY, resources, restricted_security_context
-from ..podmodel import Manifest, PodContribution
+from ..pod.model import Manifest, PodContribution
 from ..templating import read_template
 from .naming import container_name
 from .settings import LogTailSidecarSettings

@@ -1,6 +1,6 @@
 """Arguments of PrometheusAdapter.
 
-Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 
@@ -9,7 +9,7 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from ..target import WorkloadTarget
+from ..pod.target import WorkloadTarget
 
 
 class PrometheusAdapterArgs(TypedDict, total=False):

@@ -5,13 +5,13 @@ from typing import Any
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import Manifest, PodContribution
-from ..resources import child_options, register
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import Manifest, PodContribution
+from ..pod.target import WorkloadTarget, require_target
+from ..registration import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
-from ..target import WorkloadTarget, require_target
 from .args import PrometheusAdapterArgs
 from .contribution import adapter_contribution, job_name, owned_objects
 from .settings import PRESETS, REQUIRED, ExporterSettings
@@ -27,6 +27,8 @@ class PrometheusAdapter(pulumi.ComponentResource):
 
     job: pulumi.Output[str]
     """The Prometheus job the PodMonitors set."""
+    outlives_app = True  # no annotation: the package host would take an annotated attribute for an output
+    """The exporter reads the app: a PodBuilder makes it stop after the app, so that its last scrape finds it."""
     pod_contribution: PodContributionData
     """What to merge into the workload's pod, as data (PodTemplateMerge merges it from any language)."""
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context, selector_labels
-from ..podmodel import Manifest, PodContribution
-from ..scanner import (
+from ..checkov_skips import (
     EXPORTER_CREDENTIALS_ENV,
     PULL_IF_NOT_PRESENT,
     TAG_PINNED_IMAGE,
     pinned_by_digest,
     skip_annotations,
 )
-from ..target import WorkloadTarget
+from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context, selector_labels
+from ..pod.model import Manifest, PodContribution
+from ..pod.target import WorkloadTarget
 from .settings import ExporterSettings
 
 CONTAINER = "metrics-exporter"

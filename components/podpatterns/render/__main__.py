@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..podmodel import PodConflictError
+from ..pod.model import PodConflictError
 from ..settings import SettingsError
 from .diagram import pod_diagrams
 from .manifests import diagram_files, kubernetes_objects, manifest_files

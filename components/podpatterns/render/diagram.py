@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..podmodel import Manifest, MergedPod
+from ..pod.model import Manifest, MergedPod
 from .manifests import file_name
 
 READ_ONLY_SOURCES = ("configMap", "secret", "projected", "downwardAPI")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ..podmodel import Manifest
+from ..pod.model import Manifest
 from .offline import Recording
 from .output import write_render
 

@@ -26,7 +26,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 
-from ..podmodel import MergedPod, observe_merged_pods
+from ..pod.model import MergedPod, observe_merged_pods
 from .urn import make_urn
 
 SECRET_PLACEHOLDER = "[secret: set at deploy]"

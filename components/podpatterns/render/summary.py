@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from ..podmodel import Manifest
+from ..pod.model import Manifest
 from .offline import Recording, Registration
 
 

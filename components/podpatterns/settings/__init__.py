@@ -1,15 +1,8 @@
-"""Typed, validated settings: one dataclass per concern, read from stack config or arguments."""
+"""The generic settings engine every component uses: typed dataclasses, their checks, arguments as plain values.
+
+The settings of a component live with it (`tls/settings.py`, ..., `elasticsearch/settings/`).
+"""
 
 from .engine import KeyStyle, SettingsError, parse, reference_rows
-from .model import AppSettings, ElasticsearchSettings
-from .stack import load_stack_settings
 
-__all__ = [
-    "AppSettings",
-    "ElasticsearchSettings",
-    "KeyStyle",
-    "SettingsError",
-    "load_stack_settings",
-    "parse",
-    "reference_rows",
-]
+__all__ = ["KeyStyle", "SettingsError", "parse", "reference_rows"]

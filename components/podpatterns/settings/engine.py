@@ -140,6 +140,14 @@ def parse(cls: type[T], raw: Mapping[str, Any], origin: str, style: KeyStyle, re
     return value
 
 
+class EntriesError(ValueError):
+    """A check of a mapping setting found bad entries: each is reported under its own key (`setting.entry`)."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in entries.items()))
+        self.entries = entries
+
+
 class KeyedValueError(ValueError):
     """A cross-key check failed; `key` is the field (snake_case) to blame."""
 
@@ -213,6 +221,9 @@ class _Reader:
             coerced = _coerce(hint, value)
             _check(rule, coerced)
             return coerced
+        except EntriesError as error:
+            self.problems += [Problem(_join(key, entry), message) for entry, message in error.entries.items()]
+            return None
         except ValueError as error:
             self.problems.append(Problem(key, f"{json.dumps(value)} is not allowed: {error}"))
             return None
@@ -283,10 +294,36 @@ def _coerce_strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+_SCALARS = (str, int, float, bool)
+
+
+def _setting_value(value: Any) -> Any:
+    """A whole float as an int: the component host passes every number as a float, and `2000.0` is no queue size."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _coerce_dotted_mapping(value: Any) -> dict[str, Any]:
+    """A mapping of dotted names to values (text, numbers, booleans, lists of them), as a settings file such as
+    elasticsearch.yml reads it: a nested mapping's keys join their parent's with dots."""
+    flat: dict[str, Any] = {}
+    for key, item in _as_mapping(value).items():
+        if isinstance(item, Mapping):
+            flat.update({f"{key}.{inner}": v for inner, v in _coerce_dotted_mapping(item).items()})
+        elif isinstance(item, _SCALARS):
+            flat[str(key)] = _setting_value(item)
+        elif isinstance(item, list | tuple) and all(isinstance(v, _SCALARS) for v in item):
+            flat[str(key)] = [_setting_value(v) for v in item]
+        else:
+            raise ValueError(f"{key}: expected text, a number, true or false, or a list of them")
+    return flat
+
+
 _COERCERS: dict[Any, Callable[[Any], Any]] = {bool: _coerce_bool, int: _coerce_int, str: _coerce_str}
 
 
 def _coerce(hint: Any, value: Any) -> Any:
+    if get_origin(hint) is dict:
+        return _coerce_dotted_mapping(value)
     if get_origin(hint) is tuple:
         return _coerce_strings(value)
     return _COERCERS[hint](value)

@@ -2,10 +2,10 @@
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import PodContribution
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import PodContribution
+from ..pod.target import parse_pattern_args
 from ..settings.inputs import plain_args
-from ..target import parse_pattern_args
 from .args import SysctlInitArgs
 from .contribution import sysctl_contribution
 from .settings import REQUIRED, SysctlInitSettings
@@ -19,6 +19,9 @@ class SysctlInit(pulumi.ComponentResource):
     need a namespace that Pod Security admits as "privileged". Unknown or unsafe names are rejected.
     Owns no Kubernetes objects: merge `contribution` into the workload's pod.
     """
+
+    outlives_app = False  # no annotation: the package host would take an annotated attribute for an output
+    """An init container, done before the app starts: nothing to keep running after it."""
 
     privileged: pulumi.Output[bool]
     """Whether the pod has the privileged init container (its namespace must admit privileged pods)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..kube import IMAGE_PULL_POLICY, resources
-from ..podmodel import Manifest, PodContribution
+from ..pod.model import Manifest, PodContribution
 from ..templating import read_template
 from .settings import SysctlInitSettings
 

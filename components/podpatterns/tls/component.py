@@ -5,12 +5,12 @@ from typing import cast
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import PodContribution
-from ..resources import child_options, register
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import PodContribution
+from ..pod.target import require_target
+from ..registration import child_options, register
 from ..settings.engine import KeyStyle, Problem, SettingsError, parse
 from ..settings.inputs import plain_args
-from ..target import require_target
 from .args import TlsAmbassadorArgs
 from .contribution import (
     AmbassadorLayout,

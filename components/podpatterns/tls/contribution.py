@@ -9,8 +9,8 @@ from datetime import datetime
 import pulumi
 
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
-from ..podmodel import Manifest, PodContribution
-from ..target import WorkloadTarget
+from ..pod.model import Manifest, PodContribution
+from ..pod.target import WorkloadTarget
 from ..templating import read_template, render_template
 from .settings import TlsSettings
 
@@ -259,4 +259,5 @@ def ambassador_contribution(
         service_ports=[{"name": "https", "port": listen, "targetPort": "https", "protocol": "TCP"}],
         pod_annotations={ROTATION_ANNOTATION: rotation_hash},  # type: ignore[dict-item]
         loopback_connections={CONTAINER: [layout.upstream_port]},
+        app_listen_port=layout.upstream_port,
     )

@@ -35,17 +35,21 @@ def agent_config(settings: VaultSettings, *, exit_after_auth: bool) -> dict[str,
     vault: dict[str, Any] = {"address": settings.address, "retry": {"num_retries": TEMPLATE_RETRIES}}
     if settings.ca_config_map:
         vault["ca_cert"] = f"{CA_DIR}/{CA_FILE}"
+    template_config: dict[str, Any] = {"exit_on_retry_failure": True}
+    if not exit_after_auth:  # the renewing sidecar
+        template_config["static_secret_render_interval"] = settings.renew_interval
+    method = {
+        "type": "kubernetes",
+        "mount_path": f"auth/{settings.auth_mount}",
+        "exit_on_err": True,
+        "config": {"role": settings.role, "token_path": f"{TOKEN_DIR}/{TOKEN_FILE}"},
+    }
     return {
-        "auto_auth": {
-            "method": {
-                "type": "kubernetes",
-                "mount_path": f"auth/{settings.auth_mount}",
-                "exit_on_err": True,
-                "config": {"role": settings.role, "token_path": f"{TOKEN_DIR}/{TOKEN_FILE}"},
-            }
-        },
+        # A list of one: in the JSON form of the agent's HCL a block is a list of objects (a bare object is read as
+        # several blocks, and the real agent refuses it: 'one and only one "method" block is required').
+        "auto_auth": {"method": [method]},
         "exit_after_auth": exit_after_auth,
-        "template_config": {"exit_on_retry_failure": True},
+        "template_config": template_config,
         "template": [_template(settings, file) for file in settings.files],
         "vault": vault,
     }

@@ -1,6 +1,6 @@
 """Arguments of VaultSecretsInit, and the file list shared with ElasticsearchApp's `vault` argument.
 
-Generated from the settings by scripts/update-reference (podpatterns.settings.typed_args): do not edit.
+Generated from the settings by scripts/update-reference (python -m podpatterns.reference): do not edit.
 No `from __future__ import annotations`: the multi-language schema is inferred from these annotations.
 """
 
@@ -9,7 +9,7 @@ from typing import Required, TypedDict
 
 import pulumi
 
-from ..target import WorkloadTarget
+from ..pod.target import WorkloadTarget
 
 
 class VaultFileArgs(TypedDict, total=False):
@@ -64,3 +64,5 @@ class VaultSecretsInitArgs(TypedDict, total=False):
     """User id of the agent; 100 is the image's vault user. Allowed: 1 to 2147483647. Default: 100."""
     renew: pulumi.Input[bool]
     """Also run the agent as a native sidecar that keeps the files fresh (Kubernetes 1.29+). Default: false."""
+    renew_interval: pulumi.Input[str]
+    """With renew: how often the sidecar reads the secrets again and rewrites a file whose value changed (KV version 2 secrets have no lease to watch). Allowed: duration (s, m, h). Default: "5m"."""

@@ -5,14 +5,14 @@ from typing import Any
 
 import pulumi
 
-from ..contribution_data import PodContributionData, contribution_data
-from ..podmodel import PodContribution
-from ..resources import child_options, register
+from ..pod.contribution_data import PodContributionData, contribution_data
+from ..pod.model import PodContribution
+from ..pod.target import WorkloadTarget, require_target
+from ..registration import child_options, register
 from ..settings import KeyStyle, SettingsError, parse
 from ..settings.checks import kubernetes_version as check_kubernetes_version
 from ..settings.engine import Problem
 from ..settings.inputs import plain_args
-from ..target import WorkloadTarget, require_target
 from .args import VaultSecretsInitArgs
 from .contribution import vault_contribution, vault_manifests
 from .settings import VaultSettings, renewal_problem
@@ -25,6 +25,9 @@ class VaultSecretsInit(pulumi.ComponentResource):
     its projected token and the read-only secrets volume to the target's pod. Only addresses,
     names and paths pass through Pulumi: the secrets go from Vault to the pod's memory.
     """
+
+    outlives_app = False  # no annotation: the package host would take an annotated attribute for an output
+    """Its init container is done before the app starts: nothing to keep running after it."""
 
     service_account_name: pulumi.Output[str]
     """The ServiceAccount the pod must run as (the Vault role binds it)."""

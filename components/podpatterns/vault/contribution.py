@@ -11,8 +11,8 @@ import hashlib
 import json
 
 from ..kube import IMAGE_PULL_POLICY, common_labels, metadata, resources, restricted_security_context
-from ..podmodel import Manifest, PodContribution
-from ..target import WorkloadTarget
+from ..pod.model import Manifest, PodContribution
+from ..pod.target import WorkloadTarget
 from .agent_config import CA_DIR, CA_FILE, CONFIG_DIR, INIT_CONFIG, RENEW_CONFIG, TOKEN_DIR, TOKEN_FILE, config_files
 from .settings import VaultSettings
 

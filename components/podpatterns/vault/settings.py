@@ -22,6 +22,7 @@ _VAULT_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-
 # syntax needs Go identifiers (`index` would accept any key but renders an empty value when it is missing).
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:(?P<port>\d{1,5}))?$")
+_DURATION = re.compile(r"^[1-9][0-9]*[smh]$")
 _DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
@@ -164,6 +165,13 @@ class VaultSettings:
     renew: bool = setting(
         False,
         "Also run the agent as a native sidecar that keeps the files fresh (Kubernetes 1.29+).",
+    )
+    renew_interval: str = setting(
+        "5m",
+        "With renew: how often the sidecar reads the secrets again and rewrites a file whose value changed "
+        "(KV version 2 secrets have no lease to watch).",
+        check=_matches(_DURATION, "a whole number of seconds, minutes or hours, such as 30s or 5m"),
+        allowed="duration (s, m, h)",
     )
 
     def __post_init__(self) -> None:

@@ -1,0 +1,1 @@
+"""Everything generated from the settings and the components: `python -m podpatterns.reference`."""

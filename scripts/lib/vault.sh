@@ -1,0 +1,27 @@
+# Sourced by scripts/vault and scripts/test: builds HashiCorp Vault (server and agent are one program, `vault`) from
+# the pinned wrapper module toolchain/vault with scripts/lib/gobuild.sh, into a cache outside the checkout keyed by
+# its go.mod, go.sum and the Go version: a machine that built it once only reuses it.
+source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
+VAULT_MODULE=toolchain/vault
+# Part of the cache key: raise it when the build's flags below change, so that machines rebuild.
+VAULT_BUILD_REVISION=1
+
+_vault_build() {
+  gobuild_go "$1" "$2/vault" "" github.com/hashicorp/vault
+}
+
+# The directory of the built program for the pinned version (it may not exist yet).
+vault_bin_dir() {
+  gobuild_bin_dir vault "$(gobuild_key "$VAULT_MODULE" "$VAULT_BUILD_REVISION" go.mod go.sum)"
+}
+
+# Builds `vault` unless the cache has it; prints nothing on a warm machine. Stops naming what failed.
+ensure_vault_binary() {
+  local bin
+  bin=$(vault_bin_dir)
+  [ -f "$bin/.complete" ] && return 0
+  echo "vault: building Vault $(gobuild_pinned "$VAULT_MODULE" github.com/hashicorp/vault) into $bin (once per" \
+    "machine: about 40 min on two busy cores)" >&2
+  gobuild_ensure vault "$VAULT_MODULE" "$bin" \
+    "Is the Go module proxy reachable? After changing a version in $VAULT_MODULE/pin, run it again" _vault_build
+}
