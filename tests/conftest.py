@@ -29,6 +29,7 @@ FOLDER_NEEDS = {
     "e2e": ("root", "slow"),
     "cluster": ("cluster", "slow"),
     "engine": ("engine", "slow"),
+    "real_elasticsearch": ("root", "slow"),
     "vault": ("root", "cluster", "slow"),
 }
 """The markers of every test in a folder of tests/ (a module adds its own with `pytestmark`)."""

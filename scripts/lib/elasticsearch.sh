@@ -48,6 +48,15 @@ _elasticsearch_layout() {
     [ -f "$home/modules/$module/plugin-descriptor.properties" ] ||
       { echo "elasticsearch: $module-$version.jar carries no plugin descriptor" >&2; return 1; }
   done
+  # Our module standing in for repository-s3's secure setting names (S3SecureSettingsPlugin.java).
+  cat >"$home/modules/podpatterns-s3-secure-settings/plugin-descriptor.properties" <<DESCRIPTOR
+description=The secure client setting names of repository-s3, which Maven Central does not serve (no repository type)
+version=$version
+name=podpatterns-s3-secure-settings
+classname=io.podpatterns.elasticsearch.s3settings.S3SecureSettingsPlugin
+java.version=17
+elasticsearch.version=$version
+DESCRIPTOR
   cp -R "$ELASTICSEARCH_TOOLCHAIN/home/bin" "$ELASTICSEARCH_TOOLCHAIN/home/config" "$home/"
   rm -f "$home/config/jvm.options.d/.keep"
   mkdir -p "$home/plugins" "$home/logs" "$home/data"
@@ -84,7 +93,7 @@ ensure_elasticsearch() {
 # For scripts/test: builds the home when the selected tests run Elasticsearch (tests_wanted: scripts/lib/cluster.sh),
 # and tells them where it is. Without Maven those tests skip, except under CI=true, where a failed build stops the run.
 elasticsearch_for_tests() {
-  tests_wanted tests/behaviour "$@" || return 0
+  tests_wanted tests/real_elasticsearch "$@" || return 0
   if ! command -v mvn >/dev/null && [ "${CI:-}" != true ]; then
     echo "elasticsearch: Maven is not installed: the tests on the real Elasticsearch will skip" >&2
     return 0

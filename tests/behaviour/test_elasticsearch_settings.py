@@ -24,7 +24,7 @@ from podpatterns.elasticsearch.config import USER_ID
 from podpatterns.elasticsearch.settings.registry import VERSION, registry
 from podpatterns.elasticsearch.settings.user_config import check_config
 
-from ..lib.prerequisites import require_root, unavailable
+from ..lib.prerequisites import require_elasticsearch_home, require_root
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 START_SECONDS = 180.0
@@ -44,21 +44,11 @@ UNKNOWN_KEYSTORE = "xpack.security.transport.ssl.secure_key_passphrse"
 
 @pytest.fixture(scope="module")
 def home() -> Path:
-    """The home scripts/elasticsearch builds (PODPATTERNS_ELASTICSEARCH_HOME when scripts/test built it)."""
+    """The real Elasticsearch's home (tests/lib/prerequisites.py)."""
     require_root(
         "Elasticsearch refuses root: the node runs as uid 1000 with the home bind-mounted where it can read it"
     )
-    if os.environ.get("PODPATTERNS_ELASTICSEARCH_HOME"):
-        return Path(os.environ["PODPATTERNS_ELASTICSEARCH_HOME"])
-    for program, package in (("mvn", "maven"), ("javac", "openjdk-17-jdk-headless")):
-        if shutil.which(program) is None:
-            unavailable(f"{program} not found: install the Debian package {package} to build Elasticsearch")
-    built = subprocess.run(
-        [PROJECT_DIR / "scripts" / "elasticsearch", "home"], check=False, capture_output=True, text=True
-    )
-    if built.returncode != 0:
-        pytest.fail(f"scripts/elasticsearch home failed:\n{built.stderr[-3000:]}")
-    return Path(built.stdout.strip().splitlines()[-1])
+    return require_elasticsearch_home()
 
 
 @dataclass

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
 UNDER_CI = os.environ.get("CI") == "true"
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -33,3 +36,18 @@ def require_root(why: str) -> None:
     if os.geteuid() == 0:
         return
     unavailable(f"needs root: {why}")
+
+
+def require_elasticsearch_home() -> Path:
+    """The real Elasticsearch's home: the one scripts/test built (PODPATTERNS_ELASTICSEARCH_HOME), else built now by
+    scripts/elasticsearch (Maven and a JDK; skips without them, fails under CI=true)."""
+    if os.environ.get("PODPATTERNS_ELASTICSEARCH_HOME"):
+        return Path(os.environ["PODPATTERNS_ELASTICSEARCH_HOME"])
+    for program, package in (("mvn", "maven"), ("javac", "openjdk-17-jdk-headless")):
+        require_program(program, package)
+    built = subprocess.run(
+        [PROJECT_DIR / "scripts" / "elasticsearch", "home"], check=False, capture_output=True, text=True
+    )
+    if built.returncode != 0:
+        pytest.fail(f"scripts/elasticsearch home failed:\n{built.stderr[-3000:]}")
+    return Path(built.stdout.strip().splitlines()[-1])

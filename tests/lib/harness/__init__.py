@@ -7,7 +7,8 @@ programs, in Linux namespaces (needs root). One sandbox for every test that runs
             pod.exec("elasticsearch", ["cat", "/tmp/x"]); pod.logs("tls-ambassador")
 
 cluster.py (objects, node, Vault) -> runner.py (start order, probes, teardown) -> network.py (namespaces),
-volumes.py, rootfs.py (each container's root), podspec.py (argv, env, user), images.py (image -> program).
+volumes.py, rootfs.py (each container's root), podspec.py (argv, env, user), images.py (image -> program;
+the real Elasticsearch: elasticsearch_image.py, every node of a stack: real_stack.py).
 """
 
 from .cluster import Cluster

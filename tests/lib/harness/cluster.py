@@ -8,7 +8,8 @@ files expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exp
 (`elasticsearch-exporter-credentials`, the elastic user with the prod fixture's password: the stand-in knows no
 other user). The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
 container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
-(runner.py); a pod's Service names can be pointed at another running pod with `hosts`.
+(runner.py); a pod's Service names can be pointed at another running pod with `hosts`. With `elasticsearch_home`
+the Elasticsearch image runs the real Elasticsearch built there (elasticsearch_image.py), else the stand-in.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Cluster:
         extra_objects: Sequence[Manifest] = (),
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
         previous_certificates: Materialized | None = None,
+        elasticsearch_home: Path | None = None,
         vault: VaultBackend | None = None,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
@@ -82,7 +84,7 @@ class Cluster:
         # What signed Vault's certificate: the stacks' vault-ca ConfigMap.
         vault_ca = vault.ca if vault else self_signed("vault")[0]
         server = {**vault_server, "ca": vault_ca}
-        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server)
+        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server, elasticsearch_home)
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}
@@ -131,14 +133,20 @@ class Cluster:
 
     @contextmanager
     def run(
-        self, workload: Manifest, hosts: Mapping[str, str] | None = None, *, ready: bool = True
+        self,
+        workload: Manifest,
+        hosts: Mapping[str, str | Sequence[str]] | None = None,
+        *,
+        ready: bool = True,
+        ordinal: int = 0,
     ) -> Iterator[RunningPod]:
-        """One pod of `workload` (a StatefulSet's first ordinal), started and ready (`ready` False: running, its
-        readiness probes left to the test)."""
+        """One pod of `workload` (a StatefulSet's pod `ordinal`), started and ready (`ready` False: running, its
+        readiness probes left to the test). `hosts`: extra names in its hosts file, each to one address or several
+        (a headless Service's name)."""
         self.pods += 1
         meta = workload["metadata"]
         namespace = meta.get("namespace", "default")
-        suffix = "0" if workload["kind"] == "StatefulSet" else f"harness{self.pods}"
+        suffix = str(ordinal) if workload["kind"] == "StatefulSet" else f"harness{self.pods}"
         pod = PodSpec(
             name=f"{meta['name']}-{suffix}",
             namespace=namespace,
@@ -149,6 +157,8 @@ class Cluster:
             sysctls=self.sysctls,
             hosts={**({self.vault.service[0]: SERVICE_ADDRESS} if self.vault else {}), **(hosts or {})},
             token=self._token_source(namespace, workload["spec"]["template"]["spec"]),
+            # A StatefulSet pod's claims outlive it, as PersistentVolumeClaims do: started again, it finds its data.
+            claims=self.workdir / "claims" / f"{meta['name']}-{suffix}" if workload["kind"] == "StatefulSet" else None,
         )
         with run_pod(pod, self.network, self.workdir / f"pod{self.pods}", ready=ready) as running:
             yield running

@@ -6,6 +6,7 @@
 | elasticsearch-exporter | prometheus-elasticsearch-exporter (same release as the tag) | Debian |
 | busybox | busybox, every applet linked in /bin, the only directory on PATH | Debian busybox |
 | elasticsearch | the Elasticsearch API stand-in, `elasticsearch-keystore`, the image's config dir | lib/standins |
+| elasticsearch (`elasticsearch_home`) | the real Elasticsearch of that release | elasticsearch_image.py |
 | vault | HashiCorp Vault's `vault` with a real server (tests/vault), else the agent stand-in | cache, lib/standins |
 
 An image is a `layer` (a directory laid over the container's root: its top-level directories that
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..prerequisites import require_program
+from . import elasticsearch_image
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 """The repository: the Elasticsearch image runs its stand-in from there."""
@@ -46,6 +48,8 @@ class Image:
     env: Mapping[str, str] = field(default_factory=lambda: {"PATH": STANDARD_PATH})
     layer: Path | None = None
     binds: tuple[Path, ...] = ()
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    """Env the harness sets over the pod's, for what this machine cannot give (said where the image is made)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class ImageContext:
     vault_agent: Path | None
     vault_server: Mapping[str, Any] = field(default_factory=dict)
     """What the Vault server accepts (tests/lib/standins/vault: address, auth mount, roles, CA)."""
+    elasticsearch_home: Path | None = None
+    """The real Elasticsearch's home (scripts/elasticsearch); None: the stand-in runs as the Elasticsearch image."""
 
 
 def repository(image: str) -> str:
@@ -116,7 +122,25 @@ def _outside(prefix: Path) -> Path:
     return PROJECT_DIR if prefix.resolve().is_relative_to(PROJECT_DIR) else prefix.resolve()
 
 
+def _real_elasticsearch(home: Path, context: ImageContext, image: str) -> Image:
+    if tag(image) != elasticsearch_image.home_version(home):
+        raise UnknownImageError(f"{image}: the Elasticsearch built here is {elasticsearch_image.home_version(home)}")
+    layer = context.directory / "elasticsearch"
+    if not layer.exists():
+        elasticsearch_image.lay_out(home, layer)
+    return Image(
+        entrypoint=(f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh",),
+        user=1000,
+        working_dir=ELASTICSEARCH_HOME,
+        env={"PATH": f"{ELASTICSEARCH_HOME}/bin:{STANDARD_PATH}"},
+        layer=layer,
+        overrides=elasticsearch_image.environment(),
+    )
+
+
 def _elasticsearch(context: ImageContext, image: str) -> Image:
+    if context.elasticsearch_home is not None:
+        return _real_elasticsearch(context.elasticsearch_home, context, image)
     layer = context.directory / "elasticsearch"
     config = layer / ELASTICSEARCH_HOME.lstrip("/") / "config"
     if not layer.exists():

@@ -60,11 +60,17 @@ class ClusterNetwork:
         command = self.pause.enter(argv)
         return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
 
+    def next_addresses(self, count: int) -> list[str]:
+        """The pod IPs the next `count` pods attached will get, in order (for names a pod must know before its peers
+        start, such as a headless Service's)."""
+        return [f"{CLUSTER_PREFIX}.{self.pods + number}.2" for number in range(1, count + 1)]
+
     def attach(self, memory_volumes: Sequence[tuple[Path, str]]) -> PodNetwork:
         """A new pod namespace pair (network and mount) joined to the cluster; `memory_volumes` are
         (directory, tmpfs options) mounted in the pod's mount namespace."""
+        (address,) = self.next_addresses(1)
         self.pods += 1
-        subnet = f"{CLUSTER_PREFIX}.{self.pods}"
+        subnet = address.rsplit(".", 1)[0]
         mounts = [f"mount -t tmpfs -o {options} tmpfs {shlex.quote(str(path))}" for path, options in memory_volumes]
         pause = Pause(["--net", "--mount", "--propagation", "private"], " && ".join(["ip link set lo up", *mounts]))
         network = PodNetwork(pause, ip=f"{subnet}.2", gateway=f"{subnet}.1")

@@ -2,7 +2,7 @@
 
 As the kubelet and the container runtime read them: `command`/`args` replace the image's
 entrypoint/cmd, `$(VAR)` references expand, env comes from the image then `envFrom` then `env`
-(values, fieldRefs, Secret and ConfigMap keys), and the user, groups, capabilities and
+(values, fieldRefs, Secret, ConfigMap keys) then the harness's image overrides; the user, groups, capabilities and
 no_new_privs come from the container's securityContext over the pod's over the image's default.
 """
 
@@ -52,6 +52,7 @@ def environment_of(
         env.update({source.get("prefix", "") + k: v for k, v in keys_of(found or {"kind": kind}).items()})
     for variable in container.get("env", []):
         env[variable["name"]] = _value(name, variable, env, fields, objects)
+    env.update(image.overrides)
     return env
 
 

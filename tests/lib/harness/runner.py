@@ -35,7 +35,7 @@ from .probes import failure
 from .rootfs import ContainerRoot, Mount, setup_script
 from .volumes import ObjectLookup, TokenSource, Volume, prepare_volumes
 
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 120.0
 """Seconds a container may take to run, complete (init) or pass its probes."""
 STOP_GRACE = 3.0
 """Seconds between SIGTERM and SIGKILL at teardown (the pod's grace period, shortened for tests)."""
@@ -63,8 +63,10 @@ class PodSpec:
     images: ImageContext
     sysctls: Mapping[str, Path]
     """The node's sysctl stand-ins, bound over /proc/sys in every container."""
-    hosts: Mapping[str, str] = field(default_factory=dict)
-    """Extra /etc/hosts names -> addresses (Services of other pods)."""
+    hosts: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+    """Extra /etc/hosts names -> an address or several (Services of other pods)."""
+    claims: Path | None = None
+    """Where the pod's volume claims live across its starts (None: with the pod's other volumes)."""
     token: TokenSource | None = None
     """Issues the pod's projected ServiceAccount tokens; None: a placeholder of a token's shape."""
 
@@ -217,13 +219,19 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool
     for spec in [*pod.spec.get("initContainers", []), *pod.spec["containers"]]:
         image_for(spec, pod.images)  # an unknown image stops the pod before anything runs
     workdir.mkdir(parents=True)
-    volumes = prepare_volumes(pod.spec, pod.claim_templates, pod.objects, workdir / "volumes", pod.token)
+    volumes = prepare_volumes(
+        pod.spec, pod.claim_templates, pod.objects, workdir / "volumes", claims=pod.claims, token=pod.token
+    )
     memory = [(volume.path, volume.memory) for volume in volumes.values() if volume.memory]
     network = cluster.attach(memory)
     running = RunningPod(pod.name, pod.namespace, network.ip, pod.spec, volumes, cluster)
     try:
         hosts = workdir / "hosts"  # as the kubelet writes it, plus the Services' names asked for
-        aliases = "".join(f"{address}\t{name}\n" for name, address in pod.hosts.items())
+        aliases = "".join(
+            f"{address}\t{name}\n"
+            for name, addresses in pod.hosts.items()
+            for address in ([addresses] if isinstance(addresses, str) else addresses)
+        )
         hosts.write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n{network.ip}\t{pod.name}\n{aliases}")
         _start_all(running, pod, network, workdir, hosts, ready=ready)
         yield running

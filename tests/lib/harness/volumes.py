@@ -39,16 +39,24 @@ def prepare_volumes(
     claim_templates: list[Manifest],
     objects: ObjectLookup,
     directory: Path,
+    *,
+    claims: Path | None = None,
     token: TokenSource | None = None,
 ) -> dict[str, Volume]:
-    """Every volume of the pod `spec` and every claim template, by name, under `directory`; projected tokens from
-    `token` (default: a placeholder of a token's shape)."""
+    """Every volume of the pod `spec` and every claim template, by name, under `directory`; the claims under
+    `claims` instead when given, kept as they are when they exist (a StatefulSet pod started again keeps its data);
+    projected tokens from `token` (default: a placeholder of a token's shape)."""
     fs_group = spec.get("securityContext", {}).get("fsGroup")
     volumes: dict[str, Volume] = {}
     for volume in spec.get("volumes", []):
         volumes[volume["name"]] = _prepare(volume, objects, directory / volume["name"], fs_group, token)
     for claim in claim_templates:
-        volumes[claim["metadata"]["name"]] = _empty_dir(directory / claim["metadata"]["name"], fs_group)
+        name = claim["metadata"]["name"]
+        kept = claims / name if claims is not None else None
+        if kept is not None and kept.is_dir():
+            volumes[name] = Volume(kept)
+        else:
+            volumes[name] = _empty_dir(kept or directory / name, fs_group)
     return volumes
 
 

@@ -1,0 +1,63 @@
+"""The real Elasticsearch as the image `docker.elastic.co/elasticsearch/elasticsearch`: the home scripts/elasticsearch
+builds (docs/elasticsearch-build.md), laid at /usr/share/elasticsearch as in the image, run as uid 1000 from the
+home, with our bin/docker-entrypoint.sh as the entrypoint (ES_LOG_STYLE as the image reads it).
+
+What the harness changes, each a property of this machine rather than of the configuration under test, and nothing
+else (the rendered elasticsearch.yml, env, volumes, init containers and scripts run as rendered):
+
+- `TEST_HEAP`: the heap, through ES_JAVA_OPTS, smaller than the stacks' (prod asks 2 GiB a node; three nodes share
+  this 2-core machine with other work). The stacks' memory limits are not enforced here.
+- Names never reach the machine's DNS: the image's config directory carries `jvm.options.d/harness.options` with
+  `-Djdk.net.hosts.file=/etc/hosts`, the pod's hosts file the harness writes (pod and Service names), so the JVM
+  resolves from that file only and never asks a DNS server.
+- The open-files limit Elasticsearch sees (tests/harness/nofile_limit.c, LD_PRELOAD): this machine caps it at
+  20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check asking 65,535.
+  Every other bootstrap check sees the real values (vm.max_map_count: the node's sysctl stand-in, which prod's sysctl
+  init container raises).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..prerequisites import require_program
+
+HOME = "/usr/share/elasticsearch"
+TEST_HEAP = "512m"
+"""The heap of every node the harness runs: enough for a 100 MiB bulk request, small enough for three nodes."""
+HARNESS_OPTIONS = "-Djdk.net.hosts.file=/etc/hosts\n"
+_SHIM_SOURCE = Path(__file__).with_name("nofile_limit.c")
+
+
+def home_version(home: Path) -> str:
+    """The release the home holds: the version of its server jar, lib/elasticsearch-X.Y.Z.jar."""
+    (server,) = home.glob("lib/elasticsearch-[0-9]*.jar")
+    return server.stem.removeprefix("elasticsearch-")
+
+
+def lay_out(home: Path, layer: Path) -> None:
+    """The image's files in `layer`: the home at /usr/share/elasticsearch (hard links where the file system allows),
+    the harness's JVM options in its config directory, and the open-files shim in /usr/local/lib."""
+    target = layer / HOME.lstrip("/")
+    target.parent.mkdir(parents=True)
+    shutil.copytree(home, target, symlinks=True, copy_function=_link_or_copy)
+    (target / "config" / "jvm.options.d" / "harness.options").write_text(HARNESS_OPTIONS)
+    shim = layer / "usr" / "local" / "lib" / "nofile_limit.so"
+    shim.parent.mkdir(parents=True)
+    gcc = require_program("gcc", "gcc")
+    subprocess.run([gcc, "-shared", "-fPIC", "-O2", "-o", str(shim), str(_SHIM_SOURCE), "-ldl"], check=True)
+
+
+def environment() -> dict[str, str]:
+    """What the harness sets for every Elasticsearch container on top of the pod's env (see the module's doc)."""
+    return {"ES_JAVA_OPTS": f"-Xms{TEST_HEAP} -Xmx{TEST_HEAP}", "LD_PRELOAD": "/usr/local/lib/nofile_limit.so"}
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)

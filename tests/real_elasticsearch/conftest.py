@@ -1,0 +1,39 @@
+"""The real Elasticsearch (docs/elasticsearch-build.md): its home, built by scripts/elasticsearch, and each stack's
+pods on it, started once per test module (needs root, Maven and Java 17; skips without, except under CI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from podpatterns.render import Recording
+
+from ..lib.harness.real_stack import RealStack, run_real_stack
+from ..lib.prerequisites import require_elasticsearch_home, require_root
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_home() -> Path:
+    """The real Elasticsearch's home (tests/lib/prerequisites.py)."""
+    require_root("network, mount and PID namespaces stand in for the pods")
+    return require_elasticsearch_home()
+
+
+def stack_fixture(stack: str) -> Callable[..., Iterator[RealStack]]:
+    """A module-scoped fixture running `stack`'s Elasticsearch pods on the real Elasticsearch."""
+
+    @pytest.fixture(scope="module")
+    def running(
+        recordings: dict[str, Recording],
+        vault_agent: Path,
+        elasticsearch_home: Path,
+        tmp_path_factory: pytest.TempPathFactory,
+    ) -> Iterator[RealStack]:
+        workdir = tmp_path_factory.mktemp(f"real-{stack}")
+        with run_real_stack(stack, recordings[stack], workdir, vault_agent, elasticsearch_home) as real:
+            yield real
+
+    return running
