@@ -36,6 +36,9 @@ DOCUMENTS = (
     ),
 )
 """The documents whose every sentence is indexed: a page, or a page and one of its `##` headings."""
+STANDINS = PROJECT_DIR / "tests" / "lib" / "standins" / "README.md"
+REAL_ELASTICSEARCH = ("tests/real_elasticsearch/", "tests/behaviour/test_elasticsearch_settings.py")
+"""Where tests run the real Elasticsearch (docs/elasticsearch-build.md)."""
 PROMISES_AT_LEAST = 101
 """The promises indexed when the README's Security and docs/patterns.md moved to their pages (issue 27): none may go."""
 
@@ -89,8 +92,10 @@ def functions_in(path: str) -> frozenset[str]:
 def test_every_entry_is_a_promise_with_tests_or_says_why_it_is_none() -> None:
     assert list(index()) == list(DOCUMENTS)
     for document, entry in entries():
-        kind = {"promise", "tests"} if "promise" in entry else {"other", "why"}
-        assert set(entry) == kind, f"{document}: {entry}: a promise with tests, or other with why"
+        kinds = (
+            [{"promise", "tests"}, {"promise", "tests", "standin_only"}] if "promise" in entry else [{"other", "why"}]
+        )
+        assert set(entry) in kinds, f"{document}: {entry}: a promise with tests, or other with why"
         assert entry.get("tests", True), f"{document}: {entry}"
         assert entry.get("why", True), f"{document}: {entry}"
 
@@ -119,6 +124,44 @@ def test_every_test_named_exists_and_is_no_golden_comparison() -> None:
             assert (PROJECT_DIR / path).is_file(), node_id
             assert name in functions_in(path), f"{document}: {node_id} names no test function"
             assert not GOLDEN.search(f"{path.rsplit('/', 1)[1]}::{name}"), f"a golden comparison: {node_id}"
+
+
+def standin_test_files() -> set[str]:
+    """The test files the stand-ins README lists as running the Elasticsearch stand-in (its "used by" column, where
+    a bare name or pattern stands for the file under the folder named before it)."""
+    rows = [
+        row
+        for row in STANDINS.read_text().splitlines()
+        if row.startswith("| `elasticsearch.py`") or row.startswith("| the same |")
+    ]
+    assert rows, f"{STANDINS.relative_to(PROJECT_DIR)} lists no test that runs the Elasticsearch stand-in"
+    files: set[str] = set()
+    for row in rows:
+        used_by = row.split("|")[2]
+        for pattern in re.findall(r"`([^`]+\.py)`", used_by):
+            matched = {
+                p.relative_to(PROJECT_DIR).as_posix() for p in (PROJECT_DIR / "tests").rglob(pattern.rsplit("/", 1)[-1])
+            }
+            assert matched, f"{STANDINS.relative_to(PROJECT_DIR)}: `{pattern}` names no test file"
+            files |= matched
+    return files
+
+
+def test_a_promise_shown_on_the_elasticsearch_standin_is_shown_on_the_real_node_too() -> None:
+    """Issue 25: the stand-in is our reading of Elasticsearch. A promise whose tests run it names a test on the real
+    Elasticsearch as well, or says why only the stand-in can show it (`standin_only`)."""
+    standin = standin_test_files()
+    unproven = []
+    for document, entry in entries():
+        tests = [node_id.partition("::")[0] for node_id in entry.get("tests", [])]
+        on_standin = any(path in standin for path in tests)
+        on_real = any(path.startswith(REAL_ELASTICSEARCH) for path in tests)
+        if on_standin and not on_real and not entry.get("standin_only"):
+            unproven.append(f"{document}: {entry['promise']}")
+        if "standin_only" in entry:
+            assert on_standin, f"{document}: {entry['promise']}: standin_only, yet no test on the stand-in"
+            assert not on_real, f"{document}: {entry['promise']}: standin_only, yet a test on the real node"
+    assert unproven == [], "name a test of tests/real_elasticsearch, or say why not (standin_only)"
 
 
 def test_sentences_are_cut_where_a_reader_would() -> None:
