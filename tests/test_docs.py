@@ -153,3 +153,21 @@ def test_the_offline_test_example_is_the_file_ci_runs() -> None:
     )
     assert match, "docs/library.md: offline test example markers missing"
     assert match[1] == (PROJECT_DIR / "tests" / "examples" / "test_offline_example.py").read_text()
+
+
+def test_the_vault_troubleshooting_table_quotes_what_the_real_vault_tests_saw() -> None:
+    """Each message the table quotes (docs/troubleshooting.md) is one a test of tests/vault asserts HashiCorp Vault
+    says: the table is what real Vault says, not what we guessed (issue 26)."""
+    text = (PROJECT_DIR / "docs" / "troubleshooting.md").read_text()
+    table = text.split("What HashiCorp Vault 1.18's agent and server say", 1)[1].split("\n\n", 2)[1]
+    asserted = "\n".join(path.read_text() for path in (PROJECT_DIR / "tests" / "vault").glob("test_*.py"))
+    asserted = asserted.replace('\\\\"', '"')  # the agent's log quotes '"' as '\"'
+    quoted = [re.findall(r"`([^`]+)`", row.split("|")[1]) for row in table.splitlines()[2:]]
+    assert len(quoted) >= 10, table
+    unseen = [
+        message
+        for messages in quoted
+        for message in messages[:1]  # the message; later quotes in the cell name where it appears
+        if any(len(part) > 3 and part not in asserted for part in re.split(r"<[^>]+>", message))
+    ]
+    assert unseen == [], "quoted in docs/troubleshooting.md, asserted by no test of tests/vault"
