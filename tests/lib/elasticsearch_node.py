@@ -1,0 +1,140 @@
+"""One real Elasticsearch node on this machine, outside any pod: its own directory (config, data, logs), run as the
+image's user (uid 1000) from the home scripts/elasticsearch built, single-node discovery on loopback ports of its own.
+For tests and benchmarks that need the server itself, not a stack's pod (tests/lib/harness runs those)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from podpatterns.elasticsearch.config import USER_ID
+
+HEAP = "-Xms256m -Xmx256m"
+"""The test heap (the image's default takes half the machine's memory)."""
+
+
+@dataclass
+class Node:
+    """One node's directory (config, data, logs, its view of the home) and how it runs as the image's user."""
+
+    home: Path
+    directory: Path
+    cluster_name: str
+    heap: str = HEAP
+    http_port: int = 0
+    """Set by `start`."""
+
+    @property
+    def config(self) -> Path:
+        return self.directory / "config"
+
+    def command(self, program: str, *args: str) -> list[str]:
+        """`program` of the home as uid 1000, in a mount namespace of its own where the home (under root's home
+        directory, which uid 1000 cannot enter) is bind-mounted into the node's directory."""
+        view = self.directory / "home"
+        run = f'mount --bind "$0" "{view}" && exec setpriv --reuid={USER_ID} --regid={USER_ID} --clear-groups "$@"'
+        return ["unshare", "--mount", "sh", "-c", run, str(self.home), str(view / "bin" / program), *args]
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "ES_PATH_CONF": str(self.config), "ES_JAVA_OPTS": self.heap}
+
+    def add_to_keystore(self, name: str, value: str) -> None:
+        """As the keystore-init container does: create the keystore, add `name` from standard input."""
+        for command, stdin in (
+            (self.command("elasticsearch-keystore", "create"), ""),
+            (self.command("elasticsearch-keystore", "add", "--stdin", name), value + "\n"),
+        ):
+            subprocess.run(command, input=stdin, text=True, env=self.environment(), check=True, capture_output=True)
+
+    def start(self, settings: dict[str, Any]) -> tuple[subprocess.Popen[bytes], Path]:
+        """The node started with `settings` over single-node defaults (security off); its process and output file."""
+        http_port, transport_port = free_port(), free_port()
+        config = {
+            "cluster.name": self.cluster_name,
+            "network.host": "127.0.0.1",
+            "http.port": http_port,
+            "transport.port": transport_port,
+            "discovery.type": "single-node",
+            "xpack.security.enabled": False,
+            "path.data": str(self.directory / "data"),
+            "path.logs": str(self.directory / "logs"),
+            **settings,
+        }
+        (self.config / "elasticsearch.yml").write_text(yaml.safe_dump(config))
+        _chown(self.directory)
+        output = self.directory / "output.log"
+        with output.open("wb") as log:
+            process = subprocess.Popen(
+                self.command("elasticsearch"),
+                env=self.environment(),
+                cwd=self.directory,  # jvm.options writes logs/gc.log relative to it, as the image's home
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.http_port = http_port
+        return process, output
+
+    def get(self, path: str) -> Any:
+        """GET `path` over plain HTTP (security off), the answer parsed."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}{path}", timeout=10) as response:
+            return yaml.safe_load(response.read())
+
+    def wait_for_http(self, process: subprocess.Popen[bytes], output: Path, seconds: float) -> Any:
+        """The node's health once it serves HTTP; AssertionError, with its output, when it exits or takes longer
+        than `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                # Not "/": its handler is the rest-root module's, which Maven Central does not serve.
+                return self.get("/_cluster/health")
+            except OSError:
+                pass
+            try:
+                process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"the node did not answer within {seconds} s: {output.read_text()[-3000:]}"
+                    ) from None
+                continue
+            raise AssertionError(f"the node exited ({process.returncode}): {output.read_text()[-3000:]}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _chown(directory: Path) -> None:
+    for path in [directory, *directory.rglob("*")]:
+        os.chown(path, USER_ID, USER_ID)
+
+
+@contextmanager
+def single_node(home: Path, cluster_name: str) -> Iterator[Node]:
+    """A node's directory under /tmp (which uid 1000 can enter) with the home's jvm.options and log4j2.properties;
+    removed on exit. Start it with `Node.start`."""
+    directory = Path(tempfile.mkdtemp(prefix=f"{cluster_name}-", dir="/tmp"))
+    try:
+        os.chmod(directory, 0o755)
+        for name in ("config", "data", "logs", "home"):
+            (directory / name).mkdir()
+        for name in ("jvm.options", "log4j2.properties"):
+            shutil.copy(home / "config" / name, directory / "config" / name)
+        (directory / "config" / "jvm.options.d").mkdir()
+        _chown(directory)
+        yield Node(home, directory, cluster_name)
+    finally:
+        shutil.rmtree(directory)
