@@ -67,11 +67,16 @@ DESCRIPTOR
 
 # Builds the home unless the cache has it. Prints nothing on a warm machine.
 ensure_elasticsearch() {
-  local home log
+  local home log lock
   command -v mvn >/dev/null || { echo "elasticsearch: Maven (mvn) is not installed: apt-get install maven" >&2; return 1; }
   command -v javac >/dev/null || { echo "elasticsearch: javac is not installed: apt-get install openjdk-17-jdk-headless" >&2; return 1; }
   home=$(elasticsearch_home)
   [ -f "$home/.complete" ] && return 0
+  # One build at a time per home: a second checkout waits, then reuses it (as scripts/lib/gobuild.sh does).
+  mkdir -p "$(dirname "$home")"
+  exec {lock}>"$home.lock"
+  flock "$lock"
+  if [ -f "$home/.complete" ]; then exec {lock}>&-; return 0; fi
   echo "elasticsearch: building $(elasticsearch_version) from $ELASTICSEARCH_TOOLCHAIN into $home (once per machine)" >&2
   rm -rf "$home.partial" && mkdir -p "$home.partial/src"
   log=$home.partial/build.log
@@ -81,6 +86,7 @@ ensure_elasticsearch() {
     ! _elasticsearch_layout "$home.partial/home" >>"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "elasticsearch: building the home failed; the whole log is $log. Check that Maven Central is reachable" >&2
+    exec {lock}>&-
     return 1
   fi
   rm -rf "$home"
@@ -88,6 +94,7 @@ ensure_elasticsearch() {
   mv "$log" "$home/build.log"
   rm -rf "$home.partial"
   touch "$home/.complete"
+  exec {lock}>&-
 }
 
 # For scripts/test: builds the home when the selected tests run Elasticsearch (tests_wanted: scripts/lib/cluster.sh),

@@ -79,17 +79,25 @@ gobuild_ensure() {
   shift 5
   [ -f "$bin/.complete" ] && return 0
   gobuild_require_go "$who" || return
+  # One build per cache entry at a time: a second checkout (or test run) waits for the first, then reuses it.
+  local lock
+  mkdir -p "$(dirname "$bin")"
+  exec {lock}>"$bin.lock"
+  flock "$lock"
+  if [ -f "$bin/.complete" ]; then exec {lock}>&-; return 0; fi
   local partial=$bin.partial
   rm -rf "$partial" && mkdir -p "$partial/src"
   cp -R "$wrapper/." "$partial/src/"
   if ! "$step" "$partial/src" "$partial" "$@" >>"$partial/build.log" 2>&1; then
     tail -n 20 "$partial/build.log" >&2
     echo "$who: building from $wrapper failed; the whole log is $partial/build.log. $hint (Go: $(go env GOVERSION))" >&2
+    exec {lock}>&-
     return 1
   fi
   rm -rf "$partial/src" "$bin"
   mv "$partial" "$bin"
   touch "$bin/.complete"
+  exec {lock}>&-
 }
 
 gobuild_go() {

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,19 @@ def test_a_program_is_built_once_and_the_cache_holds_it_whole(wrapper: Path, tmp
     again = ensure(wrapper, cache, greeting="rebuilt")
     assert (again.returncode, again.stdout.strip(), again.stderr) == (0, str(bin_dir), "")
     assert (cache / "steps.log").read_text() == "step ran\n"  # not built again
+    assert subprocess.run([bin_dir / "hello"], capture_output=True, text=True, check=True).stdout == "hello\n"
+
+
+def test_two_builds_at_once_build_once(wrapper: Path, tmp_path: Path) -> None:
+    """Two checkouts (or a test run beside CI) asking for the same program: the second waits for the first's lock
+    and reuses what it built, instead of removing its half-built directory."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: ensure(wrapper, cache), range(2)))
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    assert (cache / "steps.log").read_text() == "step ran\n"
+    bin_dir = Path(results[0].stdout.strip())
     assert subprocess.run([bin_dir / "hello"], capture_output=True, text=True, check=True).stdout == "hello\n"
 
 
