@@ -16,12 +16,9 @@ import pytest
 from podpatterns.elasticsearch.settings.registry import VERSION, registry
 from podpatterns.elasticsearch.settings.user_config import check_config
 
-from ..lib.elasticsearch_node import Node, single_node
-from ..lib.prerequisites import require_elasticsearch_home, require_root
+from ..lib.elasticsearch_node import START_SECONDS, Node, node_home, single_node
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-START_SECONDS = 180.0
-"""A node's start on 2 busy cores: 20-45 s measured, with room."""
 
 ACCEPTED: dict[str, Any] = {
     "indices.memory.index_buffer_size": "20%",  # plain
@@ -37,11 +34,8 @@ UNKNOWN_KEYSTORE = "xpack.security.transport.ssl.secure_key_passphrse"
 
 @pytest.fixture(scope="module")
 def home() -> Path:
-    """The real Elasticsearch's home (tests/lib/prerequisites.py)."""
-    require_root(
-        "Elasticsearch refuses root: the node runs as uid 1000 with the home bind-mounted where it can read it"
-    )
-    return require_elasticsearch_home()
+    """The real Elasticsearch's home, read by every node of the module."""
+    return node_home()
 
 
 @pytest.fixture

@@ -4,12 +4,15 @@ For tests and benchmarks that need the server itself, not a stack's pod (tests/l
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +23,17 @@ from typing import Any
 import yaml
 from podpatterns.elasticsearch.config import USER_ID
 
+from .prerequisites import require_elasticsearch_home, require_root
+
 HEAP = "-Xms256m -Xmx256m"
 """The test heap (the image's default takes half the machine's memory)."""
+START_SECONDS = 180.0
+"""A node's start on 2 busy cores: 20-45 s measured, with room."""
+REQUEST_SECONDS = 30
+"""One HTTP request's limit, on 2 busy cores."""
+
+Login = tuple[str, str]
+"""A user name and its password, sent as HTTP basic authentication (a node with security on)."""
 
 
 @dataclass
@@ -85,20 +97,40 @@ class Node:
         self.http_port = http_port
         return process, output
 
-    def get(self, path: str) -> Any:
-        """GET `path` over plain HTTP (security off), the answer parsed."""
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}{path}", timeout=10) as response:
+    def get(self, path: str, user: Login | None = None) -> Any:
+        """GET `path` over plain HTTP, as `user` if given, the answer parsed; HTTPError (an OSError) unless 2xx."""
+        with urllib.request.urlopen(self._request("GET", path, None, user), timeout=REQUEST_SECONDS) as response:
             return yaml.safe_load(response.read())
 
-    def wait_for_http(self, process: subprocess.Popen[bytes], output: Path, seconds: float) -> Any:
-        """The node's health once it serves HTTP; AssertionError, with its output, when it exits or takes longer
-        than `seconds`."""
+    def request(self, method: str, path: str, body: Any = None, user: Login | None = None) -> tuple[int, Any]:
+        """`method` on `path` with `body` as JSON, as `user` if given: the status and the answer parsed, refusals
+        included."""
+        try:
+            with urllib.request.urlopen(self._request(method, path, body, user), timeout=REQUEST_SECONDS) as answer:
+                return answer.status, yaml.safe_load(answer.read())
+        except urllib.error.HTTPError as refused:
+            return refused.code, yaml.safe_load(refused.read())
+
+    def _request(self, method: str, path: str, body: Any, user: Login | None) -> urllib.request.Request:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}", method=method)
+        if body is not None:
+            request.data = json.dumps(body).encode()
+            request.add_header("Content-Type", "application/json")
+        if user:
+            request.add_header("Authorization", "Basic " + base64.b64encode(":".join(user).encode()).decode())
+        return request
+
+    def wait_for_http(
+        self, process: subprocess.Popen[bytes], output: Path, seconds: float, user: Login | None = None
+    ) -> Any:
+        """The node's health once it serves HTTP (to `user`, with security on); AssertionError, with its output,
+        when it exits or takes longer than `seconds`."""
         deadline = time.monotonic() + seconds
         while True:
             try:
                 # Not "/": its handler is the rest-root module's, which Maven Central does not serve.
-                return self.get("/_cluster/health")
-            except OSError:
+                return self.get("/_cluster/health", user)
+            except OSError:  # not listening yet, or 401/503 while security starts
                 pass
             try:
                 process.wait(timeout=0.5)
@@ -109,6 +141,14 @@ class Node:
                     ) from None
                 continue
             raise AssertionError(f"the node exited ({process.returncode}): {output.read_text()[-3000:]}")
+
+
+def node_home() -> Path:
+    """The real Elasticsearch's home (tests/lib/prerequisites.py) for a node; skips without root (fails under CI)."""
+    require_root(
+        "Elasticsearch refuses root: the node runs as uid 1000 with the home bind-mounted where it can read it"
+    )
+    return require_elasticsearch_home()
 
 
 def free_port() -> int:
