@@ -1,4 +1,4 @@
-"""bench/run [proxies|footprint|program|all] [--quick] [--rounds N]: see bench/__init__.py."""
+"""bench/run [proxies|elasticsearch|footprint|program|all] [--quick] [--rounds N]: see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import footprint, profile, program, proxies, report
+from . import elasticsearch, footprint, profile, program, proxies, report
 from .primitives import primitives_report
 from .processes import serving
 from .rendered import BACKEND_PORT
@@ -35,7 +35,9 @@ def run_proxies(options: argparse.Namespace, workdir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description="Benchmark of the pod patterns (not a test).")
-    parser.add_argument("what", nargs="?", default="all", choices=("all", "proxies", "footprint", "program", "profile"))
+    parser.add_argument(
+        "what", nargs="?", default="all", choices=("all", "proxies", "elasticsearch", "footprint", "program", "profile")
+    )
     parser.add_argument("--quick", action="store_true", help="one round of 2 s runs (a smoke run, noisy)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--seconds", type=float, default=5, help="length of each measured run (default 5)")
@@ -52,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir.chmod(0o755)  # the ambassador's user reads its volumes from here
         if options.what in ("all", "proxies"):
             sections.append(run_proxies(options, workdir / "proxies"))
+        if options.what in ("all", "elasticsearch"):
+            results = elasticsearch.run(workdir / "elasticsearch", options.rounds, options.seconds, _progress)
+            sections.append(report.elasticsearch_report(results, options.rounds, options.seconds))
         if options.what == "profile":
             chosen = functools.partial(_chosen, only=options.only)
             sections.append(profile.profile_report(workdir / "profile", options.seconds, chosen, _progress))

@@ -45,11 +45,20 @@ def parse_wrk(output: str) -> KeepAliveResult:
     return KeepAliveResult(requests, rate, _milliseconds(latency["50"]), _milliseconds(latency["99"]))
 
 
-def wrk(url: str, seconds: float) -> KeepAliveResult:
-    """`wrk -t1 -c32` on the client CPU: 32 keep-alive connections from one thread."""
-    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency", url]
+def wrk_output(url: str, seconds: float, connections: int = CONNECTIONS, script: Sequence[str] = ()) -> str:
+    """What `wrk -t1 -c<connections> --latency` prints, run on the client CPU: keep-alive connections (default 32)
+    from one thread; `script`, when given, is the Lua file (`-s`) followed by its arguments."""
+    lua = ["-s", script[0]] if script else []
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", *lua, url]
+    if script[1:]:
+        argv += ["--", *script[1:]]
     result = subprocess.run(pinned(CLIENT_CPU, argv), capture_output=True, text=True, check=True)
-    return parse_wrk(result.stdout)
+    return result.stdout
+
+
+def wrk(url: str, seconds: float) -> KeepAliveResult:
+    """`wrk -t1 -c32` on the client CPU: 32 keep-alive connections from one thread, GET `url`."""
+    return parse_wrk(wrk_output(url, seconds))
 
 
 def parse_s_time(output: str, wall_seconds: float, body_bytes: int) -> HandshakeResult:

@@ -70,7 +70,8 @@ class Node:
             subprocess.run(command, input=stdin, text=True, env=self.environment(), check=True, capture_output=True)
 
     def start(self, settings: dict[str, Any]) -> tuple[subprocess.Popen[bytes], Path]:
-        """The node started with `settings` over single-node defaults (security off); its process and output file."""
+        """The node started with `settings` over single-node defaults (security off, free loopback ports); its process
+        and output file."""
         http_port, transport_port = free_port(), free_port()
         config = {
             "cluster.name": self.cluster_name,
@@ -94,7 +95,7 @@ class Node:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self.http_port = http_port
+        self.http_port = int(config["http.port"])  # `settings` may name the port
         return process, output
 
     def get(self, path: str, user: Login | None = None) -> Any:
