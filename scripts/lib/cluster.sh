@@ -2,6 +2,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
 CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
@@ -19,13 +20,9 @@ cluster_fail() {
   return 1
 }
 
-# PID of a started process if it is still alive and still ours (its command line names the cluster's directory).
+# PID of a started process if it is still alive and still ours.
 cluster_pid() {
-  local file="$CLUSTER_DIR/pids/$1" pid
-  [ -f "$file" ] || return 1
-  pid=$(<"$file")
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$CLUSTER_DIR" || return 1
-  echo "$pid"
+  owned_pid "$CLUSTER_DIR/pids/$1" "$CLUSTER_DIR"
 }
 
 cluster_kubectl() {

@@ -1,4 +1,5 @@
 # Sourced by scripts/vault (after kube.sh, cluster.sh and vault.sh): start, describe and stop the test Vault server.
+source "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
 VAULT_DIR=${PODPATTERNS_VAULT_DIR:-/tmp/pod-patterns-vault-$(pwd -P | sha256sum | cut -c1-12)}
 VAULT_START_TIMEOUT=${PODPATTERNS_VAULT_START_TIMEOUT:-60}  # seconds; a warm start takes a few
 # The name the stacks address Vault by (https://vault.vault.svc:8200): its certificate carries it, and the harness
@@ -10,13 +11,9 @@ vault_fail() {
   return 1
 }
 
-# PID of the server if it is still alive and still ours (its command line names the server's directory).
+# PID of the server if it is still alive and still ours.
 vault_pid() {
-  local file="$VAULT_DIR/pid" pid
-  [ -f "$file" ] || return 1
-  pid=$(<"$file")
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$VAULT_DIR" || return 1
-  echo "$pid"
+  owned_pid "$VAULT_DIR/pid" "$VAULT_DIR"
 }
 
 # The vault CLI against the server, as root (the token `operator init` returned). HOME is the server's directory:
