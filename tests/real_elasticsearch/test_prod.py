@@ -146,6 +146,7 @@ def test_a_rolling_restart_keeps_every_document_and_stops_no_node_while_the_clus
     written = prod.api("/before-restart/_bulk?refresh=true", method="POST", body=bulk)
     assert written.status == 200, written.body
     assert written.body["errors"] is False
+    prod.wait_for_health("green", 3)  # what earlier tests left (a 90 MB index's replica) has recovered
     started = time.monotonic()
     for ordinal in (2, 1, 0):
         # Never a pod taken down while the cluster is not green (the controller waits for the previous pod's readiness).

@@ -71,7 +71,8 @@ def issue_token(kube: Kube) -> TokenIssuer:
 
     def issue(namespace: str, account: str, audience: str | None, seconds: int) -> str:
         audience_option = [f"--audience={audience}"] if audience else []
-        args = ["create", "token", account, f"--namespace={namespace}", *audience_option, f"--duration={seconds}s"]
+        options = [f"--namespace={namespace}", *audience_option, f"--duration={seconds}s"]
+        args = ["create", "token", account, *options]  # arguments, not a command line
         return kube.run(*args).stdout.strip()
 
     return issue

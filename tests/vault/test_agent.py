@@ -107,7 +107,8 @@ def _token_leaks(pod: RunningPod, token: str) -> list[str]:
         leaks.append("/proc/1 environ or cmdline")
     mounts = [mount["mountPath"] for mount in app.spec.get("volumeMounts", [])]
     pattern = f"{JWT.pattern}|{VAULT_TOKEN.pattern.replace(chr(92) + 'b', '')}"
-    found = pod.exec("elasticsearch", ["grep", "-rlE", pattern, *mounts])
+    # Every file of every volume: a minute, for a machine busy with other pods.
+    found = pod.exec("elasticsearch", ["grep", "-rlE", pattern, *mounts], timeout=60)
     assert found.returncode in (0, 1), found.stderr  # 1: no match
     return leaks + found.stdout.split()
 

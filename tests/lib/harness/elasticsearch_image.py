@@ -10,6 +10,9 @@ else (the rendered elasticsearch.yml, env, volumes, init containers and scripts 
 - Names never reach the machine's DNS: the image's config directory carries `jvm.options.d/harness.options` with
   `-Djdk.net.hosts.file=/etc/hosts`, the pod's hosts file the harness writes (pod and Service names), so the JVM
   resolves from that file only and never asks a DNS server.
+- `DISK_WATERMARKS`: the disk-based allocation thresholds, in bytes free rather than the default percentages used,
+  given as `-E` options after the entrypoint: the disk is this machine's, shared with other work (seen: 89% used by
+  others, above the 85% low watermark, which left every replica of prod unassigned and the cluster yellow).
 - The open-files limit Elasticsearch sees (tests/harness/nofile_limit.c, LD_PRELOAD): this machine caps it at
   20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check asking 65,535.
   Every other bootstrap check sees the real values (vm.max_map_count: the node's sysctl stand-in, which prod's sysctl
@@ -49,6 +52,14 @@ def lay_out(home: Path, layer: Path) -> None:
     shim.parent.mkdir(parents=True)
     gcc = require_program("gcc", "gcc")
     subprocess.run([gcc, "-shared", "-fPIC", "-O2", "-o", str(shim), str(_SHIM_SOURCE), "-ldl"], check=True)
+
+
+DISK_WATERMARKS = (
+    "-Ecluster.routing.allocation.disk.watermark.low=2gb",
+    "-Ecluster.routing.allocation.disk.watermark.high=1gb",
+    "-Ecluster.routing.allocation.disk.watermark.flood_stage=500mb",
+)
+"""Free space each node needs before it takes replicas, sheds shards, turns indices read-only (see the module's doc)."""
 
 
 def environment() -> dict[str, str]:

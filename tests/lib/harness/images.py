@@ -129,7 +129,7 @@ def _real_elasticsearch(home: Path, context: ImageContext, image: str) -> Image:
     if not layer.exists():
         elasticsearch_image.lay_out(home, layer)
     return Image(
-        entrypoint=(f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh",),
+        entrypoint=(f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh", *elasticsearch_image.DISK_WATERMARKS),
         user=1000,
         working_dir=ELASTICSEARCH_HOME,
         env={"PATH": f"{ELASTICSEARCH_HOME}/bin:{STANDARD_PATH}"},
