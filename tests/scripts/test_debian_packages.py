@@ -9,6 +9,7 @@ without them this skips, and fails under CI). Essential packages need no line.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -51,9 +52,13 @@ def essential(package: str) -> bool:
 
 
 def owners(paths: set[str]) -> dict[str, set[str]]:
-    """The packages that ship each path (also asked as its /usr-merged twin); empty when none does. One dpkg call."""
+    """The packages that ship each path (also asked as its /usr-merged twin, and as the file an alternatives link such
+    as /usr/bin/javac leads to); empty when none does. One dpkg call."""
     # With /usr merged, dpkg knows a file by the path its package gives: /bin/sh, but /usr/bin/env.
-    twins = {path: {path, path.removeprefix("/usr"), "/usr" + path.removeprefix("/usr")} for path in paths}
+    twins = {
+        path: {path, path.removeprefix("/usr"), "/usr" + path.removeprefix("/usr"), os.path.realpath(path)}
+        for path in paths
+    }
     search = subprocess.run(
         ["dpkg-query", "-S", *sorted(set().union(*twins.values()))], capture_output=True, text=True, check=False
     )
