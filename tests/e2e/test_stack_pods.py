@@ -4,6 +4,7 @@ what the pod does for its clients, and how its containers share (or do not share
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -159,7 +160,8 @@ def test_the_ambassador_serves_the_certificates_expiry_metrics_from_their_secret
     secret = stack_pod.cluster.get(stack_pod.namespace, "Secret", "elasticsearch-tls")
     assert secret is not None
     assert served.stdout == secret["stringData"]["expiry.prom"]  # what pulumi-tls said, written with the certs
-    assert 'podpatterns_tls_certificate_not_after_seconds{certificate="ca"}' in served.stdout
+    # In Unix seconds, a number Prometheus can parse (not pulumi-tls's RFC 3339).
+    assert re.search(r'^podpatterns_tls_certificate_not_after_seconds\{certificate="ca"\} \d+$', served.stdout, re.M)
     other = pod.in_cluster(["curl", "--silent", "--write-out", "%{http_code}", f"http://{pod.ip}:9117/tls.key"])
     assert other.stdout.endswith("404")  # only the metrics, never another file of the Secret
 

@@ -144,14 +144,20 @@ def _ndjson(body: Any) -> str:
 
 def service_hosts(cluster: Cluster, workload: dict[str, Any], addresses: Sequence[str]) -> dict[str, list[str]]:
     """The names a pod resolves for the workload's Services (headless: every pod; client: every pod; each pod's
-    own name through the headless Service), short and fully qualified."""
+    own name through the headless Service), short, with the namespace (and `.svc`, as the cluster-wide exporter
+    names the client Service) and fully qualified."""
     meta = workload["metadata"]
     namespace = meta.get("namespace", "default")
     name = meta["name"]
     headless = f"{name}-headless"
     hosts: dict[str, list[str]] = {}
     for service in (headless, name):
-        for alias in (service, f"{service}.{namespace}", cluster.service_host(service, namespace)):
+        for alias in (
+            service,
+            f"{service}.{namespace}",
+            f"{service}.{namespace}.svc",
+            cluster.service_host(service, namespace),
+        ):
             hosts[alias] = list(addresses)
     for ordinal, address in enumerate(addresses):
         hosts[f"{name}-{ordinal}.{cluster.service_host(headless, namespace)}"] = [address]

@@ -49,6 +49,9 @@ class Materialized:
             if value in self.values:
                 return self.values[value]
             for placeholder, real in self.values.items():  # inside a text (a CA bundle, a metrics file)
+                if placeholder.endswith(" validityEndTime]"):  # a metrics sample's value: the program writes Unix time
+                    seconds = int(datetime.datetime.fromisoformat(real).timestamp())
+                    value = value.replace(f"}} {placeholder}", f"}} {seconds}")
                 value = value.replace(placeholder, real)
             return value
         if isinstance(value, list):
