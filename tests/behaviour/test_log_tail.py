@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,7 +32,11 @@ class Tailer:
     def __init__(self, container: Manifest, path: str, out: Path) -> None:
         self.out, self.err = out, out.with_suffix(".stderr")
         with out.open("wb") as stdout, self.err.open("wb") as stderr:
-            self.process = subprocess.Popen(container["command"], stdout=stdout, stderr=stderr, env={"PATH": path})
+            # A session of its own: its process group is the container, killed whole at the end as a pod's PID
+            # namespace is (the script's `tail` child would outlive a kill of the shell alone).
+            self.process = subprocess.Popen(
+                container["command"], stdout=stdout, stderr=stderr, env={"PATH": path}, start_new_session=True
+            )
 
     def lines(self) -> list[str]:
         return self.out.read_text().splitlines()
@@ -64,9 +69,9 @@ def tailers() -> Iterator[list[Tailer]]:
     started: list[Tailer] = []
     yield started
     for tailer in started:
-        if tailer.process.poll() is None:
-            tailer.process.kill()
-            tailer.process.wait()
+        with contextlib.suppress(ProcessLookupError):  # the group is gone already
+            os.killpg(tailer.process.pid, signal.SIGKILL)
+        tailer.process.wait()
 
 
 def append(path: Path, *lines: str) -> None:
