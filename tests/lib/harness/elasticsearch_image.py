@@ -13,7 +13,7 @@ else (the rendered elasticsearch.yml, env, volumes, init containers and scripts 
 - `DISK_WATERMARKS`: the disk-based allocation thresholds, in bytes free rather than the default percentages used,
   given as `-E` options after the entrypoint: the disk is this machine's, shared with other work (seen: 89% used by
   others, above the 85% low watermark, which left every replica of prod unassigned and the cluster yellow).
-- The open-files limit Elasticsearch sees (tests/harness/nofile_limit.c, LD_PRELOAD): this machine caps it at
+- The open-files limit Elasticsearch sees (tests/lib/harness/nofile_limit.c, LD_PRELOAD): this machine caps it at
   20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check asking 65,535.
   Every other bootstrap check sees the real values (vm.max_map_count: the node's sysctl stand-in, which prod's sysctl
   init container raises).
