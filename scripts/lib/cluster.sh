@@ -162,14 +162,7 @@ cluster_wait() {
 
 cluster_up() {
   local started=$SECONDS
-  if [ -f "$CLUSTER_DIR/ready" ]; then
-    if cluster_answers; then
-      echo "cluster: already up in $CLUSTER_DIR" >&2
-      cluster_env
-      return
-    fi
-    echo "cluster: $CLUSTER_DIR is left from a cluster that no longer answers: removing it" >&2
-  fi
+  already_up cluster "$CLUSTER_DIR" cluster_answers cluster_env && return
   cluster_down
   ensure_kube_binaries
   KUBE_BIN=$(kube_bin_dir)

@@ -130,14 +130,7 @@ vault_kubernetes_auth() {
 
 vault_up() {
   local started=$SECONDS port
-  if [ -f "$VAULT_DIR/ready" ]; then
-    if vault_answers; then
-      echo "vault: already up in $VAULT_DIR" >&2
-      vault_env
-      return
-    fi
-    echo "vault: $VAULT_DIR is left from a server that no longer answers: removing it" >&2
-  fi
+  already_up vault "$VAULT_DIR" vault_answers vault_env && return
   vault_down
   cluster_answers || vault_fail "the test cluster is not up in $CLUSTER_DIR: run scripts/cluster up first" || return
   KUBE_BIN=$(kube_bin_dir)
