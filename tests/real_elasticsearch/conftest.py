@@ -3,7 +3,7 @@ pods on it, started once per test module (needs root, Maven and Java 17; skips w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,9 @@ def elasticsearch_home() -> Path:
     return require_elasticsearch_home()
 
 
-def stack_fixture(stack: str) -> Callable[..., Iterator[RealStack]]:
-    """A module-scoped fixture running `stack`'s Elasticsearch pods on the real Elasticsearch."""
+def stack_fixture(stack: str, log4j: Mapping[str, str] | None = None) -> Callable[..., Iterator[RealStack]]:
+    """A module-scoped fixture running `stack`'s Elasticsearch pods on the real Elasticsearch (`log4j`: the test's
+    values in the image's log4j2.file.properties, tests/lib/harness/elasticsearch_image.py)."""
 
     @pytest.fixture(scope="module")
     def running(
@@ -33,7 +34,7 @@ def stack_fixture(stack: str) -> Callable[..., Iterator[RealStack]]:
         tmp_path_factory: pytest.TempPathFactory,
     ) -> Iterator[RealStack]:
         workdir = tmp_path_factory.mktemp(f"real-{stack}")
-        with run_real_stack(stack, recordings[stack], workdir, vault_agent, elasticsearch_home) as real:
+        with run_real_stack(stack, recordings[stack], workdir, vault_agent, elasticsearch_home, log4j=log4j) as real:
             yield real
 
     return running

@@ -9,7 +9,8 @@ files expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exp
 other user). The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
 container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
 (runner.py); a pod's Service names can be pointed at another running pod with `hosts`. With `elasticsearch_home`
-the Elasticsearch image runs the real Elasticsearch built there (elasticsearch_image.py), else the stand-in.
+the Elasticsearch image runs the real Elasticsearch built there (elasticsearch_image.py; `elasticsearch_log4j`: a
+test's values in its file logging configuration), else the stand-in.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Cluster:
         node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
         previous_certificates: Materialized | None = None,
         elasticsearch_home: Path | None = None,
+        elasticsearch_log4j: Mapping[str, str] | None = None,
         vault: VaultBackend | None = None,
     ) -> None:
         require_root("network, mount and PID namespaces stand in for the pods")
@@ -84,7 +86,14 @@ class Cluster:
         # What signed Vault's certificate: the stacks' vault-ca ConfigMap.
         vault_ca = vault.ca if vault else self_signed("vault")[0]
         server = {**vault_server, "ca": vault_ca}
-        self.images = ImageContext(workdir / "images", vault_kv or {}, vault_agent, server, elasticsearch_home)
+        self.images = ImageContext(
+            workdir / "images",
+            vault_kv or {},
+            vault_agent,
+            server,
+            elasticsearch_home=elasticsearch_home,
+            elasticsearch_log4j=elasticsearch_log4j or {},
+        )
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}

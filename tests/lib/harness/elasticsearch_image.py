@@ -2,8 +2,9 @@
 builds (docs/elasticsearch-build.md), laid at /usr/share/elasticsearch as in the image, run as uid 1000 from the
 home, with our bin/docker-entrypoint.sh as the entrypoint (ES_LOG_STYLE as the image reads it).
 
-What the harness changes, each a property of this machine rather than of the configuration under test, and nothing
-else (the rendered elasticsearch.yml, env, volumes, init containers and scripts run as rendered):
+What the harness changes in every test's image, each a property of this machine rather than of the configuration
+under test, and nothing else (the rendered elasticsearch.yml, env, volumes, init containers and scripts run as
+rendered):
 
 - `TEST_HEAP`: the heap, through ES_JAVA_OPTS, smaller than the stacks' (prod asks 2 GiB a node; three nodes share
   this 2-core machine with other work). The stacks' memory limits are not enforced here.
@@ -17,6 +18,10 @@ else (the rendered elasticsearch.yml, env, volumes, init containers and scripts 
   20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check asking 65,535.
   Every other bootstrap check sees the real values (vm.max_map_count: the node's sysctl stand-in, which prod's sysctl
   init container raises).
+
+One change is a test's, for time rather than for this machine, and only in that test's image (`lay_out`'s `log4j`,
+through `run_real_stack`): tests/real_elasticsearch/test_log_rollover.py has log4j2.file.properties roll
+`<cluster>.log` over at 128 KB instead of the image's 128 MB, so that seconds of real server activity roll it over.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..prerequisites import require_program
@@ -41,13 +47,16 @@ def home_version(home: Path) -> str:
     return server.stem.removeprefix("elasticsearch-")
 
 
-def lay_out(home: Path, layer: Path) -> None:
+def lay_out(home: Path, layer: Path, log4j: Mapping[str, str]) -> None:
     """The image's files in `layer`: the home at /usr/share/elasticsearch (hard links where the file system allows),
-    the harness's JVM options in its config directory, and the open-files shim in /usr/local/lib."""
+    the harness's JVM options in its config directory, `log4j`'s values in its log4j2.file.properties (a test's,
+    see the module's doc), and the open-files shim in /usr/local/lib."""
     target = layer / HOME.lstrip("/")
     target.parent.mkdir(parents=True)
     shutil.copytree(home, target, symlinks=True, copy_function=_link_or_copy)
     (target / "config" / "jvm.options.d" / "harness.options").write_text(HARNESS_OPTIONS)
+    if log4j:
+        _set_properties(target / "config" / "log4j2.file.properties", log4j)
     shim = layer / "usr" / "local" / "lib" / "nofile_limit.so"
     shim.parent.mkdir(parents=True)
     gcc = require_program("gcc", "gcc")
@@ -65,6 +74,19 @@ DISK_WATERMARKS = (
 def environment() -> dict[str, str]:
     """What the harness sets for every Elasticsearch container on top of the pod's env (see the module's doc)."""
     return {"ES_JAVA_OPTS": f"-Xms{TEST_HEAP} -Xmx{TEST_HEAP}", "LD_PRELOAD": "/usr/local/lib/nofile_limit.so"}
+
+
+def _set_properties(path: Path, values: Mapping[str, str]) -> None:
+    """Each `key = value` line of `values`' keys in the properties file at `path` given its new value; KeyError for
+    a key the file does not set (the image's file changed: the test would no longer test what it says)."""
+    lines = path.read_text().splitlines(keepends=True)
+    keys = [line.partition("=")[0].strip() for line in lines]
+    for key, value in values.items():
+        if key not in keys:
+            raise KeyError(f"{path.name} sets no {key}")
+        lines[keys.index(key)] = f"{key} = {value}\n"
+    path.unlink()  # a hard link to the home's file, which other tests' images share: a new file instead
+    path.write_text("".join(lines))
 
 
 def _link_or_copy(source: str, destination: str) -> None:

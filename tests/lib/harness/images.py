@@ -64,6 +64,8 @@ class ImageContext:
     """What the Vault server accepts (tests/lib/standins/vault: address, auth mount, roles, CA)."""
     elasticsearch_home: Path | None = None
     """The real Elasticsearch's home (scripts/elasticsearch); None: the stand-in runs as the Elasticsearch image."""
+    elasticsearch_log4j: Mapping[str, str] = field(default_factory=dict)
+    """A test's values in the real image's log4j2.file.properties (elasticsearch_image.py); empty: the image's."""
 
 
 def repository(image: str) -> str:
@@ -127,7 +129,7 @@ def _real_elasticsearch(home: Path, context: ImageContext, image: str) -> Image:
         raise UnknownImageError(f"{image}: the Elasticsearch built here is {elasticsearch_image.home_version(home)}")
     layer = context.directory / "elasticsearch"
     if not layer.exists():
-        elasticsearch_image.lay_out(home, layer)
+        elasticsearch_image.lay_out(home, layer, context.elasticsearch_log4j)
     return Image(
         entrypoint=(f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh", *elasticsearch_image.DISK_WATERMARKS),
         user=1000,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,12 +166,23 @@ def service_hosts(cluster: Cluster, workload: dict[str, Any], addresses: Sequenc
 
 @contextmanager
 def run_real_stack(
-    stack: str, recording: Recording, workdir: Path, vault_agent: Path, home: Path
+    stack: str,
+    recording: Recording,
+    workdir: Path,
+    vault_agent: Path,
+    home: Path,
+    *,
+    log4j: Mapping[str, str] | None = None,
 ) -> Iterator[RealStack]:
-    """Every Elasticsearch pod of the stack on the real Elasticsearch at `home`, started, ready and the cluster
-    formed; stopped on exit."""
+    """Every Elasticsearch pod of the stack on the real Elasticsearch at `home` (`log4j`: a test's values in its
+    log4j2.file.properties, elasticsearch_image.py), started, ready and the cluster formed; stopped on exit."""
     with Cluster(
-        recording, workdir / "cluster", vault_agent=vault_agent, vault_kv=VAULT_KV, elasticsearch_home=home
+        recording,
+        workdir / "cluster",
+        vault_agent=vault_agent,
+        vault_kv=VAULT_KV,
+        elasticsearch_home=home,
+        elasticsearch_log4j=log4j,
     ) as cluster:
         workload = cluster.workload("elasticsearch")
         replicas = int(workload["spec"].get("replicas", 1))
