@@ -40,25 +40,13 @@ cluster_env() {
   echo "PODPATTERNS_KUBE_BIN=$(kube_bin_dir)"
 }
 
-# Whether a process runs (a zombie has exited: only init, its parent now, has yet to collect it).
-cluster_alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
-
 # Stops the clients first and etcd last, each with TERM, then KILL after 5 s; removes the directory.
 cluster_down() {
   local index name pid
   for ((index = ${#CLUSTER_PROCESSES[@]} - 1; index >= 0; index--)); do
     name=${CLUSTER_PROCESSES[index]}
     pid=$(cluster_pid "$name") || continue
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      cluster_alive "$pid" || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
+    stop_pid "$pid"
   done
   rm -rf "$CLUSTER_DIR"
 }

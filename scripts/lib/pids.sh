@@ -24,3 +24,20 @@ already_up() {
   echo "$name: $directory is left from a server that no longer answers: removing it" >&2
   return 1
 }
+
+# pid_alive PID: whether the process runs (a zombie has exited: only init, its parent now, has yet to collect it).
+pid_alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# stop_pid PID: TERM, then KILL when it still runs after 5 s.
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 50); do
+    pid_alive "$1" || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+}

@@ -40,12 +40,7 @@ vault_env() {
 vault_down() {
   local pid
   if pid=$(vault_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      cluster_alive "$pid" || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
+    stop_pid "$pid"
   fi
   rm -rf "$VAULT_DIR"
 }
