@@ -15,7 +15,7 @@ import re
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,11 @@ def exporter_args(node: Node, port: int) -> list[str]:
     return args
 
 
-def scrape(node: Node, user: Login, tmp_path: Path) -> tuple[set[str], str]:
-    """One scrape of the real exporter run with the rendered flags, logged in as `user`: its metric lines, its log."""
+def scrape(
+    node: Node, user: Login, tmp_path: Path, until: Callable[[set[str]], bool] = lambda _: True
+) -> tuple[set[str], str]:
+    """The real exporter run with the rendered flags, logged in as `user`, scraped until `until` holds for its metric
+    lines (a new index's shard stats may miss the first scrapes), or EXPORTER_SECONDS end: its lines, its log."""
     program = require_program("prometheus-elasticsearch-exporter", "prometheus-elasticsearch-exporter")
     port = free_port()
     args = exporter_args(node, port)
@@ -130,8 +133,10 @@ def scrape(node: Node, user: Login, tmp_path: Path) -> tuple[set[str], str]:
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as answer:
-                    text = answer.read().decode()
-                break
+                    lines = {line for line in answer.read().decode().splitlines() if not line.startswith("#")}
+                if until(lines) or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
             except OSError:
                 assert exporter.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
@@ -139,7 +144,7 @@ def scrape(node: Node, user: Login, tmp_path: Path) -> tuple[set[str], str]:
     finally:
         exporter.terminate()
         exporter.wait(timeout=30)
-    return {line for line in text.splitlines() if not line.startswith("#")}, log.read_text()
+    return lines, log.read_text()
 
 
 def up(metrics: set[str]) -> dict[str, int]:
@@ -150,6 +155,10 @@ def up(metrics: set[str]) -> dict[str, int]:
 def shards_counted(metrics: set[str]) -> bool:
     """Whether the shards collector (it has no `_up` metric) counted `INDEX`'s one shard on the node."""
     return any(line.startswith("elasticsearch_node_shards_total{") and line.endswith(" 1") for line in metrics)
+
+
+def _shard_stats(metrics: set[str]) -> bool:
+    return any(line.startswith("elasticsearch_indices_shards_docs{") for line in metrics)
 
 
 def test_the_reserved_role_grants_monitor_on_the_cluster_and_every_index(node: Node) -> None:
@@ -166,10 +175,11 @@ def test_the_documented_user_in_the_file_realm_gets_every_collector_the_pod_runs
     assert status == 200, answer
     assert answer["authentication_realm"]["type"] == "file"
     assert sorted(answer["roles"]) == sorted(body["roles"])
-    metrics, log = scrape(node, (user, password(user)), tmp_path)
+    metrics, log = scrape(node, (user, password(user)), tmp_path, until=_shard_stats)
     assert up(metrics) == dict.fromkeys(UP, 1), log
     assert f'elasticsearch_indices_aliases{{alias="{ALIAS}",cluster="unknown_cluster",index="{INDEX}"}} 1' in metrics
-    assert any(line.startswith("elasticsearch_indices_shards_docs{") for line in metrics)  # index stats per shard
+    indices = sorted(line for line in metrics if line.startswith("elasticsearch_indices_"))
+    assert any(line.startswith("elasticsearch_indices_shards_docs{") for line in indices), (indices, log)
     assert shards_counted(metrics)
     assert 'elasticsearch_cluster_health_status{cluster="exporter-login",color="green"} 1' in metrics
     assert "code 401" not in log

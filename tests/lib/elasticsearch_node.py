@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from podpatterns.elasticsearch.config import USER_ID
 
+from .harness.elasticsearch_image import DISK_WATERMARK_SETTINGS
 from .prerequisites import require_elasticsearch_home, require_root
 
 HEAP = "-Xms256m -Xmx256m"
@@ -80,6 +81,7 @@ class Node:
             "http.port": http_port,
             "transport.port": transport_port,
             "discovery.type": "single-node",
+            **DISK_WATERMARK_SETTINGS,  # the machine's shared disk (harness/elasticsearch_image.py)
             "xpack.security.enabled": False,
             "path.data": str(self.directory / "data"),
             "path.logs": str(self.directory / "logs"),

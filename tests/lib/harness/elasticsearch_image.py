@@ -63,12 +63,14 @@ def lay_out(home: Path, layer: Path, log4j: Mapping[str, str]) -> None:
     subprocess.run([gcc, "-shared", "-fPIC", "-O2", "-o", str(shim), str(_SHIM_SOURCE), "-ldl"], check=True)
 
 
-DISK_WATERMARKS = (
-    "-Ecluster.routing.allocation.disk.watermark.low=2gb",
-    "-Ecluster.routing.allocation.disk.watermark.high=1gb",
-    "-Ecluster.routing.allocation.disk.watermark.flood_stage=500mb",
-)
-"""Free space each node needs before it takes replicas, sheds shards, turns indices read-only (see the module's doc)."""
+DISK_WATERMARK_SETTINGS = {
+    "cluster.routing.allocation.disk.watermark.low": "2gb",
+    "cluster.routing.allocation.disk.watermark.high": "1gb",
+    "cluster.routing.allocation.disk.watermark.flood_stage": "500mb",
+}
+"""Free space each node needs before it takes replicas, sheds shards (and takes no new primary), turns indices
+read-only (see the module's doc): every node the tests start, in a pod or not (tests/lib/elasticsearch_node.py)."""
+DISK_WATERMARKS = tuple(f"-E{key}={value}" for key, value in DISK_WATERMARK_SETTINGS.items())
 
 
 def environment() -> dict[str, str]:
