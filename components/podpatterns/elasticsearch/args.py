@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from ..pod.scheduling_args import SchedulingArgs
 from ..vault.args import VaultFileArgs
 
 
@@ -288,6 +289,8 @@ class ElasticsearchAppArgs(TypedDict, total=False):
     """SysctlInit: how nodes get the vm.max_map_count Elasticsearch wants. Default: every key's own default."""
     metrics: pulumi.Input[MetricsArgs]
     """The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts. Default: every key's own default."""
+    scheduling: pulumi.Input[SchedulingArgs]
+    """Which nodes the pods may run on (Elasticsearch's and the cluster-wide exporter's): node selector and tolerations, such as those of nodes dedicated to the search cluster. Default: every key's own default."""
     network: pulumi.Input[NetworkArgs]
     """NetworkPolicies: default deny for the app's pods, then only the connections they need. Default: every key's own default."""
     rollout: pulumi.Input[RolloutArgs]

@@ -81,7 +81,9 @@ def lay_out(settings: AppSettings, pod: MergedPod) -> ClusterPlan:
     yml = elasticsearch_yml(
         es, http_host=host, http_port=port, allow_mmap=allow_mmap, security=settings.security.enabled
     )
-    template = objects.pod_template(es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)})
+    template = objects.pod_template(
+        es, pod, {objects.CONFIG_HASH_ANNOTATION: objects.config_hash(yml)}, settings.scheduling
+    )
 
     manifests: dict[str, Manifest] = {}
     if settings.create_namespace:

@@ -92,6 +92,7 @@ def adapter_args(
             node=NO_NODE,
             client_certificate=client_certificate,
         )
+        args["cluster_scheduling"] = settings.scheduling.as_args()
     if metrics.credentials_secret:
         args["credentials_secret"] = metrics.credentials_secret
         args["credentials_env"] = [f"ES_USERNAME={metrics.username_key}", f"ES_PASSWORD={metrics.password_key}"]

@@ -20,11 +20,12 @@ from ..metrics.contribution import cluster_exporter_name
 from ..metrics.settings import EXPORTER_PORT
 from ..pod.model import Manifest
 from ..pod.target import WorkloadTarget
+from ..settings.checks import as_labels
 from ..tls import contribution as tls
 from .config import HTTP_PORT, TRANSPORT_PORT
 from .exporter import cluster_exporter_runs
 from .settings import AppSettings
-from .settings.network import PeerSettings, as_labels, vault_namespace, vault_port
+from .settings.network import PeerSettings, vault_namespace, vault_port
 
 DNS_PORT = 53
 _NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"

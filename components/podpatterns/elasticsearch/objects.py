@@ -10,6 +10,7 @@ import yaml
 from ..checkov_skips import AcceptedFinding, skip_annotations
 from ..kube import common_labels, metadata, selector_labels
 from ..pod.model import Manifest, MergedPod
+from ..pod.scheduling import SchedulingSettings
 from .config import HTTP_PORT, TRANSPORT_PORT, USER_ID, headless_service_name, node_names
 from .guard import STORAGE_ANNOTATION, storage_annotation
 from .pod import CONFIG_FILE_KEY, DATA_VOLUME
@@ -109,7 +110,9 @@ def pod_security_context() -> Manifest:
     }
 
 
-def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: dict[str, str]) -> Manifest:
+def pod_template(
+    settings: ElasticsearchSettings, pod: MergedPod, annotations: dict[str, str], scheduling: SchedulingSettings
+) -> Manifest:
     spec: Manifest = {
         "automountServiceAccountToken": False,
         "enableServiceLinks": False,
@@ -118,6 +121,7 @@ def pod_template(settings: ElasticsearchSettings, pod: MergedPod, annotations: d
         "initContainers": pod.init_containers,
         "containers": pod.containers,
         "volumes": pod.volumes,
+        **scheduling.pod_spec_fields(),
     }
     if settings.nodes > 1:
         spec["affinity"] = _anti_affinity(settings)

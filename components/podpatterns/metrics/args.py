@@ -9,6 +9,7 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
+from ..pod.scheduling_args import SchedulingArgs
 from ..pod.target import WorkloadTarget
 
 
@@ -55,3 +56,5 @@ class PrometheusAdapterArgs(TypedDict, total=False):
     """Create Prometheus Operator PodMonitors (monitoring.coreos.com/v1). Default: false."""
     job: pulumi.Input[str]
     """Prometheus job label the PodMonitors set. Unset: <target>-metrics. Default: none."""
+    cluster_scheduling: pulumi.Input[SchedulingArgs]
+    """Which nodes the cluster-wide exporter's pod may run on (cluster_args): node selector and tolerations, usually the app's own. Default: every key's own default."""

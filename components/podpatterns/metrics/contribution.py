@@ -108,6 +108,7 @@ def cluster_exporter(settings: ExporterSettings, target: WorkloadTarget) -> Mani
         "enableServiceLinks": False,
         "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
         "containers": [container],
+        **settings.cluster_scheduling.pod_spec_fields(),
     }
     if settings.ca_volume:
         spec["volumes"] = [{"name": CA_VOLUME_IN_DEPLOYMENT, "secret": {"secretName": settings.ca_secret}}]

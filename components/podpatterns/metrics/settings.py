@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..pod.scheduling import SchedulingSettings
 from ..settings import checks
 from ..settings.engine import KeyedValueError, setting
 
@@ -114,6 +115,11 @@ class ExporterSettings:
     memory: str = checks.memory_setting(DEFAULT_MEMORY, "Memory request and limit of the exporter.")
     pod_monitor: bool = setting(False, "Create Prometheus Operator PodMonitors (monitoring.coreos.com/v1).")
     job: str | None = setting(None, "Prometheus job label the PodMonitors set. Unset: <target>-metrics.")
+    cluster_scheduling: SchedulingSettings = setting(
+        SchedulingSettings,
+        "Which nodes the cluster-wide exporter's pod may run on (cluster_args): node selector and tolerations, "
+        "usually the app's own.",
+    )
 
     def __post_init__(self) -> None:
         if self.credentials_env and not self.credentials_secret:

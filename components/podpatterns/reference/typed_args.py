@@ -19,6 +19,7 @@ from ..elasticsearch.settings.security import KeystoreEntrySettings, SecuritySet
 from ..logtail.settings import REQUIRED as LOGTAIL_REQUIRED
 from ..logtail.settings import LogSettings, LogTailSidecarSettings
 from ..metrics.settings import ExporterSettings, MetricsSettings
+from ..pod.scheduling import SchedulingSettings, TolerationSettings
 from ..settings.engine import rule_of
 from ..sysctl.settings import REQUIRED as SYSCTL_REQUIRED
 from ..sysctl.settings import SysctlInitSettings, SysctlSettings
@@ -84,6 +85,8 @@ NESTED = {
     KeystoreEntrySettings: "KeystoreEntryArgs",
     SecuritySettings: "SecurityArgs",
     RolloutSettings: "RolloutArgs",
+    SchedulingSettings: "SchedulingArgs",
+    TolerationSettings: "TolerationArgs",
 }
 """The TypedDict of each settings class that appears nested in another (a mapping or a list of mappings)."""
 
@@ -91,6 +94,15 @@ _TYPED_DICT = ("from typing import Required, TypedDict", "", "import pulumi")
 _WITH_TARGET = ("from collections.abc import Sequence", *_TYPED_DICT, "", "from ..pod.target import WorkloadTarget")
 
 MODULES = (
+    ArgsModule(
+        "pod/scheduling_args.py",
+        "Arguments of where pods run, shared by PrometheusAdapter and ElasticsearchApp.",
+        ("from collections.abc import Sequence", "from typing import TypedDict", "", "import pulumi"),
+        tuple(
+            ArgsClass(NESTED[settings], settings.__doc__ or "", settings)
+            for settings in (TolerationSettings, SchedulingSettings)
+        ),
+    ),
     ArgsModule(
         "tls/args.py",
         "Arguments of TlsAmbassador.",
@@ -162,6 +174,7 @@ MODULES = (
             "",
             "import pulumi",
             "",
+            "from ..pod.scheduling_args import SchedulingArgs",
             "from ..pod.target import WorkloadTarget",
         ),
         (
@@ -214,6 +227,7 @@ MODULES = (
             "",
             "import pulumi",
             "",
+            "from ..pod.scheduling_args import SchedulingArgs",
             "from ..vault.args import VaultFileArgs",
         ),
         (

@@ -15,6 +15,8 @@ _KUBERNETES_VERSION = re.compile(r"^1\.(\d+)$")
 _IMAGE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
 _IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_LABEL_PREFIX = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 OLDEST_KUBERNETES_MINOR = 25
 NEWEST_KUBERNETES_MINOR = 37
@@ -196,3 +198,28 @@ def cpu_request_within_limit(request: str, limit: str) -> None:
     """For __post_init__: a CPU request above its limit is refused by the API server, say so before."""
     if parse_cpu(request) > parse_cpu(limit):
         raise KeyedValueError("cpu_request", f"must not exceed cpuLimit {limit}")
+
+
+def _label_pair_problem(pair: str) -> str | None:
+    key, equals, value = pair.partition("=")
+    prefix, slash, name = key.rpartition("/")
+    if not equals or not _LABEL_NAME.match(name) or (slash and not _LABEL_PREFIX.match(prefix)):
+        return f"{pair!r} is not key=value with a Kubernetes label key (such as app.kubernetes.io/name=ingest)"
+    if value and not _LABEL_NAME.match(value):
+        return f"{pair!r}: the value must be a label value (63 characters: letters, digits, '-', '_', '.')"
+    return None
+
+
+def label_pairs(values: tuple[str, ...]) -> None:
+    """Labels as `key=value` texts: valid label keys and values, each key once."""
+    for pair in values:
+        problem = _label_pair_problem(pair)
+        if problem:
+            raise ValueError(problem)
+    keys = [pair.partition("=")[0] for pair in values]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a label key is listed twice")
+
+
+def as_labels(pairs: tuple[str, ...]) -> dict[str, str]:
+    return dict(pair.partition("=")[::2] for pair in pairs)

@@ -13,6 +13,7 @@ from typing import Any
 from ...logtail.settings import NATIVE_SIDECAR_MINOR, LogSettings
 from ...metrics.settings import MetricsSettings
 from ...pod.pod_security import LEVELS
+from ...pod.scheduling import SchedulingSettings
 from ...quantity import parse_memory
 from ...settings import checks
 from ...settings.engine import KeyedValueError, setting
@@ -211,6 +212,11 @@ class AppSettings:
 
     metrics: MetricsSettings = setting(
         MetricsSettings, "The Prometheus adapter: an Elasticsearch exporter in every pod, discovery and alerts."
+    )
+    scheduling: SchedulingSettings = setting(
+        SchedulingSettings,
+        "Which nodes the pods may run on (Elasticsearch's and the cluster-wide exporter's): node selector and "
+        "tolerations, such as those of nodes dedicated to the search cluster.",
     )
     network: NetworkSettings = setting(
         NetworkSettings, "NetworkPolicies: default deny for the app's pods, then only the connections they need."

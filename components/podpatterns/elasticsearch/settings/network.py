@@ -8,35 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...settings import checks
+from ...settings.checks import label_pairs
 from ...settings.engine import KeyedValueError, setting
-
-_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
-_LABEL_PREFIX = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-
-
-def _label_pair_problem(pair: str) -> str | None:
-    key, equals, value = pair.partition("=")
-    prefix, slash, name = key.rpartition("/")
-    if not equals or not _LABEL_NAME.match(name) or (slash and not _LABEL_PREFIX.match(prefix)):
-        return f"{pair!r} is not key=value with a Kubernetes label key (such as app.kubernetes.io/name=ingest)"
-    if value and not _LABEL_NAME.match(value):
-        return f"{pair!r}: the value must be a label value (63 characters: letters, digits, '-', '_', '.')"
-    return None
-
-
-def label_pairs(values: tuple[str, ...]) -> None:
-    """Pod labels as `key=value` texts: valid label keys and values, each key once."""
-    for pair in values:
-        problem = _label_pair_problem(pair)
-        if problem:
-            raise ValueError(problem)
-    keys = [pair.partition("=")[0] for pair in values]
-    if len(set(keys)) != len(keys):
-        raise ValueError("a label key is listed twice")
-
-
-def as_labels(pairs: tuple[str, ...]) -> dict[str, str]:
-    return dict(pair.partition("=")[::2] for pair in pairs)
 
 
 def cidr(value: str) -> None:
