@@ -3,6 +3,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
 CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
@@ -40,9 +41,11 @@ cluster_env() {
   echo "PODPATTERNS_KUBE_BIN=$(kube_bin_dir)"
 }
 
-# Stops the clients first and etcd last, each with TERM, then KILL after 5 s; removes the directory.
+# Stops the real nodes (their containers, and what they changed on the machine), then the clients and etcd last,
+# each with TERM, then KILL after 5 s; removes the directory.
 cluster_down() {
   local index name pid
+  nodes_down
   for ((index = ${#CLUSTER_PROCESSES[@]} - 1; index >= 0; index--)); do
     name=${CLUSTER_PROCESSES[index]}
     pid=$(cluster_pid "$name") || continue
@@ -81,6 +84,8 @@ cluster_pki() {
     leaf apiserver /CN=kube-apiserver serverAuth \
       "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
     leaf admin /O=system:masters/CN=pod-patterns-admin clientAuth
+    # The API server's identity at the kubelets (logs, exec, port-forward), bound to system:kubelet-api-admin.
+    leaf kubelet-client /CN=kube-apiserver-kubelet-client clientAuth
     openssl ecparam -name prime256v1 -genkey -noout -out service-accounts.key
     openssl ec -in service-accounts.key -pubout -out service-accounts.pub
   ) 2>"$CLUSTER_DIR/logs/pki.log" || cluster_fail "generating the certificates with openssl failed: $CLUSTER_DIR/logs/pki.log"
@@ -148,8 +153,14 @@ cluster_wait() {
   done
 }
 
+# cluster_up [--real-nodes]: with --real-nodes (or PODPATTERNS_REAL_NODES=true), three kubelet nodes too (nodes.sh).
 cluster_up() {
-  local started=$SECONDS
+  local started=$SECONDS real_nodes=${PODPATTERNS_REAL_NODES:-false}
+  [ "${1:-}" = --real-nodes ] && real_nodes=true
+  if [ "$real_nodes" = true ] && [ -f "$CLUSTER_DIR/ready" ] && [ ! -d "$(nodes_dir)" ] && cluster_answers; then
+    cluster_fail "a cluster without real nodes is up in $CLUSTER_DIR: scripts/cluster down, then up --real-nodes" ||
+      return
+  fi
   already_up cluster "$CLUSTER_DIR" cluster_answers cluster_env && return
   cluster_down
   ensure_kube_binaries
@@ -183,7 +194,9 @@ cluster_up() {
     --service-account-key-file="$pki/service-accounts.pub" \
     --service-account-signing-key-file="$pki/service-accounts.key" \
     --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC \
-    --enable-admission-plugins=PodSecurity --allow-privileged=true --profiling=false
+    --enable-admission-plugins=PodSecurity --allow-privileged=true --profiling=false \
+    --kubelet-preferred-address-types=InternalIP --kubelet-client-certificate="$pki/kubelet-client.crt" \
+    --kubelet-client-key="$pki/kubelet-client.key"
   local common=(--kubeconfig="$CLUSTER_DIR/kubeconfig" --authentication-kubeconfig="$CLUSTER_DIR/kubeconfig"
     --authorization-kubeconfig="$CLUSTER_DIR/kubeconfig" --leader-elect=false --bind-address=127.0.0.1)
   cluster_start kube-controller-manager "${common[@]}" --secure-port="$manager_port" \
@@ -223,6 +236,11 @@ EOF
   for crd in "${CRDS[@]}"; do established+=("crd/$crd.monitoring.coreos.com"); done
   cluster_wait "the CRDs to be established" cluster_kubectl wait --for=condition=Established --timeout=1s \
     "${established[@]}"
+  if [ "$real_nodes" = true ]; then
+    cluster_kubectl create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
+      --user=kube-apiserver-kubelet-client >/dev/null || return
+    nodes_up || return
+  fi
   trap - EXIT
   touch "$CLUSTER_DIR/ready"
   echo "cluster: up in $((SECONDS - started)) s: Kubernetes $(kube_pinned k8s.io/kubernetes) at" \

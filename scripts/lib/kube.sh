@@ -18,9 +18,9 @@ kube_bin_dir() {
   gobuild_bin_dir kube "$(gobuild_key "$KUBE_MODULE" "$KUBE_BUILD_REVISION" go.mod go.sum)"
 }
 
-# gobuild_ensure's step: every program of KUBE_PROGRAMS, Kubernetes' version linked in as its own build does.
-_kube_build() {
-  local src=$1 out=$2 version minor ldflags="" program package
+# Kubernetes' version linked in as its own build does (the API server and the kubelet report it).
+kube_version_ldflags() {
+  local version minor package ldflags=""
   version=$(kube_pinned k8s.io/kubernetes)
   minor=${version#v1.}
   minor=${minor%%.*}
@@ -28,6 +28,13 @@ _kube_build() {
     ldflags+=" -X $package.gitVersion=$version -X $package.gitMajor=1 -X $package.gitMinor=$minor"
     ldflags+=" -X $package.gitTreeState=clean"
   done
+  echo "$ldflags"
+}
+
+# gobuild_ensure's step: every program of KUBE_PROGRAMS.
+_kube_build() {
+  local src=$1 out=$2 ldflags program package
+  ldflags=$(kube_version_ldflags)
   for program in "${KUBE_PROGRAMS[@]}"; do
     case $program in
       etcd) package=go.etcd.io/etcd/server/v3 ;;

@@ -1,0 +1,337 @@
+# Sourced by cluster.sh: real nodes beside kwok's fake ones. Three kubelets (built from the pinned Kubernetes module)
+# on Debian's containerd and runc, each with its own containerd (root, state, socket), kubelet root, certificate,
+# cgroup root and address on a bridge of our own (CNI bridge + host-local: pods reach each other and the host, no
+# masquerade, no routes, no iptables rules). They carry the taint REAL_NODE_TAINT: only pods that tolerate it land
+# there. `nodes_down` stops every container and restores what the nodes changed on the machine (sysctls the kubelet
+# sets, mounts, cgroups, network namespaces, the bridge, directories it makes outside the cluster's).
+source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
+NODES_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NODE_NAMES=(real-node-a real-node-b real-node-c)
+NODES_BRIDGE=pp-nodes0
+NODES_SUBNET=10.89.0.0/16
+NODES_GATEWAY=10.89.0.1
+# Node N (0-based) answers at 10.89.0.(11+N) and gives its pods 10.89.(N+1).2-254, all on the one /16 bridge.
+REAL_NODE_TAINT=pod-patterns.dev/real-node=true:NoSchedule
+PAUSE_IMAGE=localhost/pod-patterns/pause:catatonit
+# What the kubelet sets machine-wide (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables): saved by up,
+# restored by down.
+KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
+  kernel.keys.root_maxbytes)
+# Paths outside the cluster's directory the kubelet and containerd create when missing (device plugins and pod
+# resources sockets, CNI results, shim sockets, network namespaces): removed by down when up found them missing.
+NODES_MACHINE_PATHS=(/var/lib/kubelet /var/lib/cni /run/containerd /var/run/netns /run/netns /opt/containerd)
+NODES_START_TIMEOUT=${PODPATTERNS_NODES_START_TIMEOUT:-120}
+KUBELET_BUILD_REVISION=1
+
+kubelet_bin_dir() {
+  gobuild_bin_dir kubelet "$(gobuild_key "$KUBE_MODULE" "$KUBELET_BUILD_REVISION" go.mod go.sum)"
+}
+
+_kubelet_build() {
+  gobuild_go "$1" "$2/kubelet" "$(kube_version_ldflags)" k8s.io/kubernetes/cmd/kubelet
+}
+
+ensure_kubelet() {
+  gobuild_ensure nodes "$KUBE_MODULE" "$(kubelet_bin_dir)" "Check that the Go module proxy is reachable" _kubelet_build
+}
+
+nodes_fail() {
+  echo "nodes: $*" >&2
+  return 1
+}
+
+node_ip() { echo "10.89.0.$((11 + $1))"; }
+
+nodes_dir() { echo "$CLUSTER_DIR/nodes"; }
+
+# The pause image: Debian's static catatonit in pause mode (-P), the sandbox's PID 1, reaping its children.
+nodes_pause_image() {
+  local out=$1 layer
+  layer=$(mktemp -d)
+  install -m 0755 /usr/bin/catatonit "$layer/catatonit"
+  printf '{"Entrypoint":["/catatonit","-P"],"User":"65535:65535"}' >"$layer.json"
+  python3 "$NODES_SCRIPTS/oci_image.py" "$out" "$PAUSE_IMAGE" "$layer.json" "$layer"
+  rm -rf "$layer" "$layer.json"
+}
+
+# Records what up is about to change on the machine, for down.
+_nodes_save_machine() {
+  local dir=$1 name path
+  for name in "${KUBELET_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done >"$dir/sysctls.before"
+  for path in "${NODES_MACHINE_PATHS[@]}"; do [ -e "$path" ] || echo "$path"; done >"$dir/paths.created"
+  if command -v nft >/dev/null; then nft list tables; fi >"$dir/nft-tables.before"
+}
+
+_nodes_bridge() {
+  if ip link show "$NODES_BRIDGE" >/dev/null 2>&1; then
+    nodes_fail "the bridge $NODES_BRIDGE exists already: another cluster with real nodes runs on this machine" \
+      "(scripts/cluster down there), or remove it: ip link delete $NODES_BRIDGE" || return
+  fi
+  ip link add "$NODES_BRIDGE" type bridge &&
+    ip addr add "$NODES_GATEWAY/16" dev "$NODES_BRIDGE" &&
+    for index in "${!NODE_NAMES[@]}"; do ip addr add "$(node_ip "$index")/32" dev "$NODES_BRIDGE" || return; done &&
+    ip link set "$NODES_BRIDGE" up
+}
+
+# cgroup v1: the node's cgroup root in every controller (cpuset's needs its CPUs and memory nodes given).
+_nodes_cgroup_root() {
+  local root=$1 controller
+  for controller in /sys/fs/cgroup/*/; do
+    [ "$controller" = /sys/fs/cgroup/unified/ ] && continue
+    mkdir -p "$controller$root"
+  done
+  cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset/$root/cpuset.cpus"
+  cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset/$root/cpuset.mems"
+}
+
+_node_containerd_config() {
+  local node_dir=$1 index=$2
+  cat <<EOF
+version = 2
+root = "$node_dir/containerd/root"
+state = "$node_dir/containerd/state"
+[grpc]
+  address = "$node_dir/containerd.sock"
+[ttrpc]
+  address = "$node_dir/containerd.sock.ttrpc"
+[plugins]
+  [plugins."io.containerd.internal.v1.opt"]
+    path = "$node_dir/containerd/opt"
+  [plugins."io.containerd.grpc.v1.cri"]
+    sandbox_image = "$PAUSE_IMAGE"
+    # Root here lacks CAP_SYS_RESOURCE: without this every sandbox fails ("can't get final child's PID from pipe").
+    restrict_oom_score_adj = true
+    enable_selinux = false
+    [plugins."io.containerd.grpc.v1.cri".containerd]
+      snapshotter = "overlayfs"
+      default_runtime_name = "runc"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+        runtime_type = "io.containerd.runc.v2"
+        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+          SystemdCgroup = false
+    [plugins."io.containerd.grpc.v1.cri".cni]
+      bin_dir = "/usr/lib/cni"
+      conf_dir = "$node_dir/cni"
+EOF
+}
+
+_node_cni_config() {
+  local node_dir=$1 index=$2 third=$(($2 + 1))
+  cat <<EOF
+{
+  "cniVersion": "0.4.0",
+  "name": "pod-patterns",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "$NODES_BRIDGE", "isGateway": false, "ipMasq": false, "hairpinMode": true,
+      "ipam": {
+        "type": "host-local", "dataDir": "$node_dir/cni-ipam",
+        "ranges": [[{"subnet": "$NODES_SUBNET", "rangeStart": "10.89.$third.2", "rangeEnd": "10.89.$third.254",
+          "gateway": "$NODES_GATEWAY"}]],
+        "routes": [{"dst": "0.0.0.0/0"}]
+      }
+    },
+    {"type": "loopback"}
+  ]
+}
+EOF
+}
+
+_node_kubelet_config() {
+  local node_dir=$1 index=$2 name=$3 ip
+  ip=$(node_ip "$index")
+  cat <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $ip
+port: 10250
+healthzBindAddress: $ip
+healthzPort: 10248
+readOnlyPort: 0
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $CLUSTER_DIR/pki/ca.crt}
+authorization: {mode: Webhook}
+tlsCertFile: $node_dir/pki/serving.crt
+tlsPrivateKeyFile: $node_dir/pki/serving.key
+containerRuntimeEndpoint: unix://$node_dir/containerd.sock
+cgroupDriver: cgroupfs
+cgroupRoot: /pod-patterns-$name
+failCgroupV1: false
+failSwapOn: false
+clusterDomain: cluster.local
+clusterDNS: [${NODES_CLUSTER_DNS:-$NODES_GATEWAY}]
+resolvConf: $node_dir/resolv.conf
+registerWithTaints:
+- {key: ${REAL_NODE_TAINT%%=*}, value: "$(echo "$REAL_NODE_TAINT" | cut -d= -f2 | cut -d: -f1)", effect: ${REAL_NODE_TAINT##*:}}
+# The machine is shared: never evict for its disk or memory, never collect the imported images.
+evictionHard: {memory.available: "0%", nodefs.available: "0%", imagefs.available: "0%", nodefs.inodesFree: "0%"}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+serializeImagePulls: false
+shutdownGracePeriod: 0s
+EOF
+}
+
+# A client certificate for the kubelet (the Node authorizer's identity) and a serving one for its address.
+_node_pki() {
+  local node_dir=$1 index=$2 name=$3
+  mkdir -p "$node_dir/pki"
+  (
+    cd "$CLUSTER_DIR/pki" || exit
+    leaf "$node_dir/pki/client" "/O=system:nodes/CN=system:node:$name" clientAuth
+    leaf "$node_dir/pki/serving" "/CN=$name" serverAuth "subjectAltName=IP:$(node_ip "$index"),DNS:$name"
+  ) 2>>"$CLUSTER_DIR/logs/pki.log" || nodes_fail "the certificates of $name failed: $CLUSTER_DIR/logs/pki.log"
+}
+
+_node_kubeconfig() {
+  local node_dir=$1 server
+  server=$(awk '/server:/ { print $2 }' "$CLUSTER_DIR/kubeconfig")
+  cat <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: pod-patterns
+  cluster: {server: $server, certificate-authority: $CLUSTER_DIR/pki/ca.crt}
+users:
+- name: kubelet
+  user: {client-certificate: $node_dir/pki/client.crt, client-key: $node_dir/pki/client.key}
+contexts:
+- name: kubelet
+  context: {cluster: pod-patterns, user: kubelet}
+current-context: kubelet
+EOF
+}
+
+node_ctr() {
+  local name=$1
+  shift
+  ctr --address "$(nodes_dir)/$name/containerd.sock" --namespace k8s.io "$@"
+}
+
+# Imports an image archive into every real node's containerd.
+nodes_import() {
+  local name
+  for name in "${NODE_NAMES[@]}"; do
+    node_ctr "$name" images import "$1" >/dev/null || nodes_fail "importing $1 into $name failed" ||
+      return
+  done
+}
+
+nodes_up() {
+  local kubelet dir index name node_dir
+  for program in containerd runc ctr catatonit; do
+    command -v "$program" >/dev/null || nodes_fail "$program is not installed: apt-get install containerd runc catatonit" ||
+      return
+  done
+  [ -x /usr/lib/cni/bridge ] || nodes_fail "the CNI plugins are missing: apt-get install containernetworking-plugins" ||
+    return
+  ensure_kubelet || return
+  kubelet=$(kubelet_bin_dir)/kubelet
+  dir=$(nodes_dir)
+  mkdir -p "$dir"
+  _nodes_save_machine "$dir"
+  _nodes_bridge || return
+  nodes_pause_image "$dir/pause.tar" || return
+  for index in "${!NODE_NAMES[@]}"; do
+    name=${NODE_NAMES[index]}
+    node_dir=$dir/$name
+    mkdir -p "$node_dir"/{containerd,cni,cni-ipam,kubelet}
+    _node_containerd_config "$node_dir" "$index" >"$node_dir/containerd.toml"
+    _node_cni_config "$node_dir" "$index" >"$node_dir/cni/10-pod-patterns.conflist"
+    printf 'nameserver %s\nsearch cluster.local\n' "${NODES_CLUSTER_DNS:-$NODES_GATEWAY}" >"$node_dir/resolv.conf"
+    _node_pki "$node_dir" "$index" "$name" || return
+    _node_kubeconfig "$node_dir" >"$node_dir/kubeconfig"
+    _node_kubelet_config "$node_dir" "$index" "$name" >"$node_dir/kubelet.yaml"
+    _nodes_cgroup_root "pod-patterns-$name"
+    CLUSTER_PROCESSES+=("containerd-$name" "kubelet-$name")
+    setsid containerd --config "$node_dir/containerd.toml" </dev/null >"$CLUSTER_DIR/logs/containerd-$name.log" 2>&1 &
+    echo $! >"$CLUSTER_DIR/pids/containerd-$name"
+  done
+  for name in "${NODE_NAMES[@]}"; do
+    cluster_wait "containerd of $name" node_ctr "$name" version || return
+    nodes_import "$dir/pause.tar" || return
+  done
+  for index in "${!NODE_NAMES[@]}"; do
+    name=${NODE_NAMES[index]}
+    node_dir=$dir/$name
+    setsid "$kubelet" --config="$node_dir/kubelet.yaml" --kubeconfig="$node_dir/kubeconfig" \
+      --hostname-override="$name" --node-ip="$(node_ip "$index")" --root-dir="$node_dir/kubelet" \
+      --cert-dir="$node_dir/pki" \
+      --node-labels="type=real,topology.kubernetes.io/zone=zone-${name##*-}" \
+      </dev/null >"$CLUSTER_DIR/logs/kubelet-$name.log" 2>&1 &
+    echo $! >"$CLUSTER_DIR/pids/kubelet-$name"
+  done
+  local nodes=("${NODE_NAMES[@]/#/node/}")
+  cluster_wait "the real nodes to be Ready" cluster_kubectl wait --for=condition=Ready --timeout=1s "${nodes[@]}"
+}
+
+# Every process in the node's cgroups (the containers), then the shims, then containerd and the kubelet.
+_node_stop() {
+  local name=$1 pid controller
+  if pid=$(cluster_pid "kubelet-$name"); then stop_pid "$pid"; fi
+  for controller in /sys/fs/cgroup/*/pod-patterns-"$name"; do
+    [ -d "$controller" ] || continue
+    find "$controller" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+  done
+  pgrep -f "containerd-shim-runc-v2 .*-address $(nodes_dir)/$name/containerd.sock" | xargs -r kill -9 2>/dev/null ||
+    true
+  if pid=$(cluster_pid "containerd-$name"); then stop_pid "$pid"; fi
+}
+
+# Removes the node's cgroups, deepest first (a cgroup v1 directory goes with rmdir once empty).
+_node_cgroups_remove() {
+  local controller
+  for controller in /sys/fs/cgroup/*/pod-patterns-"$1"; do
+    if [ -d "$controller" ]; then find "$controller" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+  done
+}
+
+# The kubelet's iptables chains (KUBE-FIREWALL, which drops martian packets to 127.0.0.0/8, and the canaries by which
+# kube-proxy notices a flush), then the nft tables iptables-nft made for them where the machine had none.
+_nodes_iptables_remove() {
+  local dir=$1 command table
+  for command in iptables ip6tables; do
+    command -v "$command" >/dev/null || continue
+    while "$command" -D INPUT -j KUBE-FIREWALL 2>/dev/null; do :; done
+    while "$command" -D OUTPUT -j KUBE-FIREWALL 2>/dev/null; do :; done
+    "$command" -F KUBE-FIREWALL 2>/dev/null || true
+    "$command" -X KUBE-FIREWALL 2>/dev/null || true
+    for table in mangle nat filter; do "$command" -t "$table" -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
+    "$command" -t mangle -X KUBE-IPTABLES-HINT 2>/dev/null || true
+  done
+  command -v nft >/dev/null || return 0
+  nft list tables | while read -r _ family table; do
+    grep -qxF "table $family $table" "$dir/nft-tables.before" && continue
+    [ -z "$(nft list table "$family" "$table" | grep -E '^\s+(ip|ct|counter|jump|meta|tcp|udp)')" ] &&
+      nft delete table "$family" "$table"
+  done || true
+}
+
+nodes_down() {
+  local dir name target path
+  dir=$(nodes_dir)
+  [ -d "$dir" ] || return 0
+  for name in "${NODE_NAMES[@]}"; do _node_stop "$name"; done
+  # Mounts under the nodes' directories (volumes, snapshots, sandbox shm), deepest first; network namespaces.
+  findmnt -rn -o TARGET | awk -v prefix="$dir/" 'index($0, prefix) == 1' | sort -r | while read -r target; do
+    umount -l "$target" 2>/dev/null || true
+  done
+  # The pods' network namespaces (containerd names them cni-<uuid>), only in a directory up found missing.
+  for path in /var/run/netns/cni-* /run/netns/cni-*; do
+    if [ -e "$path" ] && grep -qxF "${path%/*}" "$dir/paths.created" 2>/dev/null; then umount "$path" 2>/dev/null || true; fi
+  done
+  for name in "${NODE_NAMES[@]}"; do _node_cgroups_remove "$name"; done
+  ip link delete "$NODES_BRIDGE" 2>/dev/null || true
+  _nodes_iptables_remove "$dir"
+  if [ -f "$dir/sysctls.before" ]; then
+    while IFS== read -r name value; do sysctl -qw "$name=$value" || true; done <"$dir/sysctls.before"
+  fi
+  if [ -f "$dir/paths.created" ]; then
+    while read -r path; do
+      if findmnt -rn -o TARGET | grep -q "^$path/"; then continue; fi  # still in use: never remove a mounted tree
+      rm -rf "$path"
+    done <"$dir/paths.created"
+  fi
+}
