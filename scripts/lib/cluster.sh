@@ -136,6 +136,7 @@ cluster_wait() {
   shift
   until "$@" >/dev/null 2>&1; do
     for name in "${CLUSTER_PROCESSES[@]}"; do
+      [ -f "$CLUSTER_DIR/pids/$name" ] || continue  # not started yet
       if ! cluster_pid "$name" >/dev/null; then
         tail -n 15 "$CLUSTER_DIR/logs/$name.log" >&2
         cluster_fail "$name exited while waiting for $what (its log is above)" || return
@@ -197,17 +198,19 @@ cluster_up() {
     --enable-admission-plugins=PodSecurity --allow-privileged=true --profiling=false \
     --kubelet-preferred-address-types=InternalIP --kubelet-client-certificate="$pki/kubelet-client.crt" \
     --kubelet-client-key="$pki/kubelet-client.key"
+  cluster_start kwok --kubeconfig="$CLUSTER_DIR/kubeconfig" --config="$CLUSTER_DIR/kwok/stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --server-address="127.0.0.1:$kwok_port" --cidr=10.244.0.0/16 --node-ip=127.0.0.1
+
+  cluster_wait "the API server (/readyz)" cluster_kubectl get --raw /readyz
+  # Only now: started sooner, the controller manager exits ("unable to load configmap based
+  # request-header-client-ca-file ... connection refused") and the cluster never rolls anything out.
   local common=(--kubeconfig="$CLUSTER_DIR/kubeconfig" --authentication-kubeconfig="$CLUSTER_DIR/kubeconfig"
     --authorization-kubeconfig="$CLUSTER_DIR/kubeconfig" --leader-elect=false --bind-address=127.0.0.1)
   cluster_start kube-controller-manager "${common[@]}" --secure-port="$manager_port" \
     --service-account-private-key-file="$pki/service-accounts.key" --root-ca-file="$pki/ca.crt" \
     --cert-dir="$CLUSTER_DIR/controller-manager"
   cluster_start kube-scheduler "${common[@]}" --secure-port="$scheduler_port" --cert-dir="$CLUSTER_DIR/scheduler"
-  cluster_start kwok --kubeconfig="$CLUSTER_DIR/kubeconfig" --config="$CLUSTER_DIR/kwok/stages.yaml" \
-    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --server-address="127.0.0.1:$kwok_port" --cidr=10.244.0.0/16 --node-ip=127.0.0.1
-
-  cluster_wait "the API server (/readyz)" cluster_kubectl get --raw /readyz
   local zone nodes=("${CLUSTER_ZONES[@]/#/node/kwok-node-}")
   for zone in "${CLUSTER_ZONES[@]}"; do
     cat <<EOF

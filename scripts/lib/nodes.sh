@@ -5,14 +5,14 @@
 # there. `nodes_down` stops every container and restores what the nodes changed on the machine (sysctls the kubelet
 # sets, mounts, cgroups, network namespaces, the bridge, directories it makes outside the cluster's).
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
-NODES_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/node_images.sh"
 NODE_NAMES=(real-node-a real-node-b real-node-c)
 NODES_BRIDGE=pp-nodes0
 NODES_SUBNET=10.89.0.0/16
 NODES_GATEWAY=10.89.0.1
 # Node N (0-based) answers at 10.89.0.(11+N) and gives its pods 10.89.(N+1).2-254, all on the one /16 bridge.
 REAL_NODE_TAINT=pod-patterns.dev/real-node=true:NoSchedule
-PAUSE_IMAGE=localhost/pod-patterns/pause:catatonit
+PAUSE_IMAGE=localhost/pod-patterns/pause:catatonit  # node_images.py builds it
 # What the kubelet sets machine-wide (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables): saved by up,
 # restored by down.
 KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
@@ -43,16 +43,6 @@ nodes_fail() {
 node_ip() { echo "10.89.0.$((11 + $1))"; }
 
 nodes_dir() { echo "$CLUSTER_DIR/nodes"; }
-
-# The pause image: Debian's static catatonit in pause mode (-P), the sandbox's PID 1, reaping its children.
-nodes_pause_image() {
-  local out=$1 layer
-  layer=$(mktemp -d)
-  install -m 0755 /usr/bin/catatonit "$layer/catatonit"
-  printf '{"Entrypoint":["/catatonit","-P"],"User":"65535:65535"}' >"$layer.json"
-  python3 "$NODES_SCRIPTS/oci_image.py" "$out" "$PAUSE_IMAGE" "$layer.json" "$layer"
-  rm -rf "$layer" "$layer.json"
-}
 
 # Records what up is about to change on the machine, for down.
 _nodes_save_machine() {
@@ -210,17 +200,13 @@ node_ctr() {
   ctr --address "$(nodes_dir)/$name/containerd.sock" --namespace k8s.io "$@"
 }
 
-# Imports an image archive into every real node's containerd.
+# nodes_import NODE ARCHIVE: an image into the node's containerd, unpacked for its snapshotter.
 nodes_import() {
-  local name
-  for name in "${NODE_NAMES[@]}"; do
-    node_ctr "$name" images import "$1" >/dev/null || nodes_fail "importing $1 into $name failed" ||
-      return
-  done
+  node_ctr "$1" images import "$2" >/dev/null || nodes_fail "importing $2 into $1 failed"
 }
 
 nodes_up() {
-  local kubelet dir index name node_dir
+  local kubelet dir index name node_dir images image
   for program in containerd runc ctr catatonit; do
     command -v "$program" >/dev/null || nodes_fail "$program is not installed: apt-get install containerd runc catatonit" ||
       return
@@ -228,12 +214,12 @@ nodes_up() {
   [ -x /usr/lib/cni/bridge ] || nodes_fail "the CNI plugins are missing: apt-get install containernetworking-plugins" ||
     return
   ensure_kubelet || return
+  images=$(ensure_node_images) || return
   kubelet=$(kubelet_bin_dir)/kubelet
   dir=$(nodes_dir)
   mkdir -p "$dir"
   _nodes_save_machine "$dir"
   _nodes_bridge || return
-  nodes_pause_image "$dir/pause.tar" || return
   for index in "${!NODE_NAMES[@]}"; do
     name=${NODE_NAMES[index]}
     node_dir=$dir/$name
@@ -251,7 +237,7 @@ nodes_up() {
   done
   for name in "${NODE_NAMES[@]}"; do
     cluster_wait "containerd of $name" node_ctr "$name" version || return
-    nodes_import "$dir/pause.tar" || return
+    for image in "$images"/*.tar; do nodes_import "$name" "$image" || return; done
   done
   for index in "${!NODE_NAMES[@]}"; do
     name=${NODE_NAMES[index]}
