@@ -27,6 +27,7 @@ STACKS = sorted(
 FOLDER_NEEDS = {
     "behaviour": ("root",),
     "e2e": ("root", "slow"),
+    "nodes": ("root", "cluster", "slow"),
     "cluster": ("cluster", "slow"),
     "engine": ("engine", "slow"),
     "real_elasticsearch": ("root", "slow"),

@@ -87,7 +87,7 @@ def specs(names: dict[str, str]) -> list[Spec]:
         Spec(
             names["elasticsearch"],
             "elasticsearch",
-            ("openjdk-17-jre-headless", "coreutils", "dash"),
+            ("openjdk-17-jre-headless", "coreutils", "dash", "curl"),
             {
                 "Entrypoint": [f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh"],
                 "User": "1000:0",
