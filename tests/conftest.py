@@ -5,6 +5,7 @@ that say what each test needs (pyproject.toml registers them), by folder and by 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from podpatterns.render import Recording, kubernetes_objects, run_offline
 from .lib.harness.stack import StackPod, run_stack
 from .lib.kube import Kube
 from .lib.prerequisites import unavailable
+from .lib.pulumi_engine import Engine
 from .lib.standins.vault import build_agent
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -97,3 +99,28 @@ def kube() -> Kube:
             "export $(scripts/cluster env) to run pytest by hand)"
         )
     return Kube(Path(bin_dir) / "kubectl", Path(kubeconfig))
+
+
+def _built(function: str) -> Path:
+    """A path that scripts/lib/pulumi.sh computes for this checkout (the cache is keyed by the wrapper modules)."""
+    script = f"source scripts/lib/pulumi.sh && {function}"
+    return Path(
+        subprocess.run(
+            ["bash", "-c", script], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+
+
+@pytest.fixture(scope="session")
+def built_engine() -> Engine:
+    """The CLI, its language hosts and the providers' PULUMI_HOME, without a cluster (KUBECONFIG names none)."""
+    bin_dir, home = _built("pulumi_tools_dir"), _built("pulumi_home_dir")
+    if not (home / ".complete").exists():
+        unavailable("the Pulumi engine is not built: scripts/test builds it (or run scripts/pulumi version once)")
+    return Engine(bin_dir, home, Path("/nonexistent/kubeconfig"))
+
+
+@pytest.fixture(scope="session")
+def engine(built_engine: Engine, kube: Kube) -> Engine:
+    """The engine pointed at the test cluster."""
+    return Engine(built_engine.bin_dir, built_engine.home, kube.kubeconfig)

@@ -252,22 +252,31 @@ EOF
 }
 
 # For scripts/test: when the selected tests may need the cluster, starts it once for every pytest worker, exports
-# what `env` prints and stops it on exit (a cluster that was already up is left up). Without Go the cluster tests
-# skip, except under CI=true, where a failed start stops the run.
+# what `env` prints and stops it on exit (a cluster that was already up is left up). With tests/nodes selected, as
+# root, with real nodes, and the machine is compared before and after them: the run fails on anything they leave
+# (nodes_machine_state). Without Go the cluster tests skip, except under CI=true, where a failed start stops the run.
 cluster_for_tests() {
   cluster_wanted "$@" || return 0
   if ! command -v go >/dev/null && [ "${CI:-}" != true ]; then
     echo "cluster: Go is not installed: the tests of tests/cluster will skip" >&2
     return 0
   fi
-  cluster_answers || trap cluster_down EXIT
-  local settings
-  settings=$(cluster_up)
+  local settings real_nodes=()
+  if tests_wanted tests/nodes "$@" && [ "$(id -u)" = 0 ]; then real_nodes=(--real-nodes); fi
+  if ! cluster_answers; then
+    if [ ${#real_nodes[@]} -gt 0 ]; then
+      nodes_machine_state >"${TMPDIR:-/tmp}/pod-patterns-machine-before.$$"
+      trap 'cluster_down; nodes_machine_unchanged "${TMPDIR:-/tmp}/pod-patterns-machine-before.$$"' EXIT
+    else
+      trap cluster_down EXIT
+    fi
+  fi
+  settings=$(cluster_up "${real_nodes[@]}")
   export ${settings?}
 }
 
 # Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
-CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault)
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault tests/nodes)
 cluster_wanted() {
   tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
 }

@@ -4,8 +4,9 @@ the programs built here, under the names the stacks use (so `imagePullPolicy: If
     python scripts/lib/node_images.py OUT_DIR ELASTICSEARCH_HOME VAULT_BINARY
     python scripts/lib/node_images.py --names      (the image names, one per line: part of the cache key)
 
-writes OUT_DIR/<file>.tar (pause.tar: the sandbox image, PAUSE_IMAGE) (oci_image.py) for each image and OUT_DIR/images.json: per image its name, runtime
-config, the Debian packages it holds and every path in it, for the test that checks the rendered pods against them.
+writes OUT_DIR/<file>.tar (oci_image.py) for each image (pause.tar: the sandbox image, PAUSE_IMAGE) and
+OUT_DIR/images.json: per image its name, runtime config, the Debian packages it holds and every path in it, for the
+test that checks the rendered pods against them.
 
 An image holds the files of its Debian packages (`dpkg -L`, as installed), of the packages owning the shared
 libraries their programs load (`ldd`), the merged-/usr links Debian 12 has, an /etc/passwd and /etc/group with the
@@ -23,8 +24,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from podpatterns.elasticsearch.settings.model import ElasticsearchSettings
+from podpatterns.kube import BUSYBOX_IMAGE
+from podpatterns.metrics.settings import EXPORTER_IMAGE
+from podpatterns.tls.settings import DEFAULT_IMAGE
+from podpatterns.vault.settings import VaultSettings
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from oci_image import write_image  # noqa: E402
+from oci_image import write_image
 
 MERGED_USR = {"bin": "usr/bin", "sbin": "usr/sbin", "lib": "usr/lib", "lib64": "usr/lib64"}
 BASE_USERS = {"root": 0, "nobody": 65534}
@@ -48,12 +55,6 @@ class Spec:
 
 def image_names() -> dict[str, str]:
     """The stacks' images, from the library's own defaults (one place for every version)."""
-    from podpatterns.elasticsearch.settings.model import ElasticsearchSettings
-    from podpatterns.kube import BUSYBOX_IMAGE
-    from podpatterns.metrics.settings import EXPORTER_IMAGE
-    from podpatterns.tls.settings import DEFAULT_IMAGE
-    from podpatterns.vault.settings import VaultSettings
-
     es = ElasticsearchSettings()
     return {
         "nginx": DEFAULT_IMAGE,
@@ -67,9 +68,7 @@ def image_names() -> dict[str, str]:
 def specs(names: dict[str, str]) -> list[Spec]:
     return [
         Spec(PAUSE_IMAGE, "pause", ("catatonit",), {"Entrypoint": ["/usr/bin/catatonit", "-P"], "User": "65535"}),
-        Spec(
-            names["busybox"], "busybox", ("busybox",), {"Cmd": ["sh"], "Env": ["PATH=/bin:/usr/bin"]}
-        ),
+        Spec(names["busybox"], "busybox", ("busybox",), {"Cmd": ["sh"], "Env": ["PATH=/bin:/usr/bin"]}),
         Spec(
             names["nginx"],
             "nginx",

@@ -330,3 +330,27 @@ nodes_down() {
     done <"$dir/paths.created"
   fi
 }
+
+# What the real nodes may change on the machine, one line each: links, mounts, cgroups, the kubelet's sysctls, the nft
+# ruleset and the paths of NODES_MACHINE_PATHS (process IDs and counters left out).
+nodes_machine_state() {
+  ip -o link 2>/dev/null | sed -E 's/^[0-9]+: //; s/ +link\/.*//'
+  findmnt -rn -o TARGET
+  find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d
+  for name in "${KUBELET_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done
+  if command -v nft >/dev/null; then nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; fi
+  for path in "${NODES_MACHINE_PATHS[@]}"; do [ -e "$path" ] && echo "exists: $path"; done
+  true
+}
+
+# nodes_machine_unchanged BEFORE: fails, showing the difference, when the machine is not as BEFORE (a file of
+# nodes_machine_state) says; removes BEFORE. For scripts/test's exit, after the cluster is down.
+nodes_machine_unchanged() {
+  local before=$1 difference
+  difference=$(diff <(LC_ALL=C sort "$before") <(nodes_machine_state | LC_ALL=C sort)) || true
+  rm -f "$before"
+  [ -z "$difference" ] && return 0
+  echo "$difference" >&2
+  nodes_fail "the real nodes left the machine changed (< before up, > after down: above)"
+  exit 1
+}

@@ -12,7 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from .cli import Engine, Project, copy_project
+from ..lib.pulumi_engine import Engine, Project, copy_project
 from .live import state_resources
 
 PROGRAM = Path(__file__).parent / "programs" / "certificates"

@@ -11,7 +11,7 @@ import yaml
 from ..conftest import PROJECT_DIR
 from ..lib.cluster_targets import EXAMPLES, target_objects, with_namespaces
 from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
-from .cli import Engine, copy_project
+from ..lib.pulumi_engine import Engine, copy_project
 from .live import key, kubernetes_urn_keys, rendered_keys
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
-from .cli import Engine, copy_project
+from ..lib.pulumi_engine import Engine, copy_project
 
 PROGRAM = Path(__file__).parent / "programs" / "identity"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..conftest import PROJECT_DIR
-from .cli import Engine, Project, copy_project
+from ..lib.pulumi_engine import Engine, Project, copy_project
 
 PROGRAM = Path(__file__).parent / "programs" / "merge"
 

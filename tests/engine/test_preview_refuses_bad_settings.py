@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..conftest import PROJECT_DIR
-from .cli import Engine, copy_project
+from ..lib.pulumi_engine import Engine, copy_project
 
 STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
 

@@ -20,7 +20,7 @@ import yaml
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
-from .cli import Engine, Project
+from ..lib.pulumi_engine import Engine, Project
 
 WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "preview.yml"
 

@@ -12,7 +12,7 @@ import pytest
 
 from ..conftest import PROJECT_DIR
 from ..lib.prerequisites import require_program, unavailable
-from .cli import Engine, Project
+from ..lib.pulumi_engine import Engine, Project
 
 pytestmark = pytest.mark.tools  # npm modules and Go
 

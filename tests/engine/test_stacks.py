@@ -24,8 +24,8 @@ from podpatterns.tls.contribution import ROTATION_ANNOTATION
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.cluster_targets import with_namespaces
 from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
+from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.standins.vault import PROD_KV
-from .cli import Engine, Project, copy_project
 from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
 
 STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from ..conftest import PROJECT_DIR
-from .cli import Engine
+from ..lib.pulumi_engine import Engine
 
 LIBRARY = PROJECT_DIR / "scripts" / "lib" / "pulumi.sh"
 

@@ -20,8 +20,8 @@ from podpatterns.render import Recording, kubernetes_objects
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, unique_suffix
+from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.yaml_program import YAML_NAMESPACE, in_namespace
-from .cli import Engine, Project, copy_project
 from .live import differences, state_resources
 
 HASH = "pod-patterns.io/tls-sha256"

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..conftest import PROJECT_DIR
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 PASSPHRASE = "pod-patterns-engine-tests"
 COMMAND_TIMEOUT = 1800  # seconds; pulumi-kubernetes waits up to 10 minutes for a rollout
