@@ -53,6 +53,17 @@ _nodes_save_machine() {
   if command -v nft >/dev/null; then nft list tables; fi >"$dir/nft-tables.before"
 }
 
+# containerd keeps each pod's network namespace mounted at /run/netns/cni-<id>. The machine's root mount is private:
+# every container's mount namespace would keep its own copy of those mounts, and a pod's sandbox could never be
+# removed ("remove netns: unlinkat ...: device or resource busy", the pod Terminating for ever). Shared, as `ip netns`
+# makes it, the directory's unmounts reach the copies.
+_nodes_netns_dir() {
+  local dir=$1
+  mkdir -p /run/netns
+  mountpoint -q /run/netns && return 0
+  mount --bind /run/netns /run/netns && mount --make-shared /run/netns && touch "$dir/netns.mounted"
+}
+
 _nodes_bridge() {
   if ip link show "$NODES_BRIDGE" >/dev/null 2>&1; then
     nodes_fail "the bridge $NODES_BRIDGE exists already: another cluster with real nodes runs on this machine" \
@@ -222,6 +233,7 @@ nodes_up() {
   dir=$(nodes_dir)
   mkdir -p "$dir"
   _nodes_save_machine "$dir"
+  _nodes_netns_dir "$dir" || return
   _nodes_bridge || return
   for index in "${!NODE_NAMES[@]}"; do
     name=${NODE_NAMES[index]}
@@ -317,6 +329,7 @@ nodes_down() {
   for path in /var/run/netns/cni-* /run/netns/cni-*; do
     if [ -e "$path" ] && grep -qxF "${path%/*}" "$dir/paths.created" 2>/dev/null; then umount "$path" 2>/dev/null || true; fi
   done
+  if [ -f "$dir/netns.mounted" ]; then umount /run/netns 2>/dev/null || true; fi
   for name in "${NODE_NAMES[@]}"; do _node_cgroups_remove "$name"; done
   ip link delete "$NODES_BRIDGE" 2>/dev/null || true
   _nodes_iptables_remove "$dir"

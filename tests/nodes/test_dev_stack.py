@@ -1,0 +1,128 @@
+"""The dev stack deployed by the real engine onto a real node: every container started by a kubelet from the images
+built here, Ready from its real probes; TLS in through the ambassador, plain text refused, Elasticsearch unreachable
+but through it, metrics scraped, the log in `kubectl logs`; `pulumi destroy` leaves no container on the node.
+
+The stack gets onto the tainted real nodes as users get onto dedicated nodes: `pod-patterns:scheduling`. There is no
+kube-proxy here, so the walkthrough goes to the Service's endpoint (the pod's address on the nodes' bridge).
+"""
+
+from __future__ import annotations
+
+import base64
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..conftest import PROJECT_DIR
+from ..lib.kube import Kube
+from ..lib.pulumi_engine import Engine, Project, copy_project
+from .conftest import REAL_NODE_TOLERATION
+
+STACK = "dev"
+NAMESPACE = "search-dev"
+SERVICE = "elasticsearch"
+
+
+@dataclass
+class Deployed:
+    project: Project
+    pod: dict[str, Any]
+    seconds_to_ready: float
+
+    @property
+    def address(self) -> str:
+        return str(self.pod["status"]["podIP"])
+
+
+@pytest.fixture(scope="module")
+def deployed(
+    engine: Engine, kube: Kube, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployed]:
+    project = copy_project(
+        engine, PROJECT_DIR, tmp_path_factory.mktemp("dev-on-real-nodes") / "project", ("Pulumi.yaml", "__main__.py",
+                                                                                         "stacks")
+    )  # fmt: skip
+    project.stack_init(STACK)
+    project.config_set(STACK, "pod-patterns:scheduling.tolerations[0]", REAL_NODE_TOLERATION)
+    project.config_set(STACK, "pod-patterns:scheduling.nodeSelector[0]", "type=real")
+    started = time.monotonic()
+    project.run("up", "--stack", STACK, "--yes", "--skip-preview")  # waits for the Deployment's rollout
+    ready = time.monotonic() - started
+    (pod,) = kube.json("get", "pods", "--namespace", NAMESPACE)["items"]
+    try:
+        yield Deployed(project, pod, ready)
+    finally:
+        project.run("destroy", "--stack", STACK, "--yes", check=False)
+
+
+def https(address: str, ca: Path, path: str) -> tuple[int, bytes]:
+    """GET through the ambassador, verifying its certificate for the Service's name (the pod's address behind it)."""
+    context = ssl.create_default_context(cafile=str(ca))
+    context.check_hostname = False  # the name is the Service's; the address is the endpoint's (no DNS here)
+    request = urllib.request.Request(f"https://{address}:9200{path}")
+    with urllib.request.urlopen(request, context=context, timeout=30) as response:
+        return response.status, response.read()
+
+
+def test_every_container_runs_from_the_images_built_here_and_is_ready(
+    deployed: Deployed, real_nodes: list[str]
+) -> None:
+    assert deployed.pod["spec"]["nodeName"] in real_nodes
+    statuses = deployed.pod["status"]["containerStatuses"] + deployed.pod["status"]["initContainerStatuses"]
+    running = {s["name"]: s["ready"] for s in statuses if "running" in s["state"]}
+    assert running == {"elasticsearch": True, "tls-ambassador": True, "metrics-exporter": True,
+                       "tail-elasticsearch-log": True}  # fmt: skip
+    print(f"dev on a real node: pulumi up to every container Ready in {deployed.seconds_to_ready:.0f} s")
+
+
+def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
+    deployed: Deployed, kube: Kube, tmp_path: Path
+) -> None:
+    secret = kube.json("get", "secret", "--namespace", NAMESPACE, f"{SERVICE}-tls")
+    ca = tmp_path / "ca.crt"
+    ca.write_bytes(base64.b64decode(secret["data"]["ca.crt"]))
+    status, body = https(deployed.address, ca, "/_cluster/health")
+    assert status == 200
+    assert b'"status":"green"' in body
+    with pytest.raises(urllib.error.HTTPError) as plain:
+        urllib.request.urlopen(f"http://{deployed.address}:9200/", timeout=30)
+    assert plain.value.code == 400  # nginx's answer to plain HTTP on its TLS port
+    refused = subprocess.run(["curl", "--silent", "--max-time", "5", f"http://{deployed.address}:9201/"], check=False)
+    assert refused.returncode == 7  # nothing listens on the pod's address: Elasticsearch is on 127.0.0.1 only
+
+
+def test_metrics_are_scraped_from_the_exporter(deployed: Deployed) -> None:
+    with urllib.request.urlopen(f"http://{deployed.address}:9114/metrics", timeout=30) as response:
+        metrics = response.read().decode()
+    assert 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="green"} 1' in metrics
+
+
+def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
+    logs = kube.run("logs", "--namespace", NAMESPACE, deployed.pod["metadata"]["name"], "-c", "tail-elasticsearch-log")
+    assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
+
+
+def test_destroy_leaves_no_container_on_the_node(deployed: Deployed, kube: Kube) -> None:
+    node = deployed.pod["spec"]["nodeName"]
+    pod_uid = deployed.pod["metadata"]["uid"]
+    started = time.monotonic()
+    deployed.project.run("destroy", "--stack", STACK, "--yes")
+    print(f"dev on a real node: pulumi destroy in {time.monotonic() - started:.0f} s")
+    socket = Path(kube.kubeconfig).parent / "nodes" / node / "containerd.sock"
+    listed = subprocess.run(
+        ["ctr", "--address", str(socket), "--namespace", "k8s.io", "containers", "list", "--quiet"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    labels = subprocess.run(
+        ["ctr", "--address", str(socket), "--namespace", "k8s.io", "containers", "info", *listed.stdout.split()],
+        capture_output=True, text=True, check=False,
+    ).stdout if listed.stdout.split() else ""  # fmt: skip
+    assert pod_uid not in labels
