@@ -5,8 +5,8 @@ the programs built here, under the names the stacks use (so `imagePullPolicy: If
     python scripts/lib/node_images.py --names      (the image names, one per line: part of the cache key)
 
 writes OUT_DIR/<file>.tar (oci_image.py) for each image (pause.tar: the sandbox image, PAUSE_IMAGE) and
-OUT_DIR/images.json: per image its name, runtime config, the Debian packages it holds and every path in it, for the
-test that checks the rendered pods against them.
+OUT_DIR/images.json: per image its name, runtime config, users (name: uid), the Debian packages it holds and every
+path in it, for the test that checks the rendered pods against them (tests/nodes/test_images.py).
 
 An image holds the files of its Debian packages (`dpkg -L`, as installed), of the packages owning the shared
 libraries their programs load (`ldd`), the merged-/usr links Debian 12 has, an /etc/passwd and /etc/group with the
@@ -210,7 +210,15 @@ def build(spec: Spec, out: Path, work: Path, home: Path, vault: Path) -> dict[st
     write_image(out / f"{spec.file}.tar", spec.name, spec.config, [layer])
     paths = sorted("/" + str(p.relative_to(layer)) for p in layer.rglob("*"))
     shutil.rmtree(layer)
-    return {"name": spec.name, "file": f"{spec.file}.tar", "config": spec.config, "packages": packages, "paths": paths}
+    users = {**BASE_USERS, **spec.users}
+    return {
+        "name": spec.name,
+        "file": f"{spec.file}.tar",
+        "config": spec.config,
+        "users": users,
+        "packages": packages,
+        "paths": paths,
+    }
 
 
 def main(out: Path, home: Path, vault: Path) -> None:

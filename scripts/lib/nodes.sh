@@ -233,6 +233,7 @@ nodes_up() {
   dir=$(nodes_dir)
   mkdir -p "$dir"
   _nodes_save_machine "$dir"
+  echo "$images" >"$dir/images.dir"  # for the test that checks the rendered pods against the images (images.json)
   _nodes_netns_dir "$dir" || return
   _nodes_bridge || return
   for index in "${!NODE_NAMES[@]}"; do

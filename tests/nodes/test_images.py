@@ -1,0 +1,150 @@
+"""The images built here (scripts/lib/node_images.py) have what every rendered pod relies on: each container's image
+under the name the stack gives, the program it starts (its command, else the image's entrypoint, found on the
+image's PATH), the programs its probes and preStop hooks exec, the uid it runs as among the image's users, and every
+absolute path its arguments name outside its volumes. The real-node tests start some of these pods; this checks all
+of them, of every stack, against the images' file lists (images.json, written with the images)."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from podpatterns.pod.model import Manifest
+
+from ..conftest import STACKS
+from ..lib.harness.images import repository
+from ..lib.kube import Kube
+
+MERGED_USR = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/lib": "/usr/lib", "/lib64": "/usr/lib64"}
+
+
+class BuiltImage:
+    """One image of images.json: its runtime config, users and files."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.name: str = entry["name"]
+        self.config: dict[str, Any] = entry["config"]
+        self.users: dict[str, int] = entry["users"]
+        self.paths = set(entry["paths"])
+
+    def has(self, path: str) -> bool:
+        """The path exists in the image, read through its merged-/usr links (/bin/sh is /usr/bin/sh)."""
+        path = posixpath.normpath(path)
+        for top, inside in MERGED_USR.items():
+            if path.startswith(top + "/"):
+                path = inside + path[len(top) :]
+        return path in self.paths
+
+    def which(self, program: str) -> str | None:
+        """The program as the runtime finds it: an absolute path, else the first hit on the image's PATH."""
+        if program.startswith("/"):
+            return program if self.has(program) else None
+        env = dict(variable.split("=", 1) for variable in self.config.get("Env", []))
+        hits = [f"{d}/{program}" for d in env.get("PATH", "").split(":") if self.has(f"{d}/{program}")]
+        return hits[0] if hits else None
+
+    @property
+    def argv(self) -> list[str]:
+        return [*self.config.get("Entrypoint", []), *self.config.get("Cmd", [])]
+
+
+@pytest.fixture(scope="module")
+def built_images(kube: Kube, real_nodes: list[str]) -> dict[str, BuiltImage]:
+    """The images the real nodes were given, by their full name (scripts/cluster up --real-nodes records where)."""
+    directory = Path((Path(kube.kubeconfig).parent / "nodes" / "images.dir").read_text().strip())
+    entries = json.loads((directory / "images.json").read_text())
+    return {entry["name"]: BuiltImage(entry) for entry in entries}
+
+
+def full_name(image: str) -> str:
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else "latest"
+    return f"{repository(image)}:{tag}"
+
+
+def pod_specs(manifests: list[Manifest]) -> Iterator[tuple[str, Manifest]]:
+    for manifest in manifests:
+        spec = manifest.get("spec", {})
+        template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+        if template:
+            yield f"{manifest['kind']} {manifest['metadata']['name']}", template["spec"]
+
+
+def execs(container: Manifest) -> Iterator[tuple[str, list[str]]]:
+    """The commands the kubelet execs in the container: its probes' and its preStop hook's."""
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        if "exec" in container.get(probe, {}):
+            yield probe, container[probe]["exec"]["command"]
+    pre_stop = container.get("lifecycle", {}).get("preStop", {})
+    if "exec" in pre_stop:
+        yield "preStop", pre_stop["exec"]["command"]
+
+
+def named_paths(argv: list[str]) -> Iterator[str]:
+    """The absolute paths single arguments name (`/a/b`, `-config=/a/b`); a script's text is not an argument."""
+    for argument in argv:
+        if "\n" in argument or " " in argument:
+            continue
+        value = argument.rsplit("=", 1)[-1]
+        if value.startswith("/"):
+            yield value
+
+
+def problems_of(pod: Manifest, container: Manifest, image: BuiltImage) -> list[str]:
+    found: list[str] = []
+    argv = [*container.get("command", []), *container.get("args", [])] if "command" in container else image.argv
+    if not argv or image.which(argv[0]) is None:
+        found.append(f"starts {argv[:1]}, which the image does not have")
+    for hook, command in execs(container):
+        if image.which(command[0]) is None:
+            found.append(f"its {hook} execs {command[0]}, which the image does not have")
+    uid = {**pod.get("securityContext", {}), **container.get("securityContext", {})}.get("runAsUser")
+    if uid is not None and uid not in image.users.values():
+        found.append(f"runs as uid {uid}, not a user of the image ({image.users})")
+    mounts = [m["mountPath"] for m in container.get("volumeMounts", [])]
+    for path in named_paths(argv):
+        inside_a_volume = any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounts)
+        if not inside_a_volume and not image.has(path):
+            found.append(f"names {path}, which the image does not have")
+    for mount in container.get("volumeMounts", []):
+        if "subPath" in mount and not image.has(posixpath.dirname(mount["mountPath"])):
+            found.append(f"mounts a file into {posixpath.dirname(mount['mountPath'])}, which the image does not have")
+    return found
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_rendered_container_finds_what_it_relies_on_in_its_image(
+    stack: str, rendered: dict[str, list[Manifest]], built_images: dict[str, BuiltImage]
+) -> None:
+    problems = []
+    checked = 0
+    for owner, pod in pod_specs(rendered[stack]):
+        for container in [*pod.get("initContainers", []), *pod["containers"]]:
+            where = f"{stack}: {owner}, container {container['name']} ({container['image']})"
+            image = built_images.get(full_name(container["image"]))
+            if image is None:
+                problems.append(f"{where}: no image of that name is built ({sorted(built_images)})")
+                continue
+            problems += [f"{where}: {problem}" for problem in problems_of(pod, container, image)]
+            checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked >= 4  # the ambassador, the exporter, the tailer and Elasticsearch at least
+
+
+def test_each_image_has_its_entrypoint_and_the_paths_its_environment_names(
+    built_images: dict[str, BuiltImage],
+) -> None:
+    problems = []
+    for image in built_images.values():
+        if image.which(image.argv[0]) is None:
+            problems.append(f"{image.name}: its entrypoint {image.argv[0]} is missing")
+        for variable in image.config.get("Env", []):
+            name, value = variable.split("=", 1)
+            if name != "PATH" and value.startswith("/") and not image.has(value):  # PATH may name absent dirs
+                problems.append(f"{image.name}: {name}={value} names a path the image does not have")
+        if "WorkingDir" in image.config and not image.has(image.config["WorkingDir"]):
+            problems.append(f"{image.name}: its working directory {image.config['WorkingDir']} is missing")
+    assert not problems, "\n".join(problems)
