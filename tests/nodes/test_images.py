@@ -93,7 +93,10 @@ def named_paths(argv: list[str]) -> Iterator[str]:
             yield value
 
 
-def problems_of(pod: Manifest, container: Manifest, image: BuiltImage) -> list[str]:
+def problems_of(pod: Manifest, container: Manifest, image: BuiltImage, pod_images: list[BuiltImage]) -> list[str]:
+    """What the container relies on that its image lacks. A uid the image has no user for is allowed to a container
+    that keeps nothing of its own in the image (read-only root) and shares files with a sibling whose image has that
+    user (the log tailer reads what Elasticsearch's uid writes)."""
     found: list[str] = []
     argv = [*container.get("command", []), *container.get("args", [])] if "command" in container else image.argv
     if not argv or image.which(argv[0]) is None:
@@ -101,9 +104,15 @@ def problems_of(pod: Manifest, container: Manifest, image: BuiltImage) -> list[s
     for hook, command in execs(container):
         if image.which(command[0]) is None:
             found.append(f"its {hook} execs {command[0]}, which the image does not have")
-    uid = {**pod.get("securityContext", {}), **container.get("securityContext", {})}.get("runAsUser")
+    security = {**pod.get("securityContext", {}), **container.get("securityContext", {})}
+    uid = security.get("runAsUser")
     if uid is not None and uid not in image.users.values():
-        found.append(f"runs as uid {uid}, not a user of the image ({image.users})")
+        siblings = [other.name for other in pod_images if uid in other.users.values()]
+        if not (siblings and security.get("readOnlyRootFilesystem")):
+            found.append(
+                f"runs as uid {uid}, a user of neither its image ({image.users}) nor, with a read-only "
+                "root, of a sibling's image"
+            )
     mounts = [m["mountPath"] for m in container.get("volumeMounts", [])]
     for path in named_paths(argv):
         inside_a_volume = any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounts)
@@ -122,13 +131,16 @@ def test_every_rendered_container_finds_what_it_relies_on_in_its_image(
     problems = []
     checked = 0
     for owner, pod in pod_specs(rendered[stack]):
-        for container in [*pod.get("initContainers", []), *pod["containers"]]:
+        containers = [*pod.get("initContainers", []), *pod["containers"]]
+        named = {c["image"]: built_images.get(full_name(c["image"])) for c in containers}
+        pod_images = [image for image in named.values() if image is not None]
+        for container in containers:
             where = f"{stack}: {owner}, container {container['name']} ({container['image']})"
-            image = built_images.get(full_name(container["image"]))
+            image = named[container["image"]]
             if image is None:
                 problems.append(f"{where}: no image of that name is built ({sorted(built_images)})")
                 continue
-            problems += [f"{where}: {problem}" for problem in problems_of(pod, container, image)]
+            problems += [f"{where}: {problem}" for problem in problems_of(pod, container, image, pod_images)]
             checked += 1
     assert not problems, "\n".join(problems)
     assert checked >= 4  # the ambassador, the exporter, the tailer and Elasticsearch at least
