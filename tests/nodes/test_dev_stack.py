@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from podpatterns.quantity import parse_cpu, parse_memory
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
@@ -82,6 +83,38 @@ def test_every_container_runs_from_the_images_built_here_and_is_ready(
     assert running == {"elasticsearch": True, "tls-ambassador": True, "metrics-exporter": True,
                        "tail-elasticsearch-log": True}  # fmt: skip
     print(f"dev on a real node: pulumi up to every container Ready in {deployed.seconds_to_ready:.0f} s")
+
+
+def pod_cgroup(pod: dict[str, Any], controller: str) -> Path:
+    """The pod's cgroup in a cgroup v1 controller, under its node's cgroup root (cgroupfs driver: .../pod<uid>)."""
+    root = Path("/sys/fs/cgroup", controller, f"pod-patterns-{pod['spec']['nodeName']}")
+    (found,) = root.glob(f"**/pod{pod['metadata']['uid']}")
+    return found
+
+
+def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(deployed: Deployed) -> None:
+    spec = deployed.pod["spec"]
+    rendered = {c["name"]: c["resources"]["limits"] for c in [*spec["initContainers"], *spec["containers"]]}
+    statuses = deployed.pod["status"]["containerStatuses"] + deployed.pod["status"]["initContainerStatuses"]
+    running = {s["name"]: s["containerID"].removeprefix("containerd://") for s in statuses if "running" in s["state"]}
+    memory, cpu = pod_cgroup(deployed.pod, "memory"), pod_cgroup(deployed.pod, "cpu")
+    enforced = {
+        name: (
+            int((memory / cid / "memory.limit_in_bytes").read_text()),
+            int((cpu / cid / "cpu.cfs_quota_us").read_text()),
+        )
+        for name, cid in running.items()
+    }
+    period = int((cpu / "cpu.cfs_period_us").read_text())
+    assert enforced == {
+        name: (parse_memory(rendered[name]["memory"]), int(parse_cpu(rendered[name]["cpu"]) * period))
+        for name in running
+    }
+    used = int((memory / "memory.usage_in_bytes").read_text())
+    print(
+        f"dev on a real node: the pod uses {used / 2**20:.0f} MiB (limits "
+        f"{sum(m for m, _ in enforced.values()) / 2**20:.0f} MiB)"
+    )
 
 
 def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
