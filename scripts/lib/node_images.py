@@ -10,7 +10,7 @@ path in it, for the test that checks the rendered pods against them (tests/nodes
 
 An image holds the files of its Debian packages (`dpkg -L`, as installed), of the packages owning the shared
 libraries their programs load (`ldd`), the merged-/usr links Debian 12 has, an /etc/passwd and /etc/group with the
-upstream image's users, and files of ours. docs/images.md says how each differs from the upstream image.
+upstream image's users, and files of ours. The README says how each differs from the upstream image.
 """
 
 from __future__ import annotations

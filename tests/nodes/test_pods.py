@@ -60,7 +60,7 @@ def test_a_restricted_pod_runs_as_the_runtime_enforces_it(kube: Kube, namespace:
                       volumeMounts=[{"name": "tmp", "mountPath": "/tmp"}]),
             volumes=[{"name": "tmp", "emptyDir": {}}])
     ])  # fmt: skip
-    ready(kube, namespace, "restricted")
+    print(f"real node: a restricted busybox pod Ready {ready(kube, namespace, 'restricted'):.1f} s after its apply")
     placed = kube.json("get", "pod", "--namespace", namespace, "restricted")["spec"]["nodeName"]
     assert placed in real_nodes
     status = exec_in(
