@@ -144,13 +144,18 @@ def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
     assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
 
 
+def containers(node_dir: Path, *args: str) -> str:
+    """`ctr containers ...` against the node's own containerd, in the kubelet's namespace."""
+    socket = node_dir / "containerd.sock"
+    command = ["ctr", "--address", str(socket), "--namespace", "k8s.io", "containers", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
 def node_traces(node_dir: Path, pod_uid: str) -> list[str]:
     """What the node still holds of a pod: containerd's containers labelled with its uid, its directory under the
     kubelet's root, its cgroups (cgroupfs driver: pod<uid> under the node's cgroup root, in every controller)."""
-    socket = node_dir / "containerd.sock"
-    ctr = ["ctr", "--address", str(socket), "--namespace", "k8s.io", "containers"]
-    ids = subprocess.run([*ctr, "list", "--quiet"], capture_output=True, text=True, check=True).stdout.split()
-    info = subprocess.run([*ctr, "info", *ids], capture_output=True, text=True, check=True).stdout if ids else ""
+    ids = containers(node_dir, "list", "--quiet").split()
+    info = containers(node_dir, "info", *ids) if ids else ""
     traces = [f"containerd: {line.strip()}" for line in info.splitlines() if pod_uid in line]
     pod_dir = node_dir / "kubelet" / "pods" / pod_uid
     traces += [f"kubelet: {pod_dir}"] if pod_dir.exists() else []
