@@ -85,10 +85,14 @@ def test_every_container_runs_from_the_images_built_here_and_is_ready(
     print(f"dev on a real node: pulumi up to every container Ready in {deployed.seconds_to_ready:.0f} s")
 
 
+def pod_cgroups(node: str, pod_uid: str, controller: str = "*") -> list[Path]:
+    """The pod's cgroups (cgroup v1, cgroupfs driver: pod<uid> below the node's cgroup root `/pod-patterns-<node>`)
+    in one controller, or in every one."""
+    return list(Path("/sys/fs/cgroup").glob(f"{controller}/pod-patterns-{node}/**/pod{pod_uid}"))
+
+
 def pod_cgroup(pod: dict[str, Any], controller: str) -> Path:
-    """The pod's cgroup in a cgroup v1 controller, under its node's cgroup root (cgroupfs driver: .../pod<uid>)."""
-    root = Path("/sys/fs/cgroup", controller, f"pod-patterns-{pod['spec']['nodeName']}")
-    (found,) = root.glob(f"**/pod{pod['metadata']['uid']}")
+    (found,) = pod_cgroups(pod["spec"]["nodeName"], pod["metadata"]["uid"], controller)
     return found
 
 
@@ -153,14 +157,13 @@ def containers(node_dir: Path, *args: str) -> str:
 
 def node_traces(node_dir: Path, pod_uid: str) -> list[str]:
     """What the node still holds of a pod: containerd's containers labelled with its uid, its directory under the
-    kubelet's root, its cgroups (cgroupfs driver: pod<uid> under the node's cgroup root, in every controller)."""
+    kubelet's root, its cgroups."""
     ids = containers(node_dir, "list", "--quiet").split()
     info = containers(node_dir, "info", *ids) if ids else ""
     traces = [f"containerd: {line.strip()}" for line in info.splitlines() if pod_uid in line]
     pod_dir = node_dir / "kubelet" / "pods" / pod_uid
     traces += [f"kubelet: {pod_dir}"] if pod_dir.exists() else []
-    cgroups = Path("/sys/fs/cgroup").glob(f"*/pod-patterns-{node_dir.name}/**/pod{pod_uid}")
-    return traces + [f"cgroup: {c}" for c in cgroups]
+    return traces + [f"cgroup: {c}" for c in pod_cgroups(node_dir.name, pod_uid)]
 
 
 def test_destroy_leaves_no_container_mount_or_cgroup_on_the_node(deployed: Deployed, kube: Kube) -> None:
