@@ -1,6 +1,7 @@
 """Shared fixtures: the project's stacks rendered offline once per session, the Vault agent stand-in built once,
 the dev and prod stacks' Elasticsearch pods run by the end-to-end harness once per module that asks; and the markers
-that say what each test needs (pyproject.toml registers them), by folder and by fixture."""
+that say what each test needs (pyproject.toml registers them), by folder and by fixture; and the check that no
+process a test started outlives the session (tests/lib/leaks.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from podpatterns.pod.model import Manifest
 from podpatterns.render import Recording, kubernetes_objects, run_offline
 
 from .lib.harness.stack import StackPod, run_stack
-from .lib.kube import Kube
+from .lib.kube import Kube, exited
+from .lib.leaks import LeakWatch
 from .lib.prerequisites import unavailable
 from .lib.pulumi_engine import Engine
 from .lib.standins.vault import build_agent
@@ -43,6 +45,39 @@ FIXTURE_NEEDS = {
     "vault_agent": ("tools",),  # compiled with Go
 }
 """The markers of every test that uses a fixture, directly or through another fixture."""
+
+
+LEAKS = LeakWatch()
+"""The processes this pytest process's tests started (tests/lib/leaks.py)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    LEAKS.start()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    yield
+    LEAKS.note(item.nodeid)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_session() -> Iterator[None]:
+    """Fails the run naming every process a test started that is still alive once the session's fixtures are torn
+    down (torn down last: set up first), and kills it."""
+    yield
+    leaked = LEAKS.leaked()
+    LEAKS.kill()
+    assert not leaked, "processes the tests started outlive them:\n" + "\n".join(leaked)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test on the cluster fails at once, naming the program, when one of the cluster's programs has exited."""
+    kubeconfig, bin_dir = os.environ.get("KUBECONFIG"), os.environ.get("PODPATTERNS_KUBE_BIN")
+    if "kube" not in getattr(item, "fixturenames", ()) or not (kubeconfig and bin_dir):
+        return
+    if processes := exited(Path(kubeconfig).parent):
+        pytest.fail("the test cluster is not whole:\n" + "\n".join(processes), pytrace=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

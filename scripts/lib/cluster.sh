@@ -26,6 +26,29 @@ cluster_pid() {
   owned_pid "$CLUSTER_DIR/pids/$1" "$CLUSTER_DIR"
 }
 
+# Fails naming every process the cluster started (pids/NAME: the control plane's and the real nodes') that no longer
+# runs, with the end of its log; HINT ends the message.
+cluster_all_running() {
+  local hint=$1 file name exited=()
+  for file in "$CLUSTER_DIR"/pids/*; do
+    [ -f "$file" ] || continue
+    name=${file##*/}
+    cluster_pid "$name" >/dev/null && continue
+    echo "--- the end of $CLUSTER_DIR/logs/$name.log:" >&2
+    tail -n 10 "$CLUSTER_DIR/logs/$name.log" 2>/dev/null | cut -c1-400 >&2
+    exited+=("$name")
+  done
+  [ ${#exited[@]} -eq 0 ] || cluster_fail "${exited[*]} exited (the end of each log is above): $hint"
+}
+
+cluster_any_running() {
+  local file
+  for file in "$CLUSTER_DIR"/pids/*; do
+    [ -f "$file" ] && cluster_pid "${file##*/}" >/dev/null && return 0
+  done
+  return 1
+}
+
 cluster_kubectl() {
   "${KUBE_BIN:-$(kube_bin_dir)}/kubectl" --kubeconfig "$CLUSTER_DIR/kubeconfig" "$@"
 }
@@ -162,6 +185,9 @@ cluster_up() {
     cluster_fail "a cluster without real nodes is up in $CLUSTER_DIR: scripts/cluster down, then up --real-nodes" ||
       return
   fi
+  if [ -f "$CLUSTER_DIR/ready" ] && cluster_any_running; then
+    cluster_all_running "the cluster in $CLUSTER_DIR is not whole; scripts/cluster down, then up" || return
+  fi
   already_up cluster "$CLUSTER_DIR" cluster_answers cluster_env && return
   cluster_down
   ensure_kube_binaries
@@ -244,6 +270,8 @@ EOF
       --user=kube-apiserver-kubelet-client >/dev/null || return
     nodes_up || return
   fi
+  # A process may exit after its own wait passed (seen: the controller manager, on a busy machine).
+  cluster_all_running "the start failed and is undone" || return
   trap - EXIT
   touch "$CLUSTER_DIR/ready"
   echo "cluster: up in $((SECONDS - started)) s: Kubernetes $(kube_pinned k8s.io/kubernetes) at" \

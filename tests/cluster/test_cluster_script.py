@@ -1,21 +1,24 @@
 """scripts/cluster itself: a second control plane in a directory of the test's own, beside the one the suite uses.
 
-Starting twice is harmless, a busy port stops the start with a message naming it and leaves nothing behind, and
+Starting twice is harmless, a busy port stops the start with a message naming it and leaves nothing behind, a
+start under CPU load is whole, a program of the cluster that exits is named by `up` and by the tests' check, and
 `down` leaves no process and no file.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ..conftest import PROJECT_DIR
-from ..lib.kube import Kube
+from ..lib.kube import Kube, exited
 from ..lib.support.processes import alive, processes_naming
 
 SCRIPT = PROJECT_DIR / "scripts" / "cluster"
@@ -64,6 +67,38 @@ def test_a_busy_port_stops_the_start_naming_it_and_leaves_nothing(directory: Pat
     assert "PODPATTERNS_CLUSTER_PORT" in start.stderr
     assert processes_naming(directory) == []
     assert not directory.exists()
+
+
+def test_under_cpu_load_up_starts_whole_and_a_program_that_exits_is_named_by_up_and_the_tests(
+    directory: Path,
+) -> None:
+    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        up = cluster("up", directory)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert up.returncode == 0, up.stderr
+    assert exited(directory) == []
+    killed: list[str] = []
+    for name in ("kube-apiserver", "kube-scheduler", "kube-controller-manager", "kwok"):  # etcd still runs
+        pid = int((directory / "pids" / name).read_text())
+        os.kill(pid, signal.SIGKILL)
+        killed.append(name)
+        while alive(str(pid)):  # init collects it within moments
+            time.sleep(0.05)
+        again = cluster("up", directory)
+        assert again.returncode != 0, again.stderr
+        assert f"cluster: {' '.join(sorted(killed))} exited" in again.stderr, again.stderr
+        assert f"the end of {directory}/logs/{name}.log" in again.stderr
+        assert "scripts/cluster down, then up" in again.stderr
+        assert [process.split()[0] for process in exited(directory)] == sorted(killed)  # what the tests' check names
+    os.kill(int((directory / "pids" / "etcd").read_text()), signal.SIGKILL)  # nothing runs: a left directory
+    anew = cluster("up", directory)
+    assert anew.returncode == 0, anew.stderr
+    assert "no longer answers: removing it" in anew.stderr
+    assert exited(directory) == []
 
 
 def test_env_without_a_cluster_says_how_to_start_one(directory: Path) -> None:

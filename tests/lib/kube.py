@@ -18,8 +18,23 @@ from typing import Any
 import yaml
 from podpatterns.pod.model import Manifest
 
+from .support.processes import alive
+
 WORKLOAD_KINDS = ("Deployment", "StatefulSet")
 ROLLOUT_TIMEOUT = "180s"  # kwok makes a pod Ready within a second; the rest is the controllers on a busy machine
+
+
+def exited(cluster_dir: Path) -> list[str]:
+    """The programs scripts/cluster started in `cluster_dir` (pids/NAME: the control plane's and the real nodes') that
+    no longer run, each with the end of its log (logs/NAME.log)."""
+    found = []
+    for pid_file in sorted((cluster_dir / "pids").glob("*")):
+        if alive(pid_file.read_text().strip()):
+            continue
+        log = cluster_dir / "logs" / f"{pid_file.name}.log"
+        end = log.read_text(errors="replace").splitlines()[-10:] if log.exists() else ["(no log)"]
+        found.append(f"{pid_file.name} exited; the end of {log}:\n" + "\n".join(line[:400] for line in end))
+    return found
 
 
 @dataclass(frozen=True)
@@ -34,7 +49,10 @@ class Kube:
         command = [str(self.kubectl), "--kubeconfig", str(self.kubeconfig), *args]
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300, check=False)
         if check and done.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+            raise AssertionError(
+                f"kubectl {' '.join(args)} failed ({done.returncode}):\n{done.stderr}"
+                + "".join(f"\n{process}" for process in exited(self.kubeconfig.parent))
+            )
         return done
 
     def json(self, *args: str) -> Any:
