@@ -4,8 +4,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/gomod.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/provisioner.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
-CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok local-path-provisioner)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
 CLUSTER_ZONES=(a b c)
 CLUSTER_START_TIMEOUT=${PODPATTERNS_CLUSTER_START_TIMEOUT:-90}  # seconds; a warm start takes well under 20
@@ -144,11 +145,13 @@ current-context: pod-patterns
 EOF
 }
 
-# Starts a program detached, its output in logs/NAME.log, its PID in pids/NAME.
+# Starts a program detached, its output in logs/NAME.log, its PID in pids/NAME: the provisioner from its own build,
+# the others from the Kubernetes one.
 cluster_start() {
-  local name=$1
+  local name=$1 program=$KUBE_BIN/$1
   shift
-  setsid "$KUBE_BIN/$name" "$@" </dev/null >"$CLUSTER_DIR/logs/$name.log" 2>&1 &
+  [ "$name" = local-path-provisioner ] && program=$(provisioner_bin_dir)/$name
+  setsid "$program" "$@" </dev/null >"$CLUSTER_DIR/logs/$name.log" 2>&1 &
   echo $! >"$CLUSTER_DIR/pids/$name"
 }
 
@@ -190,7 +193,7 @@ cluster_up() {
   fi
   already_up cluster "$CLUSTER_DIR" cluster_answers cluster_env && return
   cluster_down
-  ensure_kube_binaries
+  ensure_kube_binaries && ensure_provisioner || return
   KUBE_BIN=$(kube_bin_dir)
   command -v openssl >/dev/null || cluster_fail "openssl is not installed: apt-get install openssl" || return
   mkdir -p "$CLUSTER_DIR"/{logs,pids,kwok}
@@ -208,6 +211,7 @@ cluster_up() {
     cat "$kwok_dir/kustomize/stage/$stage.yaml"
     echo "---"
   done >"$CLUSTER_DIR/kwok/stages.yaml"
+  provisioner_kwok_stage "$kwok_dir" >>"$CLUSTER_DIR/kwok/stages.yaml" || return
 
   cluster_start etcd --name=pod-patterns --data-dir="$CLUSTER_DIR/etcd" \
     --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
@@ -265,6 +269,7 @@ EOF
   for crd in "${CRDS[@]}"; do established+=("crd/$crd.monitoring.coreos.com"); done
   cluster_wait "the CRDs to be established" cluster_kubectl wait --for=condition=Established --timeout=1s \
     "${established[@]}"
+  provisioner_up || return
   if [ "$real_nodes" = true ]; then
     cluster_kubectl create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
       --user=kube-apiserver-kubelet-client >/dev/null || return

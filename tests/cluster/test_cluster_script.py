@@ -42,7 +42,14 @@ def test_up_twice_is_harmless_and_down_leaves_no_process_and_no_file(directory: 
     first = cluster("up", directory)
     assert first.returncode == 0, first.stderr
     pids = {p.name: p.read_text() for p in (directory / "pids").iterdir()}
-    assert set(pids) == {"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"}
+    assert set(pids) == {
+        "etcd",
+        "kube-apiserver",
+        "kube-controller-manager",
+        "kube-scheduler",
+        "kwok",
+        "local-path-provisioner",
+    }
     assert first.stdout.splitlines()[0] == f"KUBECONFIG={directory}/kubeconfig"
     second = cluster("up", directory)
     assert second.returncode == 0, second.stderr
@@ -82,7 +89,8 @@ def test_under_cpu_load_up_starts_whole_and_a_program_that_exits_is_named_by_up_
     assert up.returncode == 0, up.stderr
     assert exited(directory) == []
     killed: list[str] = []
-    for name in ("kube-apiserver", "kube-scheduler", "kube-controller-manager", "kwok"):  # etcd still runs
+    programs = ("kube-apiserver", "kube-scheduler", "kube-controller-manager", "kwok", "local-path-provisioner")
+    for name in programs:  # etcd still runs
         pid = int((directory / "pids" / name).read_text())
         os.kill(pid, signal.SIGKILL)
         killed.append(name)

@@ -16,7 +16,7 @@ from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
 from ..lib.cluster_targets import apply_all, golden_before_last_change, rollouts, with_namespaces
-from ..lib.kube import Kube, delete_namespaces, moved, namespaces, unique_suffix, volumes_for_claims
+from ..lib.kube import Kube, delete_namespaces, moved, namespaces, unique_suffix
 
 # The fields the API server refuses to change on update, by kind (spec keys).
 IMMUTABLE = {
@@ -57,9 +57,9 @@ def upgrade(kube: Kube, previous: list[Manifest], current: list[Manifest], label
     before, after = with_namespaces(moved(previous, suffix)), with_namespaces(moved(current, suffix))
     replaced = needs_replacement(before, after)
     try:
-        apply_all(kube, before, suffix)
+        apply_all(kube, before)
         assert_rolled_out(rollouts(kube, before))
-        applied = apply_all(kube, after, suffix, check=False)
+        applied = apply_all(kube, after, check=False)
         refused = {f"{kind}/{name}" for kind, name in REFUSED.findall(applied.stderr)}
         assert refused == set(replaced), f"{label}: {applied.stderr}"
         for manifest in after:
@@ -67,11 +67,10 @@ def upgrade(kube: Kube, previous: list[Manifest], current: list[Manifest], label
                 namespace = manifest["metadata"]["namespace"]
                 kube.run("delete", key(manifest).lower(), "--namespace", namespace)
         if replaced:
-            apply_all(kube, after, suffix)
+            apply_all(kube, after)
         assert_rolled_out(rollouts(kube, after))
     finally:
-        volumes = volumes_for_claims(before, suffix) + volumes_for_claims(after, suffix)
-        delete_namespaces(kube, namespaces(before), volumes)
+        delete_namespaces(kube, namespaces(before))
     return replaced
 
 

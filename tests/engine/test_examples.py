@@ -10,7 +10,7 @@ import yaml
 
 from ..conftest import PROJECT_DIR
 from ..lib.cluster_targets import EXAMPLES, target_objects, with_namespaces
-from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
+from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, workloads
 from ..lib.pulumi_engine import Engine, copy_project
 from .live import key, kubernetes_urn_keys, rendered_keys
 
@@ -27,14 +27,13 @@ def _pointing_at_the_checkout(project: Path) -> None:
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine, kube: Kube, tmp_path: Path) -> None:
     expected = target_objects(example, {})
-    # What a user has before running the example: the namespaces it uses, a volume for each claim (no provisioner).
+    # What a user has before running the example: the namespaces it uses (the cluster's provisioner makes the volumes).
     prepared = [m for m in with_namespaces(expected) if m["kind"] == "Namespace" and m not in expected]
-    volumes = volumes_for_claims(expected, "")
     project = copy_project(engine, PROJECT_DIR / "examples" / example, tmp_path / example)
     _pointing_at_the_checkout(project.directory)
     try:
-        if prepared + volumes:  # the YAML example declares every namespace it uses
-            kube.apply(prepared + volumes)
+        if prepared:  # the YAML example declares every namespace it uses
+            kube.apply(prepared)
         project.stack_init("dev")
         project.run("up", "--stack", "dev", "--yes", "--skip-preview")
         assert kubernetes_urn_keys(project.export("dev")) == rendered_keys(expected)
@@ -50,4 +49,4 @@ def test_example_goes_up_rolls_out_and_is_destroyed(example: str, engine: Engine
             assert kube.run("get", kind, name, *where, "--ignore-not-found", "--output", "name").stdout == ""
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
-        delete_namespaces(kube, namespaces(prepared), volumes)
+        delete_namespaces(kube, namespaces(prepared))

@@ -11,7 +11,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.cluster_targets import with_namespaces
-from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, volumes_for_claims, workloads
+from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, workloads
 from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.standins.vault import PROD_KV
 from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
@@ -41,7 +41,6 @@ class Deployment:
     stack: str
     manifests: list[Manifest]
     """The stack's offline render, what `pulumi up` must have created."""
-    volumes: list[Manifest] = field(default_factory=list)
     destroyed: bool = False
 
     def render(self) -> list[Manifest]:
@@ -64,10 +63,6 @@ def deployment(
     project.stack_init(stack)
     deployed = Deployment(project, stack, [])
     deployed.manifests = deployed.render()
-    # The cluster has no volume provisioner: a volume bound ahead to each claim the StatefulSet will make.
-    deployed.volumes = volumes_for_claims(deployed.manifests, "")
-    if deployed.volumes:
-        kube.apply(deployed.volumes)
     # The clients' namespaces (prod delivers their certificates there): the cluster's owner makes them, not the stack.
     clients = [n for n in namespaces(with_namespaces(deployed.manifests)) if n not in namespaces(deployed.manifests)]
     if clients:
@@ -78,7 +73,7 @@ def deployment(
     finally:
         if not deployed.destroyed:
             project.run("destroy", "--stack", stack, "--yes", check=False)
-        delete_namespaces(kube, clients, deployed.volumes)
+        delete_namespaces(kube, clients)
 
 
 def test_up_creates_what_the_offline_render_shows(deployment: Deployment, kube: Kube) -> None:

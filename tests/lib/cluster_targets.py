@@ -21,7 +21,6 @@ from .kube import (
     moved,
     namespaces,
     unique_suffix,
-    volumes_for_claims,
     workloads,
 )
 from .support.certs import materialize
@@ -82,14 +81,9 @@ class Applied:
     """`kubectl rollout status` of each Deployment and StatefulSet, by `kind/name`."""
 
 
-def apply_all(
-    kube: Kube, manifests: Sequence[Manifest], suffix: str, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Namespaces first (the rest lives in them), then a volume for each claim, then every other object."""
+def apply_all(kube: Kube, manifests: Sequence[Manifest], check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Namespaces first (the rest lives in them), then every other object."""
     kube.apply([m for m in manifests if m["kind"] == "Namespace"])
-    volumes = volumes_for_claims(manifests, suffix)
-    if volumes:
-        kube.apply(volumes)
     return kube.apply([m for m in manifests if m["kind"] != "Namespace"], check=check)
 
 
@@ -107,14 +101,15 @@ def rollouts(kube: Kube, manifests: Sequence[Manifest]) -> dict[str, subprocess.
 
 @contextmanager
 def applied(kube: Kube, objects: Sequence[Manifest]) -> Iterator[Applied]:
-    """The objects applied in fresh namespaces and rolled out; the namespaces and volumes are deleted afterwards."""
+    """The objects applied in fresh namespaces and rolled out; the namespaces are deleted afterwards (their claims
+    with them, and so the provisioner's volumes)."""
     suffix = unique_suffix()
     manifests = with_namespaces(moved(objects, suffix))
     try:
-        result = apply_all(kube, manifests, suffix)
+        result = apply_all(kube, manifests)
         yield Applied(manifests, result, rollouts(kube, manifests))
     finally:
-        delete_namespaces(kube, namespaces(manifests), volumes_for_claims(manifests, suffix))
+        delete_namespaces(kube, namespaces(manifests))
 
 
 def golden_before_last_change(stack: str) -> tuple[str, list[Manifest]]:

@@ -118,41 +118,8 @@ def pod_template_spec(workload: Manifest) -> dict[str, Any]:
     return spec
 
 
-def volumes_for_claims(manifests: Iterable[Manifest], suffix: str) -> list[Manifest]:
-    """A PersistentVolume bound ahead to each claim the StatefulSets will make: the cluster has no provisioner.
-
-    Each is named after its claim and the suffix, so that tests never share one.
-    """
-    volumes = []
-    for workload in workloads(manifests):
-        if workload["kind"] != "StatefulSet":
-            continue
-        for template in workload["spec"].get("volumeClaimTemplates", []):
-            claim_spec = template["spec"]
-            for ordinal in range(workload["spec"].get("replicas", 1)):
-                claim = f"{template['metadata']['name']}-{workload['metadata']['name']}-{ordinal}"
-                namespace = workload["metadata"]["namespace"]
-                volumes.append(
-                    {
-                        "apiVersion": "v1",
-                        "kind": "PersistentVolume",
-                        "metadata": {"name": f"{namespace}-{claim}"},
-                        "spec": {
-                            "capacity": {"storage": claim_spec["resources"]["requests"]["storage"]},
-                            "accessModes": claim_spec["accessModes"],
-                            "storageClassName": claim_spec.get("storageClassName", ""),
-                            "persistentVolumeReclaimPolicy": "Retain",
-                            "hostPath": {"path": f"/nonexistent/{namespace}/{claim}"},  # kwok mounts nothing
-                            "claimRef": {"namespace": namespace, "name": claim},
-                        },
-                    }
-                )
-    return volumes
-
-
-def delete_namespaces(kube: Kube, names: Iterable[str], volumes: Iterable[Manifest] = ()) -> None:
-    """Cleanup that does not wait: the namespace controller finishes it in the background."""
+def delete_namespaces(kube: Kube, names: Iterable[str]) -> None:
+    """Cleanup that does not wait: the namespace controller finishes it in the background (the claims in them too,
+    whose volumes the provisioner then removes)."""
     for name in names:
         kube.run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
-    for volume in volumes:
-        kube.run("delete", "persistentvolume", volume["metadata"]["name"], "--wait=false", check=False)

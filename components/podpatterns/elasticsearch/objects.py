@@ -204,8 +204,11 @@ def claim_patches(settings: ElasticsearchSettings, ns: str) -> dict[str, Manifes
     patches = {}
     for node in node_names(settings.name, settings.nodes):
         claim = f"{DATA_VOLUME}-{node}"
-        # Force: the StatefulSet controller created the claim and owns its size.
-        meta = metadata(claim, ns, selector_labels(settings.name), {"pulumi.com/patchForce": "true"})
+        # Force: the StatefulSet controller created the claim and owns its size. No await: pulumi-kubernetes 4.25
+        # waits for a claim of a WaitForFirstConsumer class to be Pending, which a bound claim never is again
+        # (pulumi/pulumi-kubernetes#4179; seen on the local cluster's provisioner, prod's `up` hung on its patches).
+        annotations = {"pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true"}
+        meta = metadata(claim, ns, selector_labels(settings.name), annotations)
         spec = {"resources": {"requests": {"storage": settings.storage_size}}}
         patches[f"{DATA_VOLUME}-{node.rsplit('-', 1)[1]}"] = {
             "apiVersion": "v1",
