@@ -58,7 +58,7 @@ def test_scripts_pulumi_says_its_defaults_and_keeps_the_callers_settings(built_e
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
     defaults = _scripts_pulumi(env, tmp_path)
     assert defaults.returncode == 0, defaults.stderr
-    assert f"PULUMI_BACKEND_URL=file://{PROJECT_DIR}/.pulumi-state" in defaults.stderr
+    assert f"PULUMI_BACKEND_URL=file://{PROJECT_DIR}/.pulumi-state?metadata=skip" in defaults.stderr
     assert "PULUMI_CONFIG_PASSPHRASE=" in defaults.stderr
     assert f"Backend URL: file://{PROJECT_DIR}/.pulumi-state" in defaults.stdout
 

@@ -20,6 +20,9 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 PASSPHRASE = "pod-patterns-engine-tests"
+FILE_BACKEND_QUERY = "metadata=skip"
+"""As scripts/pulumi's backend: no `.attrs` sidecar files, which the file backend writes in place (an update killed
+mid-write, or a preview reading beside an update, meets an empty one: "failed to load checkpoint: EOF")."""
 COMMAND_TIMEOUT = 1800  # seconds; pulumi-kubernetes waits up to 10 minutes for a rollout
 
 
@@ -52,7 +55,7 @@ class Project:
             **os.environ,
             "PATH": f"{self.engine.bin_dir}:{self.path}",
             "PULUMI_HOME": str(self.engine.home),
-            "PULUMI_BACKEND_URL": f"file://{self.backend}",
+            "PULUMI_BACKEND_URL": f"file://{self.backend}?{FILE_BACKEND_QUERY}",
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
@@ -64,12 +67,15 @@ class Project:
             env["PULUMI_PYTHON_CMD"] = str(self.python)
         return env
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """`pulumi ARGS --non-interactive`; with `check`, a failure raises with the command's output."""
+    def run(
+        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`pulumi ARGS --non-interactive`, with `env` added to the environment; with `check`, a failure raises with
+        the command's output."""
         command = [str(self.engine.bin_dir / "pulumi"), *args, "--non-interactive"]
         done = subprocess.run(
-            command, cwd=self.directory, env=self.env(), capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
-            check=False,
+            command, cwd=self.directory, env={**self.env(), **(env or {})}, capture_output=True, text=True,
+            timeout=COMMAND_TIMEOUT, check=False,
         )  # fmt: skip
         if check and done.returncode != 0:
             raise AssertionError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

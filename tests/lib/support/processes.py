@@ -25,3 +25,21 @@ def alive(pid: str) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def descendants(pid: int) -> list[int]:
+    """The process's children, theirs, and so on (whatever process group they moved to)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if entry.name.isdigit():
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        children = parents.get(queue.pop(), [])
+        found += children
+        queue += children
+    return found
