@@ -17,17 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube, exited
+from ..lib.own_cluster import scripts_cluster
 from ..lib.support.processes import alive, processes_naming
-
-SCRIPT = PROJECT_DIR / "scripts" / "cluster"
-
-
-def cluster(command: str, directory: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    inherited = {k: v for k, v in os.environ.items() if k != "PODPATTERNS_CLUSTER_PORT"}
-    environment = {**inherited, "PODPATTERNS_CLUSTER_DIR": str(directory), **env}
-    return subprocess.run([SCRIPT, command], env=environment, capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture
@@ -35,11 +27,11 @@ def directory(kube: Kube, tmp_path: Path) -> Iterator[Path]:
     """A cluster directory of the test's own (the programs are already built: the suite's cluster runs on them)."""
     path = tmp_path / "cluster"
     yield path
-    cluster("down", path)
+    scripts_cluster("down", path)
 
 
 def test_up_twice_is_harmless_and_down_leaves_no_process_and_no_file(directory: Path) -> None:
-    first = cluster("up", directory)
+    first = scripts_cluster("up", directory)
     assert first.returncode == 0, first.stderr
     pids = {p.name: p.read_text() for p in (directory / "pids").iterdir()}
     assert set(pids) == {
@@ -51,12 +43,12 @@ def test_up_twice_is_harmless_and_down_leaves_no_process_and_no_file(directory: 
         "local-path-provisioner",
     }
     assert first.stdout.splitlines()[0] == f"KUBECONFIG={directory}/kubeconfig"
-    second = cluster("up", directory)
+    second = scripts_cluster("up", directory)
     assert second.returncode == 0, second.stderr
     assert "already up" in second.stderr
     assert {p.name: p.read_text() for p in (directory / "pids").iterdir()} == pids
     assert processes_naming(directory)
-    down = cluster("down", directory)
+    down = scripts_cluster("down", directory)
     assert down.returncode == 0, down.stderr
     assert processes_naming(directory) == []
     assert not directory.exists()
@@ -68,7 +60,7 @@ def test_a_busy_port_stops_the_start_naming_it_and_leaves_nothing(directory: Pat
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = str(busy.getsockname()[1])
-        start = cluster("up", directory, PODPATTERNS_CLUSTER_PORT=port)
+        start = scripts_cluster("up", directory, PODPATTERNS_CLUSTER_PORT=port)
     assert start.returncode != 0
     assert f"port {port} is busy" in start.stderr, start.stderr
     assert "PODPATTERNS_CLUSTER_PORT" in start.stderr
@@ -81,7 +73,7 @@ def test_under_cpu_load_up_starts_whole_and_a_program_that_exits_is_named_by_up_
 ) -> None:
     hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(os.cpu_count() or 2)]
     try:
-        up = cluster("up", directory)
+        up = scripts_cluster("up", directory)
     finally:
         for hog in hogs:
             hog.kill()
@@ -96,21 +88,21 @@ def test_under_cpu_load_up_starts_whole_and_a_program_that_exits_is_named_by_up_
         killed.append(name)
         while alive(str(pid)):  # init collects it within moments
             time.sleep(0.05)
-        again = cluster("up", directory)
+        again = scripts_cluster("up", directory)
         assert again.returncode != 0, again.stderr
         assert f"cluster: {' '.join(sorted(killed))} exited" in again.stderr, again.stderr
         assert f"the end of {directory}/logs/{name}.log" in again.stderr
         assert "scripts/cluster down, then up" in again.stderr
         assert [process.split()[0] for process in exited(directory)] == sorted(killed)  # what the tests' check names
     os.kill(int((directory / "pids" / "etcd").read_text()), signal.SIGKILL)  # nothing runs: a left directory
-    anew = cluster("up", directory)
+    anew = scripts_cluster("up", directory)
     assert anew.returncode == 0, anew.stderr
     assert "no longer answers: removing it" in anew.stderr
     assert exited(directory) == []
 
 
 def test_env_without_a_cluster_says_how_to_start_one(directory: Path) -> None:
-    env = cluster("env", directory)
+    env = scripts_cluster("env", directory)
     assert env.returncode != 0
     assert "scripts/cluster up" in env.stderr
     assert env.stdout == ""
