@@ -21,6 +21,7 @@ from podpatterns.render import Recording
 
 from ..conftest import PROJECT_DIR
 from ..lib.harness.stack import TLS_PORT, StackPod, run_stack
+from ..lib.support.processes import descendants
 
 MIB = 2**20
 BULK_BYTES = 100 * MIB
@@ -34,16 +35,6 @@ def dev_pod(
 ) -> Iterator[StackPod]:
     with run_stack("dev", recordings["dev"], tmp_path_factory.mktemp("traffic"), vault_agent) as pod:
         yield pod
-
-
-def descendants(pid: int) -> list[int]:
-    """`pid` and every process under it (the nginx master and its worker)."""
-    found, index = [pid], 0
-    while index < len(found):
-        children = Path(f"/proc/{found[index]}/task/{found[index]}/children")
-        found += [int(child) for child in children.read_text().split()] if children.exists() else []
-        index += 1
-    return found
 
 
 def spooled_bytes(directory: Path, pids: list[int]) -> int:
@@ -70,7 +61,7 @@ class Watch:
         container = pod.pod.containers["tls-ambassador"]
         master = container.pid1()
         assert master is not None
-        self.directory, self.pids = pod.pod.volumes["tls-ambassador-tmp"].path, descendants(master)
+        self.directory, self.pids = pod.pod.volumes["tls-ambassador-tmp"].path, [master, *descendants(master)]
         self.largest = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

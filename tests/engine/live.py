@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from podpatterns.elasticsearch.transport import ROTATION_ANNOTATION as TRANSPORT_ROTATION_ANNOTATION
 from podpatterns.pod.model import Manifest
+from podpatterns.render import kubernetes_objects, run_offline
 from podpatterns.render.offline import SECRET_PLACEHOLDER
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
@@ -16,6 +18,17 @@ from podpatterns.tls.contribution import ROTATION_ANNOTATION
 # computed from them (the hash of the certificates, which rolls the pods when they change).
 _PLACEHOLDER = re.compile(r"\[known after deploy: |" + re.escape(SECRET_PLACEHOLDER))
 _DEPLOY_TIME_FIELDS = {ROTATION_ANNOTATION, TRANSPORT_ROTATION_ANNOTATION}
+
+
+def deployed_objects(directory: Path, stack: str) -> list[Manifest]:
+    """What `pulumi up` of the project's stack makes: the offline render's objects, and the patches of the claims the
+    StatefulSet makes (the engine keeps both in the state)."""
+    recording = run_offline(directory, stack)
+    patches = [
+        dict(r.inputs) for r in recording.registrations if r.custom and r.type.startswith("kubernetes:core/v1:")
+        and r.type.endswith("Patch")
+    ]  # fmt: skip
+    return kubernetes_objects(recording) + patches
 
 
 def key(manifest: Manifest) -> tuple[str, str, str]:

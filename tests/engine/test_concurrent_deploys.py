@@ -14,8 +14,7 @@ import pytest
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
-from ..lib.pulumi_engine import COMMAND_TIMEOUT, Engine, Project, copy_project
-from .test_stacks import STACK_ENTRIES
+from ..lib.pulumi_engine import COMMAND_TIMEOUT, STACK_ENTRIES, Engine, Project, copy_project
 
 STACK = "dev"
 LOCK_SECONDS = 120.0

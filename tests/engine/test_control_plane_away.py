@@ -17,9 +17,8 @@ import pytest
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
 from ..lib.own_cluster import scripts_cluster
-from ..lib.pulumi_engine import COMMAND_TIMEOUT, Engine, copy_project
-from .live import kubernetes_urn_keys, rendered_keys
-from .test_stacks import STACK_ENTRIES, Deployment
+from ..lib.pulumi_engine import COMMAND_TIMEOUT, STACK_ENTRIES, Engine, copy_project
+from .live import deployed_objects, kubernetes_urn_keys, rendered_keys
 
 STACK = "dev"
 AWAY_SECONDS = 25.0
@@ -45,7 +44,7 @@ def test_up_with_the_control_plane_away_waits_or_fails_clearly_and_the_next_up_c
     own = Kube(kube.kubectl, own_cluster / "kubeconfig")
     project = copy_project(engine, PROJECT_DIR, tmp_path / "project", STACK_ENTRIES)
     project.stack_init(STACK)
-    expected = rendered_keys(Deployment(project, STACK, []).render())
+    expected = rendered_keys(deployed_objects(project.directory, STACK))
     (namespace,) = {ns for kind, ns, _ in expected if kind == "Deployment"}
     command = [str(engine.bin_dir / "pulumi"), "up", "--stack", STACK, "--yes", "--skip-preview", "--non-interactive"]
     up = subprocess.Popen(

@@ -18,10 +18,9 @@ import pytest
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
-from ..lib.pulumi_engine import Engine, Project, copy_project
+from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
 from ..lib.support.processes import descendants
-from .live import kubernetes_urn_keys, rendered_keys
-from .test_stacks import STACK_ENTRIES, Deployment
+from .live import deployed_objects, kubernetes_urn_keys, rendered_keys
 
 STACK = "prod"
 KILL_SECONDS = 300.0
@@ -87,7 +86,7 @@ def live_keys(kube: Kube, kinds: set[str], namespaces: set[str]) -> set[tuple[st
 
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_up_killed_then_recovered_as_documented_converges(point: str, project: Project, kube: Kube) -> None:
-    expected = rendered_keys(Deployment(project, STACK, []).render())
+    expected = rendered_keys(deployed_objects(project.directory, STACK))
     namespace = next(ns for kind, ns, _ in expected if kind == "StatefulSet")
     reached = KILL_POINTS[point](kube, namespace)
     command = [str(project.engine.bin_dir / "pulumi"), "up", "--stack", STACK, "--yes", "--skip-preview"]

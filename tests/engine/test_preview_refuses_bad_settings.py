@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 
 from ..conftest import PROJECT_DIR
-from ..lib.pulumi_engine import Engine, copy_project
-
-STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
+from ..lib.pulumi_engine import STACK_ENTRIES, Engine, copy_project
 
 
 def test_a_settings_error_stops_preview_with_the_offline_renders_message(engine: Engine, tmp_path: Path) -> None:

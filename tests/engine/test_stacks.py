@@ -17,18 +17,16 @@ from typing import Any
 import pytest
 import yaml
 from podpatterns.pod.model import Manifest
-from podpatterns.render import kubernetes_objects, run_offline
 from podpatterns.settings import SettingsError
 from podpatterns.tls.contribution import ROTATION_ANNOTATION
 
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.cluster_targets import with_namespaces
 from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, workloads
-from ..lib.pulumi_engine import Engine, Project, copy_project
+from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
 from ..lib.standins.vault import PROD_KV
-from .live import differences, key, kubernetes_urn_keys, rendered_keys, state_resources
+from .live import deployed_objects, differences, key, kubernetes_urn_keys, rendered_keys, state_resources
 
-STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
 CERT_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
 PRIVATE_KEY_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 VAULT_TOKEN = re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{20,}")
@@ -44,13 +42,7 @@ class Deployment:
     destroyed: bool = False
 
     def render(self) -> list[Manifest]:
-        """The objects, and the patches of the claims the StatefulSet makes (the engine keeps both in the state)."""
-        recording = run_offline(self.project.directory, self.stack)
-        patches = [
-            dict(r.inputs) for r in recording.registrations if r.custom and r.type.startswith("kubernetes:core/v1:")
-            and r.type.endswith("Patch")
-        ]  # fmt: skip
-        return kubernetes_objects(recording) + patches
+        return deployed_objects(self.project.directory, self.stack)
 
 
 @pytest.fixture(scope="module", params=STACKS)

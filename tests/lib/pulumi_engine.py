@@ -20,6 +20,8 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 PASSPHRASE = "pod-patterns-engine-tests"
+STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
+"""What copy_project takes of the checkout to deploy its stacks."""
 FILE_BACKEND_QUERY = "metadata=skip"
 """As scripts/pulumi's backend: no `.attrs` sidecar files, which the file backend writes in place (an update killed
 mid-write, or a preview reading beside an update, meets an empty one: "failed to load checkpoint: EOF")."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..lib.kube import Kube
-from .test_pods import STAYS, container, exec_in, pod, ready
+from .pods import STAYS, container, exec_in, pod, ready
 
 VOLUME_TIMEOUT = "120s"  # the helper pods that make and remove the directory run on the node
 
