@@ -107,6 +107,15 @@ def vault_agent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_agent(tmp_path_factory.mktemp("vault-agent"))
 
 
+@pytest.fixture(scope="module")
+def dev_pod(
+    recordings: dict[str, Recording], vault_agent: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackPod]:
+    """The dev stack's pod, started and ready, for one test module alone (its load does not reach the others)."""
+    with run_stack("dev", recordings["dev"], tmp_path_factory.mktemp("dev-pod"), vault_agent) as pod:
+        yield pod
+
+
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def stack_pod(
     request: pytest.FixtureRequest,

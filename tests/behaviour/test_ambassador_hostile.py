@@ -10,15 +10,12 @@ import json
 import statistics
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from podpatterns.quantity import parse_memory
-from podpatterns.render import Recording
 
 from ..conftest import PROJECT_DIR
-from ..lib.harness.stack import TLS_PORT, StackPod, run_stack
+from ..lib.harness.stack import TLS_PORT, StackPod
 from ..lib.support.processes import descendants
 
 IDLE = 4096
@@ -37,14 +34,6 @@ ANSWERS = {
     "garbage instead of a TLS hello": "TLS alert, closed",
     "plain HTTP": "400",  # "The plain HTTP request was sent to HTTPS port"
 }
-
-
-@pytest.fixture(scope="module")
-def dev_pod(
-    recordings: dict[str, Recording], vault_agent: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[StackPod]:
-    with run_stack("dev", recordings["dev"], tmp_path_factory.mktemp("hostile"), vault_agent) as pod:
-        yield pod
 
 
 class Memory:

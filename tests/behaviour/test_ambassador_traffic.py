@@ -11,30 +11,19 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from podpatterns.quantity import parse_memory
-from podpatterns.render import Recording
 
 from ..conftest import PROJECT_DIR
-from ..lib.harness.stack import TLS_PORT, StackPod, run_stack
+from ..lib.harness.stack import TLS_PORT, StackPod
 from ..lib.support.processes import descendants
 
 MIB = 2**20
 BULK_BYTES = 100 * MIB
 ANSWER_BYTES = 200 * MIB
 CLIENTS = 2000
-
-
-@pytest.fixture(scope="module")
-def dev_pod(
-    recordings: dict[str, Recording], vault_agent: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[StackPod]:
-    with run_stack("dev", recordings["dev"], tmp_path_factory.mktemp("traffic"), vault_agent) as pod:
-        yield pod
 
 
 def spooled_bytes(directory: Path, pids: list[int]) -> int:
