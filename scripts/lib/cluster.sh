@@ -145,14 +145,18 @@ current-context: pod-patterns
 EOF
 }
 
-# Starts a program detached, its output in logs/NAME.log, its PID in pids/NAME: the provisioner from its own build,
-# the others from the Kubernetes one.
-cluster_start() {
-  local name=$1 program=$KUBE_BIN/$1
-  shift
-  [ "$name" = local-path-provisioner ] && program=$(provisioner_bin_dir)/$name
+# cluster_start_program NAME PROGRAM [ARG...]: starts PROGRAM detached, its output in logs/NAME.log, its PID in
+# pids/NAME.
+cluster_start_program() {
+  local name=$1 program=$2
+  shift 2
   setsid "$program" "$@" </dev/null >"$CLUSTER_DIR/logs/$name.log" 2>&1 &
   echo $! >"$CLUSTER_DIR/pids/$name"
+}
+
+# cluster_start NAME [ARG...]: a program of the Kubernetes build, started as cluster_start_program does.
+cluster_start() {
+  cluster_start_program "$1" "$KUBE_BIN/$1" "${@:2}"
 }
 
 

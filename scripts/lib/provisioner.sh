@@ -108,8 +108,8 @@ spec:
   containers:
   - {name: helper, image: $HELPER_IMAGE, imagePullPolicy: IfNotPresent}
 EOF
-  cluster_start local-path-provisioner --debug start --kubeconfig="$CLUSTER_DIR/kubeconfig" \
-    --config="$dir/config.json" --helper-pod-file="$dir/helper-pod.yaml" --helper-image="$HELPER_IMAGE" \
+  cluster_start_program local-path-provisioner "$(provisioner_bin_dir)/local-path-provisioner" --debug start \
+    --kubeconfig="$CLUSTER_DIR/kubeconfig" --config="$dir/config.json" --helper-pod-file="$dir/helper-pod.yaml" --helper-image="$HELPER_IMAGE" \
     --namespace="$PROVISIONER_NAMESPACE" --configmap-name=local-path-config \
     --service-account-name=local-path-provisioner --provisioner-name="$PROVISIONER_NAME"
   cluster_wait "the volume provisioner to start" grep -q "Provisioner started" "$CLUSTER_DIR/logs/local-path-provisioner.log"

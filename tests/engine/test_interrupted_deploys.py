@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from podpatterns.kube import MANAGED_BY
 
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
@@ -25,7 +26,7 @@ from .live import deployed_objects, kubernetes_urn_keys, rendered_keys
 STACK = "prod"
 KILL_SECONDS = 300.0
 """How long `up` may take to reach a kill point (the program, the providers and the certificates come first)."""
-LABEL = "app.kubernetes.io/managed-by=pod-patterns"
+LABEL = f"app.kubernetes.io/managed-by={MANAGED_BY}"
 RECOVERY = re.compile(r"```sh\n# after an interrupted update\n(.*?)```", re.S)
 """docs/deploying.md's recovery steps, one `pulumi ...` command a line."""
 
