@@ -5,6 +5,7 @@ process a test started outlives the session (tests/lib/leaks.py)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from collections.abc import Iterator
@@ -80,10 +81,32 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail("the test cluster is not whole:\n" + "\n".join(processes), pytrace=False)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+LONGEST_FIRST = ("real_elasticsearch", "engine", "nodes", "e2e", "behaviour", "vault", "cluster", "scripts")
+"""Folders whose files run real programs for minutes. The workers (one file at a time, scripts/test) get their files
+first, taken in turn from each folder (not every Elasticsearch boot at once), so that no worker is left finishing a
+long file alone at the end; the other folders' short files follow and fill the gaps."""
+
+
+def _folder(item: pytest.Item) -> str:
+    return item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
+
+
+def _longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    files: dict[Path, list[pytest.Item]] = {}
     for item in items:
-        folder = item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
-        needs = set(FOLDER_NEEDS.get(folder, ()))
+        files.setdefault(item.path, []).append(item)
+    by_folder: dict[str, list[list[pytest.Item]]] = {}
+    for tests in files.values():
+        by_folder.setdefault(_folder(tests[0]), []).append(tests)
+    heavy = [by_folder.pop(folder, []) for folder in LONGEST_FIRST]
+    in_turn = [tests for turn in itertools.zip_longest(*heavy) for tests in turn if tests]
+    return [item for tests in [*in_turn, *itertools.chain(*by_folder.values())] for item in tests]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items[:] = _longest_first(items)
+    for item in items:
+        needs = set(FOLDER_NEEDS.get(_folder(item), ()))
         for fixture in getattr(item, "fixturenames", ()):
             needs.update(FIXTURE_NEEDS.get(fixture, ()))
         for need in sorted(needs):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..conftest import PROJECT_DIR
+from ..lib.checkout import copy_checkout
 from ..lib.kube import Kube
 from ..lib.pulumi_engine import Engine, Project
 
@@ -31,18 +31,6 @@ def comment_body(command: str, project: str, stack: str, output: str) -> str:
         f"#### :tropical_drink: `{command}` on {project}/{stack}\n\n<details>\n<summary>Pulumi report</summary>\n\n"
         f"```\n{output[:64_000]}\n```\n\n</details>"
     )
-
-
-def _checkout(destination: Path) -> None:
-    """What actions/checkout gives: the committed and working files of the repository, nothing ignored."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT_DIR, capture_output=True,
-        text=True, check=True,
-    ).stdout.splitlines()  # fmt: skip
-    for name in files:
-        if (PROJECT_DIR / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT_DIR / name, destination / name)
 
 
 def _pulumi_arguments(inputs: dict[str, Any], stack: str) -> list[str]:
@@ -60,7 +48,7 @@ def test_preview_job_comments_the_real_preview(engine: Engine, kube: Kube, tmp_p
     stack = job["strategy"]["matrix"]["stack"][0]
     workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
     workspace.mkdir(), runner_temp.mkdir()
-    _checkout(workspace)
+    copy_checkout(workspace)
     runner_python = tmp_path / "setup-python"
     subprocess.run([sys.executable, "-m", "venv", str(runner_python)], check=True)
     github_env = tmp_path / "github-env"

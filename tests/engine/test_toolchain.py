@@ -7,8 +7,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+import yaml
+
 from ..conftest import PROJECT_DIR
-from ..lib.pulumi_engine import Engine
+from ..lib.pulumi_engine import Engine, Project
 
 LIBRARY = PROJECT_DIR / "scripts" / "lib" / "pulumi.sh"
 
@@ -69,3 +72,37 @@ def test_scripts_pulumi_says_its_defaults_and_keeps_the_callers_settings(built_e
     assert kept.returncode == 0, kept.stderr
     assert "scripts/pulumi:" not in kept.stderr
     assert f"Backend URL: file://{backend}" in kept.stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "lock_file", "named"),
+    [
+        ({"toolchain": "uv"}, None, 'runtime option toolchain: "uv" is not supported'),
+        ({"toolchain": "poetry"}, None, 'runtime option toolchain: "poetry" is not supported'),
+        ({"typechecker": "mypy"}, None, 'runtime option typechecker: "mypy" is not supported'),
+        ({}, "uv.lock", "uv.lock would make Pulumi use uv"),
+        ({"virtualenv": 3}, None, "runtime option virtualenv must be a string"),
+    ],
+)
+def test_the_python_host_refuses_what_it_does_not_do_by_name(
+    built_engine: Engine, tmp_path: Path, options: dict[str, object], lock_file: str | None, named: str
+) -> None:
+    """Pulumi's host would use uv, poetry or a typechecker; ours says it does not, before anything is installed."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    runtime = {"name": "python", "options": {"virtualenv": "venv", **options}}
+    (directory / "Pulumi.yaml").write_text(yaml.safe_dump({"name": "refused", "runtime": runtime}))
+    (directory / "__main__.py").write_text("")
+    if lock_file:
+        (directory / lock_file).write_text("")
+    state = tmp_path / "state"
+    state.mkdir()
+    project = Project(built_engine, directory, state)
+    refusals = [project.run("install", check=False)]
+    project.stack_init("refused")
+    refusals.append(project.run("preview", "--stack", "refused", check=False))
+    for done in refusals:
+        assert done.returncode != 0
+        assert named in done.stdout + done.stderr, done.stdout + done.stderr
+        assert "Pulumi.yaml" in done.stdout + done.stderr
+    assert not (directory / "venv").exists()

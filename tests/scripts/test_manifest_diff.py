@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from ..conftest import PROJECT_DIR, STACKS
+from ..lib.checkout import copy_checkout
 
 pytestmark = pytest.mark.slow  # each test renders every stack twice in a copy of the project
 
@@ -35,12 +35,7 @@ def git(repo: Path, *args: str) -> str:
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project's files (tracked, and new ones not ignored) in a new repository, committed on branch `base`."""
     root = tmp_path_factory.mktemp("manifest-diff") / "repo"
-    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    tracked = subprocess.run(listing, cwd=PROJECT_DIR, check=True, capture_output=True).stdout
-    for name in tracked.decode().split("\0"):
-        if name and (PROJECT_DIR / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT_DIR / name, root / name)
+    copy_checkout(root)
     (root / ".venv").symlink_to(PROJECT_DIR / ".venv")
     git(root, "init", "--quiet", "--initial-branch", "base")
     git(root, "add", "--all")

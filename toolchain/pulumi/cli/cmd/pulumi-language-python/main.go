@@ -1,11 +1,14 @@
 // Command pulumi-language-python is a small Python language host for the pinned CLI.
 //
-// Pulumi's own host lives in a Go module that the module proxy here does not serve, so this one is ours. It does
-// what a Python program and a Python plugin (the component package, a policy pack) need and nothing more: it runs
-// Pulumi's own pulumi-language-python-exec (copied beside this binary from the SDK module at build time) with the
-// program's interpreter, exactly as upstream's host does. The interpreter is the runtime option `virtualenv`'s
-// python (relative to the project root), else $PULUMI_PYTHON_CMD, else python3. Plugins are found from the engine's
-// plugin directory, so GetRequiredPlugins reports none, and dependencies are installed by scripts/test, not here.
+// Pulumi's own host lives in a Go module that the module proxy here does not serve, so this one is ours. For a
+// program it does what upstream's host does with the pip toolchain, through the same code (the SDK module's
+// python/toolchain): `pulumi install` creates the runtime option `virtualenv` and installs requirements.txt into it,
+// `pulumi up` and `preview` create it first when it is missing, and the program runs with Pulumi's own
+// pulumi-language-python-exec (copied beside this binary from the SDK module at build time) on the virtualenv's
+// python, else $PULUMI_PYTHON_CMD, else python3. The toolchains poetry and uv and the typecheckers are refused by
+// name rather than ignored. A Python plugin (the component package, a policy pack) runs on its `virtualenv`, else
+// $PULUMI_PYTHON_CMD, else python3 (upstream's defaults to a virtualenv named venv). Plugins are found from the
+// engine's plugin directory, so GetRequiredPackages reports none.
 package main
 
 import (
@@ -13,17 +16,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
 )
 
 // userActionableExit is the exit code with which pulumi-language-python-exec says it already reported the error.
@@ -32,6 +41,9 @@ const userActionableExit = 32
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	engineAddress string
+	engineOnce    sync.Once // the engine's client, made on first use
+	engine        pulumirpc.EngineClient
+	engineErr     error
 }
 
 func main() {
@@ -71,31 +83,66 @@ func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPlugins
 	return &pulumirpc.GetRequiredPluginsResponse{}, nil
 }
 
-func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
+// GetRequiredPackages is where upstream's host makes a missing virtualenv before `up` or `preview` runs the program.
+func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest) (
 	*pulumirpc.GetRequiredPackagesResponse, error,
 ) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) InstallDependencies(
-	_ *pulumirpc.InstallDependenciesRequest, stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
-) error {
-	return stream.Send(&pulumirpc.InstallDependenciesResponse{
-		Stdout: []byte("pulumi-language-python (pod-patterns): dependencies are installed by scripts/test\n"),
-	})
-}
-
-func (h *host) About(_ context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	python, err := interpreter(req.GetInfo())
+	tc, err := programToolchain(req.GetInfo())
 	if err != nil {
 		return nil, err
 	}
-	return &pulumirpc.AboutResponse{Executable: python}, nil
+	stdout, err := h.engineLog(ctx, pulumirpc.LogSeverity_INFO)
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := h.engineLog(ctx, pulumirpc.LogSeverity_ERROR)
+	if err != nil {
+		return nil, err
+	}
+	if err := tc.EnsureVenv(ctx, req.GetInfo().GetProgramDirectory(), false, true, stdout, stderr); err != nil {
+		return nil, err
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+// InstallDependencies is `pulumi install`: a virtualenv made afresh with requirements.txt installed, as upstream's.
+func (h *host) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+) error {
+	tc, err := programToolchain(req.GetInfo())
+	if err != nil {
+		return err
+	}
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(stream, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if err := tc.InstallDependencies(stream.Context(), req.GetInfo().GetProgramDirectory(),
+		req.GetUseLanguageVersionTools(), true, stdout, stderr); err != nil {
+		return err
+	}
+	return closer.Close()
+}
+
+func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	tc, err := programToolchain(req.GetInfo())
+	if err != nil {
+		return nil, err
+	}
+	info, err := tc.About(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.AboutResponse{Executable: info.PythonExecutable, Version: info.PythonVersion.String()}, nil
 }
 
 // Run executes the program with Pulumi's exec script, configuration in the environment as upstream passes it.
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	python, err := interpreter(req.GetInfo())
+	tc, err := programToolchain(req.GetInfo())
+	if err == nil {
+		err = tc.ValidateVenv(ctx)
+	}
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -126,10 +173,16 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, python, args...)
+	cmd, err := tc.Command(ctx, args...)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
 	var exit *exec.ExitError
 	switch err := cmd.Run(); {
 	case err == nil:
@@ -137,7 +190,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	case errors.As(err, &exit) && exit.ExitCode() == userActionableExit:
 		return &pulumirpc.RunResponse{Bail: true}, nil
 	default:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("%s %s: %v", python, program, err)}, nil
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("%s: %v", cmd, err)}, nil
 	}
 }
 
@@ -145,7 +198,10 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 func (h *host) RunPlugin(
 	req *pulumirpc.RunPluginRequest, stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
 ) error {
-	python, err := interpreter(req.GetInfo())
+	tc, err := programToolchain(req.GetInfo())
+	if err == nil {
+		err = tc.ValidateVenv(stream.Context())
+	}
 	if err != nil {
 		return err
 	}
@@ -153,9 +209,15 @@ func (h *host) RunPlugin(
 	if program == "" {
 		program = req.GetProgram()
 	}
-	cmd := exec.CommandContext(stream.Context(), python, append([]string{"-u", program}, req.GetArgs()...)...)
+	cmd, err := tc.Command(stream.Context(), append([]string{"-u", program}, req.GetArgs()...)...)
+	if err != nil {
+		return err
+	}
 	cmd.Dir = req.GetPwd()
-	cmd.Env = append(os.Environ(), req.GetEnv()...)
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, req.GetEnv()...)
 	cmd.Stdout = streamWriter{stream, false}
 	cmd.Stderr = streamWriter{stream, true}
 	code := int32(0)
@@ -193,24 +255,93 @@ func (w streamWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// interpreter is the Python that runs the program: the `virtualenv` runtime option's, else $PULUMI_PYTHON_CMD,
-// else python3 from PATH.
-func interpreter(info *pulumirpc.ProgramInfo) (string, error) {
-	if venv, ok := info.GetOptions().AsMap()["virtualenv"].(string); ok && venv != "" {
-		if !filepath.IsAbs(venv) {
-			venv = filepath.Join(info.GetRootDirectory(), venv)
-		}
-		python := filepath.Join(venv, "bin", "python")
-		if _, err := os.Stat(python); err != nil {
-			return "", fmt.Errorf("the virtualenv %s named in Pulumi.yaml has no bin/python: create it "+
-				"(python3 -m venv %s, then pip install -r requirements.txt)", venv, venv)
-		}
-		return python, nil
+// programToolchain is Pulumi's pip toolchain for the runtime options of Pulumi.yaml (or PulumiPlugin.yaml): the
+// `virtualenv` relative to the project root, its python else $PULUMI_PYTHON_CMD else python3. What this host does
+// not do is refused by name: the toolchains poetry and uv (also when a lock file of theirs would choose them, as
+// upstream's default does), and the typecheckers.
+func programToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
+	options := toolchain.PythonOptions{
+		Root: info.GetRootDirectory(), ProgramDir: info.GetProgramDirectory(), Toolchain: toolchain.Pip,
 	}
-	if python := os.Getenv("PULUMI_PYTHON_CMD"); python != "" {
-		return exec.LookPath(python)
+	for key, value := range info.GetOptions().AsMap() {
+		text, ok := value.(string)
+		if !ok {
+			return nil, fmt.Errorf("Pulumi.yaml: runtime option %s must be a string, not %v", key, value)
+		}
+		switch key {
+		case "virtualenv":
+			options.Virtualenv = text
+		case "toolchain":
+			if text != "pip" {
+				return nil, unsupported("toolchain", text, "pip")
+			}
+		case "typechecker":
+			return nil, unsupported("typechecker", text, "none (leave the option out)")
+		}
 	}
-	return exec.LookPath("python3")
+	if _, chosen := info.GetOptions().AsMap()["toolchain"]; !chosen {
+		for _, lock := range []string{"uv.lock", "poetry.lock"} {
+			if found, ok := searchUp(options.ProgramDir, lock); ok {
+				return nil, fmt.Errorf("%s would make Pulumi use %s; %s: set the runtime option toolchain: pip in "+
+					"Pulumi.yaml to use pip", found, strings.TrimSuffix(lock, ".lock"), unsupported("toolchain",
+					strings.TrimSuffix(lock, ".lock"), "pip"))
+			}
+		}
+	}
+	return toolchain.ResolveToolchain(options)
+}
+
+func unsupported(option, value, allowed string) error {
+	return fmt.Errorf("Pulumi.yaml: runtime option %s: %q is not supported by pod-patterns' Python language host "+
+		"(docs/deploying.md); allowed: %s", option, value, allowed)
+}
+
+// searchUp finds name in dir or one of its parents, as upstream's toolchain detection does.
+func searchUp(dir, name string) (string, bool) {
+	for dir != "" {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err == nil {
+			return path, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return "", false
+}
+
+// engineLog writes to the engine's log as ephemeral messages, the way upstream's host shows a virtualenv being made
+// during `up`: the CLI prints them in its progress display.
+func (h *host) engineLog(ctx context.Context, severity pulumirpc.LogSeverity) (io.Writer, error) {
+	h.engineOnce.Do(func() {
+		var conn *grpc.ClientConn
+		conn, h.engineErr = grpc.NewClient(h.engineAddress, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			rpcutil.GrpcChannelOptions())
+		if h.engineErr == nil {
+			h.engine = pulumirpc.NewEngineClient(conn)
+		}
+	})
+	stream := rand.Int31() //nolint:gosec // a stream id, not a secret
+	return &engineWriter{ctx: ctx, client: h.engine, severity: severity, stream: stream}, h.engineErr
+}
+
+type engineWriter struct {
+	ctx      context.Context
+	client   pulumirpc.EngineClient
+	severity pulumirpc.LogSeverity
+	stream   int32
+}
+
+func (w *engineWriter) Write(p []byte) (int, error) {
+	_, err := w.client.Log(w.ctx, &pulumirpc.LogRequest{
+		Message: strings.ToValidUTF8(string(p), "?"), Ephemeral: true, StreamId: w.stream, Severity: w.severity,
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // besideExecutable is the path of a file installed next to this binary.
