@@ -5,7 +5,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/selected.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/provisioner.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_services.sh"
 CLUSTER_DIR=${PODPATTERNS_CLUSTER_DIR:-/tmp/pod-patterns-cluster-$(pwd -P | sha256sum | cut -c1-12)}
+CLUSTER_SERVICE_CIDR=10.96.0.0/16  # the Services' ClusterIPs
 CLUSTER_PROCESSES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok local-path-provisioner)
 # Fake nodes, one per zone: three, so that three pods with required anti-affinity on the hostname can run.
 CLUSTER_ZONES=(a b c)
@@ -65,11 +67,12 @@ cluster_env() {
   echo "PODPATTERNS_KUBE_BIN=$(kube_bin_dir)"
 }
 
-# Stops the real nodes (their containers, and what they changed on the machine), then the clients and etcd last,
-# each with TERM, then KILL after 5 s; removes the directory.
+# Stops the real nodes (their containers, and what they changed on the machine), CoreDNS and kube-proxy (deleting
+# kube-proxy's tables), then the clients and etcd last, each with TERM, then KILL after 5 s; removes the directory.
 cluster_down() {
   local index name pid
   nodes_down
+  services_down
   for ((index = ${#CLUSTER_PROCESSES[@]} - 1; index >= 0; index--)); do
     name=${CLUSTER_PROCESSES[index]}
     pid=$(cluster_pid "$name") || continue
@@ -228,7 +231,7 @@ cluster_up() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/service-accounts.pub" \
     --service-account-signing-key-file="$pki/service-accounts.key" \
-    --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC \
+    --service-cluster-ip-range="$CLUSTER_SERVICE_CIDR" --authorization-mode=Node,RBAC \
     --enable-admission-plugins=PodSecurity --allow-privileged=true --profiling=false \
     --kubelet-preferred-address-types=InternalIP --kubelet-client-certificate="$pki/kubelet-client.crt" \
     --kubelet-client-key="$pki/kubelet-client.key"
@@ -279,6 +282,11 @@ EOF
       --user=kube-apiserver-kubelet-client >/dev/null || return
     nodes_up || return
   fi
+  # Cluster DNS and ClusterIP routing for pods on a link of the host (cluster_services.sh), when asked for.
+  if [ -n "${PODPATTERNS_CLUSTER_SERVICES:-}" ]; then
+    # shellcheck disable=SC2086 # four words: LISTEN_IP LINK POD_CIDR NODE_NAME
+    services_up $PODPATTERNS_CLUSTER_SERVICES || return
+  fi
   # A process may exit after its own wait passed (seen: the controller manager, on a busy machine).
   cluster_all_running "the start failed and is undone" || return
   trap - EXIT
@@ -313,7 +321,7 @@ cluster_for_tests() {
 }
 
 # Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
-CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault tests/nodes)
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault tests/nodes tests/services)
 cluster_wanted() {
   tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
 }
