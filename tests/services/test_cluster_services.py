@@ -3,7 +3,9 @@ PODPATTERNS_CLUSTER_SERVICES starts CoreDNS and kube-proxy for pods on a link of
 test's own standing in for the real nodes' bridge; `down` leaves no process, nft table, route or setting behind.
 
 CoreDNS answers from the API server's Services and EndpointSlices; kube-proxy (nftables) routes a ClusterIP to an
-endpoint listening on an address of the link, and stops when the endpoint goes. Every address is on this machine.
+endpoint listening on an address of the link, and stops when the endpoint goes; a pod (a network namespace wired as
+the CNI bridge plugin wires one) resolves a Service and reaches another pod, and itself, through it. Every address
+is on this machine.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import os
 import socket
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +170,65 @@ def test_kube_proxy_routes_a_cluster_ip_to_its_endpoint_until_the_endpoint_goes(
         eventually(lambda: answer(cluster_ip, 8080) is None, f"{cluster_ip}:8080 to stop being routed")
         assert answer(ENDPOINT, port) == b"hello from the endpoint\n"  # the endpoint itself still answers
         server.shutdown()
+
+
+SERVER = """
+import socketserver, sys
+class Hello(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.sendall(f"hello {self.client_address[0]}\\n".encode())
+socketserver.TCPServer((sys.argv[1], int(sys.argv[2])), Hello).serve_forever()
+"""
+CLIENT = """
+import socket, sys
+sys.path.insert(0, sys.argv[1])
+from dns import query_a
+(address,) = query_a(sys.argv[2], sys.argv[3]).addresses
+with socket.create_connection((address, int(sys.argv[4])), timeout=5) as connection:
+    print(connection.recv(100).decode(), end="")
+"""
+
+
+@contextmanager
+def pod(index: int) -> Iterator[tuple[str, str]]:
+    """A network namespace on LINK as the real nodes' CNI bridge plugin makes a pod's: a veth in hairpin mode, an
+    address of the subnet, the gateway (CoreDNS's address) as default route. Yields its name and address."""
+    namespace, veth, address = f"pp-svc-pod{index}", f"pp-svc-veth{index}", f"10.201.1.{index}"
+    run("ip", "netns", "add", namespace)
+    try:
+        run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", namespace)
+        run("ip", "link", "set", veth, "master", LINK, "up")
+        run("bridge", "link", "set", "dev", veth, "hairpin", "on")
+        run("ip", "-n", namespace, "addr", "add", f"{address}/16", "dev", "eth0")
+        run("ip", "-n", namespace, "link", "set", "eth0", "up")
+        run("ip", "-n", namespace, "route", "add", "default", "via", LISTEN)
+        yield namespace, address
+    finally:
+        run("ip", "netns", "delete", namespace)  # the veth pair goes with it
+
+
+def test_a_pod_resolves_a_service_and_reaches_another_pod_and_itself_through_it(services: Services) -> None:
+    with pod(1) as (client, _), pod(2) as (server, address):
+        port = 8080
+        command = ["ip", "netns", "exec", server, sys.executable, "-c", SERVER, address, str(port)]
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as listening:
+            try:
+                eventually(lambda: answer(address, port) is not None, "the server pod to listen")
+                services.kube.run("apply", "-f", "-", stdin=service("pods", 80) + "---\n" + endpoint_slice(
+                    "pods", [(address, "server")], port))  # fmt: skip
+                support = str(PROJECT_DIR / "tests" / "lib" / "support")
+
+                def hello_through_the_service(namespace: str) -> str:
+                    command = ["ip", "netns", "exec", namespace, sys.executable, "-c", CLIENT, support, LISTEN,
+                               name("pods"), "80"]  # fmt: skip
+                    done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+                    return done.stdout
+
+                # Masqueraded: the server sees the gateway, through which its reply goes back un-translated.
+                eventually(lambda: hello_through_the_service(client) == f"hello {LISTEN}\n", "pod to pod")
+                assert hello_through_the_service(server) == f"hello {LISTEN}\n"  # hairpin: a pod to itself
+            finally:
+                listening.kill()
 
 
 def test_down_leaves_no_process_table_route_or_setting(services: Services) -> None:
