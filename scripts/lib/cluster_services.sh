@@ -2,7 +2,7 @@
 # (CoreDNS from toolchain/coredns: our main with only the plugins used) and ClusterIP routing (kube-proxy from
 # toolchain/kube-proxy, the same Kubernetes as the control plane, in nftables mode). Both run on the host.
 #
-#   services_up LISTEN_IP LINK POD_CIDR
+#   services_up LISTEN_IP LINK POD_CIDR NODE_NAME
 #       CoreDNS on LISTEN_IP:53 (the kubelets' clusterDNS) serving cluster.local from the API server; kube-proxy
 #       routing the Services' ClusterIPs to their endpoints in POD_CIDR, as NODE_NAME's (for traffic policies).
 #       Forwarding is switched on for LINK alone and the ClusterIPs are routed to it (both go with the link). Fails
@@ -20,7 +20,8 @@ COREDNS_BUILD_REVISION=1
 KUBE_PROXY_MODULE=toolchain/kube-proxy
 KUBE_PROXY_BUILD_REVISION=1
 CLUSTER_DOMAIN=cluster.local
-# The nft tables kube-proxy's nftables mode keeps all its rules in (pkg/proxy/nftables: kubeProxyTable).
+# The nft tables kube-proxy's nftables mode keeps all its rules in (pkg/proxy/nftables: kubeProxyTable), each a
+# family and a name: nft takes them as two words, unquoted below.
 KUBE_PROXY_TABLES=("ip kube-proxy" "ip6 kube-proxy")
 
 coredns_bin_dir() { gobuild_bin_dir coredns "$(gobuild_key "$COREDNS_MODULE" "$COREDNS_BUILD_REVISION")"; }
@@ -137,11 +138,13 @@ _services_start() {
 }
 
 services_up() {
-  local listen=$1 link=$2 pod_cidr=$3 node=$4 dir table ports dns_health dns_ready proxy_health proxy_metrics
-  [ $# -eq 4 ] || services_fail "usage: services_up LISTEN_IP LINK POD_CIDR NODE_NAME" || return
+  [ $# -eq 4 ] || services_fail "PODPATTERNS_CLUSTER_SERVICES is '$*': it takes four words, LISTEN_IP LINK" \
+    "POD_CIDR NODE_NAME (e.g. '10.89.0.1 pp-nodes0 10.89.0.0/16 real-node-a')" || return
+  local listen=$1 link=$2 pod_cidr=$3 node=$4 dir table dns_health dns_ready proxy_health proxy_metrics
   command -v nft >/dev/null || services_fail "nft is not installed: apt-get install nftables" || return
-  ip link show "$link" >/dev/null 2>&1 || services_fail "the link $link (for the listen address $listen) is missing" ||
-    return
+  ip -o -4 addr show dev "$link" 2>/dev/null | grep -qF " $listen/" ||
+    services_fail "PODPATTERNS_CLUSTER_SERVICES: the link '$link' is missing or lacks the address '$listen'" \
+      "(ip -4 addr show dev $link)" || return
   for table in "${KUBE_PROXY_TABLES[@]}"; do
     if nft list table $table >/dev/null 2>&1; then
       services_fail "the nft table '$table' exists already: another cluster's kube-proxy runs on this machine" \
@@ -176,11 +179,12 @@ services_up() {
   _services_start kube-proxy "$(kube_proxy_bin_dir)/kube-proxy" --config="$dir/kube-proxy.yaml"
   cluster_wait "CoreDNS (/ready)" curl --fail --silent "http://127.0.0.1:$dns_ready/ready" || return
   cluster_wait "kube-proxy (/healthz)" curl --fail --silent "http://127.0.0.1:$proxy_health/healthz" || return
-  printf 'dns_health=%s\nproxy_health=%s\nproxy_metrics=%s\n' "$dns_health" "$proxy_health" "$proxy_metrics" \
-    >"$dir/ports"
+  printf 'dns_health=%s\ndns_ready=%s\nproxy_health=%s\nproxy_metrics=%s\n' "$dns_health" "$dns_ready" \
+    "$proxy_health" "$proxy_metrics" >"$dir/ports"
 }
 
-# Stops both, then deletes kube-proxy's tables (it leaves them on exit) and puts the link's forwarding back.
+# Stops both, then deletes kube-proxy's tables (it leaves them on exit) and puts the link's forwarding and routes
+# back (when the link is gone, they went with it).
 services_down() {
   local dir name pid table link before
   dir=$(services_dir)

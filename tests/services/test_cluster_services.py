@@ -61,6 +61,14 @@ def eventually(check: Callable[[], bool], what: str) -> None:
         time.sleep(0.1)
 
 
+def cluster(command: str, directory: Path, setting: str) -> subprocess.CompletedProcess[str]:
+    """scripts/cluster COMMAND for a cluster in `directory` with PODPATTERNS_CLUSTER_SERVICES=`setting`."""
+    env = {k: v for k, v in os.environ.items() if k != "PODPATTERNS_CLUSTER_PORT"}
+    env |= {"PODPATTERNS_CLUSTER_DIR": str(directory), "PODPATTERNS_CLUSTER_SERVICES": setting}
+    script = PROJECT_DIR / "scripts" / "cluster"
+    return subprocess.run([script, command], env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
 @dataclass
 class Services:
     directory: Path
@@ -68,13 +76,7 @@ class Services:
     before: dict[str, object]
 
     def cluster(self, command: str) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "PODPATTERNS_CLUSTER_PORT"}
-        env |= {
-            "PODPATTERNS_CLUSTER_DIR": str(self.directory),
-            "PODPATTERNS_CLUSTER_SERVICES": f"{LISTEN} {LINK} {SUBNET} kwok-node-a",
-        }
-        script = PROJECT_DIR / "scripts" / "cluster"
-        return subprocess.run([script, command], env=env, capture_output=True, text=True, timeout=900, check=False)
+        return cluster(command, self.directory, f"{LISTEN} {LINK} {SUBNET} kwok-node-a")
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +241,21 @@ def test_down_leaves_no_process_table_route_or_setting(services: Services) -> No
     assert not services.directory.exists()
     run("ip", "link", "delete", LINK)
     assert machine_state() == services.before
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("10.201.0.1 pp-svc-test0 10.201.0.0/16", "it takes four words, LISTEN_IP LINK POD_CIDR NODE_NAME"),
+        ("10.201.0.1 pp-svc-absent 10.201.0.0/16 kwok-node-a", "the link 'pp-svc-absent' is missing or lacks"),
+    ],
+)
+def test_a_bad_setting_is_named_and_leaves_nothing(kube: Kube, tmp_path: Path, setting: str, message: str) -> None:
+    require_root("the cluster's services start as root")
+    directory = tmp_path / "cluster"
+    up = cluster("up", directory, setting)
+    assert up.returncode != 0
+    assert "services: PODPATTERNS_CLUSTER_SERVICES" in up.stderr, up.stderr
+    assert message in up.stderr
+    assert not directory.exists()
+    assert processes_naming(directory) == []
