@@ -36,7 +36,6 @@ FOLDER_NEEDS = {
     "cluster": ("cluster", "slow"),
     "engine": ("engine", "slow"),
     "real_elasticsearch": ("root", "slow"),
-    "services": ("root", "cluster", "slow"),
     "vault": ("root", "cluster", "slow"),
 }
 """The markers of every test in a folder of tests/ (a module adds its own with `pytestmark`)."""

@@ -281,11 +281,9 @@ EOF
     cluster_kubectl create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
       --user=kube-apiserver-kubelet-client >/dev/null || return
     nodes_up || return
-  fi
-  # Cluster DNS and ClusterIP routing for pods on a link of the host (cluster_services.sh), when asked for.
-  if [ -n "${PODPATTERNS_CLUSTER_SERVICES:-}" ]; then
-    # shellcheck disable=SC2086 # four words: LISTEN_IP LINK POD_CIDR NODE_NAME
-    services_up $PODPATTERNS_CLUSTER_SERVICES || return
+    # Service names and ClusterIPs for the nodes' pods (cluster_services.sh): one CoreDNS and one kube-proxy on the
+    # host serve the three nodes, whose pods share the bridge.
+    services_up "$NODES_GATEWAY" "$NODES_BRIDGE" "$NODES_SUBNET" "${NODE_NAMES[0]}" || return
   fi
   # A process may exit after its own wait passed (seen: the controller manager, on a busy machine).
   cluster_all_running "the start failed and is undone" || return
@@ -321,7 +319,7 @@ cluster_for_tests() {
 }
 
 # Whether pytest's arguments select tests that use the cluster (those of CLUSTER_TEST_PATHS).
-CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault tests/nodes tests/services)
+CLUSTER_TEST_PATHS=(tests/cluster tests/engine tests/vault tests/nodes)
 cluster_wanted() {
   tests_wanted "${CLUSTER_TEST_PATHS[*]}" "$@"
 }

@@ -138,13 +138,8 @@ _services_start() {
 }
 
 services_up() {
-  [ $# -eq 4 ] || services_fail "PODPATTERNS_CLUSTER_SERVICES is '$*': it takes four words, LISTEN_IP LINK" \
-    "POD_CIDR NODE_NAME (e.g. '10.89.0.1 pp-nodes0 10.89.0.0/16 real-node-a')" || return
   local listen=$1 link=$2 pod_cidr=$3 node=$4 dir table dns_health dns_ready proxy_health proxy_metrics
   command -v nft >/dev/null || services_fail "nft is not installed: apt-get install nftables" || return
-  ip -o -4 addr show dev "$link" 2>/dev/null | grep -qF " $listen/" ||
-    services_fail "PODPATTERNS_CLUSTER_SERVICES: the link '$link' is missing or lacks the address '$listen'" \
-      "(ip -4 addr show dev $link)" || return
   for table in "${KUBE_PROXY_TABLES[@]}"; do
     if nft list table $table >/dev/null 2>&1; then
       services_fail "the nft table '$table' exists already: another cluster's kube-proxy runs on this machine" \

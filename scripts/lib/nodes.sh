@@ -345,10 +345,11 @@ nodes_down() {
   fi
 }
 
-# What the real nodes may change on the machine, one line each: links, mounts, cgroups, the kubelet's sysctls, the nft
-# ruleset and the paths of NODES_MACHINE_PATHS (process IDs and counters left out).
+# What the real nodes may change on the machine, one line each: links, routes, mounts, cgroups, the kubelet's sysctls,
+# the nft ruleset (kube-proxy's tables) and the paths of NODES_MACHINE_PATHS (process IDs and counters left out).
 nodes_machine_state() {
   ip -o link 2>/dev/null | sed -E 's/^[0-9]+: //; s/ +link\/.*//'
+  ip -o route 2>/dev/null
   findmnt -rn -o TARGET
   find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d
   for name in "${KUBELET_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done
