@@ -12,6 +12,8 @@ from ..lib.prerequisites import unavailable
 
 REAL_NODE_SELECTOR = {"type": "real"}
 REAL_NODE_TOLERATION = {"key": "pod-patterns.dev/real-node", "operator": "Exists", "effect": "NoSchedule"}
+CLUSTER_DNS = "10.89.0.1"
+"""The kubelets' clusterDNS: CoreDNS on the nodes' bridge gateway (scripts/lib/nodes.sh: NODES_GATEWAY)."""
 
 
 @pytest.fixture(scope="session")

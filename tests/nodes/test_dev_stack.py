@@ -3,18 +3,16 @@ built here, Ready from its real probes; TLS in through the ambassador, plain tex
 but through it, metrics scraped, the log in `kubectl logs`; `pulumi destroy` leaves no container, mount or cgroup on
 the node.
 
-The stack gets onto the tainted real nodes as users get onto dedicated nodes: `pod-patterns:scheduling`. There is no
-kube-proxy here, so the walkthrough goes to the Service's endpoint (the pod's address on the nodes' bridge).
+The stack gets onto the tainted real nodes as users get onto dedicated nodes: `pod-patterns:scheduling`. The
+walkthrough goes through the Service as a client in the cluster does: its name resolved by the cluster DNS, its
+ClusterIP routed by kube-proxy, the certificate verified for the Service's name.
 """
 
 from __future__ import annotations
 
 import base64
-import ssl
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,8 @@ from podpatterns.quantity import parse_cpu, parse_memory
 from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
 from ..lib.pulumi_engine import Engine, Project, copy_project
-from .conftest import REAL_NODE_TOLERATION
+from ..lib.support.dns import NOERROR, query_a
+from .conftest import CLUSTER_DNS, REAL_NODE_TOLERATION
 
 STACK = "dev"
 NAMESPACE = "search-dev"
@@ -65,13 +64,17 @@ def deployed(
         project.run("destroy", "--stack", STACK, "--yes", check=False)
 
 
-def https(address: str, ca: Path, path: str) -> tuple[int, bytes]:
-    """GET through the ambassador, verifying its certificate for the Service's name (the pod's address behind it)."""
-    context = ssl.create_default_context(cafile=str(ca))
-    context.check_hostname = False  # the name is the Service's; the address is the endpoint's (no DNS here)
-    request = urllib.request.Request(f"https://{address}:9200{path}")
-    with urllib.request.urlopen(request, context=context, timeout=30) as response:
-        return response.status, response.read()
+def service_address(kube: Kube) -> str:
+    """The Service's ClusterIP, as the cluster DNS answers its name."""
+    answer = query_a(CLUSTER_DNS, f"{SERVICE}.{NAMESPACE}.svc.cluster.local")
+    assert answer.rcode == NOERROR, answer
+    (address,) = answer.addresses
+    assert address == kube.json("get", "service", SERVICE, "--namespace", NAMESPACE)["spec"]["clusterIP"]
+    return address
+
+
+def curl(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["curl", "--silent", "--max-time", "30", *args], capture_output=True, text=True, check=False)
 
 
 def test_every_container_runs_from_the_images_built_here_and_is_ready(
@@ -127,20 +130,20 @@ def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
     secret = kube.json("get", "secret", "--namespace", NAMESPACE, f"{SERVICE}-tls")
     ca = tmp_path / "ca.crt"
     ca.write_bytes(base64.b64decode(secret["data"]["ca.crt"]))
-    status, body = https(deployed.address, ca, "/_cluster/health")
-    assert status == 200
-    assert b'"status":"green"' in body
-    with pytest.raises(urllib.error.HTTPError) as plain:
-        urllib.request.urlopen(f"http://{deployed.address}:9200/", timeout=30)
-    assert plain.value.code == 400  # nginx's answer to plain HTTP on its TLS port
-    refused = subprocess.run(["curl", "--silent", "--max-time", "5", f"http://{deployed.address}:9201/"], check=False)
+    address, name = service_address(kube), f"{SERVICE}.{NAMESPACE}.svc"
+    health = curl("--cacert", str(ca), "--resolve", f"{name}:9200:{address}", f"https://{name}:9200/_cluster/health")
+    assert health.returncode == 0, health.stderr  # the certificate verified for the Service's name
+    assert '"status":"green"' in health.stdout
+    plain = curl("--write-out", "%{http_code}", "--output", "/dev/null", f"http://{address}:9200/")
+    assert plain.stdout == "400"  # nginx's answer to plain HTTP on its TLS port
+    refused = curl(f"http://{deployed.address}:9201/")
     assert refused.returncode == 7  # nothing listens on the pod's address: Elasticsearch is on 127.0.0.1 only
 
 
-def test_metrics_are_scraped_from_the_exporter(deployed: Deployed) -> None:
-    with urllib.request.urlopen(f"http://{deployed.address}:9114/metrics", timeout=30) as response:
-        metrics = response.read().decode()
-    assert 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="green"} 1' in metrics
+def test_metrics_are_scraped_through_the_service(deployed: Deployed, kube: Kube) -> None:
+    metrics = curl(f"http://{service_address(kube)}:9114/metrics")
+    assert metrics.returncode == 0, metrics.stderr
+    assert 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="green"} 1' in metrics.stdout
 
 
 def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
@@ -158,9 +161,9 @@ def containers(node_dir: Path, *args: str) -> str:
 def node_traces(node_dir: Path, pod_uid: str) -> list[str]:
     """What the node still holds of a pod: containerd's containers labelled with its uid, its directory under the
     kubelet's root, its cgroups."""
-    ids = containers(node_dir, "list", "--quiet").split()
-    info = containers(node_dir, "info", *ids) if ids else ""
-    traces = [f"containerd: {line.strip()}" for line in info.splitlines() if pod_uid in line]
+    # One filtered listing: listing, then asking about each, races the kubelet removing them.
+    listed = containers(node_dir, "list", "--quiet", f'labels."io.kubernetes.pod.uid"=={pod_uid}').split()
+    traces = [f"containerd: {container_id}" for container_id in listed]
     pod_dir = node_dir / "kubelet" / "pods" / pod_uid
     traces += [f"kubelet: {pod_dir}"] if pod_dir.exists() else []
     return traces + [f"cgroup: {c}" for c in pod_cgroups(node_dir.name, pod_uid)]
