@@ -127,25 +127,36 @@ leaf() {
     -extfile "$1.ext" -out "$1.crt"
 }
 
-cluster_kubeconfig() {
-  cat >"$CLUSTER_DIR/kubeconfig" <<EOF
+# A kubeconfig, printed, for USER's client certificate CERT.crt and key CERT.key at the API server URL SERVER (the
+# cluster's own for the admin; its programs' and the kubelets' for theirs): client_kubeconfig SERVER USER CERT
+client_kubeconfig() {
+  cat <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: pod-patterns
   cluster:
-    server: https://127.0.0.1:$1
+    server: $1
     certificate-authority: $CLUSTER_DIR/pki/ca.crt
 users:
-- name: admin
+- name: $2
   user:
-    client-certificate: $CLUSTER_DIR/pki/admin.crt
-    client-key: $CLUSTER_DIR/pki/admin.key
+    client-certificate: $3.crt
+    client-key: $3.key
 contexts:
 - name: pod-patterns
-  context: {cluster: pod-patterns, user: admin}
+  context: {cluster: pod-patterns, user: $2}
 current-context: pod-patterns
 EOF
+}
+
+cluster_kubeconfig() {
+  client_kubeconfig "https://127.0.0.1:$1" admin "$CLUSTER_DIR/pki/admin" >"$CLUSTER_DIR/kubeconfig"
+}
+
+# The API server's URL, from the cluster's kubeconfig.
+cluster_server() {
+  awk '/server:/ { print $2 }' "$CLUSTER_DIR/kubeconfig"
 }
 
 # cluster_start_program NAME PROGRAM [ARG...]: starts PROGRAM detached, its output in logs/NAME.log, its PID in

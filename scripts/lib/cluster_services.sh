@@ -48,26 +48,6 @@ services_fail() {
 
 services_dir() { echo "$CLUSTER_DIR/services"; }
 
-# A kubeconfig for NAME's client certificate (services_dir/NAME.crt) at the API server of the cluster's kubeconfig.
-_services_kubeconfig() {
-  local dir=$1 name=$2 server
-  server=$(awk '/server:/ { print $2 }' "$CLUSTER_DIR/kubeconfig")
-  cat >"$dir/$name.kubeconfig" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters:
-- name: pod-patterns
-  cluster: {server: $server, certificate-authority: $CLUSTER_DIR/pki/ca.crt}
-users:
-- name: $name
-  user: {client-certificate: $dir/$name.crt, client-key: $dir/$name.key}
-contexts:
-- name: pod-patterns
-  context: {cluster: pod-patterns, user: $name}
-current-context: pod-patterns
-KUBECONFIG
-}
-
 # CoreDNS reads what the kubernetes plugin serves, nothing more.
 _services_rbac() {
   cluster_kubectl apply --server-side -f - >/dev/null <<RBAC
@@ -157,8 +137,8 @@ services_up() {
     leaf "$dir/coredns" /CN=pod-patterns:coredns clientAuth
     leaf "$dir/kube-proxy" /CN=system:kube-proxy clientAuth
   ) 2>>"$CLUSTER_DIR/logs/pki.log" || services_fail "the certificates failed: $CLUSTER_DIR/logs/pki.log" || return
-  _services_kubeconfig "$dir" coredns
-  _services_kubeconfig "$dir" kube-proxy
+  client_kubeconfig "$(cluster_server)" pod-patterns:coredns "$dir/coredns" >"$dir/coredns.kubeconfig"
+  client_kubeconfig "$(cluster_server)" system:kube-proxy "$dir/kube-proxy" >"$dir/kube-proxy.kubeconfig"
   _services_rbac || return
   read -r dns_health dns_ready proxy_health proxy_metrics _ <<<"$(cluster_ports)"
   _services_corefile "$listen" "$dns_health" "$dns_ready" "$dir" >"$dir/Corefile"

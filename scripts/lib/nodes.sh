@@ -189,25 +189,6 @@ _node_pki() {
   ) 2>>"$CLUSTER_DIR/logs/pki.log" || nodes_fail "the certificates of $name failed: $CLUSTER_DIR/logs/pki.log"
 }
 
-_node_kubeconfig() {
-  local node_dir=$1 server
-  server=$(awk '/server:/ { print $2 }' "$CLUSTER_DIR/kubeconfig")
-  cat <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: pod-patterns
-  cluster: {server: $server, certificate-authority: $CLUSTER_DIR/pki/ca.crt}
-users:
-- name: kubelet
-  user: {client-certificate: $node_dir/pki/client.crt, client-key: $node_dir/pki/client.key}
-contexts:
-- name: kubelet
-  context: {cluster: pod-patterns, user: kubelet}
-current-context: kubelet
-EOF
-}
-
 node_ctr() {
   local name=$1
   shift
@@ -244,7 +225,7 @@ nodes_up() {
     _node_cni_config "$node_dir" "$index" >"$node_dir/cni/10-pod-patterns.conflist"
     printf 'nameserver %s\nsearch cluster.local\n' "${NODES_CLUSTER_DNS:-$NODES_GATEWAY}" >"$node_dir/resolv.conf"
     _node_pki "$node_dir" "$index" "$name" || return
-    _node_kubeconfig "$node_dir" >"$node_dir/kubeconfig"
+    client_kubeconfig "$(cluster_server)" "system:node:$name" "$node_dir/pki/client" >"$node_dir/kubeconfig"
     _node_kubelet_config "$node_dir" "$index" "$name" >"$node_dir/kubelet.yaml"
     _nodes_cgroup_root "pod-patterns-$name"
     CLUSTER_PROCESSES+=("containerd-$name" "kubelet-$name")
