@@ -22,9 +22,12 @@ def elasticsearch_home() -> Path:
     return require_elasticsearch_home()
 
 
-def stack_fixture(stack: str, log4j: Mapping[str, str] | None = None) -> Callable[..., Iterator[RealStack]]:
+def stack_fixture(
+    stack: str, log4j: Mapping[str, str] | None = None, claim_size: str | None = None
+) -> Callable[..., Iterator[RealStack]]:
     """A module-scoped fixture running `stack`'s Elasticsearch pods on the real Elasticsearch (`log4j`: the test's
-    values in the image's log4j2.file.properties, tests/lib/harness/elasticsearch_image.py)."""
+    values in the image's log4j2.file.properties, tests/lib/harness/elasticsearch_image.py; `claim_size`: each claim a
+    file system of that size, run_real_stack)."""
 
     @pytest.fixture(scope="module")
     def running(
@@ -34,7 +37,9 @@ def stack_fixture(stack: str, log4j: Mapping[str, str] | None = None) -> Callabl
         tmp_path_factory: pytest.TempPathFactory,
     ) -> Iterator[RealStack]:
         workdir = tmp_path_factory.mktemp(f"real-{stack}")
-        with run_real_stack(stack, recordings[stack], workdir, vault_agent, elasticsearch_home, log4j=log4j) as real:
+        with run_real_stack(
+            stack, recordings[stack], workdir, vault_agent, elasticsearch_home, log4j=log4j, claim_size=claim_size
+        ) as real:
             yield real
 
     return running

@@ -6,6 +6,7 @@ readiness probe does (Elasticsearch listens on 127.0.0.1 behind the TLS ambassad
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -173,9 +174,14 @@ def run_real_stack(
     home: Path,
     *,
     log4j: Mapping[str, str] | None = None,
+    claim_size: str | None = None,
 ) -> Iterator[RealStack]:
     """Every Elasticsearch pod of the stack on the real Elasticsearch at `home` (`log4j`: a test's values in its
-    log4j2.file.properties, elasticsearch_image.py), started, ready and the cluster formed; stopped on exit."""
+    log4j2.file.properties, elasticsearch_image.py), started, ready and the cluster formed; stopped on exit.
+
+    `claim_size` (tmpfs's `size=`, e.g. 512m): each pod's claims are file systems of that size of their own, as a
+    PersistentVolume of that capacity is, rather than directories on this machine's disk (Elasticsearch's disk
+    watermarks then read the claim's own use)."""
     with Cluster(
         recording,
         workdir / "cluster",
@@ -192,6 +198,7 @@ def run_real_stack(
         assert config_map is not None
         config = yaml.safe_load(config_map["data"]["elasticsearch.yml"])
         real = RealStack(stack, cluster, workload, hosts, config)
+        mounted = _small_claims(cluster, workload, replicas, claim_size) if claim_size else []
         try:
             # Not waiting for readiness pod by pod: a node of a new cluster is ready once the cluster is green,
             # which takes its peers (podManagementPolicy Parallel starts them together, as here).
@@ -201,6 +208,20 @@ def run_real_stack(
             yield real
         finally:
             real.stop_all()
+            for path in mounted:
+                subprocess.run(["umount", "--lazy", str(path)], check=False)
+
+
+def _small_claims(cluster: Cluster, workload: dict[str, Any], replicas: int, size: str) -> list[Path]:
+    """A tmpfs of `size` for every claim of every pod, where the pod's claims are kept (Cluster.run)."""
+    mounted = []
+    for ordinal in range(replicas):
+        for claim in workload["spec"].get("volumeClaimTemplates", []):
+            path = cluster.workdir / "claims" / f"{workload['metadata']['name']}-{ordinal}" / claim["metadata"]["name"]
+            path.mkdir(parents=True)
+            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(path)], check=True)
+            mounted.append(path)
+    return mounted
 
 
 def wait_ready(pods: list[RunningPod]) -> None:
