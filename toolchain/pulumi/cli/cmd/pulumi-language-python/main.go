@@ -263,7 +263,8 @@ func programToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) 
 	options := toolchain.PythonOptions{
 		Root: info.GetRootDirectory(), ProgramDir: info.GetProgramDirectory(), Toolchain: toolchain.Pip,
 	}
-	for key, value := range info.GetOptions().AsMap() {
+	runtimeOptions := info.GetOptions().AsMap()
+	for key, value := range runtimeOptions {
 		text, ok := value.(string)
 		if !ok {
 			return nil, fmt.Errorf("Pulumi.yaml: runtime option %s must be a string, not %v", key, value)
@@ -279,12 +280,12 @@ func programToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) 
 			return nil, unsupported("typechecker", text, "none (leave the option out)")
 		}
 	}
-	if _, chosen := info.GetOptions().AsMap()["toolchain"]; !chosen {
+	if _, chosen := runtimeOptions["toolchain"]; !chosen {
 		for _, lock := range []string{"uv.lock", "poetry.lock"} {
 			if found, ok := searchUp(options.ProgramDir, lock); ok {
-				return nil, fmt.Errorf("%s would make Pulumi use %s; %s: set the runtime option toolchain: pip in "+
-					"Pulumi.yaml to use pip", found, strings.TrimSuffix(lock, ".lock"), unsupported("toolchain",
-					strings.TrimSuffix(lock, ".lock"), "pip"))
+				return nil, fmt.Errorf("%s would make Pulumi use %s, which pod-patterns' Python language host does "+
+					"not support (docs/deploying.md): set the runtime option toolchain: pip in Pulumi.yaml",
+					found, strings.TrimSuffix(lock, ".lock"))
 			}
 		}
 	}
