@@ -86,7 +86,7 @@ def specs(names: dict[str, str]) -> list[Spec]:
         Spec(
             names["elasticsearch"],
             "elasticsearch",
-            ("openjdk-17-jre-headless", "coreutils", "dash", "curl"),
+            ("openjdk-17-jre-headless", "coreutils", "dash", "sed", "curl"),  # sed: the probes read the password file
             {
                 "Entrypoint": [f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh"],
                 "User": "1000:0",

@@ -58,18 +58,53 @@ vault_pki() {
 }
 
 # The server's configuration: not dev mode (whose root token and listener are fixed and plain HTTP), but in-memory
-# storage, TLS on loopback, no mlock (a test server holds no secret worth keeping out of swap).
+# storage, TLS on loopback (and on the real nodes' bridge when the cluster has them: vault_in_cluster), no mlock (a
+# test server holds no secret worth keeping out of swap).
 vault_config() {
-  cat >"$VAULT_DIR/server.hcl" <<EOF
-storage "inmem" {}
+  local port=$1 address
+  {
+    echo 'storage "inmem" {}'
+    for address in 127.0.0.1 ${2:-}; do
+      cat <<EOF
 listener "tcp" {
-  address       = "127.0.0.1:$1"
+  address       = "$address:$port"
   tls_cert_file = "$VAULT_DIR/pki/server.crt"
   tls_key_file  = "$VAULT_DIR/pki/server.key"
 }
-api_addr      = "https://127.0.0.1:$1"
+EOF
+    done
+    cat <<EOF
+api_addr      = "https://127.0.0.1:$port"
 disable_mlock = true
 ui            = false
+EOF
+  } >"$VAULT_DIR/server.hcl"
+}
+
+# Vault where the stacks look for it, for the pods of the real nodes: https://vault.vault.svc:8200, a Service without
+# a selector whose one endpoint is this server's listener on the nodes' bridge (kube-proxy routes the ClusterIP there),
+# as a cluster reaches a Vault that runs outside it.
+vault_in_cluster() {
+  cluster_kubectl apply --server-side --field-manager=scripts-vault -f - >/dev/null <<EOF || vault_fail "making the Service vault.vault failed"
+apiVersion: v1
+kind: Namespace
+metadata: {name: vault}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: vault, namespace: vault}
+spec:
+  ports: [{name: https, port: 8200, targetPort: $1, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: vault-host
+  namespace: vault
+  labels: {kubernetes.io/service-name: vault, endpointslice.kubernetes.io/managed-by: scripts-vault}
+addressType: IPv4
+endpoints: [{addresses: ["$NODES_GATEWAY"], conditions: {ready: true}}]
+ports: [{name: https, port: $1, protocol: TCP}]
 EOF
 }
 
@@ -137,7 +172,9 @@ vault_up() {
   port=$(cluster_ports ${PODPATTERNS_VAULT_PORT:+"$PODPATTERNS_VAULT_PORT"} | cut -d' ' -f1)
   echo "https://127.0.0.1:$port" >"$VAULT_DIR/address"
   vault_pki
-  vault_config "$port"
+  local gateway=
+  [ -d "$(nodes_dir)" ] && gateway=$NODES_GATEWAY
+  vault_config "$port" $gateway
   HOME=$VAULT_DIR setsid "$VAULT_BIN/vault" server -config="$VAULT_DIR/server.hcl" </dev/null \
     >"$VAULT_DIR/logs/vault.log" 2>&1 &
   echo $! >"$VAULT_DIR/pid"
@@ -148,6 +185,7 @@ vault_up() {
   vault_wait "the server to be unsealed" vault_cli status
   vault_cli secrets enable -path=secret kv-v2 >/dev/null
   vault_kubernetes_auth
+  if [ -n "$gateway" ]; then vault_in_cluster "$port" || return; fi
   local roles
   roles=$(PYTHONPATH=. .venv/bin/python scripts/lib/vault_stack_roles.py) || vault_fail "reading the stacks' Vault settings failed" || return
   (vault() { vault_cli "$@"; } && eval "$roles") >/dev/null
@@ -174,4 +212,4 @@ vault_for_tests() {
   settings=$(vault_up)
   export ${settings?}
 }
-VAULT_TEST_PATHS=(tests/vault)
+VAULT_TEST_PATHS=(tests/vault tests/nodes)  # tests/nodes: the stacks that fetch their secrets on the real nodes

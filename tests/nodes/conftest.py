@@ -9,6 +9,7 @@ import pytest
 
 from ..lib.kube import Kube, unique_suffix
 from ..lib.prerequisites import unavailable
+from ..lib.vault_server import VaultServer, vault_server_from_environment
 
 REAL_NODE_SELECTOR = {"type": "real"}
 REAL_NODE_TOLERATION = {"key": "pod-patterns.dev/real-node", "operator": "Exists", "effect": "NoSchedule"}
@@ -34,3 +35,10 @@ def namespace(kube: Kube, real_nodes: list[str]) -> Iterator[str]:
     kube.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}])
     yield name
     kube.run("delete", "namespace", name, "--wait=true", "--timeout=120s", check=False)
+
+
+@pytest.fixture(scope="session")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> VaultServer:
+    """The test Vault server (scripts/test starts it with the cluster): the stacks' pods on the real nodes reach it at
+    https://vault.vault.svc:8200 (scripts/lib/vault-server.sh: vault_in_cluster)."""
+    return vault_server_from_environment(tmp_path_factory.mktemp("vault-cli-home"))

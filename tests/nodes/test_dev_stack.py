@@ -26,6 +26,7 @@ from ..lib.kube import Kube
 from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.support.dns import NOERROR, query_a
 from .conftest import CLUSTER_DNS, REAL_NODE_TOLERATION
+from .stacks import curl
 
 STACK = "dev"
 NAMESPACE = "search-dev"
@@ -71,10 +72,6 @@ def service_address(kube: Kube) -> str:
     (address,) = answer.addresses
     assert address == kube.json("get", "service", SERVICE, "--namespace", NAMESPACE)["spec"]["clusterIP"]
     return address
-
-
-def curl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["curl", "--silent", "--max-time", "30", *args], capture_output=True, text=True, check=False)
 
 
 def test_every_container_runs_from_the_images_built_here_and_is_ready(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,42 @@ def execs(container: Manifest) -> Iterator[tuple[str, list[str]]]:
         yield "preStop", pre_stop["exec"]["command"]
 
 
+SHELL_KEYWORDS = {"if", "then", "else", "elif", "fi", "while", "until", "do", "done", "esac", "!", "{", "}"}
+DASH_BUILTINS = {
+    "echo", "printf", "test", "[", "true", "false", ":", ".", "cd", "wait", "kill", "exit", "return", "set", "shift",
+    "trap", "exec", "eval", "read", "local", "export", "unset", "command", "break", "continue", "readonly", "umask",
+    "type", "pwd", "getopts", "alias",
+}  # fmt: skip
+COMMAND_START = re.compile(r"\$\(|\|\||&&|[|;`]")
+PROGRAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+def scripts(argv: list[str]) -> Iterator[str]:
+    """The shell scripts an argv runs: `sh -c SCRIPT ...`."""
+    if len(argv) > 2 and posixpath.basename(argv[0]) in ("sh", "bash", "dash") and argv[1] == "-c":
+        yield argv[2]
+
+
+def script_programs(script: str) -> set[str]:
+    """The programs a script of ours runs: the first word of each command (a line, or after `|`, `||`, `&&`, `;`,
+    `$(`, a keyword; not a `for` or `case` head), less dash's builtins and the script's own functions. Read, not
+    parsed: what single quotes hold (sed programs, trap actions) is left out, so a program only a trap runs is not
+    seen."""
+    script = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
+    script = re.sub(r"\\\n", " ", script)  # continued lines
+    script = re.sub(r"'[^']*'", "''", script)
+    functions = set(re.findall(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)", script, re.MULTILINE))
+    programs = set()
+    for line in script.splitlines():
+        for command in COMMAND_START.split(line):
+            words = command.split()
+            while words and words[0] in SHELL_KEYWORDS:
+                words.pop(0)
+            if words and words[0] not in ("for", "case") and PROGRAM_NAME.fullmatch(words[0]):
+                programs.add(words[0])
+    return programs - DASH_BUILTINS - functions
+
+
 def named_paths(argv: list[str]) -> Iterator[str]:
     """The absolute paths single arguments name (`/a/b`, `-config=/a/b`); a script's text is not an argument."""
     for argument in argv:
@@ -101,9 +138,12 @@ def problems_of(pod: Manifest, container: Manifest, image: BuiltImage, pod_image
     argv = [*container.get("command", []), *container.get("args", [])] if "command" in container else image.argv
     if not argv or image.which(argv[0]) is None:
         found.append(f"starts {argv[:1]}, which the image does not have")
-    for hook, command in execs(container):
-        if image.which(command[0]) is None:
+    for hook, command in [("command", argv), *execs(container)]:
+        if hook != "command" and image.which(command[0]) is None:
             found.append(f"its {hook} execs {command[0]}, which the image does not have")
+        for script in scripts(command):
+            missing = sorted(p for p in script_programs(script) if image.which(p) is None)
+            found += [f"its {hook}'s script runs {program}, which the image does not have" for program in missing]
     security = {**pod.get("securityContext", {}), **container.get("securityContext", {})}
     uid = security.get("runAsUser")
     if uid is not None and uid not in image.users.values():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.harness.real_stack import RealStack
-from .checks import assert_clean_boot
 from .conftest import stack_fixture
 
 dev = stack_fixture("dev")

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_are_logged
 from ..lib.harness.real_stack import RealStack, wait_ready
 from ..lib.support.certs import self_signed
-from .checks import assert_clean_boot, assert_deprecations_are_logged
 from .conftest import stack_fixture
 
 prod = stack_fixture("prod")

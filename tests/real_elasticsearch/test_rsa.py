@@ -10,8 +10,8 @@ import pytest
 import yaml
 from podpatterns.render import run_offline
 
+from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.harness.real_stack import RealStack, run_real_stack
-from .checks import assert_clean_boot
 from .conftest import PROJECT_DIR
 
 

@@ -8,8 +8,6 @@ secrets are the prod stack's fixture values.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,41 +27,18 @@ from ..lib.harness.vault import TokenIssuer, VaultBackend
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
 from ..lib.standins.vault import PROD_KV
 from ..lib.support.variants import PROJECT_DIR, render_variant
+from ..lib.vault_server import VaultServer
 
 APP = "elasticsearch"
 SERVICE_ACCOUNT = f"{APP}-vault"
 
 
-@dataclass(frozen=True)
-class VaultServer:
-    """The server `scripts/vault env` describes: `vault` (the same program the pods run), address, CA, root token."""
-
-    binary: Path
-    address: str
-    ca_file: Path
-    token: str
-    home: Path
-    """HOME for the CLI: the program makes ~/.cache/snowflake (a database plugin's cache) wherever HOME is."""
-
-    def cli(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {"VAULT_ADDR": self.address, "VAULT_CACERT": str(self.ca_file), "VAULT_TOKEN": self.token}
-        env["HOME"] = str(self.home)
-        done = subprocess.run(
-            [str(self.binary), *args], input=stdin, capture_output=True, text=True, timeout=60, check=False, env=env
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"vault {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-        return done
-
-    def kv_put(self, path: str, values: Mapping[str, str]) -> None:
-        """A new version of the KV version 2 secret at `path` (under secret/), with exactly these keys."""
-        self.cli("kv", "put", "-mount=secret", path, "-", stdin=json.dumps(dict(values)))
-
-    def backend(self, issue_token: TokenIssuer) -> VaultBackend:
-        where = urlsplit(self.address)
-        assert where.hostname
-        assert where.port
-        return VaultBackend(ca=self.ca_file.read_text(), upstream=(where.hostname, where.port), issue_token=issue_token)
+def vault_backend(server: VaultServer, issue_token: TokenIssuer) -> VaultBackend:
+    """The harness's Vault for pods: the server, their tokens from `issue_token`."""
+    where = urlsplit(server.address)
+    assert where.hostname
+    assert where.port
+    return VaultBackend(ca=server.ca_file.read_text(), upstream=(where.hostname, where.port), issue_token=issue_token)
 
 
 def issue_token(kube: Kube) -> TokenIssuer:
@@ -101,7 +76,7 @@ class Tenant:
     ) -> Cluster:
         """The harness's cluster for the tenant's render, its pods' Vault the server (or `upstream`), their tokens
         from the API server (or `issuer`)."""
-        backend = self.server.backend(issuer or self.tokens())
+        backend = vault_backend(self.server, issuer or self.tokens())
         if upstream:
             backend = replace(backend, upstream=upstream)
         return Cluster(self.recording, workdir, vault_agent=self.server.binary, vault=backend)

@@ -25,7 +25,8 @@ from ..lib.harness import PodStartError, RunningPod
 from ..lib.harness.vault import TokenIssuer
 from ..lib.kube import Kube
 from ..lib.standins.elasticsearch_keystore import read_keystore
-from .server import SERVICE_ACCOUNT, Tenant, VaultServer, tenant
+from ..lib.vault_server import VaultServer
+from .server import SERVICE_ACCOUNT, Tenant, tenant
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SECRETS_DIR = "/vault/secrets"

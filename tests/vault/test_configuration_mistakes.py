@@ -12,8 +12,9 @@ import pytest
 
 from ..lib.kube import Kube
 from ..lib.support.certs import self_signed
+from ..lib.vault_server import VaultServer
 from .host_agent import Change, run_on_host
-from .server import Tenant, VaultServer, tenant
+from .server import Tenant, tenant
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from ..lib.kube import Kube, unique_suffix
+from ..lib.vault_server import VaultServer
 from .host_agent import run_on_host
-from .server import VaultServer, tenant
+from .server import tenant
 
 SECRET = {"user": "app", "pass": 'p"w\n'}
 

@@ -20,7 +20,7 @@ from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
 from ..lib.support.processes import alive, processes_naming
 from ..lib.support.stack_settings import stack_settings
-from .server import VaultServer
+from ..lib.vault_server import VaultServer
 
 SCRIPT = PROJECT_DIR / "scripts" / "vault"
 

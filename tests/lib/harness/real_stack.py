@@ -126,6 +126,9 @@ class RealStack:
             if time.monotonic() > deadline:
                 raise AssertionError(f"cluster not {status} with {nodes} nodes after {timeout:.0f}s: {answer.body}")
 
+    def node_names_and_addresses(self) -> list[tuple[str, str]]:
+        return [(pod.name, pod.ip) for pod in self.pods]
+
     def server_log(self, node: int = 0) -> str:
         """The node's plain-text server log (ES_LOG_STYLE=file: <cluster name>.log in the logs volume)."""
         return (self.pods[node].volumes["logs"].path / f"{self.config['cluster.name']}.log").read_text()
