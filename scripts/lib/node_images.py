@@ -37,6 +37,10 @@ MERGED_USR = {"bin": "usr/bin", "sbin": "usr/sbin", "lib": "usr/lib", "lib64": "
 BASE_USERS = {"root": 0, "nobody": 65534}
 JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 ELASTICSEARCH_HOME = "/usr/share/elasticsearch"
+NOFILE_SHIM = "/usr/local/lib/nofile_limit.so"
+"""This machine caps open files at 20,000, root included; a node publishing a pod IP enforces the bootstrap check
+asking 65,535: the shim makes getrlimit report that (nofile_limit.c says why; the kernel still enforces 20,000)."""
+NOFILE_SHIM_SOURCE = Path(__file__).with_name("nofile_limit.c")
 STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 PAUSE_IMAGE = "localhost/pod-patterns/pause:catatonit"
 """The sandbox image: Debian's static catatonit in pause mode (-P), each pod's PID 1, reaping its orphans."""
@@ -91,7 +95,11 @@ def specs(names: dict[str, str]) -> list[Spec]:
                 "Entrypoint": [f"{ELASTICSEARCH_HOME}/bin/docker-entrypoint.sh"],
                 "User": "1000:0",
                 "WorkingDir": ELASTICSEARCH_HOME,
-                "Env": [f"PATH={ELASTICSEARCH_HOME}/bin:{STANDARD_PATH}", f"ES_JAVA_HOME={JAVA_HOME}"],
+                "Env": [
+                    f"PATH={ELASTICSEARCH_HOME}/bin:{STANDARD_PATH}",
+                    f"ES_JAVA_HOME={JAVA_HOME}",
+                    f"LD_PRELOAD={NOFILE_SHIM}",
+                ],
             },
             users={"elasticsearch": 1000},
         ),
@@ -205,6 +213,9 @@ def build(spec: Spec, out: Path, work: Path, home: Path, vault: Path) -> dict[st
             (target / directory).mkdir(exist_ok=True)
             os.chown(target / directory, 1000, 0)
         (layer / "usr" / "bin" / "sh").symlink_to("dash") if not (layer / "usr" / "bin" / "sh").exists() else None
+        shim = layer / NOFILE_SHIM.lstrip("/")
+        shim.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-o", str(shim), str(NOFILE_SHIM_SOURCE), "-ldl"], check=True)
     if spec.file == "vault":
         shutil.copy2(vault, layer / "usr" / "bin" / "vault")
     write_image(out / f"{spec.file}.tar", spec.name, spec.config, [layer])

@@ -9,7 +9,7 @@ NODE_IMAGES_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 node_images_dir() {
   local key
   key=$(
-    cat "$NODE_IMAGES_SCRIPTS/node_images.py" "$NODE_IMAGES_SCRIPTS/oci_image.py"
+    cat "$NODE_IMAGES_SCRIPTS/node_images.py" "$NODE_IMAGES_SCRIPTS/oci_image.py" "$NODE_IMAGES_SCRIPTS/nofile_limit.c"
     dpkg-query -W -f '${Package} ${Version}\n' | LC_ALL=C sort
     elasticsearch_home
     vault_bin_dir

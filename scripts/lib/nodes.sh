@@ -13,10 +13,11 @@ NODES_GATEWAY=10.89.0.1
 # Node N (0-based) answers at 10.89.0.(11+N) and gives its pods 10.89.(N+1).2-254, all on the one /16 bridge.
 REAL_NODE_TAINT=pod-patterns.dev/real-node=true:NoSchedule
 PAUSE_IMAGE=localhost/pod-patterns/pause:catatonit  # node_images.py builds it
-# What the kubelet sets machine-wide (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables): saved by up,
-# restored by down.
-KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
-  kernel.keys.root_maxbytes)
+# What the kubelet sets machine-wide (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables), and what the
+# pods may (prod's privileged sysctl-init raises vm.max_map_count of its node: the machine): saved by up, restored by
+# down.
+NODE_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
+  kernel.keys.root_maxbytes vm.max_map_count)
 # Paths outside the cluster's directory the kubelet and containerd create when missing (device plugins and pod
 # resources sockets, CNI results, shim sockets, network namespaces): removed by down when up found them missing.
 NODES_MACHINE_PATHS=(/var/lib/kubelet /var/lib/cni /run/containerd /var/run/netns /run/netns /opt/containerd
@@ -48,7 +49,7 @@ nodes_dir() { echo "$CLUSTER_DIR/nodes"; }
 # Records what up is about to change on the machine, for down.
 _nodes_save_machine() {
   local dir=$1 name path
-  for name in "${KUBELET_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done >"$dir/sysctls.before"
+  for name in "${NODE_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done >"$dir/sysctls.before"
   for path in "${NODES_MACHINE_PATHS[@]}"; do [ -e "$path" ] || echo "$path"; done >"$dir/paths.created"
   if command -v nft >/dev/null; then nft list tables; fi >"$dir/nft-tables.before"
 }
@@ -326,14 +327,14 @@ nodes_down() {
   fi
 }
 
-# What the real nodes may change on the machine, one line each: links, routes, mounts, cgroups, the kubelet's sysctls,
+# What the real nodes may change on the machine, one line each: links, routes, mounts, cgroups, the nodes' sysctls,
 # the nft ruleset (kube-proxy's tables) and the paths of NODES_MACHINE_PATHS (process IDs and counters left out).
 nodes_machine_state() {
   ip -o link 2>/dev/null | sed -E 's/^[0-9]+: //; s/ +link\/.*//'
   ip -o route 2>/dev/null
   findmnt -rn -o TARGET
   find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d
-  for name in "${KUBELET_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done
+  for name in "${NODE_SYSCTLS[@]}"; do echo "$name=$(sysctl -n "$name")"; done
   if command -v nft >/dev/null; then nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; fi
   for path in "${NODES_MACHINE_PATHS[@]}"; do [ -e "$path" ] && echo "exists: $path"; done
   true

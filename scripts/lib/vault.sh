@@ -25,3 +25,20 @@ ensure_vault_binary() {
   gobuild_ensure vault "$VAULT_MODULE" "$bin" \
     "Is the Go module proxy reachable? After changing a version in $VAULT_MODULE/pin, run it again" _vault_build
 }
+
+# For scripts/test, first thing: when the selected tests need Vault (tests/vault, and tests/nodes for its image) and
+# the cache lacks it, builds it in the background, in a process group of its own, so that it overlaps the Pulumi
+# builds: a Go build leaves a part of two cores idle (its links, its downloads). Whoever needs the program next waits
+# on the build's lock (gobuild_ensure), and a failed build is run again there, reporting. Stopped on exit.
+vault_build_in_background() {
+  tests_wanted "tests/vault tests/nodes" "$@" || return 0
+  command -v go >/dev/null && [ ! -f "$(vault_bin_dir)/.complete" ] || return 0
+  mkdir -p "$(gobuild_cache)"
+  local pid previous
+  set -m  # its own process group: the go command and its compilers stop with it
+  ensure_vault_binary >"$(vault_bin_dir).background.log" 2>&1 &
+  pid=$!
+  set +m
+  previous=$(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT$/\1/")
+  trap "kill -TERM -- -$pid 2>/dev/null || true${previous:+; $previous}" EXIT
+}

@@ -8,9 +8,14 @@ from typing import Any, Protocol
 
 
 class Answer(Protocol):
-    status: int
-    body: Any
-    headers: str
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> Any: ...
+
+    @property
+    def headers(self) -> str: ...
 
 
 class RunningStack(Protocol):

@@ -31,6 +31,7 @@ from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.server_setup import role_parameters, vault_policy
 from podpatterns.vault.settings import VaultSettings
 
+from ..lib.harness.elasticsearch_image import DISK_WATERMARK_SETTINGS
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
 from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
 from ..lib.vault_server import VaultServer
@@ -219,6 +220,11 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
         deployed = NodeStack(
             project, stack, kube, namespace, clients, manifests, password, time.monotonic() - started, files
         )
+        # This machine's disk, which the nodes' volumes are on, is shared with other work and often fuller than the
+        # default watermarks allow (85% for replicas, 90% for any shard): free space in bytes instead, as the
+        # harness sets them and as an operator sets them for a cluster on large disks.
+        watermarks = deployed.api("/_cluster/settings", method="PUT", body={"persistent": DISK_WATERMARK_SETTINGS})
+        assert watermarks.status == 200, watermarks
         yield deployed
     finally:
         project.run("destroy", "--stack", stack, "--yes", check=False)

@@ -14,8 +14,9 @@ rendered):
 - `DISK_WATERMARKS`: the disk-based allocation thresholds, in bytes free rather than the default percentages used,
   given as `-E` options after the entrypoint: the disk is this machine's, shared with other work (seen: 89% used by
   others, above the 85% low watermark, which left every replica of prod unassigned and the cluster yellow).
-- The open-files limit Elasticsearch sees (tests/lib/harness/nofile_limit.c, LD_PRELOAD): this machine caps it at
-  20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check asking 65,535.
+- The open-files limit Elasticsearch sees (scripts/lib/nofile_limit.c, LD_PRELOAD, as in the real nodes' image): this
+  machine caps it at 20,000 and no process may raise it; a node that publishes a pod IP enforces the bootstrap check
+  asking 65,535.
   Every other bootstrap check sees the real values (vm.max_map_count: the node's sysctl stand-in, which prod's sysctl
   init container raises).
 
@@ -38,7 +39,7 @@ HOME = "/usr/share/elasticsearch"
 TEST_HEAP = "512m"
 """The heap of every node the harness runs: enough for a 100 MiB bulk request, small enough for three nodes."""
 HARNESS_OPTIONS = "-Djdk.net.hosts.file=/etc/hosts\n"
-_SHIM_SOURCE = Path(__file__).with_name("nofile_limit.c")
+_SHIM_SOURCE = Path(__file__).resolve().parents[3] / "scripts" / "lib" / "nofile_limit.c"
 
 
 def home_version(home: Path) -> str:

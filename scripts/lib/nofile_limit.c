@@ -1,4 +1,4 @@
-/* Loaded into the real Elasticsearch by the harness (LD_PRELOAD): the open-files limit it reports is at least
+/* Loaded into the real Elasticsearch (LD_PRELOAD) by the namespace harness and by the real nodes' image: the open-files limit it reports is at least
  * REPORTED_NOFILE, the 65,535 Elasticsearch's bootstrap check asks of a production node. This machine caps the limit
  * at 20,000 and no process here may raise it (root lacks CAP_SYS_RESOURCE): a property of the machine, not of the
  * configuration under test. Only what getrlimit reports changes: the kernel still enforces the real limit, which the

@@ -1,7 +1,7 @@
-"""A client session with the official Python `elasticsearch` client, run in the cluster's network namespace by
-test_ambassador_client.py (the pods are reachable only from there):
+"""A client session with the official Python `elasticsearch` client, run by test_prod_stack.py from the machine (on
+the real nodes' bridge, where it reaches the pods):
 
-    python tests/real_elasticsearch/client_session.py CONFIG_JSON
+    python tests/nodes/client_session.py CONFIG_JSON
 
 CONFIG_JSON: {"url", "server_name", "ca", "cert", "key", "password", "bulk_bytes"}. It indexes a document, searches
 it, streams a bulk request of `bulk_bytes` from a generator, scrolls through what it indexed, and prints what it

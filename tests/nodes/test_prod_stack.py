@@ -1,0 +1,202 @@
+"""The prod stack deployed by the real engine onto the three real nodes (tests/nodes/stacks.py says how it is hosted):
+one Elasticsearch pod per node (required anti-affinity), the nodes' vm.max_map_count raised by the privileged
+sysctl-init, the secrets and the S3 keys from the real Vault, one cluster over transport TLS with the stack's node
+certificate, mutual TLS at the ambassador; then a rolling restart by the StatefulSet controller with real shard
+recovery, and `pulumi destroy`.
+
+These replace the namespace harness's prod tests (tests/real_elasticsearch): the same checks, real kubelets.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_are_logged
+from ..lib.kube import Kube
+from ..lib.pulumi_engine import Engine
+from ..lib.support.certs import self_signed
+from ..lib.vault_server import VaultServer
+from .client_session import session
+from .stacks import NodeStack, node_stack
+
+NODES = 3
+
+
+@pytest.fixture(scope="module")
+def prod(
+    engine: Engine, kube: Kube, vault: VaultServer, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NodeStack]:
+    with node_stack(engine, kube, vault, "prod", tmp_path_factory.mktemp("prod-on-real-nodes")) as deployed:
+        yield deployed
+
+
+def test_one_ready_pod_on_each_real_node_after_the_sysctl_and_vault_init_containers(
+    prod: NodeStack, real_nodes: list[str]
+) -> None:
+    pods = prod.pods()
+    assert sorted(pod["spec"]["nodeName"] for pod in pods) == real_nodes  # required anti-affinity, three nodes
+    for pod in pods:
+        statuses = {s["name"]: s for s in pod["status"]["initContainerStatuses"] + pod["status"]["containerStatuses"]}
+        for init in ("config-init", "sysctl-init", "vault-agent-init", "keystore-init"):
+            assert statuses[init]["state"]["terminated"]["exitCode"] == 0, (pod["metadata"]["name"], init)
+        assert all(s["ready"] for s in statuses.values() if "running" in s["state"]), pod["metadata"]["name"]
+    # The nodes are this machine: its kernel's value is what sysctl-init raised (scripts/cluster down restores it).
+    assert int(Path("/proc/sys/vm/max_map_count").read_text()) >= 262144
+    print(f"prod on three real nodes: pulumi up to every pod Ready in {prod.seconds_to_ready:.0f} s")
+
+
+def test_prod_boots_with_no_error_and_no_deprecation_for_its_settings(prod: NodeStack) -> None:
+    assert_clean_boot(prod)
+    assert_deprecations_are_logged(prod)
+
+
+def test_three_nodes_form_one_green_cluster(prod: NodeStack) -> None:
+    health = prod.wait_for_health("green", NODES)
+    assert health["number_of_nodes"] == NODES
+    names = prod.api("/_cat/nodes?h=name&format=json").body
+    assert sorted(node["name"] for node in names) == ["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"]
+
+
+def test_the_keystore_holds_the_s3_keys_from_vault(prod: NodeStack, kube: Kube) -> None:
+    listed = kube.run("logs", "--namespace", prod.namespace, prod.pods()[0]["metadata"]["name"], "-c", "keystore-init")
+    for setting in ("bootstrap.password", "s3.client.default.access_key", "s3.client.default.secret_key"):
+        assert setting in listed.stdout.split(), listed.stdout
+
+
+@pytest.mark.parametrize("node", range(NODES))
+def test_the_elastic_user_logs_in_on_every_node_and_anonymous_gets_401(prod: NodeStack, node: int) -> None:
+    assert prod.api("/_security/_authenticate", node=node).body["username"] == "elastic"
+    assert prod.api("/_cluster/health", user=None, node=node).status == 401
+
+
+def _handshake(prod: NodeStack, files: Path, certificate: str, key: str) -> subprocess.CompletedProcess[str]:
+    """A TLS 1.2 handshake with node 0's transport port, from the machine (on the nodes' bridge), presenting
+    `certificate`."""
+    (files / "client.crt").write_text(certificate)
+    (files / "client.key").write_text(key)
+    address = prod.pods()[0]["status"]["podIP"]
+    argv = ["openssl", "s_client", "-tls1_2", "-connect", f"{address}:9300", "-cert", str(files / "client.crt")]
+    return subprocess.run(
+        [*argv, "-key", str(files / "client.key")], input="", capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+def test_transport_tls_uses_the_stacks_sec1_key_and_refuses_a_node_certificate_from_another_ca(
+    prod: NodeStack, tmp_path: Path
+) -> None:
+    key = prod.secret_file(prod.namespace, "elasticsearch-transport-tls", "tls.key").read_text()
+    assert key.startswith("-----BEGIN EC PRIVATE KEY-----")  # SEC 1, as pulumi-tls writes it
+    certificate = prod.secret_file(prod.namespace, "elasticsearch-transport-tls", "tls.crt").read_text()
+    ours = _handshake(prod, tmp_path, certificate, key)
+    assert ours.returncode == 0, ours.stdout + ours.stderr  # the control: the stack's own node certificate
+    other_certificate, other_key = self_signed("another CA")
+    theirs = _handshake(prod, tmp_path, other_certificate, other_key)
+    assert theirs.returncode != 0, theirs.stdout
+    assert "alert" in theirs.stderr.lower(), theirs.stderr
+
+
+def test_prestop_sets_the_delayed_timeout_on_every_index(prod: NodeStack) -> None:
+    created = prod.api("/orders", method="PUT", body={"settings": {"number_of_replicas": 1}})
+    assert created.status == 200, created.body
+    pod = prod.pods()[2]
+    (container,) = [c for c in pod["spec"]["containers"] if c["name"] == "elasticsearch"]
+    done = prod.exec(pod["metadata"]["name"], "elasticsearch", *container["lifecycle"]["preStop"]["exec"]["command"])
+    assert done.returncode == 0, done.stderr
+    settings = prod.api("/orders/_settings/index.unassigned.node_left.delayed_timeout").body
+    assert settings["orders"]["settings"]["index"]["unassigned"]["node_left"]["delayed_timeout"] == "5m"
+
+
+BULK_BYTES = 90 * 2**20
+"""A bulk body as large as Elasticsearch's default http.max_content_length (100 MB) admits with its framing."""
+
+
+def _client_session(prod: NodeStack, *, client: str | None) -> dict[str, Any]:
+    """The official Python client (client_session.py) against node 0 through the TLS ambassador, verified for the
+    Service's name against the stack's CA, with the client certificate of `client` or none."""
+    config: dict[str, Any] = {
+        "url": f"https://{prod.pods()[0]['status']['podIP']}:9200",
+        "server_name": f"elasticsearch.{prod.namespace}.svc",
+        "ca": str(prod.secret_file(prod.namespace, "elasticsearch-tls", "ca.crt")),
+        "password": prod.password,
+        "bulk_bytes": BULK_BYTES,
+    }
+    if client:
+        (namespace,) = [namespace for namespace, name in prod.clients if name == client]
+        config["cert"] = str(prod.secret_file(namespace, f"elasticsearch-client-{client}", "tls.crt"))
+        config["key"] = str(prod.secret_file(namespace, f"elasticsearch-client-{client}", "tls.key"))
+    try:
+        return session(config)
+    except Exception as error:
+        return {"error": type(error).__name__, "message": str(error)[:500]}
+
+
+def test_the_python_client_indexes_searches_bulks_and_scrolls_through_the_ambassador(prod: NodeStack) -> None:
+    seen = _client_session(prod, client="ingest")
+    assert "error" not in seen, seen
+    assert seen["version"] == "8.19.21"
+    assert seen["search_hits"] == 1
+    assert seen["bulk_indexed"] == seen["bulk_count"] == seen["scrolled"]
+    assert seen["bulk_count"] * 1000 >= BULK_BYTES * 0.9  # about 1 KB a document: the whole body arrived
+
+
+def test_the_ambassador_refuses_a_client_without_a_certificate(prod: NodeStack) -> None:
+    """mTLS required: nginx answers 403 itself, the request never reaches Elasticsearch (no X-Elastic-Product)."""
+    seen = _client_session(prod, client=None)
+    assert seen.get("error") == "AuthorizationException", seen
+    assert "403 Forbidden" in seen["message"], seen
+    assert "nginx" in seen["message"], seen
+
+
+DOCUMENTS = 600
+
+
+def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the_cluster_is_not_green(
+    prod: NodeStack, kube: Kube
+) -> None:
+    """`kubectl rollout restart`: the StatefulSet controller replaces the pods highest ordinal first, each only once
+    the one before is Ready again, which its probe says only after the cluster is green. Documents written before,
+    with a replica, are all read after; the cluster, watched throughout, never lost two nodes at once."""
+    settings = {"settings": {"number_of_shards": 3, "number_of_replicas": 1}}
+    assert prod.api("/before-restart", method="PUT", body=settings).status == 200
+    bulk = [line for n in range(DOCUMENTS) for line in ({"index": {"_id": str(n)}}, {"n": n})]
+    written = prod.api("/before-restart/_bulk?refresh=true", method="POST", body=bulk)
+    assert written.status == 200, written.body
+    assert written.body["errors"] is False
+    prod.wait_for_health("green", NODES)  # what earlier tests left (a 90 MB index's replica) has recovered
+    before = {pod["metadata"]["name"]: pod["metadata"]["uid"] for pod in prod.pods()}
+    seen_nodes: list[int] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            pods = kube.json("get", "pods", "--namespace", prod.namespace, "--selector",
+                             "app.kubernetes.io/name=elasticsearch")["items"]  # fmt: skip
+            seen_nodes.append(sum(1 for pod in pods if not pod["metadata"].get("deletionTimestamp")
+                                  and any(c["type"] == "Ready" and c["status"] == "True"
+                                          for c in pod["status"].get("conditions", []))))  # fmt: skip
+            stop.wait(0.5)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    started = time.monotonic()
+    watcher.start()
+    try:
+        kube.run("rollout", "restart", "statefulset/elasticsearch", "--namespace", prod.namespace)
+        kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", prod.namespace, "--timeout=900s")
+    finally:
+        stop.set()
+        watcher.join()
+    seconds = time.monotonic() - started
+    after = {pod["metadata"]["name"]: pod["metadata"]["uid"] for pod in prod.pods()}
+    assert after.keys() == before.keys()
+    assert all(after[name] != uid for name, uid in before.items())  # every pod replaced
+    assert min(seen_nodes) == NODES - 1, seen_nodes  # one pod at a time out of service, never two
+    for node in range(NODES):
+        assert prod.api("/before-restart/_count", node=node).body["count"] == DOCUMENTS
+    print(f"prod on three real nodes: rolling restart with real shard recovery in {seconds:.0f} s")
