@@ -185,7 +185,7 @@ vault_up() {
   vault_wait "the server to be unsealed" vault_cli status
   vault_cli secrets enable -path=secret kv-v2 >/dev/null
   vault_kubernetes_auth
-  if [ -n "$gateway" ]; then vault_in_cluster "$port" || return; fi
+  if [ -n "$gateway" ] && [ "${PODPATTERNS_VAULT_SERVICE:-true}" = true ]; then vault_in_cluster "$port" || return; fi
   local roles
   roles=$(PYTHONPATH=. .venv/bin/python scripts/lib/vault_stack_roles.py) || vault_fail "reading the stacks' Vault settings failed" || return
   (vault() { vault_cli "$@"; } && eval "$roles") >/dev/null

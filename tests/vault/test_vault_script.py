@@ -27,7 +27,8 @@ SCRIPT = PROJECT_DIR / "scripts" / "vault"
 
 def vault(command: str, directory: Path) -> subprocess.CompletedProcess[str]:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("VAULT_") and k != "PODPATTERNS_VAULT_PORT"}
-    environment = {**inherited, "PODPATTERNS_VAULT_DIR": str(directory)}
+    # The cluster's Service vault.vault stays the suite's server's: the stacks on the real nodes log in there.
+    environment = {**inherited, "PODPATTERNS_VAULT_DIR": str(directory), "PODPATTERNS_VAULT_SERVICE": "false"}
     return subprocess.run([SCRIPT, command], env=environment, capture_output=True, text=True, timeout=300, check=False)
 
 
