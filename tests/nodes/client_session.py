@@ -31,11 +31,11 @@ def bulk_actions(index: str, total_bytes: int) -> Iterator[dict[str, Any]]:
 
 
 def session(config: dict[str, Any]) -> dict[str, Any]:
+    certificate = {"client_cert": config["cert"], "client_key": config["key"]} if "cert" in config else {}
     client = Elasticsearch(
         config["url"],
         ca_certs=config["ca"],
-        client_cert=config.get("cert"),
-        client_key=config.get("key"),
+        **certificate,
         ssl_assert_hostname=config["server_name"],
         basic_auth=("elastic", config["password"]) if config.get("password") else None,
         request_timeout=120,

@@ -17,12 +17,13 @@ import json
 import secrets
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from podpatterns.pod.model import Manifest
 from podpatterns.render import kubernetes_objects
@@ -231,6 +232,19 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
         delete_namespaces(kube, [namespace, *(name for name, _ in clients)])
         vault.cli("delete", f"auth/kubernetes/role/{role}", check=False)
         vault.cli("policy", "delete", role, check=False)
+
+
+def stack_fixture(stack: str) -> Callable[..., Iterator[NodeStack]]:
+    """A module-scoped fixture: `stack` deployed onto the real nodes (node_stack) for the module's tests."""
+
+    @pytest.fixture(scope="module")
+    def deployed(
+        engine: Engine, kube: Kube, vault: VaultServer, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[NodeStack]:
+        with node_stack(engine, kube, vault, stack, tmp_path_factory.mktemp(f"{stack}-on-real-nodes")) as running:
+            yield running
+
+    return deployed
 
 
 def _pods_story(kube: Kube, namespace: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +19,14 @@ import pytest
 
 from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_are_logged
 from ..lib.kube import Kube
-from ..lib.pulumi_engine import Engine
 from ..lib.support.certs import self_signed
-from ..lib.vault_server import VaultServer
 from .client_session import session
-from .stacks import NodeStack, node_stack
+from .stacks import NodeStack, stack_fixture
 
 NODES = 3
 
 
-@pytest.fixture(scope="module")
-def prod(
-    engine: Engine, kube: Kube, vault: VaultServer, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[NodeStack]:
-    with node_stack(engine, kube, vault, "prod", tmp_path_factory.mktemp("prod-on-real-nodes")) as deployed:
-        yield deployed
+prod = stack_fixture("prod")
 
 
 def test_one_ready_pod_on_each_real_node_after_the_sysctl_and_vault_init_containers(

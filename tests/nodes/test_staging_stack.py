@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.kube import Kube
-from ..lib.pulumi_engine import Engine
-from ..lib.vault_server import VaultServer
-from .stacks import NodeStack, curl, node_stack
+from .stacks import NodeStack, curl, stack_fixture
 
 CERT_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
 
 
-@pytest.fixture(scope="module")
-def staging(
-    engine: Engine, kube: Kube, vault: VaultServer, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[NodeStack]:
-    with node_stack(engine, kube, vault, "staging", tmp_path_factory.mktemp("staging-on-real-nodes")) as deployed:
-        yield deployed
+staging = stack_fixture("staging")
 
 
 def test_every_container_is_ready_from_its_real_probes_after_the_vault_agent_ran(staging: NodeStack) -> None:
