@@ -32,6 +32,7 @@ from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.server_setup import role_parameters, vault_policy
 from podpatterns.vault.settings import VaultSettings
 
+from ..conftest import PROJECT_DIR
 from ..lib.harness.elasticsearch_image import DISK_WATERMARK_SETTINGS
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
 from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
@@ -167,7 +168,7 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
     """`stack` deployed by `pulumi up` onto the real nodes as the module docstring says; destroyed, its namespaces
     deleted and its Vault role removed afterwards."""
     suffix = unique_suffix()
-    project = copy_project(engine, Path(__file__).resolve().parents[2], workdir / "project", STACK_ENTRIES)
+    project = copy_project(engine, PROJECT_DIR, workdir / "project", STACK_ENTRIES)
     project.stack_init(stack)
     namespace, role = f"{stack}-nodes{suffix}", f"search-{stack}{suffix}"
     settings: dict[str, Any] = {

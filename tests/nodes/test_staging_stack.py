@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.kube import Kube
@@ -112,7 +111,7 @@ def test_a_certificate_renewal_rolls_the_pod_which_then_serves_the_new_certifica
     for resource in state["deployment"]["resources"]:
         if resource["type"] == CERT_TYPE:
             resource["outputs"]["validityEndTime"] = "2000-01-01T00:00:00Z"
-    state_file = Path(staging.files) / "renewal-state.json"
+    state_file = staging.files / "renewal-state.json"
     state_file.write_text(json.dumps(state))
     staging.project.run("stack", "import", "--stack", staging.stack, "--file", str(state_file))
     staging.project.run("up", "--stack", staging.stack, "--refresh", "--yes", "--skip-preview")
