@@ -33,8 +33,8 @@ ensure_vault_binary() {
 vault_build_in_background() {
   tests_wanted "tests/vault tests/nodes" "$@" || return 0
   command -v go >/dev/null && [ ! -f "$(vault_bin_dir)/.complete" ] || return 0
-  mkdir -p "$(gobuild_cache)"
   local pid previous
+  mkdir -p "$(dirname "$(vault_bin_dir)")"
   set -m  # its own process group: the go command and its compilers stop with it
   ensure_vault_binary >"$(vault_bin_dir).background.log" 2>&1 &
   pid=$!
