@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import yaml
 from podpatterns.logtail.settings import NATIVE_SIDECAR_MINOR
@@ -146,8 +145,10 @@ def test_init_containers_complete_in_order_before_the_app_starts(stack_pod: Stac
     settings = stack_settings(stack_pod.stack)
     if settings.sysctl.mode == "init":
         max_map_count = stack_pod.cluster.sysctls["vm.max_map_count"].read_text().strip()
-        assert max_map_count == "1048576"  # raised on the node's stand-in, never on this machine
-        assert Path("/proc/sys/vm/max_map_count").read_text() == stack_pod.host_max_map_count
+        # Raised on the node's stand-in, which starts at a fresh node's 65530 (Cluster's NODE_SYSCTLS): the harness
+        # never writes this machine's. (The machine's own value is no check: prod's sysctl-init on the real nodes,
+        # whose node this machine is, raises it while the suite runs; scripts/cluster down restores it.)
+        assert max_map_count == "1048576"
     if settings.vault.enabled:
         secret = pod.exec("elasticsearch", ["cat", "/vault/secrets/bootstrap-password"])
         assert secret.stdout == "correct horse battery staple"

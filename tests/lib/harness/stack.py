@@ -29,8 +29,6 @@ class StackPod:
     namespace: str
     files: Path
     """Client files (CA, client certificates), written when first needed."""
-    host_max_map_count: str
-    """This machine's vm.max_map_count before the pod ran: a sysctl init container must not change it."""
 
     @property
     def host(self) -> str:
@@ -93,10 +91,9 @@ def marker() -> str:
 @contextmanager
 def run_stack(stack: str, recording: Recording, workdir: Path, vault_agent: Path) -> Iterator[StackPod]:
     """The stack's Elasticsearch pod, started and ready (Vault holding the prod stack's secrets)."""
-    host_max_map_count = Path("/proc/sys/vm/max_map_count").read_text()
     with Cluster(recording, workdir / "cluster", vault_agent=vault_agent, vault_kv=PROD_KV) as cluster:
         workload = cluster.workload("elasticsearch")
         with cluster.run(workload) as pod:
             files = workdir / "client"
             files.mkdir()
-            yield StackPod(stack, cluster, pod, workload["metadata"]["namespace"], files, host_max_map_count)
+            yield StackPod(stack, cluster, pod, workload["metadata"]["namespace"], files)
