@@ -19,7 +19,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,14 @@ import yaml
 from podpatterns.pod.model import Manifest
 from podpatterns.render import kubernetes_objects
 from podpatterns.render.offline import run_offline
-from podpatterns.settings import KeyStyle, parse
 from podpatterns.vault.server_setup import role_parameters, vault_policy
-from podpatterns.vault.settings import VaultSettings
 
 from ..conftest import PROJECT_DIR
 from ..lib.harness.elasticsearch_image import DISK_WATERMARK_SETTINGS
+from ..lib.harness.real_stack import Answer
 from ..lib.kube import Kube, delete_namespaces, unique_suffix
 from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
+from ..lib.support.stack_settings import stack_settings
 from ..lib.vault_server import VaultServer
 from .conftest import REAL_NODE_TOLERATION
 
@@ -46,14 +46,6 @@ S3_KEYS = {"access_key": "AKIAEXAMPLE", "secret_key": "wJal/rXU+tnF=EXAMPLE"}
 def curl(*args: str) -> subprocess.CompletedProcess[str]:
     """curl from the machine, which is on the nodes' bridge: it reaches pod and Service addresses as a node does."""
     return subprocess.run(["curl", "--silent", "--max-time", "30", *args], capture_output=True, text=True, check=False)
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: Any
-    """Parsed JSON, or the text when it is not JSON."""
-    headers: str
 
 
 @dataclass
@@ -158,11 +150,6 @@ class NodeStack:
         return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
 
 
-def _vault_section(stack_file: Path) -> dict[str, Any]:
-    section: dict[str, Any] = yaml.safe_load(stack_file.read_text())["config"]["pod-patterns:vault"]
-    return section
-
-
 @contextmanager
 def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workdir: Path) -> Iterator[NodeStack]:
     """`stack` deployed by `pulumi up` onto the real nodes as the module docstring says; destroyed, its namespaces
@@ -200,9 +187,7 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
         {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "elasticsearch-exporter-credentials",
          "namespace": namespace}, "stringData": {"username": "elastic", "password": password}},
     ]  # fmt: skip
-    vault_settings = parse(
-        VaultSettings, {**_vault_section(stack_file), "role": role}, origin=stack, style=KeyStyle(camel_case=True)
-    )
+    vault_settings = replace(stack_settings(stack).vault, role=role)
     try:
         kube.apply(made)
         kv: dict[str, dict[str, str]] = {}
