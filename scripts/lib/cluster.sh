@@ -211,6 +211,7 @@ cluster_up() {
   fi
   already_up cluster "$CLUSTER_DIR" cluster_answers cluster_env && return
   cluster_down
+  if [ "$real_nodes" = true ]; then nodes_reclaim_dead; fi
   ensure_kube_binaries && ensure_provisioner || return
   KUBE_BIN=$(kube_bin_dir)
   command -v openssl >/dev/null || cluster_fail "openssl is not installed: apt-get install openssl" || return
@@ -319,6 +320,7 @@ cluster_for_tests() {
   if tests_wanted tests/nodes "$@" && [ "$(id -u)" = 0 ]; then real_nodes=(--real-nodes); fi
   if ! cluster_answers; then
     if [ ${#real_nodes[@]} -gt 0 ]; then
+      nodes_reclaim_dead  # a killed run's leftovers are not this run's changes
       nodes_machine_state >"${TMPDIR:-/tmp}/pod-patterns-machine-before.$$"
       trap 'cluster_down; nodes_machine_unchanged "${TMPDIR:-/tmp}/pod-patterns-machine-before.$$"' EXIT
     else

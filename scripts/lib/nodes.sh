@@ -257,16 +257,21 @@ nodes_up() {
   cluster_wait "the real nodes to be Ready" cluster_kubectl wait --for=condition=Ready --timeout=1s "${nodes[@]}"
 }
 
-# Every process in the node's cgroups (the containers), then the shims, then containerd and the kubelet.
-_node_stop() {
-  local name=$1 pid controller
-  if pid=$(cluster_pid "kubelet-$name"); then stop_pid "$pid"; fi
+# Every process in the node's cgroups (the containers), then the shims of its containerd (whichever cluster's).
+_node_containers_kill() {
+  local name=$1 controller
   for controller in /sys/fs/cgroup/*/pod-patterns-"$name"; do
     [ -d "$controller" ] || continue
     find "$controller" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9 2>/dev/null || true
   done
-  pgrep -f "containerd-shim-runc-v2 .*-address $(nodes_dir)/$name/containerd.sock" | xargs -r kill -9 2>/dev/null ||
-    true
+  pgrep -f "containerd-shim-runc-v2 .*-address .*/nodes/$name/containerd.sock" | xargs -r kill -9 2>/dev/null || true
+}
+
+# The kubelet, the node's containers, then its containerd.
+_node_stop() {
+  local name=$1 pid controller
+  if pid=$(cluster_pid "kubelet-$name"); then stop_pid "$pid"; fi
+  _node_containers_kill "$name"
   if pid=$(cluster_pid "containerd-$name"); then stop_pid "$pid"; fi
 }
 
@@ -278,10 +283,22 @@ _node_cgroups_remove() {
   done
 }
 
-# The kubelet's iptables chains (KUBE-FIREWALL, which drops martian packets to 127.0.0.0/8, and the canaries by which
-# kube-proxy notices a flush), then the nft tables iptables-nft made for them where the machine had none.
+# The kubelet's chains, then the nft tables iptables-nft made for them where the machine had none.
 _nodes_iptables_remove() {
-  local dir=$1 command table
+  local dir=$1 family table
+  _nodes_kubelet_chains_remove
+  command -v nft >/dev/null && [ -f "$dir/nft-tables.before" ] || return 0  # killed before up recorded them
+  nft list tables | while read -r _ family table; do
+    grep -qxF "table $family $table" "$dir/nft-tables.before" && continue
+    [ -z "$(nft list table "$family" "$table" | grep -E '^\s+(ip|ct|counter|jump|meta|tcp|udp)')" ] &&
+      nft delete table "$family" "$table"
+  done || true
+}
+
+# The kubelet's iptables chains: KUBE-FIREWALL, which drops martian packets to 127.0.0.0/8, and the canaries by which
+# kube-proxy notices a flush.
+_nodes_kubelet_chains_remove() {
+  local command table
   for command in iptables ip6tables; do
     command -v "$command" >/dev/null || continue
     while "$command" -D INPUT -j KUBE-FIREWALL 2>/dev/null; do :; done
@@ -291,12 +308,6 @@ _nodes_iptables_remove() {
     for table in mangle nat filter; do "$command" -t "$table" -X KUBE-KUBELET-CANARY 2>/dev/null || true; done
     "$command" -t mangle -X KUBE-IPTABLES-HINT 2>/dev/null || true
   done
-  command -v nft >/dev/null || return 0
-  nft list tables | while read -r _ family table; do
-    grep -qxF "table $family $table" "$dir/nft-tables.before" && continue
-    [ -z "$(nft list table "$family" "$table" | grep -E '^\s+(ip|ct|counter|jump|meta|tcp|udp)')" ] &&
-      nft delete table "$family" "$table"
-  done || true
 }
 
 nodes_down() {
@@ -325,6 +336,54 @@ nodes_down() {
       rm -rf "$path"
     done <"$dir/paths.created"
   fi
+}
+
+# The cluster directories with real nodes where none of the cluster's processes runs: left by a run killed before its
+# down (SIGKILL, the end of a machine's time), with everything its nodes changed on the machine still there.
+_nodes_dead_clusters() {
+  local cluster file
+  for cluster in /tmp/pod-patterns-cluster-* "$CLUSTER_DIR"; do
+    [ -d "$cluster/nodes" ] || continue
+    for file in "$cluster"/pids/*; do
+      [ -f "$file" ] && owned_pid "$file" "$cluster" >/dev/null && continue 2
+    done
+    echo "$cluster"
+  done | sort -u
+}
+
+# While no kubelet or containerd of real nodes runs on the machine: takes down what dead clusters left, each as its own
+# down would (containers, mounts, cgroups, the bridge, sysctls, kube-proxy's tables), then what is left without a
+# directory (/tmp emptied since): the nodes' cgroups and containers, the bridge, the kubelet's chains, kube-proxy's
+# tables. With a live cluster nothing is touched: up then refuses, naming it. Before up and before scripts/test's
+# record of the machine.
+nodes_reclaim_dead() {
+  local cluster name table
+  pgrep -f -- '/nodes/real-node-[a-z]/(kubelet\.yaml|containerd\.toml)' >/dev/null && return 0
+  for cluster in $(_nodes_dead_clusters); do
+    echo "nodes: $cluster is left by a cluster that no longer runs: taking it down" >&2
+    (
+      CLUSTER_DIR=$cluster
+      cluster_down
+    )
+  done
+  for name in "${NODE_NAMES[@]}"; do
+    [ -d "/sys/fs/cgroup/memory/pod-patterns-$name" ] || continue
+    echo "nodes: the cgroups of $name are left by a cluster that no longer runs: removing them" >&2
+    _node_containers_kill "$name"
+    _node_cgroups_remove "$name"
+  done
+  if ip link show "$NODES_BRIDGE" >/dev/null 2>&1; then
+    echo "nodes: the bridge $NODES_BRIDGE is left by a cluster that no longer runs: removing it" >&2
+    ip link delete "$NODES_BRIDGE"
+  fi
+  _nodes_kubelet_chains_remove
+  pgrep -x kube-proxy >/dev/null && return 0
+  for table in "${KUBE_PROXY_TABLES[@]}"; do
+    if nft list table $table >/dev/null 2>&1; then
+      echo "nodes: kube-proxy's table '$table' is left by a cluster that no longer runs: removing it" >&2
+      nft delete table $table
+    fi
+  done
 }
 
 # What the real nodes may change on the machine, one line each: links, routes, mounts, cgroups, the nodes' sysctls,
