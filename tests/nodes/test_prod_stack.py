@@ -9,9 +9,12 @@ These replace the namespace harness's prod tests (tests/real_elasticsearch): the
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from ..lib.kube import Kube
 from ..lib.support.certs import self_signed
 from .client_session import session
 from .stacks import NodeStack, stack_fixture
+from .writes import INDEX, INDEX_SETTINGS, History, MasterWatch, Writer
 
 NODES = 3
 
@@ -154,7 +158,8 @@ def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the
 ) -> None:
     """`kubectl rollout restart`: the StatefulSet controller replaces the pods highest ordinal first, each only once
     the one before is Ready again, which its probe says only after the cluster is green. Documents written before,
-    with a replica, are all read after; the cluster, watched throughout, never lost two nodes at once."""
+    with a replica, are all read after, as is every write acknowledged to a writer running throughout; the cluster,
+    watched throughout, never lost two nodes at once."""
     settings = {"settings": {"number_of_shards": 3, "number_of_replicas": 1}}
     assert prod.api("/before-restart", method="PUT", body=settings).status == 200
     bulk = [line for n in range(DOCUMENTS) for line in ({"index": {"_id": str(n)}}, {"n": n})]
@@ -175,15 +180,18 @@ def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the
                                           for c in pod["status"].get("conditions", []))))  # fmt: skip
             stop.wait(0.5)
 
-    watcher = threading.Thread(target=watch, daemon=True)
+    def restart() -> None:
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            kube.run("rollout", "restart", "statefulset/elasticsearch", "--namespace", prod.namespace)
+            kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", prod.namespace, "--timeout=900s")
+        finally:
+            stop.set()
+            watcher.join()
+
     started = time.monotonic()
-    watcher.start()
-    try:
-        kube.run("rollout", "restart", "statefulset/elasticsearch", "--namespace", prod.namespace)
-        kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", prod.namespace, "--timeout=900s")
-    finally:
-        stop.set()
-        watcher.join()
+    _write_through(prod, kube, "rolling-restart", restart)  # a writer throughout: no acknowledged write lost
     seconds = time.monotonic() - started
     after = {pod["metadata"]["name"]: pod["metadata"]["uid"] for pod in prod.pods()}
     assert after.keys() == before.keys()
@@ -192,3 +200,100 @@ def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the
     for node in range(NODES):
         assert prod.api("/before-restart/_count", node=node).body["count"] == DOCUMENTS
     print(f"prod on three real nodes: rolling restart with real shard recovery in {seconds:.0f} s")
+
+
+FAULT_SECONDS = 30
+"""How long a node stays cut off: longer than Elasticsearch's fault detection (three failed checks 1 s apart, each
+allowed 10 s: the master drops a silent node within about 30 s) so that the cluster acts on it."""
+WRITES_AFTER = 20
+"""Writes acknowledged after the cluster is green again, before the writer stops: writes resumed."""
+
+
+def _master_pod(prod: NodeStack) -> dict[str, Any]:
+    (master,) = prod.api("/_cat/master?format=json").body
+    (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == master["node"]]
+    return pod
+
+
+def _container_pids(pod: dict[str, Any], container: str) -> list[int]:
+    """The processes of one of the pod's containers, from its cgroup on the node (the machine)."""
+    (status,) = [s for s in pod["status"]["containerStatuses"] if s["name"] == container]
+    container_id = status["containerID"].removeprefix("containerd://")
+    node, uid = pod["spec"]["nodeName"], pod["metadata"]["uid"]
+    (procs,) = Path("/sys/fs/cgroup/pids").glob(f"pod-patterns-{node}/**/pod{uid}/{container_id}/cgroup.procs")
+    return [int(pid) for pid in procs.read_text().split()]
+
+
+def _service_address(prod: NodeStack, kube: Kube) -> str:
+    return str(kube.json("get", "service", "elasticsearch", "--namespace", prod.namespace)["spec"]["clusterIP"])
+
+
+def _wait(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"no {what} after {timeout:.0f} s"
+        time.sleep(0.5)
+
+
+def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[], None]) -> History:
+    """The writer and the master watch running while `inject` does the fault and heals it; the history once the
+    cluster is green with three nodes again and WRITES_AFTER more writes are acknowledged. Asserts that no
+    acknowledged write is lost and that no term had two masters."""
+    if prod.api(f"/{INDEX}").status != 200:
+        assert prod.api(f"/{INDEX}", method="PUT", body=INDEX_SETTINGS).status == 200
+    with MasterWatch(prod) as watch, Writer(prod, _service_address(prod, kube), phase) as writer:
+        _wait(lambda: len(writer.history.acknowledged) >= WRITES_AFTER, "writes acknowledged before the fault")
+        inject()
+        prod.wait_for_health("green", NODES, timeout=600)
+        healed = len(writer.history.acknowledged)
+        _wait(lambda: len(writer.history.acknowledged) >= healed + WRITES_AFTER, "writes acknowledged after it")
+    history = writer.history
+    ids = [doc for doc in history.acknowledged] + [doc for doc, _ in history.refused + history.indeterminate]
+    found = {d["_id"] for d in prod.api(f"/{INDEX}/_mget", method="POST", body={"ids": ids}).body["docs"] if d["found"]}
+    lost = [doc for doc in history.acknowledged if doc not in found]
+    assert lost == [], f"{phase}: acknowledged, then lost: {lost}"
+    assert not found & {doc for doc, reason in history.refused if not _maybe_applied(reason)}, history.refused
+    two_masters = {term: masters for term, masters in watch.masters_by_term.items() if len(masters) > 1}
+    assert two_masters == {}, two_masters
+    assert len(watch.masters_by_term) >= 1, "the watch saw no master"
+    print(
+        f"{phase}: {len(history.acknowledged)} acknowledged, {len(history.refused)} refused, "
+        f"{len(history.indeterminate)} indeterminate ({len(found & set(ids)) - len(history.acknowledged)} of those "
+        f"applied), 0 lost; masters by term {dict(sorted(watch.masters_by_term.items()))}"
+    )
+    return history
+
+
+def _maybe_applied(reason: str) -> bool:
+    """A refusal after which the write may still have been applied: nginx's 502 and 504 (the upstream failed or timed
+    out mid-request). Elasticsearch's own refusals (429, 503 unavailable shards, 4xx) apply nothing."""
+    return reason.startswith(("502", "504"))
+
+
+def test_no_acknowledged_write_is_lost_when_the_master_is_killed(prod: NodeStack, kube: Kube) -> None:
+    """SIGKILL to every process of the master's Elasticsearch container: the kubelet starts it again, another node
+    is elected meanwhile."""
+
+    def kill() -> None:
+        pod = _master_pod(prod)
+        for pid in _container_pids(pod, "elasticsearch"):
+            os.kill(pid, signal.SIGKILL)
+
+    _write_through(prod, kube, "killed-master", kill)
+
+
+def test_no_acknowledged_write_is_lost_when_the_master_is_cut_off_and_healed(prod: NodeStack, kube: Kube) -> None:
+    """The master's pod loses its network (its interface down in its network namespace) for FAULT_SECONDS, then
+    gets it back: the others elect a master of their own; the old one steps down and rejoins."""
+
+    def partition() -> None:
+        pod = _master_pod(prod)
+        (pid, *_) = _container_pids(pod, "elasticsearch")
+        link = ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", "link", "set", "eth0"]
+        subprocess.run([*link, "down"], check=True)
+        try:
+            threading.Event().wait(FAULT_SECONDS)  # the fault's duration, not a wait for a condition
+        finally:
+            subprocess.run([*link, "up"], check=True)
+
+    _write_through(prod, kube, "partitioned-master", partition)
