@@ -220,7 +220,7 @@ def _container_pids(pod: dict[str, Any], container: str) -> list[int]:
     (status,) = [s for s in pod["status"]["containerStatuses"] if s["name"] == container]
     container_id = status["containerID"].removeprefix("containerd://")
     node, uid = pod["spec"]["nodeName"], pod["metadata"]["uid"]
-    (procs,) = Path("/sys/fs/cgroup/pids").glob(f"pod-patterns-{node}/**/pod{uid}/{container_id}/cgroup.procs")
+    (procs,) = Path("/sys/fs/cgroup/memory").glob(f"pod-patterns-{node}/**/pod{uid}/{container_id}/cgroup.procs")
     return [int(pid) for pid in procs.read_text().split()]
 
 
