@@ -107,10 +107,11 @@ class NodeStack:
             parsed = text
         return Answer(int(code), parsed, headers)
 
-    def wait_for_health(self, status: str, nodes: int, timeout: float = 300) -> dict[str, Any]:
+    def wait_for_health(self, status: str, nodes: int, timeout: float = 300, node: int = 0) -> dict[str, Any]:
+        """The cluster's health once `status` with `nodes` nodes, asked of node `node`."""
         deadline = time.monotonic() + timeout
         while True:
-            answer = self.api(f"/_cluster/health?wait_for_status={status}&wait_for_nodes={nodes}&timeout=5s")
+            answer = self.api(f"/_cluster/health?wait_for_status={status}&wait_for_nodes={nodes}&timeout=5s", node=node)
             if answer.status == 200 and not answer.body.get("timed_out"):
                 return dict(answer.body)
             assert time.monotonic() < deadline, f"not {status} with {nodes} nodes after {timeout:.0f} s: {answer.body}"

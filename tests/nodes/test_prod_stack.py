@@ -14,6 +14,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -209,10 +210,11 @@ WRITES_AFTER = 20
 """Writes acknowledged after the cluster is green again, before the writer stops: writes resumed."""
 
 
-def _master_pod(prod: NodeStack) -> dict[str, Any]:
+def _master_pod(prod: NodeStack) -> tuple[str, dict[str, Any]]:
+    """The elected master's node id and its pod."""
     (master,) = prod.api("/_cat/master?format=json").body
     (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == master["node"]]
-    return pod
+    return master["id"], pod
 
 
 def _container_pids(pod: dict[str, Any], container: str) -> list[int]:
@@ -235,31 +237,46 @@ def _wait(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
         time.sleep(0.5)
 
 
-def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[], None]) -> History:
+Struck = tuple[str, str]
+"""The master a fault struck: its node id and its pod's name."""
+
+
+def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[], Struck | None]) -> History:
     """The writer and the master watch running while `inject` does the fault and heals it; the history once the
-    cluster is green with three nodes again and WRITES_AFTER more writes are acknowledged. Asserts that no
-    acknowledged write is lost and that no term had two masters."""
+    cluster is green with three nodes again (asked of a node the fault spared) and WRITES_AFTER more writes are
+    acknowledged. When `inject` names the master it struck, another node must have been elected first. Asserts that
+    no acknowledged write is lost and that no term had two masters."""
     if prod.api(f"/{INDEX}").status != 200:
         assert prod.api(f"/{INDEX}", method="PUT", body=INDEX_SETTINGS).status == 200
     with MasterWatch(prod) as watch, Writer(prod, _service_address(prod, kube), phase) as writer:
         _wait(lambda: len(writer.history.acknowledged) >= WRITES_AFTER, "writes acknowledged before the fault")
-        inject()
-        prod.wait_for_health("green", NODES, timeout=600)
+        struck = inject()
+        spared = 0
+        if struck:
+            master, pod = struck
+            _wait(lambda: watch.latest_master() not in (None, master), f"a master other than {pod} elected")
+            spared = next(n for n, p in enumerate(prod.pods()) if p["metadata"]["name"] != pod)
+        prod.wait_for_health("green", NODES, timeout=600, node=spared)
         healed = len(writer.history.acknowledged)
         _wait(lambda: len(writer.history.acknowledged) >= healed + WRITES_AFTER, "writes acknowledged after it")
     history = writer.history
-    ids = [doc for doc in history.acknowledged] + [doc for doc, _ in history.refused + history.indeterminate]
+    ids = [*history.acknowledged, *(doc for doc, _ in history.refused + history.indeterminate)]
     found = {d["_id"] for d in prod.api(f"/{INDEX}/_mget", method="POST", body={"ids": ids}).body["docs"] if d["found"]}
     lost = [doc for doc in history.acknowledged if doc not in found]
     assert lost == [], f"{phase}: acknowledged, then lost: {lost}"
     assert not found & {doc for doc, reason in history.refused if not _maybe_applied(reason)}, history.refused
+    assert found <= set(ids), "documents no write of the writer's made"
+    prod.api(f"/{INDEX}/_refresh", method="POST")
+    query = {"query": {"term": {"phase.keyword": phase}}}
+    assert prod.api(f"/{INDEX}/_count", method="POST", body=query).body["count"] == len(found), "the count matches"
     two_masters = {term: masters for term, masters in watch.masters_by_term.items() if len(masters) > 1}
     assert two_masters == {}, two_masters
     assert len(watch.masters_by_term) >= 1, "the watch saw no master"
+    reasons = Counter(reason for _, reason in history.refused + history.indeterminate)
     print(
         f"{phase}: {len(history.acknowledged)} acknowledged, {len(history.refused)} refused, "
-        f"{len(history.indeterminate)} indeterminate ({len(found & set(ids)) - len(history.acknowledged)} of those "
-        f"applied), 0 lost; masters by term {dict(sorted(watch.masters_by_term.items()))}"
+        f"{len(history.indeterminate)} indeterminate, {len(found) - len(history.acknowledged)} not acknowledged but "
+        f"applied, 0 lost; failures {dict(reasons)}; masters by term {dict(sorted(watch.masters_by_term.items()))}"
     )
     return history
 
@@ -274,26 +291,42 @@ def test_no_acknowledged_write_is_lost_when_the_master_is_killed(prod: NodeStack
     """SIGKILL to every process of the master's Elasticsearch container: the kubelet starts it again, another node
     is elected meanwhile."""
 
-    def kill() -> None:
-        pod = _master_pod(prod)
+    restarts: dict[str, int] = {}
+
+    def kill() -> Struck:
+        master, pod = _master_pod(prod)
+        restarts[pod["metadata"]["name"]] = _restarts(pod, "elasticsearch")
         for pid in _container_pids(pod, "elasticsearch"):
             os.kill(pid, signal.SIGKILL)
+        return master, pod["metadata"]["name"]
 
     _write_through(prod, kube, "killed-master", kill)
+    ((name, before),) = restarts.items()
+    (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == name]
+    assert _restarts(pod, "elasticsearch") == before + 1, "the kubelet started the killed container again, once"
+
+
+def _restarts(pod: dict[str, Any], container: str) -> int:
+    (status,) = [s for s in pod["status"]["containerStatuses"] if s["name"] == container]
+    return int(status["restartCount"])
 
 
 def test_no_acknowledged_write_is_lost_when_the_master_is_cut_off_and_healed(prod: NodeStack, kube: Kube) -> None:
     """The master's pod loses its network (its interface down in its network namespace) for FAULT_SECONDS, then
     gets it back: the others elect a master of their own; the old one steps down and rejoins."""
 
-    def partition() -> None:
-        pod = _master_pod(prod)
+    def partition() -> Struck:
+        master, pod = _master_pod(prod)
         (pid, *_) = _container_pids(pod, "elasticsearch")
-        link = ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", "link", "set", "eth0"]
-        subprocess.run([*link, "down"], check=True)
+        in_pod = ["nsenter", f"--net=/proc/{pid}/ns/net", "ip"]
+        routes = subprocess.run([*in_pod, "route", "show"], check=True, capture_output=True, text=True).stdout
+        subprocess.run([*in_pod, "link", "set", "eth0", "down"], check=True)
         try:
             threading.Event().wait(FAULT_SECONDS)  # the fault's duration, not a wait for a condition
         finally:
-            subprocess.run([*link, "up"], check=True)
+            subprocess.run([*in_pod, "link", "set", "eth0", "up"], check=True)
+            for route in routes.splitlines():  # the kernel dropped the link's routes with it
+                subprocess.run([*in_pod, "route", "replace", *route.split()], check=True)
+        return master, pod["metadata"]["name"]
 
     _write_through(prod, kube, "partitioned-master", partition)

@@ -90,10 +90,17 @@ class Writer:
                 else:
                     self.history.refused.append((doc, f"result {answer['result']}"))
             except ApiError as error:
-                self.history.refused.append((doc, f"{error.meta.status} {error.message}"))
+                self.history.refused.append((doc, f"{error.meta.status} {_error_type(error.body)}"))
             except TransportError as error:
                 self.history.indeterminate.append((doc, type(error).__name__))
             self._stop.wait(max(0.0, 1 / WRITES_PER_SECOND - (time.monotonic() - started)))
+
+
+def _error_type(body: object) -> str:
+    """Elasticsearch's error type, or who else answered (nginx's pages are HTML)."""
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("type"))
+    return "nginx" if "nginx" in str(body) else str(body)[:80]
 
 
 class MasterWatch:
@@ -113,6 +120,13 @@ class MasterWatch:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    def latest_master(self) -> str | None:
+        """The master of the highest term seen, None before any."""
+        if not self.masters_by_term:
+            return None
+        (master, *others) = self.masters_by_term[max(self.masters_by_term)]
+        return None if others else master
 
     def _run(self) -> None:
         while not self._stop.is_set():
