@@ -256,9 +256,12 @@ cluster_up() {
   # request-header-client-ca-file ... connection refused") and the cluster never rolls anything out.
   local common=(--kubeconfig="$CLUSTER_DIR/kubeconfig" --authentication-kubeconfig="$CLUSTER_DIR/kubeconfig"
     --authorization-kubeconfig="$CLUSTER_DIR/kubeconfig" --leader-elect=false --bind-address=127.0.0.1)
+  # kwok's nodes renew their heartbeat every 20-25 s (its node-heartbeat stage): a control plane paused for 25 s (the
+  # faults' tests) or starved on a busy machine passed the default 50 s grace, every pod was marked not Ready, which
+  # kwok never reverts (seen: dev's Deployment unavailable for ever, its `up` waiting out its timeout).
   cluster_start kube-controller-manager "${common[@]}" --secure-port="$manager_port" \
     --service-account-private-key-file="$pki/service-accounts.key" --root-ca-file="$pki/ca.crt" \
-    --cert-dir="$CLUSTER_DIR/controller-manager"
+    --cert-dir="$CLUSTER_DIR/controller-manager" --node-monitor-grace-period=2m
   cluster_start kube-scheduler "${common[@]}" --secure-port="$scheduler_port" --cert-dir="$CLUSTER_DIR/scheduler"
   local zone nodes=("${CLUSTER_ZONES[@]/#/node/kwok-node-}")
   for zone in "${CLUSTER_ZONES[@]}"; do

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
 from ..lib.support.stack_settings import stack_settings
 from ..lib.vault_server import VaultServer
 from .conftest import REAL_NODE_TOLERATION
+from .node_traces import destroy_until_clean
 
 APP = "elasticsearch"
 S3_KEYS = {"access_key": "AKIAEXAMPLE", "secret_key": "wJal/rXU+tnF=EXAMPLE"}
@@ -106,6 +108,11 @@ class NodeStack:
         except ValueError:
             parsed = text
         return Answer(int(code), parsed, headers)
+
+    def destroy(self) -> tuple[float, float]:
+        """`pulumi destroy` of the stack: seconds until it returned and until the nodes held nothing of its pods."""
+        run = partial(self.project.run, "destroy", "--stack", self.stack, "--yes")
+        return destroy_until_clean(run, Path(self.kube.kubeconfig).parent / "nodes", self.pods())
 
     def wait_for_health(self, status: str, nodes: int, timeout: float = 300, node: int = 0) -> dict[str, Any]:
         """The cluster's health once `status` with `nodes` nodes, asked of node `node`."""

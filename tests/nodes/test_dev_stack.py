@@ -11,10 +11,10 @@ ClusterIP routed by kube-proxy, the certificate verified for the Service's name.
 from __future__ import annotations
 
 import base64
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ..lib.kube import Kube
 from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.support.dns import NOERROR, query_a
 from .conftest import CLUSTER_DNS, REAL_NODE_TOLERATION
+from .node_traces import destroy_until_clean, memory_in_use, pod_cgroup
 from .stacks import curl
 
 STACK = "dev"
@@ -85,17 +86,6 @@ def test_every_container_runs_from_the_images_built_here_and_is_ready(
     print(f"dev on a real node: pulumi up to every container Ready in {deployed.seconds_to_ready:.0f} s")
 
 
-def pod_cgroups(node: str, pod_uid: str, controller: str = "*") -> list[Path]:
-    """The pod's cgroups (cgroup v1, cgroupfs driver: pod<uid> below the node's cgroup root `/pod-patterns-<node>`)
-    in one controller, or in every one."""
-    return list(Path("/sys/fs/cgroup").glob(f"{controller}/pod-patterns-{node}/**/pod{pod_uid}"))
-
-
-def pod_cgroup(pod: dict[str, Any], controller: str) -> Path:
-    (found,) = pod_cgroups(pod["spec"]["nodeName"], pod["metadata"]["uid"], controller)
-    return found
-
-
 def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(deployed: Deployed) -> None:
     spec = deployed.pod["spec"]
     rendered = {c["name"]: c["resources"]["limits"] for c in [*spec["initContainers"], *spec["containers"]]}
@@ -114,7 +104,7 @@ def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(dep
         name: (parse_memory(rendered[name]["memory"]), int(parse_cpu(rendered[name]["cpu"]) * period))
         for name in running
     }
-    used = int((memory / "memory.usage_in_bytes").read_text())
+    used = memory_in_use(deployed.pod)
     print(
         f"dev on a real node: the pod uses {used / 2**20:.0f} MiB (limits "
         f"{sum(m for m, _ in enforced.values()) / 2**20:.0f} MiB)"
@@ -148,40 +138,7 @@ def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
     assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
 
 
-def containers(node_dir: Path, *args: str) -> str:
-    """`ctr containers ...` against the node's own containerd, in the kubelet's namespace."""
-    socket = node_dir / "containerd.sock"
-    command = ["ctr", "--address", str(socket), "--namespace", "k8s.io", "containers", *args]
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def node_traces(node_dir: Path, pod_uid: str) -> list[str]:
-    """What the node still holds of a pod: containerd's containers labelled with its uid, its directory under the
-    kubelet's root, its cgroups."""
-    # One filtered listing: listing, then asking about each, races the kubelet removing them.
-    listed = containers(node_dir, "list", "--quiet", f'labels."io.kubernetes.pod.uid"=={pod_uid}').split()
-    traces = [f"containerd: {container_id}" for container_id in listed]
-    pod_dir = node_dir / "kubelet" / "pods" / pod_uid
-    traces += [f"kubelet: {pod_dir}"] if pod_dir.exists() else []
-    return traces + [f"cgroup: {c}" for c in pod_cgroups(node_dir.name, pod_uid)]
-
-
 def test_destroy_leaves_no_container_mount_or_cgroup_on_the_node(deployed: Deployed, kube: Kube) -> None:
-    node_dir = Path(kube.kubeconfig).parent / "nodes" / deployed.pod["spec"]["nodeName"]
-    pod_uid = deployed.pod["metadata"]["uid"]
-    assert node_traces(node_dir, pod_uid)  # the check sees the running pod
-    started = time.monotonic()
-    deployed.project.run("destroy", "--stack", STACK, "--yes")
-    destroyed = time.monotonic() - started
-    # The engine is done once the API server has the objects deleted; the kubelet then stops the containers (the
-    # rendered grace period) and removes what the pod held.
-    deadline = time.monotonic() + 120
-    while (traces := node_traces(node_dir, pod_uid)) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not traces, traces
-    mounts = [line for line in Path("/proc/self/mountinfo").read_text().splitlines() if pod_uid in line]
-    assert not mounts, mounts
-    print(
-        f"dev on a real node: pulumi destroy in {destroyed:.0f} s, the node clean {time.monotonic() - started:.0f} s "
-        "after it began"
-    )
+    destroy = partial(deployed.project.run, "destroy", "--stack", STACK, "--yes")
+    destroyed, clean = destroy_until_clean(destroy, Path(kube.kubeconfig).parent / "nodes", [deployed.pod])
+    print(f"dev on a real node: pulumi destroy in {destroyed:.0f} s, the node clean {clean:.0f} s after it began")

@@ -25,6 +25,7 @@ from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_ar
 from ..lib.kube import Kube
 from ..lib.support.certs import self_signed
 from .client_session import session
+from .node_traces import memory_in_use
 from .stacks import NodeStack, stack_fixture
 from .writes import INDEX, INDEX_SETTINGS, History, MasterWatch, Writer
 
@@ -250,6 +251,7 @@ def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[],
         assert prod.api(f"/{INDEX}", method="PUT", body=INDEX_SETTINGS).status == 200
     with MasterWatch(prod) as watch, Writer(prod, _service_address(prod, kube), phase) as writer:
         _wait(lambda: len(writer.history.acknowledged) >= WRITES_AFTER, "writes acknowledged before the fault")
+        faulted = time.monotonic()
         struck = inject()
         spared = 0
         if struck:
@@ -259,6 +261,7 @@ def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[],
         prod.wait_for_health("green", NODES, timeout=600, node=spared)
         healed = len(writer.history.acknowledged)
         _wait(lambda: len(writer.history.acknowledged) >= healed + WRITES_AFTER, "writes acknowledged after it")
+        recovered = time.monotonic() - faulted
     history = writer.history
     ids = [*history.acknowledged, *(doc for doc, _ in history.refused + history.indeterminate)]
     found = {d["_id"] for d in prod.api(f"/{INDEX}/_mget", method="POST", body={"ids": ids}).body["docs"] if d["found"]}
@@ -276,7 +279,8 @@ def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[],
     print(
         f"{phase}: {len(history.acknowledged)} acknowledged, {len(history.refused)} refused, "
         f"{len(history.indeterminate)} indeterminate, {len(found) - len(history.acknowledged)} not acknowledged but "
-        f"applied, 0 lost; failures {dict(reasons)}; masters by term {dict(sorted(watch.masters_by_term.items()))}"
+        f"applied, 0 lost; failures {dict(reasons)}; masters by term {dict(sorted(watch.masters_by_term.items()))}; "
+        f"green and {WRITES_AFTER} more writes acknowledged {recovered:.0f} s after the fault began"
     )
     return history
 
@@ -330,3 +334,13 @@ def test_no_acknowledged_write_is_lost_when_the_master_is_cut_off_and_healed(pro
         return master, pod["metadata"]["name"]
 
     _write_through(prod, kube, "partitioned-master", partition)
+
+
+def test_destroy_leaves_nothing_on_the_nodes(prod: NodeStack) -> None:
+    """Last: `pulumi destroy`; the three pods stop (preStop, grace period) and no node holds anything of them."""
+    used = [memory_in_use(pod) for pod in prod.pods()]
+    destroyed, clean = prod.destroy()
+    print(
+        f"prod on three real nodes: the pods use {', '.join(f'{u / 2**20:.0f}' for u in used)} MiB; pulumi destroy "
+        f"in {destroyed:.0f} s, the nodes clean {clean:.0f} s after it began"
+    )

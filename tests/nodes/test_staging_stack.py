@@ -13,6 +13,7 @@ import subprocess
 
 from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.kube import Kube
+from .node_traces import memory_in_use
 from .stacks import NodeStack, curl, stack_fixture
 
 CERT_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
@@ -127,3 +128,15 @@ def test_a_certificate_renewal_rolls_the_pod_which_then_serves_the_new_certifica
     renewed = staging.secret_file(staging.namespace, "elasticsearch-tls", "tls.crt").read_text()
     assert served_after in renewed
     assert staging.api("/_security/_authenticate").status == 200  # the password from Vault again, on the new pod
+
+
+def test_destroy_leaves_nothing_on_the_node(staging: NodeStack) -> None:
+    """Last: `pulumi destroy`; the pod stops (its rendered preStop and grace period) and the node holds no container,
+    pod directory, cgroup or mount of it."""
+    (pod,) = staging.pods()
+    used = memory_in_use(pod)
+    destroyed, clean = staging.destroy()
+    print(
+        f"staging on a real node: the pod uses {used / 2**20:.0f} MiB; pulumi destroy in {destroyed:.0f} s, "
+        f"the node clean {clean:.0f} s after it began"
+    )

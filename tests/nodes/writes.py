@@ -17,7 +17,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
@@ -61,17 +61,16 @@ class History:
         return len(self.acknowledged) + len(self.refused) + len(self.indeterminate)
 
 
-class Writer:
-    """Indexes documents `<phase>-<n>` in a thread until stopped, at most WRITES_PER_SECOND."""
+class Rounds:
+    """Runs `round()` in a thread, a round at most every `interval` seconds, from `with` until its end."""
 
-    def __init__(self, prod: NodeStack, service_address: str, phase: str) -> None:
-        self.client = client(prod, service_address)
-        self.phase = phase
-        self.history = History()
+    interval: float
+
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> Writer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -79,21 +78,39 @@ class Writer:
         self._stop.set()
         self._thread.join()
 
+    def round(self) -> None:
+        raise NotImplementedError
+
     def _run(self) -> None:
         while not self._stop.is_set():
             started = time.monotonic()
-            doc = f"{self.phase}-{self.history.attempted}"
-            try:
-                answer = self.client.index(index=INDEX, id=doc, document={"phase": self.phase})
-                if answer["result"] in ("created", "updated"):
-                    self.history.acknowledged.append(doc)
-                else:
-                    self.history.refused.append((doc, f"result {answer['result']}"))
-            except ApiError as error:
-                self.history.refused.append((doc, f"{error.meta.status} {_error_type(error.body)}"))
-            except TransportError as error:
-                self.history.indeterminate.append((doc, type(error).__name__))
-            self._stop.wait(max(0.0, 1 / WRITES_PER_SECOND - (time.monotonic() - started)))
+            self.round()
+            self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
+
+
+class Writer(Rounds):
+    """Indexes documents `<phase>-<n>`, one request at a time, at most WRITES_PER_SECOND."""
+
+    interval = 1 / WRITES_PER_SECOND
+
+    def __init__(self, prod: NodeStack, service_address: str, phase: str) -> None:
+        super().__init__()
+        self.client = client(prod, service_address)
+        self.phase = phase
+        self.history = History()
+
+    def round(self) -> None:
+        doc = f"{self.phase}-{self.history.attempted}"
+        try:
+            answer = self.client.index(index=INDEX, id=doc, document={"phase": self.phase})
+            if answer["result"] in ("created", "updated"):
+                self.history.acknowledged.append(doc)
+            else:
+                self.history.refused.append((doc, f"result {answer['result']}"))
+        except ApiError as error:
+            self.history.refused.append((doc, f"{error.meta.status} {_error_type(error.body)}"))
+        except TransportError as error:
+            self.history.indeterminate.append((doc, type(error).__name__))
 
 
 def _error_type(body: object) -> str:
@@ -103,23 +120,16 @@ def _error_type(body: object) -> str:
     return "nginx" if "nginx" in str(body) else str(body)[:80]
 
 
-class MasterWatch:
-    """Asks every node, in a thread, which master it follows in which term, until stopped."""
+class MasterWatch(Rounds):
+    """Asks every node, each second, which master it follows in which term."""
+
+    interval = 1
 
     def __init__(self, prod: NodeStack) -> None:
+        super().__init__()
         self.prod = prod
         self.masters_by_term: dict[int, set[str]] = defaultdict(set)
         self._clients: dict[str, Any] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> MasterWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
     def latest_master(self) -> str | None:
         """The master of the highest term seen, None before any."""
@@ -128,22 +138,20 @@ class MasterWatch:
         (master, *others) = self.masters_by_term[max(self.masters_by_term)]
         return None if others else master
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for pod in self.prod.pods():
-                address = pod["status"].get("podIP")
-                if not address:
-                    continue
-                if address not in self._clients:
-                    self._clients[address] = client(self.prod, address, timeout=2)
-                try:
-                    state = self._clients[address].cluster.state(
-                        metric="master_node,metadata", local=True,
-                        filter_path="master_node,metadata.cluster_coordination.term",
-                    )  # fmt: skip
-                except (ApiError, TransportError):
-                    continue  # a node away, stopped or cut off: asked again next round
-                master = state.get("master_node")
-                if master:
-                    self.masters_by_term[state["metadata"]["cluster_coordination"]["term"]].add(master)
-            self._stop.wait(1)
+    def round(self) -> None:
+        for pod in self.prod.pods():
+            address = pod["status"].get("podIP")
+            if not address:
+                continue
+            if address not in self._clients:
+                self._clients[address] = client(self.prod, address, timeout=2)
+            try:
+                state = self._clients[address].cluster.state(
+                    metric="master_node,metadata", local=True,
+                    filter_path="master_node,metadata.cluster_coordination.term",
+                )  # fmt: skip
+            except (ApiError, TransportError):
+                continue  # a node away, stopped or cut off: asked again next round
+            master = state.get("master_node")
+            if master:
+                self.masters_by_term[state["metadata"]["cluster_coordination"]["term"]].add(master)
