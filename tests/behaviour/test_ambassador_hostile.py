@@ -1,8 +1,7 @@
 """Hostile clients at the TLS ambassador (issue: faults), on the real nginx in the dev stack's pod (tests/lib/harness):
 4,096 idle keep-alive connections (tls.maxClients' default), slowloris connections, oversized headers, request lines
 and bodies, garbage instead of a TLS hello and plain HTTP, all at once, while a well-behaved client keeps making
-requests. TLS 1.0 and 1.1 are refused in test_tls_ambassador.py; client-initiated renegotiation does not exist in TLS
-1.3, and nginx disables a client's in 1.2 by its changelog (not driven here: Python's ssl cannot start one)."""
+requests. TLS 1.0 and 1.1 and a client's renegotiation are refused in test_tls_ambassador.py."""
 
 from __future__ import annotations
 

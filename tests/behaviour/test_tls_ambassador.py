@@ -33,13 +33,19 @@ PROTOCOL_VERSION_ALERT = "SSL alert number 70"
 """The server's protocol_version alert, as OpenSSL's client reports it (no shared cipher would be 40)."""
 
 
+def s_client(stack_pod: StackPod, *options: str) -> list[str]:
+    """OpenSSL's client to the pod's ambassador, with `options`."""
+    address = f"{stack_pod.pod.ip}:{TLS_PORT}"
+    return ["openssl", "s_client", *options, "-connect", address, "-servername", stack_pod.host]
+
+
 @pytest.mark.parametrize(
     ("version", "refused"), [("-tls1", True), ("-tls1_1", True), ("-tls1_2", False), ("-tls1_3", False)]
 )
 def test_only_tls_1_2_and_1_3_are_accepted(stack_pod: StackPod, version: str, refused: bool) -> None:
     """The client offers only `version`, with a suite that version could negotiate (SECLEVEL=0 lets OpenSSL
     offer TLS 1.0 and 1.1 at all): a refusal must be the server's protocol_version alert."""
-    argv = ["openssl", "s_client", version, "-connect", f"{stack_pod.pod.ip}:{TLS_PORT}", "-servername", stack_pod.host]
+    argv = s_client(stack_pod, version)
     if version in SUITES:
         argv += ["-cipher", f"{SUITES[version]}@SECLEVEL=0"]
     result = stack_pod.cluster.network.run(argv, input="", timeout=30)
@@ -51,6 +57,17 @@ def test_only_tls_1_2_and_1_3_are_accepted(stack_pod: StackPod, version: str, re
         assert result.returncode == 0, output[-1000:]
         negotiated = "TLSv1.3" if version == "-tls1_3" else f"TLSv1.2, Cipher is {SUITES[version]}"
         assert f"New, {negotiated}" in output
+
+
+def test_a_clients_renegotiation_is_refused(stack_pod: StackPod) -> None:
+    """A TLS 1.2 client asks to renegotiate (OpenSSL's client does on a line "R"): the server answers with the
+    no_renegotiation alert and the connection ends, as nginx promises since 0.8.23 (renegotiation costs the server a
+    handshake each time for nothing: a denial of service; TLS 1.3 has none)."""
+    result = stack_pod.cluster.network.run(s_client(stack_pod, "-tls1_2"), input="R\n", timeout=30)
+    output = result.stdout + result.stderr
+    assert "RENEGOTIATING" in output, output[-1000:]
+    assert result.returncode != 0
+    assert "no renegotiation" in output, output[-1000:]
 
 
 def test_sslyze_finds_mozilla_intermediate_compliance(stack_pod: StackPod) -> None:
