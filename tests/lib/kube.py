@@ -44,10 +44,13 @@ class Kube:
     kubectl: Path
     kubeconfig: Path
 
-    def run(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """kubectl ARGS; with `check`, a failure raises naming the command and kubectl's error."""
+    def run(
+        self, *args: str, stdin: str | None = None, check: bool = True, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
+        """kubectl ARGS, given `timeout` seconds; with `check`, a failure raises naming the command and kubectl's
+        error."""
         command = [str(self.kubectl), "--kubeconfig", str(self.kubeconfig), *args]
-        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
         if check and done.returncode != 0:
             raise AssertionError(
                 f"kubectl {' '.join(args)} failed ({done.returncode}):\n{done.stderr}"

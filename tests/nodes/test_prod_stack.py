@@ -30,6 +30,8 @@ from .stacks import NodeStack, stack_fixture
 from .writes import INDEX, INDEX_SETTINGS, History, MasterWatch, Writer
 
 NODES = 3
+ROLLING_RESTART_SECONDS = 900
+"""How long the rolling restart may take (153-250 s measured on an idle machine, more on a busy one)."""
 
 
 prod = stack_fixture("prod")
@@ -187,7 +189,8 @@ def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the
         watcher.start()
         try:
             kube.run("rollout", "restart", "statefulset/elasticsearch", "--namespace", prod.namespace)
-            kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", prod.namespace, "--timeout=900s")
+            kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", prod.namespace,
+                     f"--timeout={ROLLING_RESTART_SECONDS}s", timeout=ROLLING_RESTART_SECONDS + 60)  # fmt: skip
         finally:
             stop.set()
             watcher.join()
@@ -295,18 +298,19 @@ def test_no_acknowledged_write_is_lost_when_the_master_is_killed(prod: NodeStack
     """SIGKILL to every process of the master's Elasticsearch container: the kubelet starts it again, another node
     is elected meanwhile."""
 
-    restarts: dict[str, int] = {}
+    restarts: dict[str, tuple[str, int]] = {}
 
     def kill() -> Struck:
         master, pod = _master_pod(prod)
-        restarts[pod["metadata"]["name"]] = _restarts(pod, "elasticsearch")
+        restarts[pod["metadata"]["name"]] = (pod["metadata"]["uid"], _restarts(pod, "elasticsearch"))
         for pid in _container_pids(pod, "elasticsearch"):
             os.kill(pid, signal.SIGKILL)
         return master, pod["metadata"]["name"]
 
     _write_through(prod, kube, "killed-master", kill)
-    ((name, before),) = restarts.items()
+    ((name, (uid, before)),) = restarts.items()
     (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == name]
+    assert pod["metadata"]["uid"] == uid, f"{name} was replaced, not restarted: was a rollout still running?"
     assert _restarts(pod, "elasticsearch") == before + 1, "the kubelet started the killed container again, once"
 
 
@@ -322,15 +326,19 @@ def test_no_acknowledged_write_is_lost_when_the_master_is_cut_off_and_healed(pro
     def partition() -> Struck:
         master, pod = _master_pod(prod)
         (pid, *_) = _container_pids(pod, "elasticsearch")
-        in_pod = ["nsenter", f"--net=/proc/{pid}/ns/net", "ip"]
-        routes = subprocess.run([*in_pod, "route", "show"], check=True, capture_output=True, text=True).stdout
-        subprocess.run([*in_pod, "link", "set", "eth0", "down"], check=True)
+
+        def ip_in_pod(*args: str) -> str:
+            command = ["nsenter", f"--net=/proc/{pid}/ns/net", "ip", *args]
+            return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+        routes = ip_in_pod("route", "show")
+        ip_in_pod("link", "set", "eth0", "down")
         try:
             threading.Event().wait(FAULT_SECONDS)  # the fault's duration, not a wait for a condition
         finally:
-            subprocess.run([*in_pod, "link", "set", "eth0", "up"], check=True)
+            ip_in_pod("link", "set", "eth0", "up")
             for route in routes.splitlines():  # the kernel dropped the link's routes with it
-                subprocess.run([*in_pod, "route", "replace", *route.split()], check=True)
+                ip_in_pod("route", "replace", *route.split())
         return master, pod["metadata"]["name"]
 
     _write_through(prod, kube, "partitioned-master", partition)

@@ -119,7 +119,8 @@ def test_a_certificate_renewal_rolls_the_pod_which_then_serves_the_new_certifica
     # The pinned provider may return before the StatefulSet controller has even seen the new template (its await reads
     # a status left from the previous generation: pulumi-kubernetes#3329, fixed after our pin by #4094); kubectl's
     # rollout status compares generations.
-    kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", staging.namespace, "--timeout=300s")
+    kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", staging.namespace, "--timeout=300s",
+             timeout=360)  # fmt: skip
     (after,) = staging.pods()
     assert after["metadata"]["uid"] != before["metadata"]["uid"]
     assert all(s["ready"] for s in after["status"]["containerStatuses"])
