@@ -1,5 +1,5 @@
 # Sourced by scripts/pulumi and scripts/test: the real Pulumi engine, built from the pinned wrapper modules under
-# toolchain/pulumi (the CLI with a Python language host, the kubernetes provider, the tls provider) into a cache
+# toolchain/pulumi (the CLI, our language hosts, the kubernetes provider, the tls provider) into a cache
 # outside the checkout, one directory per module keyed by its files and the Go version (gobuild.sh), and a PULUMI_HOME
 # there with the two providers installed as plugins. A machine that built them once only reuses them.
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
@@ -43,16 +43,11 @@ _pulumi_module_dir() {
   echo "$dir"
 }
 
-# The CLI (version linked in: the Automation API parses `pulumi version`) and our Python language host with Pulumi's
-# pulumi-language-python-exec beside it (from the SDK module, as upstream ships it).
+# The CLI (version linked in: the Automation API parses `pulumi version`).
 _pulumi_build_cli() {
-  local src=$1 out=$2 version sdk
-  version=$(pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3)
-  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
-  gobuild_go "$src" "$out/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || return
-  gobuild_go "$src" "$out/pulumi-language-python" "$ldflags" ./cmd/pulumi-language-python || return
-  sdk=$(_pulumi_module_dir cli github.com/pulumi/pulumi/sdk/v3) || return
-  install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
+  local ldflags
+  ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned cli github.com/pulumi/pulumi/pkg/v3)"
+  gobuild_go "$1" "$2/pulumi" "$ldflags" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 }
 
 # The kubernetes provider: our main embeds the schema and terraform mapping copied from the provider module.
@@ -81,13 +76,16 @@ _pulumi_build_yaml() {
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
-# Our SDK generator (Pulumi's code generators), as the Node.js and Go language hosts of `pulumi package gen-sdk`: the
-# name it runs under chooses the language.
+# Our language hosts for Python, Node.js and Go (upstream's are not served by the module proxy), with Pulumi's
+# pulumi-language-python-exec beside them (from the SDK module, as upstream ships it).
 _pulumi_build_languages() {
-  local ldflags
+  local src=$1 out=$2 ldflags language sdk
   ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(pulumi_pinned languages github.com/pulumi/pulumi/pkg/v3)"
-  gobuild_go "$1" "$2/pulumi-language-nodejs" "$ldflags" ./cmd/pulumi-language-sdkgen || return
-  cp "$2/pulumi-language-nodejs" "$2/pulumi-language-go"
+  for language in python nodejs go; do
+    gobuild_go "$src" "$out/pulumi-language-$language" "$ldflags" "./cmd/pulumi-language-$language" || return
+  done
+  sdk=$(_pulumi_module_dir languages github.com/pulumi/pulumi/sdk/v3) || return
+  install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
 }
 
 # Builds one wrapper module's programs unless the cache has them. Prints nothing on a warm machine.

@@ -153,3 +153,20 @@ def test_every_pattern_hands_out_its_contribution_as_data() -> None:
     assert tls.pod_contribution["source"] == tls.contribution.source
     assert [c["name"] for c in tls.pod_contribution["containers"]] == ["tls-ambassador"]
     assert tls.pod_contribution["loopback_connections"] == {"tls-ambassador": [8080]}
+
+
+def test_whole_numbers_from_another_language_are_merged_and_named_as_integers() -> None:
+    """The engine hands a TypeScript or Go program's template over with every number a float."""
+    as_floats = {
+        **TEMPLATE,
+        "spec": {**TEMPLATE["spec"], "containers": [{**APP, "ports": [{"containerPort": 9117.0}]}]},
+    }
+    tls, _ = patterns()
+    contribution = contribution_data(tls.contribution)
+    (ambassador,) = contribution["containers"]
+    ports = [{**port, "containerPort": float(port["containerPort"])} for port in ambassador["ports"]]
+    as_data = {**contribution, "containers": [{**ambassador, "ports": ports}]}
+    with pytest.raises(PodConflictError, match=r"^port 9117/TCP is claimed by container 'orders' .* and by container"):
+        merged([as_data], as_floats)
+    (port,) = merged([], as_floats)["template"]["spec"]["containers"][0]["ports"]
+    assert repr(port["containerPort"]) == "9117"

@@ -87,14 +87,27 @@ def merge_template(
         if isinstance(contribution, PodContribution):
             parts.append(contribution)
         elif isinstance(contribution, Mapping) and isinstance(contribution.get("source"), str):
-            parts.append(contribution_from_data(contribution))
+            parts.append(contribution_from_data(_whole_numbers(contribution)))
         else:
             problems.append(Problem(f"contributions[{index}]", "must be a pod contribution with at least a source"))
     if problems:
         raise SettingsError(origin, problems)
+    template = _whole_numbers(template)
     own = _own_contribution(origin.removesuffix(" arguments"), template)
     pod = merge_pod(app_container, [own, *parts], claim_templates=list(claim_templates or []))
     return _merged(template, pod), pod.service_ports
+
+
+def _whole_numbers(value: Any) -> Any:
+    """`value` with each whole float an int: a template or contribution from another language arrives through the
+    engine, whose numbers are all floats (a port would read 8443.0 in conflict messages and in the merged template)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _own_contribution(merger: str, template: Mapping[str, Any]) -> PodContribution:

@@ -13,89 +13,48 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
+
+	"podpatterns.local/toolchain/pulumi/languages/internal/host"
 )
 
-// userActionableExit is the exit code with which pulumi-language-python-exec says it already reported the error.
-const userActionableExit = 32
+const name = "pulumi-language-python"
 
-type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-	engineOnce    sync.Once // the engine's client, made on first use
-	engine        pulumirpc.EngineClient
-	engineErr     error
+type pythonHost struct {
+	*host.Base
 }
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: pulumi-language-python ENGINE_ADDRESS (started by the pulumi CLI)")
-		os.Exit(1)
-	}
-	h := &host{engineAddress: os.Args[len(os.Args)-1]}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{Init: func(s *grpc.Server) error {
-		pulumirpc.RegisterLanguageRuntimeServer(s, h)
-		return nil
-	}})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
-		os.Exit(1)
-	}
-	fmt.Println(handle.Port) // the CLI reads the port from the first line
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
-	*pulumirpc.LanguageHandshakeResponse, error,
-) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
-}
-
-func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
-	*pulumirpc.GetRequiredPluginsResponse, error,
-) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+	host.Serve(name, func(engineAddress string) pulumirpc.LanguageRuntimeServer {
+		return pythonHost{&host.Base{Name: name, EngineAddress: engineAddress}}
+	})
 }
 
 // GetRequiredPackages is where upstream's host makes a missing virtualenv before `up` or `preview` runs the program.
-func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest) (
+func (h pythonHost) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest) (
 	*pulumirpc.GetRequiredPackagesResponse, error,
 ) {
 	tc, err := programToolchain(req.GetInfo())
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := h.engineLog(ctx, pulumirpc.LogSeverity_INFO)
+	stdout, err := h.EngineLog(ctx, pulumirpc.LogSeverity_INFO)
 	if err != nil {
 		return nil, err
 	}
-	stderr, err := h.engineLog(ctx, pulumirpc.LogSeverity_ERROR)
+	stderr, err := h.EngineLog(ctx, pulumirpc.LogSeverity_ERROR)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +65,7 @@ func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequir
 }
 
 // InstallDependencies is `pulumi install`: a virtualenv made afresh with requirements.txt installed, as upstream's.
-func (h *host) InstallDependencies(
+func (h pythonHost) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
 ) error {
 	tc, err := programToolchain(req.GetInfo())
@@ -125,7 +84,7 @@ func (h *host) InstallDependencies(
 	return closer.Close()
 }
 
-func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+func (h pythonHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
 	tc, err := programToolchain(req.GetInfo())
 	if err != nil {
 		return nil, err
@@ -138,7 +97,7 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 }
 
 // Run executes the program with Pulumi's exec script, configuration in the environment as upstream passes it.
-func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+func (h pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	tc, err := programToolchain(req.GetInfo())
 	if err == nil {
 		err = tc.ValidateVenv(ctx)
@@ -155,7 +114,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		program = filepath.Join(info.GetProgramDirectory(), info.GetEntryPoint())
 	}
 	args := []string{"-u", execScript,
-		"--monitor", req.GetMonitorAddress(), "--engine", h.engineAddress,
+		"--monitor", req.GetMonitorAddress(), "--engine", h.EngineAddress,
 		"--project", req.GetProject(), "--stack", req.GetStack(), "--pwd", req.GetPwd(),
 		"--dry_run", strconv.FormatBool(req.GetDryRun()), "--parallel", strconv.Itoa(int(req.GetParallel())),
 		"--organization", req.GetOrganization(),
@@ -164,12 +123,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		args = append(args, "--root_directory", info.GetRootDirectory())
 	}
 	args = append(append(args, program), req.GetArgs()...)
-	// Never JSON null: the SDK iterates over both.
-	config, err := json.Marshal(orEmpty(req.GetConfig()))
-	if err != nil {
-		return nil, err
-	}
-	secretKeys, err := json.Marshal(append([]string{}, req.GetConfigSecretKeys()...))
+	config, err := host.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
@@ -182,20 +136,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
-	var exit *exec.ExitError
-	switch err := cmd.Run(); {
-	case err == nil:
-		return &pulumirpc.RunResponse{}, nil
-	case errors.As(err, &exit) && exit.ExitCode() == userActionableExit:
-		return &pulumirpc.RunResponse{Bail: true}, nil
-	default:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("%s: %v", cmd, err)}, nil
-	}
+	cmd.Env = append(cmd.Env, config...)
+	return host.RunProgram(cmd), nil
 }
 
 // RunPlugin runs a Python plugin (a component package's or a policy pack's __main__.py) and streams its output.
-func (h *host) RunPlugin(
+func (h pythonHost) RunPlugin(
 	req *pulumirpc.RunPluginRequest, stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
 ) error {
 	tc, err := programToolchain(req.GetInfo())
@@ -228,13 +174,6 @@ func (h *host) RunPlugin(
 		return err
 	}
 	return stream.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code}})
-}
-
-func orEmpty(config map[string]string) map[string]string {
-	if config == nil {
-		return map[string]string{}
-	}
-	return config
 }
 
 // streamWriter forwards a plugin's standard output or error to the engine.
@@ -311,38 +250,6 @@ func searchUp(dir, name string) (string, bool) {
 		dir = parent
 	}
 	return "", false
-}
-
-// engineLog writes to the engine's log as ephemeral messages, the way upstream's host shows a virtualenv being made
-// during `up`: the CLI prints them in its progress display.
-func (h *host) engineLog(ctx context.Context, severity pulumirpc.LogSeverity) (io.Writer, error) {
-	h.engineOnce.Do(func() {
-		var conn *grpc.ClientConn
-		conn, h.engineErr = grpc.NewClient(h.engineAddress, grpc.WithTransportCredentials(insecure.NewCredentials()),
-			rpcutil.GrpcChannelOptions())
-		if h.engineErr == nil {
-			h.engine = pulumirpc.NewEngineClient(conn)
-		}
-	})
-	stream := rand.Int31() //nolint:gosec // a stream id, not a secret
-	return &engineWriter{ctx: ctx, client: h.engine, severity: severity, stream: stream}, h.engineErr
-}
-
-type engineWriter struct {
-	ctx      context.Context
-	client   pulumirpc.EngineClient
-	severity pulumirpc.LogSeverity
-	stream   int32
-}
-
-func (w *engineWriter) Write(p []byte) (int, error) {
-	_, err := w.client.Log(w.ctx, &pulumirpc.LogRequest{
-		Message: strings.ToValidUTF8(string(p), "?"), Ephemeral: true, StreamId: w.stream, Severity: w.severity,
-	})
-	if err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 // besideExecutable is the path of a file installed next to this binary.
