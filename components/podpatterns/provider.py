@@ -17,17 +17,20 @@ import asyncio
 import dataclasses
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental.analyzer import PropertyDefinition
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
+from pulumi.provider.server import ComponentInitError
 from pulumi.runtime import rpc
 
-from .settings.engine import Problem, SettingsError
+from .settings.engine import ArgumentError, Problem, SettingsError
 from .settings.inputs import MUST_NOT_BE_SECRET
 
 Path = tuple[str | int, ...]
@@ -55,7 +58,13 @@ class PodPatternsProvider(ComponentProvider):
         options = with_dependency(options, dependencies)
 
         def build(plain: dict[str, Any]) -> ConstructResult:
-            return super(PodPatternsProvider, self).construct(name, resource_type, plain, options)
+            try:
+                return super(PodPatternsProvider, self).construct(name, resource_type, plain, options)
+            except ComponentInitError as error:
+                # Refused arguments reach the engine as such (its message, no stack trace), as they do from settle.
+                if isinstance(error.inner, ArgumentError):
+                    raise error.inner from None
+                raise
 
         result = settled.apply(build)
         outputs = json.loads(self.schema or "{}").get("resources", {}).get(resource_type, {}).get("properties", {})
@@ -72,20 +81,33 @@ class PodPatternsProvider(ComponentProvider):
         component_name: str,
         property_path: str,
     ) -> pulumi.Inputs:
-        """The SDK's mapping of schema names to Python names, with an Output left as it is, unmapped.
+        """The SDK's mapping of schema names to Python names, key by key, refusing nothing itself: the component
+        refuses, as it refuses a Python program's arguments (the same message, naming the argument by its path).
 
-        After `settle`, an Output is a value not known yet. The SDK would replace an object by `{}` (all
-        defaults), fail on a number, or map it to nothing in a list; the component refuses it, naming the
-        argument, or waits for it (PodTemplateMerge).
+        The SDK would drop a key the schema does not know, stop at the first value of the wrong type with no path,
+        replace an Output (a value not known yet, after `settle`) by `{}` if an object, or fail on it if a number.
+        Here an unknown key goes on (snake_case), a value the SDK cannot map goes on as it is, a missing one stays
+        missing, and an Output is left unmapped: the component refuses it or waits for it (PodTemplateMerge).
         """
         if isinstance(inputs, pulumi.Output):
             return inputs
-        pending = {
-            key: value for key, value in inputs.items() if isinstance(value, pulumi.Output) and key in properties
-        }
-        others = {key: prop for key, prop in properties.items() if key not in pending}
-        mapped = super().map_input_properties(inputs, others, mapping, component_name, property_path)
-        return {**mapped, **{mapping[key]: value for key, value in pending.items()}}
+        mapped: dict[str, Any] = {}
+        for key, prop in properties.items():
+            value = inputs.get(key)
+            if isinstance(value, pulumi.Output):
+                mapped[mapping[key]] = value
+                continue
+            try:
+                mapped.update(super().map_input_properties(inputs, {key: prop}, mapping, component_name, property_path))
+            except InputPropertyError:
+                if value is not None:
+                    mapped[mapping[key]] = value
+        unknown = {_snake_case(key): value for key, value in inputs.items() if key not in properties}
+        return {**mapped, **unknown}
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _state_of(key: str, result: ConstructResult) -> Any:
@@ -189,7 +211,8 @@ def _replace(tree: Any, path: Path, value: Any) -> Any:
 
 
 def _spell(path: Path) -> str:
+    """An argument's path as a Python program spells it (`target.app_port`): messages are the same in every language."""
     text = ""
     for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+        text += f"[{step}]" if isinstance(step, int) else (f".{_snake_case(step)}" if text else _snake_case(step))
     return text

@@ -23,11 +23,10 @@ from podpatterns.tls.contribution import ROTATION_ANNOTATION
 from ..conftest import PROJECT_DIR, STACKS
 from ..lib.cluster_targets import with_namespaces
 from ..lib.kube import ROLLOUT_TIMEOUT, Kube, delete_namespaces, namespaces, workloads
-from ..lib.pulumi_engine import STACK_ENTRIES, Engine, Project, copy_project
+from ..lib.pulumi_engine import LEAF_CERTIFICATE_TYPE, STACK_ENTRIES, Engine, Project, copy_project
 from ..lib.standins.vault import PROD_KV
 from .live import deployed_objects, differences, key, kubernetes_urn_keys, rendered_keys, state_resources
 
-CERT_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
 PRIVATE_KEY_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 VAULT_TOKEN = re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{20,}")
 SERVICE_ACCOUNT_TOKEN = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.")
@@ -248,7 +247,7 @@ def test_state_holds_no_plaintext_secret(deployment: Deployment) -> None:
 
 def _leaf_certificates(deployment: Deployment) -> dict[str, str]:
     state = deployment.project.export(deployment.stack)
-    return {r["urn"]: r["outputs"]["certPem"] for r in state_resources(state, CERT_TYPE)}
+    return {r["urn"]: r["outputs"]["certPem"] for r in state_resources(state, LEAF_CERTIFICATE_TYPE)}
 
 
 def _template_hashes(deployment: Deployment, kube: Kube) -> dict[str, str]:
@@ -266,13 +265,7 @@ def test_up_refresh_renews_the_certificate_in_its_renewal_window(deployment: Dep
     The window is reached by moving the recorded end of validity into the past (time cannot be moved).
     """
     before, hashes_before = _leaf_certificates(deployment), _template_hashes(deployment, kube)
-    state = deployment.project.export(deployment.stack)
-    past = "2000-01-01T00:00:00Z"
-    for resource in state_resources(state, CERT_TYPE):
-        resource["outputs"]["validityEndTime"] = past
-    state_file = deployment.project.directory.parent / "renewal-state.json"
-    state_file.write_text(json.dumps(state))
-    deployment.project.run("stack", "import", "--stack", deployment.stack, "--file", str(state_file))
+    deployment.project.expire_certificates(deployment.stack)
 
     deployment.project.run("up", "--stack", deployment.stack, "--refresh", "--yes", "--skip-preview")
 

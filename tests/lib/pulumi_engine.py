@@ -25,6 +25,8 @@ STACK_ENTRIES = ("Pulumi.yaml", "__main__.py", "stacks")
 FILE_BACKEND_QUERY = "metadata=skip"
 """As scripts/pulumi's backend: no `.attrs` sidecar files, which the file backend writes in place (an update killed
 mid-write, or a preview reading beside an update, meets an empty one: "failed to load checkpoint: EOF")."""
+LEAF_CERTIFICATE_TYPE = "tls:index/locallySignedCert:LocallySignedCert"
+"""The type of the certificates the patterns issue and renew in their early-renewal window."""
 COMMAND_TIMEOUT = 1800  # seconds; pulumi-kubernetes waits up to 10 minutes for a rollout
 
 
@@ -97,6 +99,22 @@ class Project:
 
     def export(self, stack: str) -> dict[str, Any]:
         return dict(json.loads(self.run("stack", "export", "--stack", stack).stdout))
+
+    def expire_certificates(self, stack: str, name: str | None = None) -> None:
+        """Moves the recorded end of validity of the stack's leaf certificates (only the one named `name`, when given)
+        into the past: their renewal window reached without waiting (time cannot be moved), by `pulumi stack import`
+        of the edited export. The next `up` (or `up --refresh`) renews them."""
+        state = self.export(stack)
+        leaves = [
+            r for r in state["deployment"].get("resources", []) if r["type"] == LEAF_CERTIFICATE_TYPE
+            and (name is None or r["urn"].endswith(f"::{name}"))
+        ]  # fmt: skip
+        assert leaves, f"stack {stack} has no leaf certificate {name or ''}"
+        for leaf in leaves:
+            leaf["outputs"]["validityEndTime"] = "2000-01-01T00:00:00Z"
+        state_file = self.directory.parent / f"{self.directory.name}-{stack}-expired.json"
+        state_file.write_text(json.dumps(state))
+        self.run("stack", "import", "--stack", stack, "--file", str(state_file))
 
     def stack_file(self, stack: str) -> Path:
         settings = yaml.safe_load((self.directory / "Pulumi.yaml").read_text())

@@ -9,8 +9,7 @@ from google.protobuf import struct_pb2
 from podpatterns.render import Recording, kubernetes_objects
 from podpatterns.render.offline import deploy_time_placeholder
 from podpatterns.settings import SettingsError
-from pulumi.errors import InputPropertyError
-from pulumi.provider.server import ComponentInitError
+from pulumi.errors import InputPropertiesError, InputPropertyError
 from pulumi.runtime import rpc
 
 from ..lib.package_host import EngineOutput, construct
@@ -161,7 +160,7 @@ def test_an_unknown_input_is_refused_naming_it_before_anything_is_registered(
     component: str, values: dict[str, Any], argument: str
 ) -> None:
     recording = Recording(stack="host-test")
-    with pytest.raises((ComponentInitError, InputPropertyError)) as raised:
+    with pytest.raises((SettingsError, InputPropertyError)) as raised:
         construct(component, values, recording=recording)
     assert f"{argument}: must be known when the program is planned" in str(raised.value)
     assert [r.type for r in recording.registrations] == []
@@ -195,8 +194,9 @@ def test_a_patterns_contribution_is_an_output_that_pod_template_merge_takes_from
 
 
 def test_pod_template_merge_reports_conflicts_as_merge_pod_does() -> None:
+    """As an InputPropertiesError: the provider server sends its message to the engine, with no stack trace."""
     clash = {"source": "a debug shell", "containers": [{"name": "web"}]}
-    with pytest.raises(ComponentInitError, match=r"container name 'web' is claimed by the pod template given to Pod"):
+    with pytest.raises(InputPropertiesError, match=r"container name 'web' is claimed by the pod template given to Pod"):
         construct("PodTemplateMerge", {"template": ORDERS_TEMPLATE, "appContainer": "web", "contributions": [clash]})
 
 

@@ -12,11 +12,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..settings.engine import ArgumentError
+
 Manifest = dict[str, Any]
 """A Kubernetes object or sub-object as plain JSON-compatible data (camelCase keys)."""
 
 
-class PodConflictError(ValueError):
+class PodConflictError(ArgumentError):
     """Two parts of a pod claim the same port, name or path."""
 
 

@@ -13,6 +13,8 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings.engine import ArgumentError
+
 LEVELS = ("restricted", "baseline", "privileged")
 """The Pod Security levels, strictest first; "privileged" allows everything (no check)."""
 RESTRICTED_ONLY = frozenset(
@@ -82,7 +84,7 @@ class Violation:
         return f"{self.where}: {self.control}: {self.detail}"
 
 
-class PodSecurityError(ValueError):
+class PodSecurityError(ArgumentError):
     """A pod breaks its namespace's Pod Security level; `str()` lists every violation by container and field."""
 
     def __init__(self, workload: str, level: str, found: list[Violation]) -> None:

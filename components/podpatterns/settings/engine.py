@@ -19,6 +19,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from pulumi.errors import InputPropertiesError
+
 T = TypeVar("T")
 
 Check = Callable[[Any], None]
@@ -82,7 +84,17 @@ class Problem:
     message: str
 
 
-class SettingsError(ValueError):
+class ArgumentError(ValueError, InputPropertiesError):
+    """Arguments refused: a ValueError to a Python program; through the component provider (TypeScript, Go, YAML), an
+    InputPropertiesError, whose message the engine reports as the resource's problem, with no Python stack trace:
+    the same message a Python program gets (each problem names its argument's path)."""
+
+    def __init__(self, message: str) -> None:
+        # No property errors: the message names them. An empty list, not None (the SDK then fails to report it).
+        InputPropertiesError.__init__(self, message, [])
+
+
+class SettingsError(ArgumentError):
     """Invalid settings; `str()` lists every problem, each naming its origin and key."""
 
     def __init__(self, origin: str, problems: list[Problem]) -> None:

@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,6 @@ import (
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"podpatterns.local/toolchain/pulumi/languages/internal/host"
@@ -116,18 +116,15 @@ func goBuild(ctx context.Context, dir, out, target string) error {
 func (h goHost) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
 ) error {
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(stream, req.GetIsTerminal())
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	cmd := exec.CommandContext(stream.Context(), "go", "mod", "tidy")
-	cmd.Dir = req.GetInfo().GetProgramDirectory()
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go mod tidy in %s failed: %w", cmd.Dir, err)
-	}
-	return closer.Close()
+	return host.Install(stream, req.GetIsTerminal(), func(stdout, stderr io.Writer) error {
+		cmd := exec.CommandContext(stream.Context(), "go", "mod", "tidy")
+		cmd.Dir = req.GetInfo().GetProgramDirectory()
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go mod tidy in %s failed: %w", cmd.Dir, err)
+		}
+		return nil
+	})
 }
 
 // Link points the program's go.mod at each generated SDK: a replace by its directory and a require of its module.

@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,6 @@ import (
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
@@ -137,16 +137,13 @@ func (h nodeHost) InstallDependencies(
 	if err != nil {
 		return err
 	}
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(stream, req.GetIsTerminal())
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	fmt.Fprintf(stdout, "Installing dependencies with %s...\n", pm.Name())
-	if err := pm.Install(stream.Context(), req.GetInfo().GetProgramDirectory(), false, stdout, stderr); err != nil {
-		return fmt.Errorf("%s install failed: %w", pm.Name(), err)
-	}
-	return closer.Close()
+	return host.Install(stream, req.GetIsTerminal(), func(stdout, stderr io.Writer) error {
+		fmt.Fprintf(stdout, "Installing dependencies with %s...\n", pm.Name())
+		if err := pm.Install(stream.Context(), req.GetInfo().GetProgramDirectory(), false, stdout, stderr); err != nil {
+			return fmt.Errorf("%s install failed: %w", pm.Name(), err)
+		}
+		return nil
+	})
 }
 
 // Link adds each generated SDK to package.json as a `file:` dependency, as upstream's host does (`pulumi package

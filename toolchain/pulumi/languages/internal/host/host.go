@@ -234,3 +234,19 @@ func (w *engineWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Install is `pulumi install`'s work (install) with its output streamed to the CLI.
+func Install(
+	stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse], terminal bool,
+	install func(stdout, stderr io.Writer) error,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(stream, terminal)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if err := install(stdout, stderr); err != nil {
+		return err
+	}
+	return closer.Close()
+}
