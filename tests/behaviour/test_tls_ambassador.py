@@ -1,7 +1,7 @@
 """The TLS ambassador on the real nginx (Debian), in the dev and prod stacks' pods run by the harness
 (tests/lib/harness): the rendered configuration, certificates made from exactly what the component asked
-pulumi-tls for, clients in the cluster namespace. HTTPS end to end, plain HTTP and the app port:
-tests/e2e/test_stack_pods.py.
+pulumi-tls for, clients in the cluster namespace. HTTPS end to end, plain HTTP and the app port: on the real
+nodes, tests/nodes/test_dev_stack.py.
 """
 
 from __future__ import annotations

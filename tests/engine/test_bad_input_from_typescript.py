@@ -45,7 +45,7 @@ TARGET = {"name": "web", "namespace": "shop", "labels": {"app": "web"}, "app_con
 @pytest.fixture(scope="module")
 def program(built_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The program, its SDK generated and its dependencies installed (`pulumi install`), a stack initialised."""
-    require_program("npm", "npm")
+    require_program("npm", "nodejs")
     directory = tmp_path_factory.mktemp("bad-input") / "program"
     directory.mkdir()
     for name in ("package.json", "package-lock.json", "tsconfig.json"):

@@ -34,8 +34,6 @@ class Language:
     """The file holding the program."""
     entries: tuple[str, ...]
     """What a clone has of the example (never a local node_modules or sdks)."""
-    tool: tuple[str, str]
-    """The program the host needs and the Debian package that brings it."""
     app_container_marker: str
     """A line of the program's app container, after which a conflicting port is written."""
     conflicting_port: str
@@ -45,12 +43,11 @@ LANGUAGES = {
     "typescript": Language(
         "typescript", "index.ts",
         ("Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json", "index.ts", "nginx.conf"),
-        ("npm", "npm"),
         'image: "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine",',
         "ports: [{ containerPort: 9113 }],",
     ),
     "go": Language(
-        "go", "main.go", ("Pulumi.yaml", "go.mod", "go.sum", "main.go", "nginx.conf"), ("go", "golang-go"),
+        "go", "main.go", ("Pulumi.yaml", "go.mod", "go.sum", "main.go", "nginx.conf"),
         '"image": str("docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine"),',
         '"ports": pulumi.Array{pulumi.Map{"containerPort": pulumi.Int(9113)}},',
     ),
@@ -70,7 +67,10 @@ def deployed(
 ) -> Iterator[Deployed]:
     """The example installed and up in a namespace of the test's own; destroyed afterwards."""
     language = LANGUAGES[request.param]
-    require_program(*language.tool)
+    if language.example == "typescript":
+        require_program("npm", "nodejs")
+    else:
+        require_program("go", "golang-go")
     project = copy_project(
         engine, PROJECT_DIR / "examples" / language.example,
         tmp_path_factory.mktemp(language.example) / "example", language.entries,

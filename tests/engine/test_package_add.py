@@ -44,7 +44,7 @@ def fresh(engine: Engine, directory: Path, runtime: str) -> Project:
 
 def test_package_add_links_the_sdk_into_a_typescript_program(built_engine: Engine, tmp_path: Path) -> None:
     node = require_program("node", "nodejs")
-    require_program("npm", "npm")
+    require_program("npm", "nodejs")
     project = fresh(built_engine, tmp_path / "program", "nodejs")
     pulumi_sdk = json.loads((PROJECT_DIR / "examples" / "typescript" / "package.json").read_text())["dependencies"]
     manifest = {"name": "fresh", "private": True, "dependencies": {"@pulumi/pulumi": pulumi_sdk["@pulumi/pulumi"]}}

@@ -13,10 +13,17 @@ CLEAN_TIMEOUT = 120
 """Seconds the nodes get, after `destroy`, to stop the containers (preStop, grace period) and remove what they held."""
 
 
+QOS_CGROUPS = ("kubepods", "kubepods/burstable", "kubepods/besteffort")
+"""Where the kubelet puts a pod's cgroup by its QoS class (Guaranteed, Burstable, BestEffort)."""
+
+
 def pod_cgroups(node: str, pod_uid: str, controller: str = "*") -> list[Path]:
     """The pod's cgroups (cgroup v1, cgroupfs driver: pod<uid> below the node's cgroup root `/pod-patterns-<node>`)
-    in one controller, or in every one."""
-    return list(Path("/sys/fs/cgroup").glob(f"{controller}/pod-patterns-{node}/**/pod{pod_uid}"))
+    in one controller, or in every one. Named, not searched for: the kubelet removes other pods' cgroups meanwhile."""
+    return [
+        path for qos in QOS_CGROUPS
+        for path in Path("/sys/fs/cgroup").glob(f"{controller}/pod-patterns-{node}/{qos}/pod{pod_uid}")
+    ]  # fmt: skip
 
 
 def pod_cgroup(pod: dict[str, Any], controller: str) -> Path:

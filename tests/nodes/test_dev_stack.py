@@ -11,6 +11,7 @@ ClusterIP routed by kube-proxy, the certificate verified for the Service's name.
 from __future__ import annotations
 
 import base64
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ from ..lib.pulumi_engine import Engine, Project, copy_project
 from ..lib.support.dns import NOERROR, query_a
 from .conftest import CLUSTER_DNS, REAL_NODE_TOLERATION
 from .node_traces import destroy_until_clean, memory_in_use, pod_cgroup
+from .pod_checks import (
+    assert_containers_share_the_network_and_their_volumes_only,
+    assert_init_containers_ran_in_order_before_the_app,
+    assert_the_ambassador_logs_each_request,
+    assert_the_certificates_expiry_is_served_from_their_secret,
+)
 from .stacks import curl
 
 STACK = "dev"
@@ -111,14 +118,36 @@ def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(dep
     )
 
 
-def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
-    deployed: Deployed, kube: Kube, tmp_path: Path
-) -> None:
+def https(kube: Kube, address: str, path: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """GET `path` from the ambassador at `address`, its certificate verified for the Service's name."""
     secret = kube.json("get", "secret", "--namespace", NAMESPACE, f"{SERVICE}-tls")
     ca = tmp_path / "ca.crt"
     ca.write_bytes(base64.b64decode(secret["data"]["ca.crt"]))
-    address, name = service_address(kube), f"{SERVICE}.{NAMESPACE}.svc"
-    health = curl("--cacert", str(ca), "--resolve", f"{name}:9200:{address}", f"https://{name}:9200/_cluster/health")
+    name = f"{SERVICE}.{NAMESPACE}.svc"
+    return curl("--cacert", str(ca), "--resolve", f"{name}:9200:{address}", f"https://{name}:9200{path}")
+
+
+def test_the_kubelet_ran_the_init_containers_in_order_before_elasticsearch(deployed: Deployed) -> None:
+    assert_init_containers_ran_in_order_before_the_app(deployed.pod)
+
+
+def test_containers_share_the_network_and_their_volumes_only(deployed: Deployed, kube: Kube) -> None:
+    assert_containers_share_the_network_and_their_volumes_only(kube, deployed.pod)
+
+
+def test_the_ambassador_logs_each_request_and_serves_the_certificates_expiry(
+    deployed: Deployed, kube: Kube, tmp_path: Path
+) -> None:
+    assert_the_ambassador_logs_each_request(kube, deployed.pod, lambda path: https(kube, deployed.address, path,
+                                                                                   tmp_path))  # fmt: skip
+    assert_the_certificates_expiry_is_served_from_their_secret(kube, deployed.pod)
+
+
+def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
+    deployed: Deployed, kube: Kube, tmp_path: Path
+) -> None:
+    address = service_address(kube)
+    health = https(kube, address, "/_cluster/health", tmp_path)
     assert health.returncode == 0, health.stderr  # the certificate verified for the Service's name
     assert '"status":"green"' in health.stdout
     plain = curl("--write-out", "%{http_code}", "--output", "/dev/null", f"http://{address}:9200/")

@@ -26,6 +26,12 @@ from ..lib.kube import Kube
 from ..lib.support.certs import self_signed
 from .client_session import session
 from .node_traces import memory_in_use
+from .pod_checks import (
+    assert_containers_share_the_network_and_their_volumes_only,
+    assert_init_containers_ran_in_order_before_the_app,
+    assert_the_ambassador_logs_each_request,
+    assert_the_certificates_expiry_is_served_from_their_secret,
+)
 from .stacks import NodeStack, stack_fixture
 from .writes import INDEX, INDEX_SETTINGS, History, MasterWatch, Writer
 
@@ -50,6 +56,22 @@ def test_one_ready_pod_on_each_real_node_after_the_sysctl_and_vault_init_contain
     # The nodes are this machine: its kernel's value is what sysctl-init raised (scripts/cluster down restores it).
     assert int(Path("/proc/sys/vm/max_map_count").read_text()) >= 262144
     print(f"prod on three real nodes: pulumi up to every pod Ready in {prod.seconds_to_ready:.0f} s")
+
+
+def test_the_kubelet_ran_each_pods_init_containers_in_order_before_elasticsearch(prod: NodeStack) -> None:
+    for pod in prod.pods():
+        assert_init_containers_ran_in_order_before_the_app(pod)
+
+
+def test_containers_share_the_network_and_their_volumes_only(prod: NodeStack) -> None:
+    assert_containers_share_the_network_and_their_volumes_only(prod.kube, prod.pods()[0])
+
+
+def test_the_ambassador_logs_each_request_and_serves_the_certificates_expiry(prod: NodeStack) -> None:
+    pod = prod.pods()[0]
+    address = pod["status"]["podIP"]
+    assert_the_ambassador_logs_each_request(prod.kube, pod, lambda path: prod.curl(address, path, client="ingest"))
+    assert_the_certificates_expiry_is_served_from_their_secret(prod.kube, pod)
 
 
 def test_prod_boots_with_no_error_and_no_deprecation_for_its_settings(prod: NodeStack) -> None:
