@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -106,3 +107,28 @@ def test_the_python_host_refuses_what_it_does_not_do_by_name(
         assert named in done.stdout + done.stderr, done.stdout + done.stderr
         assert "Pulumi.yaml" in done.stdout + done.stderr
     assert not (directory / "venv").exists()
+
+
+@pytest.mark.parametrize("language", ["python", "nodejs", "go"])
+def test_each_language_host_ends_when_the_cli_closes_it_even_if_started_ignoring_interrupts(
+    built_engine: Engine, language: str
+) -> None:
+    """The CLI closes a plugin by interrupting its process group, then kills it if it is still there 5 s on. A host
+    that ignored the interrupt (inherited, as from a test runner's worker) was killed, and the CLI's second kill could
+    find it already reaped: under load `pulumi install` failed with "closing language plugin: os: process already
+    finished". Each host ends at the interrupt, as Pulumi's own hosts do."""
+    host = subprocess.Popen(
+        ["sh", "-c", 'trap "" INT; exec "$0" 127.0.0.1:1', built_engine.bin_dir / f"pulumi-language-{language}"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert host.stdout is not None
+        assert host.stdout.readline().strip().isdigit(), "the host did not print the port it serves on"
+        os.killpg(host.pid, signal.SIGINT)
+        assert host.wait(timeout=5) == 0
+    finally:
+        if host.poll() is None:
+            host.kill()
+            host.wait()

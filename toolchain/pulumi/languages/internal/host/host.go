@@ -12,6 +12,7 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -55,7 +56,7 @@ func Serve(name string, newHost func(engineAddress string) pulumirpc.LanguageRun
 		os.Exit(1)
 	}
 	server := newHost(os.Args[len(os.Args)-1])
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{Init: func(s *grpc.Server) error {
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{Cancel: interrupted(), Init: func(s *grpc.Server) error {
 		pulumirpc.RegisterLanguageRuntimeServer(s, server)
 		return nil
 	}})
@@ -68,6 +69,22 @@ func Serve(name string, newHost func(engineAddress string) pulumirpc.LanguageRun
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
+}
+
+// interrupted is closed at the first SIGINT, which is how the CLI closes a plugin: it interrupts the plugin's process
+// group and kills it 5 s later. Asking for the signal matters even though SIGINT's default is to exit: a process
+// started with SIGINT ignored (as a test runner's workers and their children may be) would otherwise ignore it, be
+// killed, and race the CLI's own reaping ("closing language plugin: os: process already finished").
+func interrupted() chan bool {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt)
+	done := make(chan bool)
+	go func() {
+		<-signals
+		signal.Stop(signals)
+		close(done)
+	}()
+	return done
 }
 
 func (b *Base) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
