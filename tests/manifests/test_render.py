@@ -43,6 +43,7 @@ def test_summary_shows_tree_pods_and_outputs(tmp_path: Path, capsys: pytest.Capt
     assert "Pod of StatefulSet search-prod/elasticsearch" in summary
     assert "main    elasticsearch           9300/transport" in summary
     assert "sidecar tls-ambassador          9200/https" in summary  # native: stops after Elasticsearch
+    assert "9200/https 9117/tls-expiry docker.io/library/nginx:" in summary  # a column that overflows stays apart
     assert (
         "CertRequest, ConfigMap, LocallySignedCert, Namespace, NetworkPolicy x2, PersistentVolumeClaimPatch x3, "
         "PodDisruptionBudget, PodMonitor, PrivateKey x2, Secret, SelfSignedCert, Service x2, Stash, "

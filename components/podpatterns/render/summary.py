@@ -61,7 +61,8 @@ def _pod(workload: Manifest, spec: dict[str, Any], claims: list[Manifest]) -> li
 
 def _container(role: str, container: dict[str, Any]) -> str:
     ports = " ".join(f"{p['containerPort']}/{p.get('name', '')}" for p in container.get("ports", []))
-    return f"  {role:<8}{container['name']:<24}{ports or '-':<24}{container['image']}"
+    # The columns' widths are minimums: a longer value still keeps a space before the next.
+    return f"  {role:<7} {container['name']:<23} {ports or '-':<23} {container['image']}"
 
 
 def _short(value: Any) -> str:
