@@ -18,6 +18,7 @@ PAUSE_IMAGE=localhost/pod-patterns/pause:catatonit  # node_images.py builds it
 # down.
 NODE_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
   kernel.keys.root_maxbytes vm.max_map_count)
+NODES_DEVICE_PLUGINS_SOCKET=/var/lib/kubelet/device-plugins/kubelet.sock  # fixed in the kubelet, whatever its root
 # Paths outside the cluster's directory the kubelet and containerd create when missing (device plugins and pod
 # resources sockets, CNI results, shim sockets, network namespaces): removed by down when up found them missing.
 NODES_MACHINE_PATHS=(/var/lib/kubelet /var/lib/cni /run/containerd /var/run/netns /run/netns /opt/containerd
@@ -243,6 +244,9 @@ nodes_up() {
     importing+=($!)
   done
   for pid in "${importing[@]}"; do wait "$pid" || return; done
+  # One after the other: every kubelet empties the device plugins' directory, which is not below its root
+  # (/var/lib/kubelet/device-plugins), then listens there; started together, one found another's new socket in its
+  # way and exited ("bind: address already in use"), seen on a fresh machine.
   for index in "${!NODE_NAMES[@]}"; do
     name=${NODE_NAMES[index]}
     node_dir=$dir/$name
@@ -252,9 +256,16 @@ nodes_up() {
       --node-labels="type=real,topology.kubernetes.io/zone=zone-${name##*-}" \
       </dev/null >"$CLUSTER_DIR/logs/kubelet-$name.log" 2>&1 &
     echo $! >"$CLUSTER_DIR/pids/kubelet-$name"
+    cluster_wait "the kubelet of $name to listen for device plugins" _nodes_device_plugins_listener $!
   done
   local nodes=("${NODE_NAMES[@]/#/node/}")
   cluster_wait "the real nodes to be Ready" cluster_kubectl wait --for=condition=Ready --timeout=1s "${nodes[@]}"
+}
+
+# Whether process PID listens on the kubelet's device plugin socket (`ss`: the path stays a listener's name after
+# the next kubelet has removed the file).
+_nodes_device_plugins_listener() {
+  ss --unix --listening --processes | grep -F "$NODES_DEVICE_PLUGINS_SOCKET " | grep -q "pid=$1,"
 }
 
 # Every process in the node's cgroups (the containers), then the shims of its containerd (whichever cluster's).
