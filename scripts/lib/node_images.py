@@ -76,7 +76,7 @@ def specs(names: dict[str, str]) -> list[Spec]:
         Spec(
             names["nginx"],
             "nginx",
-            ("nginx", "nginx-common", "libnginx-mod-stream"),
+            ("nginx", "nginx-common", "libnginx-mod-stream", "busybox"),  # sh and grep, as on Alpine
             {"Cmd": ["nginx", "-g", "daemon off;"], "Env": [f"PATH={STANDARD_PATH}"], "StopSignal": "SIGQUIT"},
             users={"nginx": 101},
             directories={"/var/cache/nginx": 101, "/var/log/nginx": 101, "/var/lib/nginx": 101, "/run": 0},
@@ -84,7 +84,7 @@ def specs(names: dict[str, str]) -> list[Spec]:
         Spec(
             names["exporter"],
             "exporter",
-            ("prometheus-elasticsearch-exporter",),
+            ("prometheus-elasticsearch-exporter", "busybox"),  # its image is on busybox too
             {"Entrypoint": ["/bin/elasticsearch_exporter"], "User": "65534", "Env": [f"PATH={STANDARD_PATH}"]},
         ),
         Spec(
@@ -198,7 +198,7 @@ def build(spec: Spec, out: Path, work: Path, home: Path, vault: Path) -> dict[st
     for directory, owner in spec.directories.items():
         (layer / directory.lstrip("/")).mkdir(parents=True, exist_ok=True)
         os.chown(layer / directory.lstrip("/"), owner, owner)
-    if spec.file == "busybox":
+    if "busybox" in spec.packages:  # sh, grep, sleep...: what the upstream images give classic sidecars' hooks
         applets = subprocess.run(["busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
         for applet in applets:
             link = layer / "usr" / "bin" / applet

@@ -1,6 +1,6 @@
 """Issue 18 on the control plane: a prod rolling update replaces one pod at a time, highest ordinal first, the next
 only once the one before is Ready again (kwok does not run readiness probes: that a pod is Ready only once the
-cluster is green is shown in the harness, tests/e2e/test_node_stop_and_rejoin.py)."""
+cluster is green is shown by real kubelets, tests/nodes/test_prod_stack.py)."""
 
 from __future__ import annotations
 

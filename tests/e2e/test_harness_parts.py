@@ -1,5 +1,5 @@
-"""The harness's pure parts: image names, `$(VAR)` references, paths resolved inside a container's root, the
-strict `elasticsearch-keystore` stand-in."""
+"""The harness's pure parts: image names and an image nothing stands in for, `$(VAR)` references, paths resolved
+inside a container's root, the strict `elasticsearch-keystore` stand-in."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from podpatterns.pod.model import Manifest
 
 from ..conftest import STACKS
-from ..lib.harness.images import Image, repository
+from ..lib.harness.images import Image, ImageContext, UnknownImageError, image_for, repository
 from ..lib.harness.podfields import UnsupportedPodFieldError, check_pod_fields
 from ..lib.harness.podspec import ContainerSpecError, expand, identity_of
 from ..lib.harness.rootfs import inside
@@ -33,6 +33,15 @@ from ..lib.standins.elasticsearch_keystore import USAGE, KeystoreError, read_key
 )
 def test_image_names_are_normalised_as_a_container_runtime_does(image: str, expected: str) -> None:
     assert repository(image) == expected
+
+
+def test_an_image_nothing_stands_in_for_is_an_error_naming_the_container(tmp_path: Path) -> None:
+    """run_pod looks up every image first: such a pod stops before anything of it runs."""
+    shipper = {"name": "ship-logs", "image": "registry.example.com/log-shipper:2.0"}
+    with pytest.raises(UnknownImageError) as unknown:
+        image_for(shipper, ImageContext(tmp_path, {}, None))
+    assert "container 'ship-logs'" in str(unknown.value)
+    assert "'registry.example.com/log-shipper:2.0'" in str(unknown.value)
 
 
 def test_references_expand_only_when_defined() -> None:

@@ -4,6 +4,7 @@ nodes (their toleration and selector), and waiting for them."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..lib.kube import Kube
@@ -50,3 +51,11 @@ def ready(kube: Kube, namespace: str, name: str) -> float:
 
 def exec_in(kube: Kube, namespace: str, name: str, container_name: str, script: str) -> str:
     return kube.run("exec", "--namespace", namespace, name, "-c", container_name, "--", "sh", "-c", script).stdout
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
+    """Polls `check` until it holds; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"no {what} after {timeout:.0f} s"
+        time.sleep(0.5)

@@ -228,6 +228,25 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
         vault.cli("policy", "delete", role, check=False)
 
 
+@contextmanager
+def dev_stack(engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any]) -> Iterator[tuple[Project, float]]:
+    """The dev stack (no Vault) deployed by `pulumi up` onto a real node, its `pod-patterns:` `settings` set: the
+    project and the seconds until every container was Ready. Destroyed afterwards."""
+    project = copy_project(engine, PROJECT_DIR, workdir / "project", STACK_ENTRIES)
+    project.stack_init("dev")
+    placement = {"scheduling.tolerations[0]": REAL_NODE_TOLERATION, "scheduling.nodeSelector[0]": "type=real"}
+    for key, value in {**placement, **settings}.items():
+        project.config_set("dev", f"pod-patterns:{key}", value)
+    started = time.monotonic()
+    up = project.run("up", "--stack", "dev", "--yes", "--skip-preview", check=False)  # waits for the rollout
+    namespace = yaml.safe_load(project.stack_file("dev").read_text())["config"]["pod-patterns:namespace"]
+    try:
+        assert up.returncode == 0, f"pulumi up of dev failed:\n{up.stdout[-3000:]}\n{_pods_story(kube, namespace)}"
+        yield project, time.monotonic() - started
+    finally:
+        project.run("destroy", "--stack", "dev", "--yes", check=False)
+
+
 def stack_fixture(stack: str) -> Callable[..., Iterator[NodeStack]]:
     """A module-scoped fixture: `stack` deployed onto the real nodes (node_stack) for the module's tests."""
 

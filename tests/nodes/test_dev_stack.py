@@ -1,7 +1,8 @@
 """The dev stack deployed by the real engine onto a real node: every container started by a kubelet from the images
 built here, Ready from its real probes; TLS in through the ambassador, plain text refused, Elasticsearch unreachable
-but through it, metrics scraped, the log in `kubectl logs`; `pulumi destroy` leaves no container, mount or cgroup on
-the node.
+but through it, metrics scraped, the log in `kubectl logs`; `pulumi destroy` stops Elasticsearch first, then its
+sidecars in the reverse of their start, the log tailer shipping Elasticsearch's last line, and leaves no container,
+mount or cgroup on the node.
 
 The stack gets onto the tainted real nodes as users get onto dedicated nodes: `pod-patterns:scheduling`. The
 walkthrough goes through the Service as a client in the cluster does: its name resolved by the cluster DNS, its
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -22,19 +22,20 @@ from typing import Any
 import pytest
 from podpatterns.quantity import parse_cpu, parse_memory
 
-from ..conftest import PROJECT_DIR
 from ..lib.kube import Kube
-from ..lib.pulumi_engine import Engine, Project, copy_project
+from ..lib.pulumi_engine import Engine, Project
 from ..lib.support.dns import NOERROR, query_a
-from .conftest import CLUSTER_DNS, REAL_NODE_TOLERATION
+from .conftest import CLUSTER_DNS
 from .node_traces import destroy_until_clean, memory_in_use, pod_cgroup
 from .pod_checks import (
     assert_containers_share_the_network_and_their_volumes_only,
+    assert_elasticsearch_stopped_first_none_killed,
     assert_init_containers_ran_in_order_before_the_app,
     assert_the_ambassador_logs_each_request,
     assert_the_certificates_expiry_is_served_from_their_secret,
+    stopping,
 )
-from .stacks import curl
+from .stacks import curl, dev_stack
 
 STACK = "dev"
 NAMESPACE = "search-dev"
@@ -56,21 +57,9 @@ class Deployed:
 def deployed(
     engine: Engine, kube: Kube, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployed]:
-    project = copy_project(
-        engine, PROJECT_DIR, tmp_path_factory.mktemp("dev-on-real-nodes") / "project", ("Pulumi.yaml", "__main__.py",
-                                                                                         "stacks")
-    )  # fmt: skip
-    project.stack_init(STACK)
-    project.config_set(STACK, "pod-patterns:scheduling.tolerations[0]", REAL_NODE_TOLERATION)
-    project.config_set(STACK, "pod-patterns:scheduling.nodeSelector[0]", "type=real")
-    started = time.monotonic()
-    project.run("up", "--stack", STACK, "--yes", "--skip-preview")  # waits for the Deployment's rollout
-    ready = time.monotonic() - started
-    (pod,) = kube.json("get", "pods", "--namespace", NAMESPACE)["items"]
-    try:
+    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-on-real-nodes"), {}) as (project, ready):
+        (pod,) = kube.json("get", "pods", "--namespace", NAMESPACE)["items"]
         yield Deployed(project, pod, ready)
-    finally:
-        project.run("destroy", "--stack", STACK, "--yes", check=False)
 
 
 def service_address(kube: Kube) -> str:
@@ -167,7 +156,12 @@ def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
     assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
 
 
-def test_destroy_leaves_no_container_mount_or_cgroup_on_the_node(deployed: Deployed, kube: Kube) -> None:
+def test_destroy_stops_elasticsearch_then_its_sidecars_and_leaves_nothing_on_the_node(
+    deployed: Deployed, kube: Kube
+) -> None:
     destroy = partial(deployed.project.run, "destroy", "--stack", STACK, "--yes")
-    destroyed, clean = destroy_until_clean(destroy, Path(kube.kubeconfig).parent / "nodes", [deployed.pod])
+    with stopping(kube, deployed.pod) as stopped:
+        destroyed, clean = destroy_until_clean(destroy, Path(kube.kubeconfig).parent / "nodes", [deployed.pod])
     print(f"dev on a real node: pulumi destroy in {destroyed:.0f} s, the node clean {clean:.0f} s after it began")
+    print(f"dev on a real node: containers ended (status, from Elasticsearch's exit): {stopped.timeline()}")
+    assert_elasticsearch_stopped_first_none_killed(deployed.pod, stopped)

@@ -25,13 +25,14 @@ from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_ar
 from ..lib.kube import Kube
 from ..lib.support.certs import self_signed
 from .client_session import session
-from .node_traces import memory_in_use
+from .node_traces import memory_in_use, pod_cgroup
 from .pod_checks import (
     assert_containers_share_the_network_and_their_volumes_only,
     assert_init_containers_ran_in_order_before_the_app,
     assert_the_ambassador_logs_each_request,
     assert_the_certificates_expiry_is_served_from_their_secret,
 )
+from .pods import wait_until
 from .stacks import NodeStack, stack_fixture
 from .writes import INDEX, INDEX_SETTINGS, History, MasterWatch, Writer
 
@@ -179,6 +180,46 @@ def test_the_ambassador_refuses_a_client_without_a_certificate(prod: NodeStack) 
 DOCUMENTS = 600
 
 
+def _ready(prod: NodeStack, name: str) -> bool:
+    (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == name]
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
+
+
+def _forget_green(prod: NodeStack, name: str) -> None:
+    """Removes the pod's mark that it has seen the cluster green since its start: its probe then asks as a node
+    that has just (re)joined does."""
+    done = prod.exec(name, "elasticsearch", "sh", "-c", "rm /tmp/.ready-once-*")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_rejoining_node_is_ready_only_once_the_cluster_is_green_then_while_it_answers(prod: NodeStack) -> None:
+    """The rendered readiness probe as the kubelet runs it against the real cluster. An index asking one replica more
+    than there are nodes makes the cluster yellow: a node that has not seen it green since its start turns unready
+    while the two others stay ready, and is ready again once the cluster is green. From then on a yellow cluster (as
+    while another node restarts) keeps it ready: seen when another node, made to forget, has turned unready."""
+    prod.wait_for_health("green", NODES)
+    rejoining, clock = (pod["metadata"]["name"] for pod in prod.pods()[1:])
+    one_too_many = {"settings": {"number_of_shards": 1, "number_of_replicas": NODES}}
+    _forget_green(prod, rejoining)
+    assert prod.api("/one-replica-too-many", method="PUT", body=one_too_many).status == 200
+    try:
+        wait_until(lambda: not _ready(prod, rejoining), f"{rejoining} unready while the cluster is yellow", 120)
+        assert prod.api("/_cluster/health").body["status"] == "yellow"
+        assert all(_ready(prod, pod["metadata"]["name"]) for pod in prod.pods() if pod["metadata"]["name"] != rejoining)
+    finally:
+        assert prod.api("/one-replica-too-many", method="DELETE").status == 200
+    wait_until(lambda: _ready(prod, rejoining), f"{rejoining} ready once the cluster is green", 120)
+    _forget_green(prod, clock)
+    assert prod.api("/one-replica-too-many", method="PUT", body=one_too_many).status == 200
+    try:
+        # Three failed probes of `clock` take as long as three of `rejoining`, which all passed.
+        wait_until(lambda: not _ready(prod, clock), f"{clock} unready while the cluster is yellow", 120)
+        assert _ready(prod, rejoining)
+    finally:
+        assert prod.api("/one-replica-too-many", method="DELETE").status == 200
+    wait_until(lambda: _ready(prod, clock), f"{clock} ready once the cluster is green", 120)
+
+
 def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the_cluster_is_not_green(
     prod: NodeStack, kube: Kube
 ) -> None:
@@ -247,20 +288,12 @@ def _container_pids(pod: dict[str, Any], container: str) -> list[int]:
     """The processes of one of the pod's containers, from its cgroup on the node (the machine)."""
     (status,) = [s for s in pod["status"]["containerStatuses"] if s["name"] == container]
     container_id = status["containerID"].removeprefix("containerd://")
-    node, uid = pod["spec"]["nodeName"], pod["metadata"]["uid"]
-    (procs,) = Path("/sys/fs/cgroup/memory").glob(f"pod-patterns-{node}/**/pod{uid}/{container_id}/cgroup.procs")
+    procs = pod_cgroup(pod, "memory") / container_id / "cgroup.procs"
     return [int(pid) for pid in procs.read_text().split()]
 
 
 def _service_address(prod: NodeStack, kube: Kube) -> str:
     return str(kube.json("get", "service", "elasticsearch", "--namespace", prod.namespace)["spec"]["clusterIP"])
-
-
-def _wait(check: Callable[[], bool], what: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"no {what} after {timeout:.0f} s"
-        time.sleep(0.5)
 
 
 Struck = tuple[str, str]
@@ -275,17 +308,17 @@ def _write_through(prod: NodeStack, kube: Kube, phase: str, inject: Callable[[],
     if prod.api(f"/{INDEX}").status != 200:
         assert prod.api(f"/{INDEX}", method="PUT", body=INDEX_SETTINGS).status == 200
     with MasterWatch(prod) as watch, Writer(prod, _service_address(prod, kube), phase) as writer:
-        _wait(lambda: len(writer.history.acknowledged) >= WRITES_AFTER, "writes acknowledged before the fault")
+        wait_until(lambda: len(writer.history.acknowledged) >= WRITES_AFTER, "writes acknowledged before the fault")
         faulted = time.monotonic()
         struck = inject()
         spared = 0
         if struck:
             master, pod = struck
-            _wait(lambda: watch.latest_master() not in (None, master), f"a master other than {pod} elected")
+            wait_until(lambda: watch.latest_master() not in (None, master), f"a master other than {pod} elected")
             spared = next(n for n, p in enumerate(prod.pods()) if p["metadata"]["name"] != pod)
         prod.wait_for_health("green", NODES, timeout=600, node=spared)
         healed = len(writer.history.acknowledged)
-        _wait(lambda: len(writer.history.acknowledged) >= healed + WRITES_AFTER, "writes acknowledged after it")
+        wait_until(lambda: len(writer.history.acknowledged) >= healed + WRITES_AFTER, "writes acknowledged after it")
         recovered = time.monotonic() - faulted
     history = writer.history
     ids = [*history.acknowledged, *(doc for doc, _ in history.refused + history.indeterminate)]

@@ -1,7 +1,8 @@
 """The staging stack deployed by the real engine onto a real node (tests/nodes/stacks.py says how it is hosted): its
 secrets fetched from the real Vault by the pod's own ServiceAccount token into a memory volume, Elasticsearch's
 security on with that password, every container Ready from its real probes; then a certificate renewal rolls the pod,
-and `pulumi destroy` removes it.
+a restart while the secret is gone from Vault holds the pod at its Vault agent until the secret is back, and `pulumi
+destroy` removes it.
 
 These replace the namespace harness's staging tests (tests/real_elasticsearch): the same checks, a real kubelet.
 """
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
 from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.kube import Kube
+from ..lib.support.stack_settings import stack_settings
+from ..lib.vault_server import VaultServer
 from .node_traces import memory_in_use
+from .pods import wait_until
 from .stacks import NodeStack, curl, stack_fixture
 
 staging = stack_fixture("staging")
@@ -120,6 +125,50 @@ def test_a_certificate_renewal_rolls_the_pod_which_then_serves_the_new_certifica
     renewed = staging.secret_file(staging.namespace, "elasticsearch-tls", "tls.crt").read_text()
     assert served_after in renewed
     assert staging.api("/_security/_authenticate").status == 200  # the password from Vault again, on the new pod
+
+
+def _init_failed(staging: NodeStack, replaced: str, container: str) -> dict[str, Any] | None:
+    """The status of `container` in the pod that replaced the one of uid `replaced`, once it has failed."""
+    for pod in staging.pods():
+        if pod["metadata"]["uid"] == replaced:
+            continue
+        for status in pod["status"].get("initContainerStatuses", []):
+            ended = status["state"].get("terminated") or status.get("lastState", {}).get("terminated")
+            if status["name"] == container and ended and ended["exitCode"] != 0:
+                return {"pod": pod, **status}
+    return None
+
+
+def test_a_secret_gone_from_vault_holds_a_new_pod_at_vault_agent_init_until_it_is_back(
+    staging: NodeStack, kube: Kube, vault: VaultServer
+) -> None:
+    """The pod restarted while its secret is missing from Vault: the real agent fails naming the path, and the
+    kubelet never starts what follows it (keystore-init, the sidecars, Elasticsearch), retrying it instead. Once the
+    secret is back the pod starts on its own at the next try, Elasticsearch with the password."""
+    (secret,) = stack_settings("staging").vault.files
+    assert secret.path
+    (before,) = staging.pods()
+    vault.cli("kv", "metadata", "delete", "-mount=secret", secret.path)
+    try:
+        kube.run("delete", "pod", before["metadata"]["name"], "--namespace", staging.namespace, "--wait=false")
+        wait_until(lambda: bool(_init_failed(staging, before["metadata"]["uid"], "vault-agent-init")),
+                   "failed vault-agent-init", 180)  # fmt: skip
+        failed = _init_failed(staging, before["metadata"]["uid"], "vault-agent-init")
+        assert failed
+        name = failed["pod"]["metadata"]["name"]
+        previous = ["--previous"] if failed["restartCount"] else []
+        logs = kube.run("logs", "--namespace", staging.namespace, name, "-c", "vault-agent-init", *previous).stdout
+        assert f"no secret exists at secret/data/{secret.path}" in logs, logs[-2000:]
+        states = {s["name"]: s["state"] for s in failed["pod"]["status"]["initContainerStatuses"]}
+        states |= {s["name"]: s["state"] for s in failed["pod"]["status"]["containerStatuses"]}
+        assert states.pop("config-init")["terminated"]["exitCode"] == 0
+        states.pop("vault-agent-init")
+        assert all("waiting" in state for state in states.values()), states  # none ever started
+    finally:
+        vault.kv_put(secret.path, dict.fromkeys(secret.keys, staging.password))
+    kube.run("wait", "--namespace", staging.namespace, "--for=condition=Ready", "--timeout=300s", f"pod/{name}",
+             timeout=360)  # fmt: skip
+    assert staging.api("/_security/_authenticate").status == 200
 
 
 def test_destroy_leaves_nothing_on_the_node(staging: NodeStack) -> None:

@@ -1,16 +1,15 @@
 """A stand-in for a cluster: the rendered objects, the cluster's network, one node, and Vault's contents.
 
-`Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods'
-volumes and env, with real certificates made from exactly what the program asked pulumi-tls for
-(tests/lib/support/certs.py; `previous_certificates`: those of an earlier deploy, kept where unchanged). Like a
-real cluster, every namespace also holds the `kube-root-ca.crt` ConfigMap, and what the staging and prod stack
-files expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exporter's credentials
+`Cluster(recording, workdir, ...)` takes an offline render: its ConfigMaps and Secrets back the pods' volumes and env,
+with real certificates made from exactly what the program asked pulumi-tls for (tests/lib/support/certs.py). Like a
+real cluster, every namespace also holds the `kube-root-ca.crt` ConfigMap, and what the staging and prod stack files
+expect the cluster's owner to provide: Vault's CA (`vault-ca`) and the exporter's credentials
 (`elasticsearch-exporter-credentials`, the elastic user with the prod fixture's password: the stand-in knows no
-other user). The node's sysctls are files (`node_sysctls`, default as a fresh node has them) that every
-container sees over /proc/sys. `cluster.run(workload)` runs one pod of a Deployment or StatefulSet
-(runner.py); a pod's Service names can be pointed at another running pod with `hosts`. With `elasticsearch_home`
-the Elasticsearch image runs the real Elasticsearch built there (elasticsearch_image.py; `elasticsearch_log4j`: a
-test's values in its file logging configuration), else the stand-in.
+other user). The node's sysctls are files, as a fresh node has them, that every container sees over /proc/sys.
+`cluster.run(workload)` runs one pod of a Deployment or StatefulSet (runner.py); a pod's Service names can be pointed
+at another running pod with `hosts`. With `elasticsearch_home` the Elasticsearch image runs the real Elasticsearch
+built there (elasticsearch_image.py; `elasticsearch_log4j`: a test's values in its file logging configuration), else
+the stand-in.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from podpatterns.render import Recording, kubernetes_objects
 from ..prerequisites import require_program, require_root
 from ..standins.vault import PROD_KV
 from ..standins.vault.server import VAULT_SERVER
-from ..support.certs import Materialized, materialize, self_signed
+from ..support.certs import materialize, self_signed
 from .images import ImageContext
 from .network import ClusterNetwork
 from .relay import Relay
@@ -64,8 +63,6 @@ class Cluster:
         vault_kv: Mapping[str, Mapping[str, Any]] | None = None,
         vault_server: Mapping[str, Any] = VAULT_SERVER,
         extra_objects: Sequence[Manifest] = (),
-        node_sysctls: Mapping[str, str] = NODE_SYSCTLS,
-        previous_certificates: Materialized | None = None,
         elasticsearch_home: Path | None = None,
         elasticsearch_log4j: Mapping[str, str] | None = None,
         vault: VaultBackend | None = None,
@@ -74,9 +71,7 @@ class Cluster:
         for program, package in (("unshare", "util-linux"), ("ip", "iproute2"), ("curl", "curl")):
             require_program(program, package)
         self.workdir = workdir
-        made = materialize(recording, previous_certificates)
-        self.certificates = made
-        """The real keys and certificates behind the render's placeholders (for the next deploy's cluster)."""
+        made = materialize(recording)
         rendered = [made.resolve(m) for m in kubernetes_objects(recording)] + list(extra_objects)
         self.objects: dict[tuple[str, str, str], Manifest] = {
             (m["metadata"].get("namespace", ""), m["kind"], m["metadata"]["name"]): m for m in rendered
@@ -97,7 +92,7 @@ class Cluster:
         self.images.directory.mkdir(parents=True)
         self.node = workdir / "node"
         self.sysctls = {}
-        for name, value in node_sysctls.items():
+        for name, value in NODE_SYSCTLS.items():
             self.sysctls[name] = self.node / name
             self.sysctls[name].parent.mkdir(parents=True, exist_ok=True)
             self.sysctls[name].write_text(value + "\n")

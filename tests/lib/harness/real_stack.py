@@ -73,12 +73,6 @@ class RealStack:
             self._running.append(running)
         return pod
 
-    def delete(self, ordinal: int) -> float:
-        """Delete pod `ordinal` as the kubelet does (preStop hooks, SIGTERM, sidecars last); seconds to its end."""
-        seconds = self.pods[ordinal].terminate()
-        self._running[ordinal].close()
-        return seconds
-
     def stop_all(self) -> None:
         for running in reversed(self._running):
             running.close()

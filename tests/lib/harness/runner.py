@@ -7,8 +7,8 @@ ready when their startup and readiness probes pass. Each container runs in the p
 namespace with its own mount and PID namespaces (rootfs.py), as its rendered user, with its
 command, args and env as rendered; its stdout and stderr are its log. On exit, even after a
 failure: containers stopped (SIGTERM to PID 1, then SIGKILL to the process group), sidecars after
-the containers, then the pod's namespaces. `RunningPod.terminate()` deletes the pod as the kubelet does
-(preStop hooks, SIGTERM, native sidecars after the app, SIGKILL at the end of the grace period).
+the containers, then the pod's namespaces. How a real kubelet deletes a pod (preStop hooks, grace period, native
+sidecars after the app) is shown on the real nodes (tests/nodes), not imitated here.
 """
 
 from __future__ import annotations
@@ -113,8 +113,6 @@ class RunningPod:
     volumes: dict[str, Volume]
     cluster: ClusterNetwork
     containers: dict[str, Container] = field(default_factory=dict)
-    events: list[tuple[float, str, str]] = field(default_factory=list)
-    """(monotonic time, container, "started" | "ready" | "exited N"), in order."""
 
     def exec(
         self, container: str, argv: Sequence[str], *, timeout: float = 10, input: str | None = None
@@ -151,50 +149,9 @@ class RunningPod:
         """argv in the cluster namespace (outside the pod, on the host's filesystem)."""
         return self.cluster.run(argv, timeout=timeout)
 
-    def terminate(self) -> float:
-        """Delete the pod as the kubelet does; the seconds from the deletion to the last container's exit.
-
-        Each regular container runs its preStop hook, then gets SIGTERM; once they have all exited, the native
-        sidecars are stopped the same way, in reverse order of their start. What still runs when the pod's
-        `terminationGracePeriodSeconds` ends is killed ("killed" event). Events: "deleted" (pod, at the start),
-        "preStop exited N", "SIGTERM", "exited N".
-        """
-        start = time.monotonic()
-        deadline = start + float(self.spec.get("terminationGracePeriodSeconds", 30))
-        self.events.append((start, "", "deleted"))
-        sidecars = [c for c in self.containers.values() if c.spec.get("restartPolicy") == "Always"]
-        regular = [c for c in self.containers.values() if c.name in {s["name"] for s in self.spec["containers"]}]
-        for group in (regular, *([sidecar] for sidecar in reversed(sidecars))):
-            threads = [threading.Thread(target=self._terminate_one, args=(c, deadline)) for c in group]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        return max(t for t, _, what in self.events if what.startswith(("exited", "killed"))) - start
-
-    def _terminate_one(self, container: Container, deadline: float) -> None:
-        if container.process.poll() is not None:
-            return
-        hook = container.spec.get("lifecycle", {}).get("preStop", {}).get("exec")
-        if hook:
-            done = self.exec(container.name, hook["command"], timeout=max(deadline - time.monotonic(), 0.1))
-            self.events.append((time.monotonic(), container.name, f"preStop exited {done.returncode}"))
-        pid = container.pid1()
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        self.events.append((time.monotonic(), container.name, "SIGTERM"))
-        try:
-            container.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            self.events.append((time.monotonic(), container.name, f"exited {container.process.returncode}"))
-        except subprocess.TimeoutExpired:
-            os.killpg(container.process.pid, signal.SIGKILL)
-            container.process.wait()
-            self.events.append((time.monotonic(), container.name, "killed"))
-
     def stop(self, container: str) -> int:
         """Stop one container as the kubelet would (SIGTERM, then SIGKILL after the grace); its exit status."""
-        return _stop(self.containers[container], self.events)
+        return _stop(self.containers[container])
 
     def ready(self, container: str) -> str | None:
         """None when the container's readiness probe passes now (or it has none), else why not."""
@@ -237,7 +194,7 @@ def run_pod(pod: PodSpec, cluster: ClusterNetwork, workdir: Path, *, ready: bool
         yield running
     finally:
         for container in reversed(running.containers.values()):
-            _stop(container, running.events)
+            _stop(container)
         network.pause.stop()
 
 
@@ -260,8 +217,6 @@ def _start_all(
         for kind in ("startupProbe", "readinessProbe") if ready else ("startupProbe",):
             if kind in container.spec:
                 _wait_probe(running, container, container.spec[kind], kind)
-        if ready:
-            running.events.append((time.monotonic(), container.name, "ready"))
     for container in running.containers.values():  # a sidecar that died after its start fails the pod too
         if container.spec.get("restartPolicy") == "Always" or container in started:
             _check_alive(running, container)
@@ -313,7 +268,6 @@ def _start(
     threading.Thread(target=_copy, args=(os.fdopen(read_end, "rb"), log), daemon=True).start()
     container = Container(spec, process, log, env, identity, working_dir)
     running.containers[name] = container
-    running.events.append((time.monotonic(), name, "started"))
     return container
 
 
@@ -348,7 +302,6 @@ def _wait_completed(running: RunningPod, container: Container) -> None:
         code = container.process.wait(timeout=READY_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise _failed(running, container, f"(init) did not complete within {READY_TIMEOUT:.0f}s") from None
-    running.events.append((time.monotonic(), container.name, f"exited {code}"))
     if code != 0:
         raise _failed(running, container, f"(init) failed with exit code {code}")
 
@@ -371,7 +324,6 @@ def _wait_sidecar(running: RunningPod, container: Container) -> None:
     probes = [probe] if probe else [{"tcpSocket": {"port": p["containerPort"]}} for p in spec.get("ports", [])]
     for each in probes:
         _wait_probe(running, container, each, "startupProbe" if "startupProbe" in spec else "readinessProbe")
-    running.events.append((time.monotonic(), container.name, "ready"))
 
 
 def _wait_probe(running: RunningPod, container: Container, probe: Manifest, kind: str) -> None:
@@ -386,11 +338,10 @@ def _wait_probe(running: RunningPod, container: Container, probe: Manifest, kind
 def _check_alive(running: RunningPod, container: Container) -> None:
     code = container.process.poll()
     if code is not None:
-        running.events.append((time.monotonic(), container.name, f"exited {code}"))
         raise _failed(running, container, f"exited with code {code} while starting")
 
 
-def _stop(container: Container, events: list[tuple[float, str, str]]) -> int:
+def _stop(container: Container) -> int:
     if container.process.poll() is None:
         pid = container.pid1()
         if pid is not None:
@@ -401,5 +352,4 @@ def _stop(container: Container, events: list[tuple[float, str, str]]) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(container.process.pid, signal.SIGKILL)
             container.process.wait()
-        events.append((time.monotonic(), container.name, f"exited {container.process.returncode}"))
     return container.process.returncode

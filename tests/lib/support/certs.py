@@ -3,9 +3,8 @@
 The offline render fills provider-computed values with placeholders naming their resource and
 attribute. `materialize` generates each pulumi-tls resource of a recording with `cryptography`,
 from its recorded inputs (algorithm, curve, names, usages, validity), and maps every placeholder
-to the real value, so rendered Secrets can be turned into real files. `materialize(recording, previous)`
-keeps what `previous` made for a resource whose inputs did not change, as the engine keeps its state: the
-recordings of successive deploys (a CA rotation's steps) share their unchanged keys and certificates.
+to the real value, so rendered Secrets can be turned into real files. (What the engine keeps of them from one deploy
+to the next is shown by the real engine: tests/nodes/test_ca_rotation.py.)
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from podpatterns.render.offline import COMPUTED_OUTPUTS, Recording, Registration, deploy_time_placeholder
+from podpatterns.render.offline import Recording, Registration, deploy_time_placeholder
 
 _CURVES = {"P224": ec.SECP224R1, "P256": ec.SECP256R1, "P384": ec.SECP384R1, "P521": ec.SECP521R1}
 _KEY_USAGES = {"digital_signature", "key_encipherment", "cert_signing", "crl_signing"}
@@ -41,7 +40,6 @@ class Materialized:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.objects: dict[str, Any] = {}  # placeholder -> key, certificate or request object
-        self.inputs: dict[str, dict[str, Any]] = {}  # resource name -> the inputs it was made from
 
     def resolve(self, value: Any) -> Any:
         """`value` with every placeholder (in strings, lists, dicts) replaced by its real value."""
@@ -66,20 +64,13 @@ class Materialized:
         self.objects[placeholder] = obj
 
 
-def materialize(recording: Recording, previous: Materialized | None = None) -> Materialized:
+def materialize(recording: Recording) -> Materialized:
     made = Materialized()
     for registration in recording.registrations:
         if not registration.type.startswith(_PREFIX):
             continue
         kind = registration.type.rsplit(":", 1)[1]
         inputs = dict(registration.inputs)
-        made.inputs[registration.name] = inputs
-        if previous is not None and previous.inputs.get(registration.name) == inputs:
-            for attribute in COMPUTED_OUTPUTS[registration.type]:
-                placeholder = deploy_time_placeholder(registration.type, registration.name, attribute)
-                made.values[placeholder] = previous.values[placeholder]
-                made.objects[placeholder] = previous.objects[placeholder]
-            continue
         if kind == "PrivateKey":
             key = _private_key(inputs)
             made._put(registration, "privateKeyPem", _key_pem(key), key)
