@@ -146,9 +146,10 @@ def stopping(kube: Kube, pod: dict[str, Any]) -> Iterator[Stopped]:
     and what the kubelet said of it, read before the namespace (its events with it) goes. The tailer's stream is
     shown live (it has shipped the log's first lines) before the block starts."""
     metadata = pod["metadata"]
-    follow = ["logs", "--follow", "--namespace", metadata["namespace"], metadata["name"], "-c", TAILER]
-    watch = ["get", "events", "--namespace", metadata["namespace"], "--watch", "--output", "json",
-             "--field-selector", f"involvedObject.uid={metadata['uid']}"]  # fmt: skip
+    namespace, name, uid = metadata["namespace"], metadata["name"], metadata["uid"]
+    follow = ["logs", "--follow", "--namespace", namespace, name, "-c", TAILER]  # arguments, not a command line
+    watch = ["get", "events", "--namespace", namespace, "--watch", "--output", "json",  # arguments, not a command line
+             "--field-selector", f"involvedObject.uid={uid}"]  # fmt: skip
     node_dir = Path(kube.kubeconfig).parent / "nodes" / pod["spec"]["nodeName"]
     with (
         tempfile.TemporaryFile("w+") as shipped,
