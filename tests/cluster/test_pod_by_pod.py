@@ -14,12 +14,7 @@ from typing import Any
 from podpatterns.render import Recording
 
 from ..lib.cluster_targets import applied, target_objects
-from ..lib.kube import Kube, workloads
-
-
-def ready(pod: dict[str, Any]) -> bool:
-    conditions = pod.get("status", {}).get("conditions", [])
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+from ..lib.kube import Kube, pod_ready, workloads
 
 
 def watched(stream: str) -> list[tuple[str, dict[str, Any]]]:
@@ -56,7 +51,7 @@ def test_a_prod_rollout_replaces_one_pod_at_a_time_highest_ordinal_first(
         pod_name = pod["metadata"]["name"]
         if pod_name not in nodes:
             continue  # the cluster-wide exporter's pods
-        nodes[pod_name] = kind != "DELETED" and ready(pod) and "deletionTimestamp" not in pod["metadata"]
+        nodes[pod_name] = kind != "DELETED" and pod_ready(pod) and "deletionTimestamp" not in pod["metadata"]
         most_away = max(most_away, sum(not up for up in nodes.values()))
         new = pod["metadata"]["labels"].get("controller-revision-hash") != old[pod_name]
         if new and nodes[pod_name] and pod_name not in order:

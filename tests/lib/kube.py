@@ -44,12 +44,16 @@ class Kube:
     kubectl: Path
     kubeconfig: Path
 
+    def command(self, *args: str) -> list[str]:
+        """The command line of kubectl ARGS, for a process the caller runs itself (a stream it follows)."""
+        return [str(self.kubectl), "--kubeconfig", str(self.kubeconfig), *args]
+
     def run(
         self, *args: str, stdin: str | None = None, check: bool = True, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         """kubectl ARGS, given `timeout` seconds; with `check`, a failure raises naming the command and kubectl's
         error."""
-        command = [str(self.kubectl), "--kubeconfig", str(self.kubeconfig), *args]
+        command = self.command(*args)
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
         if check and done.returncode != 0:
             raise AssertionError(
@@ -88,6 +92,11 @@ class Kube:
         """The messages of the namespace's events with this reason, each prefixed with its object."""
         items = self.json("get", "events", "--namespace", namespace, "--field-selector", f"reason={reason}")["items"]
         return [f"{e['involvedObject']['kind']}/{e['involvedObject']['name']}: {e['message']}" for e in items]
+
+
+def pod_ready(pod: Manifest) -> bool:
+    """Whether the pod's Ready condition is True (the kubelet's probes passed)."""
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
 
 
 def unique_suffix() -> str:

@@ -74,12 +74,12 @@ def container_exits(node_dir: Path, pods: list[dict[str, Any]]) -> Iterator[list
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        deadline = 30
-        while not live.is_set() and deadline > 0:
+        tries = 30  # a second each
+        while not live.is_set() and tries > 0:
             subprocess.run(_ctr(node_dir, "namespaces", "create", marker), capture_output=True, check=False)
             subprocess.run(_ctr(node_dir, "namespaces", "remove", marker), capture_output=True, check=False)
             live.wait(1)
-            deadline -= 1
+            tries -= 1
         assert live.is_set(), f"`ctr events` on {node_dir.name} showed no event of its own in 30 s"
         yield exits
     finally:

@@ -127,16 +127,13 @@ class Stopped:
         return ", ".join(f"{e.container} {e.status} {(e.at - app.at).total_seconds():+.2f} s" for e in self.exits)
 
 
-def _kubectl(kube: Kube, *args: str) -> list[str]:
-    return [str(kube.kubectl), "--kubeconfig", str(kube.kubeconfig), *args]
-
-
 def _json_stream(text: str) -> list[dict[str, Any]]:
     """The objects of `kubectl ... --watch --output json`, one after the other."""
-    decoder, objects, at = json.JSONDecoder(), [], 0
-    while text[at:].strip():
-        found, at = decoder.raw_decode(text, len(text) - len(text[at:].lstrip()))
+    decoder, objects, rest = json.JSONDecoder(), [], text.lstrip()
+    while rest:
+        found, end = decoder.raw_decode(rest)
         objects.append(found)
+        rest = rest[end:].lstrip()
     return objects
 
 
@@ -154,8 +151,8 @@ def stopping(kube: Kube, pod: dict[str, Any]) -> Iterator[Stopped]:
     with (
         tempfile.TemporaryFile("w+") as shipped,
         tempfile.TemporaryFile("w+") as told,
-        subprocess.Popen(_kubectl(kube, *follow), stdout=shipped, stderr=subprocess.STDOUT, text=True) as follower,
-        subprocess.Popen(_kubectl(kube, *watch), stdout=told, text=True) as watcher,
+        subprocess.Popen(kube.command(*follow), stdout=shipped, stderr=subprocess.STDOUT, text=True) as follower,
+        subprocess.Popen(kube.command(*watch), stdout=told, text=True) as watcher,
     ):
         deadline = time.monotonic() + 30
         while not shipped.tell() and follower.poll() is None and time.monotonic() < deadline:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from ..lib.elasticsearch_checks import assert_clean_boot, assert_deprecations_are_logged
-from ..lib.kube import Kube
+from ..lib.kube import Kube, pod_ready
 from ..lib.support.certs import self_signed
 from .client_session import session
 from .node_traces import memory_in_use, pod_cgroup
@@ -182,7 +182,7 @@ DOCUMENTS = 600
 
 def _ready(prod: NodeStack, name: str) -> bool:
     (pod,) = [pod for pod in prod.pods() if pod["metadata"]["name"] == name]
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
+    return pod_ready(pod)
 
 
 def _forget_green(prod: NodeStack, name: str) -> None:
@@ -242,9 +242,7 @@ def test_a_rolling_restart_keeps_every_document_and_never_stops_a_node_while_the
         while not stop.is_set():
             pods = kube.json("get", "pods", "--namespace", prod.namespace, "--selector",
                              "app.kubernetes.io/name=elasticsearch")["items"]  # fmt: skip
-            seen_nodes.append(sum(1 for pod in pods if not pod["metadata"].get("deletionTimestamp")
-                                  and any(c["type"] == "Ready" and c["status"] == "True"
-                                          for c in pod["status"].get("conditions", []))))  # fmt: skip
+            seen_nodes.append(sum(1 for pod in pods if not pod["metadata"].get("deletionTimestamp") and pod_ready(pod)))
             stop.wait(0.5)
 
     def restart() -> None:
