@@ -15,6 +15,7 @@ upstream image's users, and files of ours. The README says how each differs from
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -120,12 +121,15 @@ def _in_image(path: str) -> str:
     return f"{MERGED_USR[top]}/{rest}" if top in MERGED_USR and rest else path.lstrip("/")
 
 
-def _package_files(package: str) -> list[str]:
+@functools.cache
+def _package_files(package: str) -> tuple[str, ...]:
     listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=True).stdout.split("\n")
-    return [path for path in listed if path.startswith("/") and os.path.lexists(path)]
+    return tuple(path for path in listed if path.startswith("/") and os.path.lexists(path))
 
 
+@functools.cache
 def _owner(library: str) -> str | None:
+    """The package owning `library` (each `dpkg -S` reads the whole file database: asked once per library)."""
     for candidate in (library, os.path.realpath(library)):
         found = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True, check=False)
         if found.returncode == 0:
@@ -133,10 +137,11 @@ def _owner(library: str) -> str | None:
     return None
 
 
-def _library_packages(files: list[str]) -> set[str]:
-    """The packages owning the shared libraries the ELF files among `files` load."""
+@functools.cache
+def _library_packages(package: str) -> frozenset[str]:
+    """The packages owning the shared libraries the ELF files of `package` load."""
     packages: set[str] = set()
-    for path in files:
+    for path in _package_files(package):
         if not os.path.isfile(path) or os.path.islink(path) or not _is_elf(path):
             continue
         ldd = subprocess.run(["ldd", path], capture_output=True, text=True, check=False).stdout
@@ -144,7 +149,7 @@ def _library_packages(files: list[str]) -> set[str]:
             owner = _owner(library)
             if owner:
                 packages.add(owner)
-    return packages
+    return frozenset(packages)
 
 
 def _is_elf(path: str) -> bool:
@@ -184,7 +189,7 @@ def _packages_closure(packages: tuple[str, ...]) -> list[str]:
     while wanted - done:
         package = sorted(wanted - done)[0]
         done.add(package)
-        wanted |= _library_packages(_package_files(package))
+        wanted |= _library_packages(package)
     return sorted(done)
 
 

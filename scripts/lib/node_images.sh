@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/elasticsearch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/vault.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/background.sh"
 NODE_IMAGES_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 node_images_dir() {
@@ -18,7 +19,7 @@ node_images_dir() {
   echo "$(gobuild_cache)/node-images-$(echo "$key" | sha256sum | cut -c1-16)"
 }
 
-# Builds the images unless the cache has them (about 3 minutes); prints their directory.
+# Builds the images unless the cache has them (about a minute); prints their directory.
 ensure_node_images() {
   local dir lock
   ensure_venv >&2 && ensure_elasticsearch >&2 && ensure_vault_binary >&2 || return
@@ -41,4 +42,15 @@ ensure_node_images() {
     exec {lock}>&-
   fi
   echo "$dir"
+}
+
+# For scripts/test, once the Debian packages are in (their versions key the images): when the selected tests need the
+# real nodes (as cluster_for_tests starts them: as root, with Go) and the cache lacks their images, builds them in the
+# background, the Elasticsearch home first, then waiting for Vault's build (vault_build_in_background). Downloads and
+# file writes, not compiles: they hide beside the Pulumi and control plane builds. The cluster's ensure_node_images
+# waits on the lock, or builds them itself had this failed.
+node_images_in_background() {
+  tests_wanted tests/nodes "$@" && [ "$(id -u)" = 0 ] && command -v go >/dev/null || return 0
+  [ ! -f "$(node_images_dir)/.complete" ] || return 0
+  in_background "$(node_images_dir).background.log" ensure_node_images
 }

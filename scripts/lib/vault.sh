@@ -2,6 +2,7 @@
 # the pinned wrapper module toolchain/vault with scripts/lib/gobuild.sh, into a cache outside the checkout keyed by
 # its go.mod, go.sum and the Go version: a machine that built it once only reuses it.
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/background.sh"
 VAULT_MODULE=toolchain/vault
 # Part of the cache key: raise it when the build's flags below change, so that machines rebuild.
 VAULT_BUILD_REVISION=1
@@ -33,12 +34,5 @@ ensure_vault_binary() {
 vault_build_in_background() {
   tests_wanted "tests/vault tests/nodes" "$@" || return 0
   command -v go >/dev/null && [ ! -f "$(vault_bin_dir)/.complete" ] || return 0
-  local pid previous
-  mkdir -p "$(dirname "$(vault_bin_dir)")"
-  set -m  # its own process group: the go command and its compilers stop with it
-  ensure_vault_binary >"$(vault_bin_dir).background.log" 2>&1 &
-  pid=$!
-  set +m
-  previous=$(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT$/\1/")
-  trap "kill -TERM -- -$pid 2>/dev/null || true${previous:+; $previous}" EXIT
+  in_background "$(vault_bin_dir).background.log" ensure_vault_binary
 }

@@ -63,7 +63,7 @@ class NodeStack:
     manifests: list[Manifest]
     """The offline render of the same settings: what `up` must have created."""
     password: str
-    """The elastic user's password, as Vault holds it."""
+    """The elastic user's password, as Vault holds it; empty when security is off (dev): requests carry no login."""
     seconds_to_ready: float
     files: Path
     """Where the CA and client certificates are written for curl."""
@@ -95,7 +95,7 @@ class NodeStack:
         ambassador); `user` None: anonymous. The password goes to curl as configuration on stdin."""
         argv = ["curl", "--silent", "--show-error", "--max-time", "30", "--dump-header", "-", "--config", "-"]
         argv += ["--request", method, "--write-out", "\n%{http_code}", f"http://127.0.0.1:9201{path}"]
-        config = f'user = "{user}:{self.password}"\n' if user else ""
+        config = f'user = "{user}:{self.password}"\n' if user and self.password else ""
         if body is not None:
             data = "".join(json.dumps(line) + "\n" for line in body) if isinstance(body, list) else json.dumps(body)
             config += f'header = "Content-Type: application/json"\ndata-binary = {json.dumps(data)}\n'
@@ -159,9 +159,11 @@ class NodeStack:
 
 
 @contextmanager
-def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workdir: Path) -> Iterator[NodeStack]:
-    """`stack` deployed by `pulumi up` onto the real nodes as the module docstring says; destroyed, its namespaces
-    deleted and its Vault role removed afterwards."""
+def node_stack(
+    engine: Engine, kube: Kube, vault: VaultServer, stack: str, workdir: Path, *, variant: dict[str, Any]
+) -> Iterator[NodeStack]:
+    """`stack` deployed by `pulumi up` onto the real nodes as the module docstring says, with the `pod-patterns:`
+    settings of `variant` changed; destroyed, its namespaces deleted and its Vault role removed afterwards."""
     suffix = unique_suffix()
     project = copy_project(engine, PROJECT_DIR, workdir / "project", STACK_ENTRIES)
     project.stack_init(stack)
@@ -171,6 +173,7 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
         "pod-patterns:vault.role": role,
         "pod-patterns:scheduling.tolerations[0]": REAL_NODE_TOLERATION,
         "pod-patterns:scheduling.nodeSelector[0]": "type=real",
+        **{f"pod-patterns:{key}": value for key, value in variant.items()},
     }
     stack_file = project.stack_file(stack)
     config = yaml.safe_load(stack_file.read_text())["config"]
@@ -229,9 +232,9 @@ def node_stack(engine: Engine, kube: Kube, vault: VaultServer, stack: str, workd
 
 
 @contextmanager
-def dev_stack(engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any]) -> Iterator[tuple[Project, float]]:
-    """The dev stack (no Vault) deployed by `pulumi up` onto a real node, its `pod-patterns:` `settings` set: the
-    project and the seconds until every container was Ready. Destroyed afterwards."""
+def dev_stack(engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any]) -> Iterator[NodeStack]:
+    """The dev stack (no Vault, security off) deployed by `pulumi up` onto a real node, its `pod-patterns:` `settings`
+    set. Destroyed afterwards."""
     project = copy_project(engine, PROJECT_DIR, workdir / "project", STACK_ENTRIES)
     project.stack_init("dev")
     placement = {"scheduling.tolerations[0]": REAL_NODE_TOLERATION, "scheduling.nodeSelector[0]": "type=real"}
@@ -239,22 +242,27 @@ def dev_stack(engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any
         project.config_set("dev", f"pod-patterns:{key}", value)
     started = time.monotonic()
     up = project.run("up", "--stack", "dev", "--yes", "--skip-preview", check=False)  # waits for the rollout
+    seconds_to_ready = time.monotonic() - started
     namespace = yaml.safe_load(project.stack_file("dev").read_text())["config"]["pod-patterns:namespace"]
     try:
         assert up.returncode == 0, f"pulumi up of dev failed:\n{up.stdout[-3000:]}\n{_pods_story(kube, namespace)}"
-        yield project, time.monotonic() - started
+        manifests = kubernetes_objects(run_offline(project.directory, "dev"))
+        (workdir / "files").mkdir()
+        yield NodeStack(project, "dev", kube, namespace, [], manifests, "", seconds_to_ready, workdir / "files")
     finally:
         project.run("destroy", "--stack", "dev", "--yes", check=False)
 
 
-def stack_fixture(stack: str) -> Callable[..., Iterator[NodeStack]]:
-    """A module-scoped fixture: `stack` deployed onto the real nodes (node_stack) for the module's tests."""
+def stack_fixture(stack: str, variant: dict[str, Any] | None = None) -> Callable[..., Iterator[NodeStack]]:
+    """A module-scoped fixture: `stack` deployed onto the real nodes (node_stack) for the module's tests, with the
+    `pod-patterns:` settings of `variant` changed (default: none)."""
 
     @pytest.fixture(scope="module")
     def deployed(
         engine: Engine, kube: Kube, vault: VaultServer, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
     ) -> Iterator[NodeStack]:
-        with node_stack(engine, kube, vault, stack, tmp_path_factory.mktemp(f"{stack}-on-real-nodes")) as running:
+        workdir = tmp_path_factory.mktemp(f"{stack}-on-real-nodes")
+        with node_stack(engine, kube, vault, stack, workdir, variant=variant or {}) as running:
             yield running
 
     return deployed

@@ -49,7 +49,8 @@ def test_a_client_is_served_through_every_step_of_a_ca_rotation(
     settings = {"namespace": NAMESPACE, "tls.mtls": "required", "tls.clients[0]": "ingest"}
     clients: list[Path] = []
     results: dict[tuple[int, int], str] = {}  # (the step whose files the client holds, the step deployed): curl's error
-    with dev_stack(engine, kube, tmp_path, settings) as (project, _):
+    with dev_stack(engine, kube, tmp_path, settings) as dev:
+        project = dev.project
         for step, tls in enumerate(STEPS):
             for key, value in tls.items():
                 project.config_set("dev", f"pod-patterns:tls.{key}", value)

@@ -27,9 +27,9 @@ def classic(
     engine: Engine, kube: Kube, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Project, dict[str, Any]]]:
     settings = {"namespace": NAMESPACE, "kubernetesVersion": "1.28"}
-    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-1.28-on-real-nodes"), settings) as (project, _):
-        (pod,) = kube.json("get", "pods", "--namespace", NAMESPACE)["items"]
-        yield project, pod
+    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-1.28-on-real-nodes"), settings) as dev:
+        (pod,) = dev.pods()
+        yield dev.project, pod
 
 
 def test_the_sidecars_are_classic_containers_each_ready(classic: tuple[Project, dict[str, Any]]) -> None:

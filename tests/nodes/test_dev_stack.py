@@ -12,6 +12,7 @@ ClusterIP routed by kube-proxy, the certificate verified for the Service's name.
 from __future__ import annotations
 
 import base64
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from typing import Any
 import pytest
 from podpatterns.quantity import parse_cpu, parse_memory
 
+from ..lib.elasticsearch_checks import assert_clean_boot
 from ..lib.kube import Kube
-from ..lib.pulumi_engine import Engine, Project
+from ..lib.pulumi_engine import Engine
 from ..lib.support.dns import NOERROR, query_a
 from .conftest import CLUSTER_DNS
 from .node_traces import destroy_until_clean, memory_in_use, pod_cgroup
@@ -35,7 +37,7 @@ from .pod_checks import (
     assert_the_certificates_expiry_is_served_from_their_secret,
     stopping,
 )
-from .stacks import curl, dev_stack
+from .stacks import NodeStack, curl, dev_stack
 
 STACK = "dev"
 NAMESPACE = "search-dev"
@@ -44,9 +46,8 @@ SERVICE = "elasticsearch"
 
 @dataclass
 class Deployed:
-    project: Project
+    stack: NodeStack
     pod: dict[str, Any]
-    seconds_to_ready: float
 
     @property
     def address(self) -> str:
@@ -57,9 +58,9 @@ class Deployed:
 def deployed(
     engine: Engine, kube: Kube, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployed]:
-    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-on-real-nodes"), {}) as (project, ready):
-        (pod,) = kube.json("get", "pods", "--namespace", NAMESPACE)["items"]
-        yield Deployed(project, pod, ready)
+    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-on-real-nodes"), {}) as stack:
+        (pod,) = stack.pods()
+        yield Deployed(stack, pod)
 
 
 def service_address(kube: Kube) -> str:
@@ -79,7 +80,17 @@ def test_every_container_runs_from_the_images_built_here_and_is_ready(
     running = {s["name"]: s["ready"] for s in statuses if "running" in s["state"]}
     assert running == {"elasticsearch": True, "tls-ambassador": True, "metrics-exporter": True,
                        "tail-elasticsearch-log": True}  # fmt: skip
-    print(f"dev on a real node: pulumi up to every container Ready in {deployed.seconds_to_ready:.0f} s")
+    print(f"dev on a real node: pulumi up to every container Ready in {deployed.stack.seconds_to_ready:.0f} s")
+
+
+def test_dev_boots_with_no_error_and_no_deprecation_for_its_settings(deployed: Deployed) -> None:
+    assert_clean_boot(deployed.stack)
+    assert deployed.stack.wait_for_health("green", 1)["number_of_nodes"] == 1
+
+
+def test_security_is_off_so_anonymous_requests_are_served(deployed: Deployed) -> None:
+    assert deployed.stack.config["xpack.security.enabled"] is False
+    assert deployed.stack.api("/_cluster/health", user=None).status == 200
 
 
 def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(deployed: Deployed) -> None:
@@ -149,17 +160,25 @@ def test_metrics_are_scraped_through_the_service(deployed: Deployed, kube: Kube)
     metrics = curl(f"http://{service_address(kube)}:9114/metrics")
     assert metrics.returncode == 0, metrics.stderr
     assert 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="green"} 1' in metrics.stdout
+    # The real JVM's heap, read by the exporter through the ambassador: the rendered -Xmx.
+    (java_options,) = [e["value"] for c in deployed.pod["spec"]["containers"] for e in c.get("env", [])
+                       if e["name"] == "ES_JAVA_OPTS"]  # fmt: skip
+    (xmx,) = re.findall(r"-Xmx(\d+)m", java_options)
+    heap = re.search(r'^elasticsearch_jvm_memory_max_bytes\{area="heap".*\} (\S+)$', metrics.stdout, re.MULTILINE)
+    assert heap, metrics.stdout[:2000]
+    assert float(heap[1]) == int(xmx) * 2**20
 
 
 def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
     logs = kube.run("logs", "--namespace", NAMESPACE, deployed.pod["metadata"]["name"], "-c", "tail-elasticsearch-log")
     assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
+    assert "ECS" not in logs.stdout  # ES_LOG_STYLE=file: the text log (our log4j2.file.properties), not the JSON one
 
 
 def test_destroy_stops_elasticsearch_then_its_sidecars_and_leaves_nothing_on_the_node(
     deployed: Deployed, kube: Kube
 ) -> None:
-    destroy = partial(deployed.project.run, "destroy", "--stack", STACK, "--yes")
+    destroy = partial(deployed.stack.project.run, "destroy", "--stack", STACK, "--yes")
     with stopping(kube, deployed.pod) as stopped:
         destroyed, clean = destroy_until_clean(destroy, Path(kube.kubeconfig).parent / "nodes", [deployed.pod])
     print(f"dev on a real node: pulumi destroy in {destroyed:.0f} s, the node clean {clean:.0f} s after it began")

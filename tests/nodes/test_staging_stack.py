@@ -4,7 +4,8 @@ security on with that password, every container Ready from its real probes; then
 a restart while the secret is gone from Vault holds the pod at its Vault agent until the secret is back, and `pulumi
 destroy` removes it.
 
-These replace the namespace harness's staging tests (tests/real_elasticsearch): the same checks, a real kubelet.
+These replace the namespace harness's staging tests (tests/real_elasticsearch): the same checks, a real kubelet. The
+stack runs with RSA keys (`tls.keyAlgorithm`), the variant the harness booted a node for; prod runs the default ECDSA.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from .node_traces import memory_in_use
 from .pods import wait_until
 from .stacks import NodeStack, curl, stack_fixture
 
-staging = stack_fixture("staging")
+# The key algorithm the settings allow besides prod's default ECDSA: pulumi-tls writes RSA keys as PKCS #1, which
+# Elasticsearch must read for transport TLS.
+staging = stack_fixture("staging", {"tls.keyAlgorithm": "RSA"})
 
 
 def test_every_container_is_ready_from_its_real_probes_after_the_vault_agent_ran(staging: NodeStack) -> None:
@@ -71,10 +74,14 @@ def test_anonymous_and_wrong_passwords_get_401(staging: NodeStack) -> None:
     assert staging.api("/_cluster/health", user="kibana_system").status == 401  # a reserved user without a password
 
 
-def test_transport_tls_loads_the_stacks_certificate(staging: NodeStack) -> None:
-    paths = [certificate["path"] for certificate in staging.api("/_ssl/certificates").body]
+def test_transport_tls_loads_the_stacks_certificate_with_its_pkcs1_rsa_key(staging: NodeStack) -> None:
+    key = staging.secret_file(staging.namespace, "elasticsearch-transport-tls", "tls.key").read_text()
+    assert key.startswith("-----BEGIN RSA PRIVATE KEY-----")  # PKCS #1, as pulumi-tls writes RSA keys
+    certificates = staging.api("/_ssl/certificates").body
     for name in ("tls.crt", "ca.crt"):
-        assert any(path.endswith(f"certs/transport/{name}") for path in paths), paths
+        assert any(c["path"].endswith(f"certs/transport/{name}") for c in certificates), certificates
+    (node,) = [c for c in certificates if c["path"].endswith("certs/transport/tls.crt")]
+    assert node["has_private_key"] is True
 
 
 def test_tls_in_through_the_service_with_the_password_and_metrics_with_the_exporters_login(
