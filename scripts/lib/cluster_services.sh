@@ -1,6 +1,7 @@
 # Sourced by cluster.sh: what a cluster gives its pods beyond the kubelet, for the real nodes (nodes.sh): cluster DNS
-# (CoreDNS from toolchain/coredns: our main with only the plugins used) and ClusterIP routing (kube-proxy from
-# toolchain/kube-proxy, the same Kubernetes as the control plane, in nftables mode). Both run on the host.
+# (CoreDNS from toolchain/coredns: our main with only the plugins used) and ClusterIP routing (kube-proxy from the
+# control plane's module toolchain/kube, as the kubelet: Go's build cache shares their packages; in nftables mode).
+# Both run on the host.
 #
 #   services_up LISTEN_IP LINK POD_CIDR NODE_NAME
 #       CoreDNS on LISTEN_IP:53 (the kubelets' clusterDNS) serving cluster.local from the API server; kube-proxy
@@ -17,7 +18,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
 COREDNS_MODULE=toolchain/coredns
 COREDNS_BUILD_REVISION=1
-KUBE_PROXY_MODULE=toolchain/kube-proxy
 KUBE_PROXY_BUILD_REVISION=1
 CLUSTER_DOMAIN=cluster.local
 # The nft tables kube-proxy's nftables mode keeps all its rules in (pkg/proxy/nftables: kubeProxyTable), each a
@@ -25,7 +25,9 @@ CLUSTER_DOMAIN=cluster.local
 KUBE_PROXY_TABLES=("ip kube-proxy" "ip6 kube-proxy")
 
 coredns_bin_dir() { gobuild_bin_dir coredns "$(gobuild_key "$COREDNS_MODULE" "$COREDNS_BUILD_REVISION")"; }
-kube_proxy_bin_dir() { gobuild_bin_dir kube-proxy "$(gobuild_key "$KUBE_PROXY_MODULE" "$KUBE_PROXY_BUILD_REVISION")"; }
+kube_proxy_bin_dir() {
+  gobuild_bin_dir kube-proxy "$(gobuild_key "$KUBE_MODULE" "$KUBE_PROXY_BUILD_REVISION" go.mod go.sum)"
+}
 
 _coredns_build() {
   gobuild_go "$1" "$2/coredns" "" .
@@ -38,7 +40,7 @@ _kube_proxy_build() {
 ensure_cluster_services() {
   local hint="Check that the Go module proxy is reachable"
   gobuild_ensure services "$COREDNS_MODULE" "$(coredns_bin_dir)" "$hint" _coredns_build &&
-    gobuild_ensure services "$KUBE_PROXY_MODULE" "$(kube_proxy_bin_dir)" "$hint" _kube_proxy_build
+    gobuild_ensure services "$KUBE_MODULE" "$(kube_proxy_bin_dir)" "$hint" _kube_proxy_build
 }
 
 services_fail() {
