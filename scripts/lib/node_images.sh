@@ -46,8 +46,8 @@ ensure_node_images() {
 
 # For scripts/test, once the Debian packages are in (their versions key the images): when the selected tests need the
 # real nodes (as cluster_for_tests starts them: as root, with Go) and the cache lacks their images, builds them in the
-# background, the Elasticsearch home first, then waiting for Vault's build (vault_build_in_background). Downloads and
-# file writes, not compiles: they hide beside the Pulumi and control plane builds. The cluster's ensure_node_images
+# background, the Elasticsearch home first, then waiting for Vault's build (vault_build_in_background). Copies of
+# installed files and tar writes, not compiles: they hide beside the Pulumi and control plane builds. The cluster's ensure_node_images
 # waits on the lock, or builds them itself had this failed.
 node_images_in_background() {
   tests_wanted tests/nodes "$@" && [ "$(id -u)" = 0 ] && command -v go >/dev/null || return 0

@@ -62,7 +62,7 @@ def test_the_go_sdk_builds_with_a_program_using_the_patterns(built_engine: Engin
     pulumi_sdk = _required(program / "go.mod", "github.com/pulumi/pulumi/sdk/v3")
     (program / "sdk" / "go.mod").write_text(f"module {GO_SDK_MODULE}\n\ngo 1.26.6\n\nrequire {pulumi_sdk}\n")
     # cgo as Go decides (on where a C compiler is), as the Go host's build of examples/go: the two share the compiled
-    # pulumi and kubernetes SDK packages in Go's build cache.
+    # Pulumi SDK and its dependencies in Go's build cache (with cgo off here, every package built twice).
     env = {**os.environ, "GOFLAGS": "-mod=readonly", "GOWORK": "off"}
     built = subprocess.run(
         [go, "build", "-o", str(tmp_path / "orders"), "."],
