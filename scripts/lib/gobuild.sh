@@ -20,10 +20,10 @@
 #       there, never into the checkout) and runs `STEP BIN.partial/src BIN.partial ARG...` with its output in
 #       BIN.partial/build.log. On success BIN.partial/src goes, BIN.partial becomes BIN (the log kept) and BIN/.complete
 #       marks it whole; on failure the log's end is shown, then HINT (what to check), and BIN is left as it was.
-#   gobuild_go SRC OUT LDFLAGS PACKAGE
-#       `go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w LDFLAGS"` of PACKAGE in the module at SRC into
-#       the file OUT: no cgo, no debug information, the wrapper's go.sum as is (-mod=readonly, no workspace), at a
-#       low priority.
+#   gobuild_go SRC OUT LDFLAGS PACKAGE [FLAG...]
+#       `go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w LDFLAGS" FLAG...` of PACKAGE in the module at
+#       SRC into the file OUT: no cgo, no debug information, the wrapper's go.sum as is (-mod=readonly, no
+#       workspace), at a low priority. FLAGs: more of go build's, e.g. -tags minimal.
 #
 # A new toolchain (toolchain/vault) needs a revision, a step and three lines:
 #   VAULT_MODULE=toolchain/vault VAULT_BUILD_REVISION=1
@@ -104,6 +104,8 @@ gobuild_ensure() {
 # -dwarf=false: the compiler writes no debug information, which -w drops at the link anyway; it spares a fifth of
 # the compile's CPU (measured: docs/performance.md). The programs are the same, so the cache keys stay.
 gobuild_go() {
-  (cd "$1" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly nice -n 5 \
-    go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w $3" -o "$2" "$4")
+  local src=$1 out=$2 ldflags=$3 package=$4
+  shift 4
+  (cd "$src" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly nice -n 5 \
+    go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w $ldflags" "$@" -o "$out" "$package")
 }

@@ -17,7 +17,7 @@ vault_pid() {
 }
 
 # The vault CLI against the server, as root (the token `operator init` returned). HOME is the server's directory:
-# the program makes ~/.cache/snowflake (a database plugin's cache) wherever HOME is, and `down` must leave no file.
+# what the program writes under HOME goes with it, and `down` must leave no file.
 vault_cli() {
   HOME=$VAULT_DIR VAULT_ADDR=$(<"$VAULT_DIR/address") VAULT_CACERT="$VAULT_DIR/pki/ca.crt" \
     VAULT_TOKEN=$(cat "$VAULT_DIR/root-token" 2>/dev/null) "$VAULT_BIN/vault" "$@"
@@ -36,11 +36,13 @@ vault_env() {
   echo "PODPATTERNS_VAULT_BIN=$(vault_bin_dir)"
 }
 
-# Stops the server with TERM, then KILL after 5 s; removes the directory.
+# Stops the server with TERM, then KILL after 5 s, and the plugin it started (its process group: setsid); removes
+# the directory.
 vault_down() {
   local pid
   if pid=$(vault_pid); then
     stop_pid "$pid"
+    kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -rf "$VAULT_DIR"
 }
@@ -74,9 +76,10 @@ listener "tcp" {
 EOF
     done
     cat <<EOF
-api_addr      = "https://127.0.0.1:$port"
-disable_mlock = true
-ui            = false
+api_addr         = "https://127.0.0.1:$port"
+disable_mlock    = true
+ui               = false
+plugin_directory = "$VAULT_BIN"
 EOF
   } >"$VAULT_DIR/server.hcl"
 }
@@ -153,6 +156,9 @@ vault_kubernetes_auth() {
   ca=$(cluster_kubectl config view --raw --minify --flatten \
     -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d)
   reviewer=$(cluster_kubectl create token vault-reviewer -n default --duration=24h)
+  # The minimal build lacks the method built in (vault.sh): its external plugin takes the built-in name.
+  vault_cli plugin register -sha256="$(sha256sum "$VAULT_BIN/vault-plugin-auth-kubernetes" | cut -d' ' -f1)" \
+    -command=vault-plugin-auth-kubernetes auth kubernetes >/dev/null
   vault_cli auth enable kubernetes >/dev/null
   vault_cli write auth/kubernetes/config kubernetes_host="$server" kubernetes_ca_cert="$ca" \
     token_reviewer_jwt="$reviewer" >/dev/null

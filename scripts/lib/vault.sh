@@ -1,14 +1,22 @@
 # Sourced by scripts/vault and scripts/test: builds HashiCorp Vault (server and agent are one program, `vault`) from
 # the pinned wrapper module toolchain/vault with scripts/lib/gobuild.sh, into a cache outside the checkout keyed by
 # its go.mod, go.sum and the Go version: a machine that built it once only reuses it.
+#
+# Vault's own `minimal` build (its tag: in-memory and raft storage, the KV, PKI, SSH and transit engines, the token,
+# AppRole, cert, JWT/OIDC and userpass auth methods, and the whole agent) is half the source of the full one, whose
+# cloud storage backends and database plugins no test uses. The one method the tests need beyond it, Kubernetes
+# auth, is the same module built as Vault's external plugin (vault-plugin-auth-kubernetes), which the test server
+# registers under the built-in name, so `vault auth enable kubernetes` reads as the README says (vault-server.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/gobuild.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/background.sh"
 VAULT_MODULE=toolchain/vault
 # Part of the cache key: raise it when the build's flags below change, so that machines rebuild.
-VAULT_BUILD_REVISION=1
+VAULT_BUILD_REVISION=2
 
 _vault_build() {
-  gobuild_go "$1" "$2/vault" "" github.com/hashicorp/vault
+  gobuild_go "$1" "$2/vault" "" github.com/hashicorp/vault -tags minimal || return
+  gobuild_go "$1" "$2/vault-plugin-auth-kubernetes" "" \
+    github.com/hashicorp/vault-plugin-auth-kubernetes/cmd/vault-plugin-auth-kubernetes
 }
 
 # The directory of the built program for the pinned version (it may not exist yet).

@@ -3,7 +3,10 @@ module podpatterns.local/toolchain/vault
 
 go 1.22.5
 
-tool github.com/hashicorp/vault
+tool (
+	github.com/hashicorp/vault
+	github.com/hashicorp/vault-plugin-auth-kubernetes/cmd/vault-plugin-auth-kubernetes
+)
 
 require (
 	cel.dev/expr v0.15.0 // indirect
