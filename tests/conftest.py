@@ -86,6 +86,15 @@ LONGEST_FIRST = ("real_elasticsearch", "engine", "nodes", "e2e", "behaviour", "v
 first, taken in turn from each folder (not every Elasticsearch boot at once), so that no worker is left finishing a
 long file alone at the end; the other folders' short files follow and fill the gaps."""
 
+LONGEST_FILES = (
+    "engine/test_language_examples.py",
+    "nodes/test_prod_stack.py",
+    "real_elasticsearch/test_alert_rules_on_real_series.py",
+)
+"""The files that took 10 to 20 minutes of a worker in the cold run (the Go example's first build; prod's three
+nodes, its rolling restart and faults on the real nodes; a full data volume), handed out before all others: one
+started late was the run's last minutes, one worker busy and three idle."""
+
 
 def _folder(item: pytest.Item) -> str:
     return item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
@@ -95,12 +104,13 @@ def _longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
     files: dict[Path, list[pytest.Item]] = {}
     for item in items:
         files.setdefault(item.path, []).append(item)
+    longest = [files.pop(path) for path in (TESTS_DIR / name for name in LONGEST_FILES) if path in files]
     by_folder: dict[str, list[list[pytest.Item]]] = {}
     for tests in files.values():
         by_folder.setdefault(_folder(tests[0]), []).append(tests)
     heavy = [by_folder.pop(folder, []) for folder in LONGEST_FIRST]
     in_turn = [tests for turn in itertools.zip_longest(*heavy) for tests in turn if tests]
-    return [item for tests in [*in_turn, *itertools.chain(*by_folder.values())] for item in tests]
+    return [item for tests in [*longest, *in_turn, *itertools.chain(*by_folder.values())] for item in tests]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,9 +5,11 @@ runs, or depends on, another folder's tests."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
-from .conftest import PROJECT_DIR
+from .conftest import LONGEST_FILES, PROJECT_DIR
 
 TESTS = PROJECT_DIR / "tests"
 SHARED = TESTS / "lib"
@@ -101,3 +103,15 @@ def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
     ]
     assert files_named_test_in(root / "lib") == ["lib/cases/test_stray.py"]
     assert imports_across_folders(root) == ["tests/engine/test_d.py imports tests.unit"]
+
+
+def test_the_longest_files_are_collected_first_in_the_order_named() -> None:
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    files = list(dict.fromkeys(line.split("::")[0] for line in collected if "::" in line))
+    assert files[: len(LONGEST_FILES)] == [f"tests/{name}" for name in LONGEST_FILES]
