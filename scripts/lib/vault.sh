@@ -30,7 +30,7 @@ ensure_vault_binary() {
   bin=$(vault_bin_dir)
   [ -f "$bin/.complete" ] && return 0
   echo "vault: building Vault $(gobuild_pinned "$VAULT_MODULE" github.com/hashicorp/vault) into $bin (once per" \
-    "machine: 6 to 17 min on two cores, docs/performance.md)" >&2
+    "machine: about 9 min on two busy cores, docs/performance.md)" >&2
   gobuild_ensure vault "$VAULT_MODULE" "$bin" \
     "Is the Go module proxy reachable? After changing a version in $VAULT_MODULE/pin, run it again" _vault_build
 }
