@@ -136,7 +136,7 @@ def _node_on_backend_port(home: Path) -> Iterator[Server]:
     """One node on BACKEND_PORT, started on the server CPU (the JVM sizes its thread pools to the one CPU, as to a
     pod's one-core limit), stopped on exit."""
     with single_node(home, "bench") as node:
-        node.heap = HEAP
+        node.java_options = HEAP
         everywhere = os.sched_getaffinity(0)
         os.sched_setaffinity(0, {int(SERVER_CPU)})  # the node's processes inherit it
         try:

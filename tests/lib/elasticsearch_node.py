@@ -26,9 +26,9 @@ from podpatterns.elasticsearch.config import USER_ID
 from .harness.elasticsearch_image import DISK_WATERMARK_SETTINGS, QUICK_BOOT
 from .prerequisites import require_elasticsearch_home, require_root
 
-HEAP = f"-Xms256m -Xmx256m {QUICK_BOOT}"
-"""The test heap (the image's default takes half the machine's memory), and the harness's quicker boot (its
-module's doc); the benchmark's node sets its own, without it."""
+JAVA_OPTIONS = f"-Xms256m -Xmx256m {QUICK_BOOT}"
+"""ES_JAVA_OPTS of a test node: its heap (the image's default takes half the machine's memory) and the harness's
+quicker boot (its module's doc); the benchmark's node sets its own, without it."""
 START_SECONDS = 180.0
 """A node's start on 2 busy cores: 20-45 s measured, with room."""
 REQUEST_SECONDS = 120
@@ -46,7 +46,7 @@ class Node:
     home: Path
     directory: Path
     cluster_name: str
-    heap: str = HEAP
+    java_options: str = JAVA_OPTIONS
     http_port: int = 0
     """Set by `start`."""
 
@@ -62,7 +62,7 @@ class Node:
         return ["unshare", "--mount", "sh", "-c", run, str(self.home), str(view / "bin" / program), *args]
 
     def environment(self) -> dict[str, str]:
-        return {**os.environ, "ES_PATH_CONF": str(self.config), "ES_JAVA_OPTS": self.heap}
+        return {**os.environ, "ES_PATH_CONF": str(self.config), "ES_JAVA_OPTS": self.java_options}
 
     def add_to_keystore(self, name: str, value: str) -> None:
         """As the keystore-init container does: create the keystore, add `name` from standard input."""
