@@ -232,18 +232,20 @@ def node_stack(
 
 
 @contextmanager
-def dev_stack(engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any]) -> Iterator[NodeStack]:
+def dev_stack(
+    engine: Engine, kube: Kube, workdir: Path, settings: dict[str, Any], *, namespace: str = "search-dev-nodes"
+) -> Iterator[NodeStack]:
     """The dev stack (no Vault, security off) deployed by `pulumi up` onto a real node, its `pod-patterns:` `settings`
-    set. Destroyed afterwards."""
+    set, in `namespace` with a suffix of the deployment's own (as node_stack's). Destroyed afterwards."""
     project = copy_project(engine, PROJECT_DIR, workdir / "project", STACK_ENTRIES)
     project.stack_init("dev")
+    namespace += unique_suffix()
     placement = {"scheduling.tolerations[0]": REAL_NODE_TOLERATION, "scheduling.nodeSelector[0]": "type=real"}
-    for key, value in {**placement, **settings}.items():
+    for key, value in {**placement, **settings, "namespace": namespace}.items():
         project.config_set("dev", f"pod-patterns:{key}", value)
     started = time.monotonic()
     up = project.run("up", "--stack", "dev", "--yes", "--skip-preview", check=False)  # waits for the rollout
     seconds_to_ready = time.monotonic() - started
-    namespace = yaml.safe_load(project.stack_file("dev").read_text())["config"]["pod-patterns:namespace"]
     try:
         assert up.returncode == 0, f"pulumi up of dev failed:\n{up.stdout[-3000:]}\n{_pods_story(kube, namespace)}"
         manifests = kubernetes_objects(run_offline(project.directory, "dev"))

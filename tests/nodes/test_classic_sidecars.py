@@ -18,7 +18,6 @@ from .node_traces import destroy_until_clean
 from .pod_checks import assert_elasticsearch_stopped_first_none_killed, stopping
 from .stacks import dev_stack
 
-NAMESPACE = "search-dev-classic"
 SIDECARS = {"tls-ambassador", "metrics-exporter", "tail-elasticsearch-log"}
 
 
@@ -26,8 +25,8 @@ SIDECARS = {"tls-ambassador", "metrics-exporter", "tail-elasticsearch-log"}
 def classic(
     engine: Engine, kube: Kube, real_nodes: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Project, dict[str, Any]]]:
-    settings = {"namespace": NAMESPACE, "kubernetesVersion": "1.28"}
-    with dev_stack(engine, kube, tmp_path_factory.mktemp("dev-1.28-on-real-nodes"), settings) as dev:
+    workdir = tmp_path_factory.mktemp("dev-1.28-on-real-nodes")
+    with dev_stack(engine, kube, workdir, {"kubernetesVersion": "1.28"}, namespace="search-dev-classic") as dev:
         (pod,) = dev.pods()
         yield dev.project, pod
 

@@ -40,7 +40,6 @@ from .pod_checks import (
 from .stacks import NodeStack, curl, dev_stack
 
 STACK = "dev"
-NAMESPACE = "search-dev"
 SERVICE = "elasticsearch"
 
 
@@ -63,12 +62,12 @@ def deployed(
         yield Deployed(stack, pod)
 
 
-def service_address(kube: Kube) -> str:
+def service_address(kube: Kube, namespace: str) -> str:
     """The Service's ClusterIP, as the cluster DNS answers its name."""
-    answer = query_a(CLUSTER_DNS, f"{SERVICE}.{NAMESPACE}.svc.cluster.local")
+    answer = query_a(CLUSTER_DNS, f"{SERVICE}.{namespace}.svc.cluster.local")
     assert answer.rcode == NOERROR, answer
     (address,) = answer.addresses
-    assert address == kube.json("get", "service", SERVICE, "--namespace", NAMESPACE)["spec"]["clusterIP"]
+    assert address == kube.json("get", "service", SERVICE, "--namespace", namespace)["spec"]["clusterIP"]
     return address
 
 
@@ -118,12 +117,12 @@ def test_the_runtime_enforces_each_containers_rendered_memory_and_cpu_limits(dep
     )
 
 
-def https(kube: Kube, address: str, path: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def https(kube: Kube, namespace: str, address: str, path: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """GET `path` from the ambassador at `address`, its certificate verified for the Service's name."""
-    secret = kube.json("get", "secret", "--namespace", NAMESPACE, f"{SERVICE}-tls")
+    secret = kube.json("get", "secret", "--namespace", namespace, f"{SERVICE}-tls")
     ca = tmp_path / "ca.crt"
     ca.write_bytes(base64.b64decode(secret["data"]["ca.crt"]))
-    name = f"{SERVICE}.{NAMESPACE}.svc"
+    name = f"{SERVICE}.{namespace}.svc"
     return curl("--cacert", str(ca), "--resolve", f"{name}:9200:{address}", f"https://{name}:9200{path}")
 
 
@@ -138,16 +137,16 @@ def test_containers_share_the_network_and_their_volumes_only(deployed: Deployed,
 def test_the_ambassador_logs_each_request_and_serves_the_certificates_expiry(
     deployed: Deployed, kube: Kube, tmp_path: Path
 ) -> None:
-    assert_the_ambassador_logs_each_request(kube, deployed.pod, lambda path: https(kube, deployed.address, path,
-                                                                                   tmp_path))  # fmt: skip
+    get = partial(https, kube, deployed.stack.namespace, deployed.address, tmp_path=tmp_path)
+    assert_the_ambassador_logs_each_request(kube, deployed.pod, get)
     assert_the_certificates_expiry_is_served_from_their_secret(kube, deployed.pod)
 
 
 def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
     deployed: Deployed, kube: Kube, tmp_path: Path
 ) -> None:
-    address = service_address(kube)
-    health = https(kube, address, "/_cluster/health", tmp_path)
+    address = service_address(kube, deployed.stack.namespace)
+    health = https(kube, deployed.stack.namespace, address, "/_cluster/health", tmp_path)
     assert health.returncode == 0, health.stderr  # the certificate verified for the Service's name
     assert '"status":"green"' in health.stdout
     plain = curl("--write-out", "%{http_code}", "--output", "/dev/null", f"http://{address}:9200/")
@@ -157,7 +156,7 @@ def test_tls_in_plain_text_refused_and_elasticsearch_only_behind_the_ambassador(
 
 
 def test_metrics_are_scraped_through_the_service(deployed: Deployed, kube: Kube) -> None:
-    metrics = curl(f"http://{service_address(kube)}:9114/metrics")
+    metrics = curl(f"http://{service_address(kube, deployed.stack.namespace)}:9114/metrics")
     assert metrics.returncode == 0, metrics.stderr
     assert 'elasticsearch_cluster_health_status{cluster="elasticsearch",color="green"} 1' in metrics.stdout
     # The real JVM's heap, read by the exporter through the ambassador: the rendered -Xmx.
@@ -170,7 +169,8 @@ def test_metrics_are_scraped_through_the_service(deployed: Deployed, kube: Kube)
 
 
 def test_the_log_is_in_kubectl_logs(deployed: Deployed, kube: Kube) -> None:
-    logs = kube.run("logs", "--namespace", NAMESPACE, deployed.pod["metadata"]["name"], "-c", "tail-elasticsearch-log")
+    name = deployed.pod["metadata"]["name"]
+    logs = kube.run("logs", "--namespace", deployed.stack.namespace, name, "-c", "tail-elasticsearch-log")
     assert "started" in logs.stdout or "recovered" in logs.stdout, logs.stdout[-2000:]
     assert "ECS" not in logs.stdout  # ES_LOG_STYLE=file: the text log (our log4j2.file.properties), not the JSON one
 
