@@ -16,8 +16,12 @@ from .pods import STAYS, container, exec_in, pod, ready
 PORT = 8080
 WGET = "timeout 5 wget -q -O -"
 """busybox's wget, bounded by `timeout`: Debian's busybox 1.35 wget crashes (SIGSEGV) when given its own -T."""
-SERVE = f"mkdir -p /tmp/www && echo $HOSTNAME > /tmp/www/index.html && exec httpd -f -p {PORT} -h /tmp/www"
-"""busybox's httpd, answering its pod's name."""
+SERVE = (
+    f"mkdir -p /tmp/www && echo $HOSTNAME > /tmp/www/index.html; trap 'exit 0' TERM; httpd -f -p {PORT} -h /tmp/www "
+    "& wait"
+)
+"""busybox's httpd, answering its pod's name, under a PID 1 that stops on SIGTERM (httpd as PID 1 ignores it, and the
+namespace's deletion waited out the grace period: 30 s a test)."""
 
 
 def server(namespace: str, name: str, node: str) -> dict[str, Any]:
