@@ -143,6 +143,16 @@ class NodeStack:
         path.write_bytes(base64.b64decode(data[key]))
         return path
 
+    def served_certificate(self, address: str) -> str:
+        """The leaf certificate (PEM) the ambassador at `address`:9200 presents for the Service's name."""
+        done = subprocess.run(
+            ["openssl", "s_client", "-connect", f"{address}:9200", "-servername", f"{APP}.{self.namespace}.svc"],
+            input="", capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        start = done.stdout.index("-----BEGIN CERTIFICATE-----")
+        end = done.stdout.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")
+        return done.stdout[start:end]
+
     def curl(self, address: str, path: str, *args: str, client: str | None = None) -> subprocess.CompletedProcess[str]:
         """curl from the machine (on the nodes' bridge) to the ambassador at `address`:9200, the certificate verified
         for the Service's name, with the certificate of the client `client` (its name in tls.clients) when given."""

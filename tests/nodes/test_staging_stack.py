@@ -1,8 +1,8 @@
 """The staging stack deployed by the real engine onto a real node (tests/nodes/stacks.py says how it is hosted): its
 secrets fetched from the real Vault by the pod's own ServiceAccount token into a memory volume, Elasticsearch's
-security on with that password, every container Ready from its real probes; then a certificate renewal rolls the pod,
-a restart while the secret is gone from Vault holds the pod at its Vault agent until the secret is back, and `pulumi
-destroy` removes it.
+security on with that password, every container Ready from its real probes; then a restart while the secret is gone
+from Vault holds the pod at its Vault agent until the secret is back, and `pulumi destroy` removes it. (A certificate
+renewal's rollout is prod's: tests/nodes/test_prod_stack.py.)
 
 These replace the namespace harness's staging tests (tests/real_elasticsearch): the same checks, a real kubelet. The
 stack runs with RSA keys (`tls.keyAlgorithm`), the variant the harness booted a node for; prod runs the default ECDSA.
@@ -11,7 +11,6 @@ stack runs with RSA keys (`tls.keyAlgorithm`), the variant the harness booted a 
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import Any
 
 from ..lib.elasticsearch_checks import assert_clean_boot
@@ -97,41 +96,6 @@ def test_tls_in_through_the_service_with_the_password_and_metrics_with_the_expor
     # comes from Elasticsearch, which answers no anonymous request.
     metrics = curl(f"http://{address}:9114/metrics")
     assert 'elasticsearch_cluster_health_number_of_nodes{cluster="elasticsearch"} 1' in metrics.stdout, metrics.stdout
-
-
-def _served_certificate(address: str, staging: NodeStack) -> str:
-    """The leaf certificate the ambassador presents (PEM)."""
-    done = subprocess.run(
-        ["openssl", "s_client", "-connect", f"{address}:9200", "-servername", f"elasticsearch.{staging.namespace}.svc"],
-        input="", capture_output=True, text=True, timeout=30, check=False,
-    )  # fmt: skip
-    start = done.stdout.index("-----BEGIN CERTIFICATE-----")
-    end = done.stdout.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")
-    return done.stdout[start:end]
-
-
-def test_a_certificate_renewal_rolls_the_pod_which_then_serves_the_new_certificate(
-    staging: NodeStack, kube: Kube
-) -> None:
-    """`pulumi up --refresh` in the renewal window (tests/engine/test_stacks.py moves the recorded end of validity into
-    the past the same way): a new pod, Ready again, presenting the renewed certificate, with its secrets from Vault."""
-    (before,) = staging.pods()
-    served_before = _served_certificate(before["status"]["podIP"], staging)
-    staging.project.expire_certificates(staging.stack)
-    staging.project.run("up", "--stack", staging.stack, "--refresh", "--yes", "--skip-preview")
-    # The pinned provider may return before the StatefulSet controller has even seen the new template (its await reads
-    # a status left from the previous generation: pulumi-kubernetes#3329, fixed after our pin by #4094); kubectl's
-    # rollout status compares generations.
-    kube.run("rollout", "status", "statefulset/elasticsearch", "--namespace", staging.namespace, "--timeout=300s",
-             timeout=360)  # fmt: skip
-    (after,) = staging.pods()
-    assert after["metadata"]["uid"] != before["metadata"]["uid"]
-    assert all(s["ready"] for s in after["status"]["containerStatuses"])
-    served_after = _served_certificate(after["status"]["podIP"], staging)
-    assert served_after != served_before
-    renewed = staging.secret_file(staging.namespace, "elasticsearch-tls", "tls.crt").read_text()
-    assert served_after in renewed
-    assert staging.api("/_security/_authenticate").status == 200  # the password from Vault again, on the new pod
 
 
 def _init_failed(staging: NodeStack, replaced: str, container: str) -> dict[str, Any] | None:
